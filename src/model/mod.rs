@@ -1,4 +1,264 @@
-//! Validated domain types: pure data, no I/O.
+//! Validated domain types: pure data, no I/O. Everything here has passed
+//! validation, so the engine can trust it without re-checking.
 
 pub mod correlation;
 pub mod dist;
+
+use dist::Dist;
+use nalgebra::DMatrix;
+
+/// A validated scenario, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: String,
+    pub currency: String,
+    pub months: usize,
+    pub seed: u64,
+    pub trials: u64,
+    pub company_target: f64,
+    /// One weight per month, summing to 1.
+    pub seasonality: Vec<f64>,
+    pub units: Vec<Unit>,
+    pub reps: Vec<Rep>,
+    pub risks: Vec<Risk>,
+    /// Correlation of the copula drivers, indexed like [`Model::copula_risks`].
+    pub correlation: Option<DMatrix<f64>>,
+    pub quotas: QuotaPolicy,
+    pub comp_plan: Option<CompPlan>,
+}
+
+impl Model {
+    /// Indices of the risks whose driver goes through the Gaussian copula
+    /// (shocks and events; account losses are independent by definition).
+    pub fn copula_risks(&self) -> Vec<usize> {
+        self.risks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !matches!(r.kind, RiskKind::AccountLoss { .. }))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Units owned by each rep, by index.
+    pub fn units_by_rep(&self) -> Vec<Vec<usize>> {
+        let mut by = vec![Vec::new(); self.reps.len()];
+        for (i, u) in self.units.iter().enumerate() {
+            if let Some(r) = u.owner {
+                by[r].push(i);
+            }
+        }
+        by
+    }
+
+    /// Months of each quarter (0-based month indices); a last partial quarter
+    /// keeps whatever months remain.
+    pub fn quarters(&self) -> Vec<std::ops::Range<usize>> {
+        (0..self.months)
+            .step_by(3)
+            .map(|s| s..(s + 3).min(self.months))
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Location {
+    Planar { x: f64, y: f64 },
+    Geo { lat: f64, lon: f64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub segment: String,
+    pub location: Option<Location>,
+    /// Sales over the horizon at full coverage in a neutral market.
+    pub potential: Dist,
+    pub workload_hours: f64,
+    pub accounts: u64,
+    /// Index into [`Model::reps`].
+    pub owner: Option<usize>,
+    pub locked: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rep {
+    pub id: String,
+    pub name: String,
+    pub quota: Option<f64>,
+    /// `None` means unlimited: the rep always covers its territory fully.
+    pub capacity_hours: Option<f64>,
+    pub capacity_elasticity: f64,
+    /// Probability of leaving within a 12-month year.
+    pub attrition: f64,
+    pub vacancy_months: u32,
+    pub vacancy_coverage: f64,
+    pub ramp_months: f64,
+    pub ramp_remaining: Option<f64>,
+    pub start_month: Option<u32>,
+    pub productivity: Dist,
+}
+
+impl Rep {
+    /// DESIGN §1: `ramp(k) = min(1, (k - 0.5) / rho)` for tenure month `k >= 1`.
+    pub fn ramp(&self, k: f64) -> f64 {
+        if self.ramp_months <= 0.0 {
+            1.0
+        } else {
+            ((k - 0.5) / self.ramp_months).clamp(0.0, 1.0)
+        }
+    }
+
+    /// Presence in month `m` (1-based) when the rep does not leave.
+    pub fn base_presence(&self, m: u32) -> f64 {
+        if let Some(s) = self.start_month {
+            if m < s {
+                0.0
+            } else {
+                self.ramp(f64::from(m - s + 1))
+            }
+        } else if let Some(r) = self.ramp_remaining {
+            self.ramp(self.ramp_months - r + f64::from(m))
+        } else {
+            1.0
+        }
+    }
+
+    /// Presence in month `m` when the rep leaves in month `leave` (1-based).
+    pub fn presence_after_leaving(&self, m: u32, leave: u32) -> f64 {
+        if m < leave {
+            self.base_presence(m)
+        } else if m < leave + self.vacancy_months {
+            self.vacancy_coverage
+        } else {
+            self.ramp(f64::from(m - (leave + self.vacancy_months) + 1))
+        }
+    }
+
+    /// Probability of leaving within a horizon of `months` months.
+    pub fn leave_probability(&self, months: usize) -> f64 {
+        1.0 - (1.0 - self.attrition).powf(months as f64 / 12.0)
+    }
+
+    /// Expected presence per month, averaging over the leaving month exactly.
+    pub fn expected_presence(&self, months: usize) -> Vec<f64> {
+        let q = self.leave_probability(months);
+        (1..=months as u32)
+            .map(|m| {
+                let stay = self.base_presence(m);
+                let left: f64 = (1..=months as u32)
+                    .map(|l| self.presence_after_leaving(m, l))
+                    .sum::<f64>()
+                    / months as f64;
+                (1.0 - q) * stay + q * left
+            })
+            .collect()
+    }
+
+    /// `min(1, capacity / workload)^elasticity`; full coverage without workload.
+    pub fn coverage(&self, workload_hours: f64) -> f64 {
+        match self.capacity_hours {
+            Some(c) if workload_hours > 0.0 => {
+                (c / workload_hours).min(1.0).powf(self.capacity_elasticity)
+            }
+            _ => 1.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Risk {
+    pub id: String,
+    pub kind: RiskKind,
+    /// Indices of the units in scope, ascending.
+    pub units: Vec<usize>,
+    pub impact: Dist,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RiskKind {
+    /// Multiplies units in scope by `1 + X` for the whole horizon.
+    Shock,
+    /// Happens with `probability`, from a month uniform in `start` (inclusive, 1-based).
+    Event { probability: f64, start: (u32, u32) },
+    /// Each unit in scope independently loses a share `F` from a uniform month.
+    AccountLoss { probability: f64 },
+}
+
+impl RiskKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RiskKind::Shock => "shock",
+            RiskKind::Event { .. } => "event",
+            RiskKind::AccountLoss { .. } => "account_loss",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotaMethod {
+    Given,
+    Proportional,
+    EqualProbability,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotaPolicy {
+    pub method: QuotaMethod,
+    pub over_assignment: f64,
+}
+
+/// Compensation plan (DESIGN §1, Compensation). Parsed and validated now;
+/// payouts are computed by the quota/comp issue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompPlan {
+    pub target_incentive: f64,
+    /// (attainment, multiple of target incentive), strictly increasing attainment.
+    pub curve: Vec<(f64, f64)>,
+    /// (sales threshold, commission rate on sales above it).
+    pub commission: Vec<(f64, f64)>,
+    pub team_bonus: Option<TeamBonus>,
+    pub budget: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamBonus {
+    pub pool: f64,
+    pub threshold: f64,
+}
+
+impl Model {
+    /// Workload (hours) of each rep's territory.
+    pub fn workload_by_rep(&self) -> Vec<f64> {
+        let mut w = vec![0.0; self.reps.len()];
+        for u in &self.units {
+            if let Some(r) = u.owner {
+                w[r] += u.workload_hours;
+            }
+        }
+        w
+    }
+
+    /// Closed-form expected sales per rep before market risks: potential ×
+    /// coverage × mean productivity × seasonality-weighted expected presence.
+    /// It is the plan's neutral-market baseline; market risks move the
+    /// simulated mean away from it.
+    pub fn expected_sales(&self) -> Vec<f64> {
+        let workload = self.workload_by_rep();
+        let mut potential = vec![0.0; self.reps.len()];
+        for u in &self.units {
+            if let Some(r) = u.owner {
+                potential[r] += u.potential.mean();
+            }
+        }
+        self.reps
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let presence: f64 = r.expected_presence(self.months).iter().zip(&self.seasonality).map(|(e, s)| e * s).sum();
+                potential[i] * r.coverage(workload[i]) * r.productivity.mean() * presence
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,196 @@
+//! The model compiled for speed: units grouped by the set of shocks and
+//! events that reach them, sums kept per (rep, group) slot. The trial result
+//! equals DESIGN §1's per-unit formula; only the order of work changes.
+
+use crate::model::dist::Dist;
+use crate::model::{Model, RiskKind};
+use nalgebra::DMatrix;
+use std::collections::HashMap;
+
+pub(crate) enum CopulaKind {
+    Shock,
+    Event { probability: f64, from: u32, to: u32 },
+}
+
+pub(crate) struct CopulaRisk {
+    pub kind: CopulaKind,
+    pub impact: Dist,
+}
+
+pub(crate) struct LossRisk {
+    pub probability: f64,
+    pub impact: Dist,
+    /// (unit index, slot) of every unit in scope.
+    pub units: Vec<(u32, u32)>,
+}
+
+pub(crate) struct RepPlan {
+    pub quota: f64,
+    pub coverage: f64,
+    pub leave_probability: f64,
+    pub productivity: Dist,
+    /// Presence by month: row 0 when the rep stays, row `L` when it leaves in month L.
+    pub presence: Vec<Vec<f64>>,
+}
+
+pub(crate) struct Plan {
+    pub months: usize,
+    pub seasonality: Vec<f64>,
+    pub copula: Vec<CopulaRisk>,
+    /// Lower-triangular (or general) factor of the copula correlation; None = independent.
+    pub factor: Option<DMatrix<f64>>,
+    /// Copula-risk indices per group.
+    pub groups: Vec<Vec<usize>>,
+    /// (rep, group) per slot.
+    pub slots: Vec<(u32, u32)>,
+    /// Constant potential per slot from units without uncertainty.
+    pub fixed_base: Vec<f64>,
+    /// Log-normal units: location and scale of the log, and slot.
+    pub ln_loc: Vec<f64>,
+    pub ln_sigma: Vec<f64>,
+    pub ln_slot: Vec<u32>,
+    pub ln_unit: Vec<u32>,
+    /// Units with another potential distribution.
+    pub other: Vec<(u32, u32, Dist)>,
+    pub losses: Vec<LossRisk>,
+    /// Fixed potentials per unit (used when a fixed unit suffers a loss).
+    pub fixed_potential: Vec<f64>,
+    pub reps: Vec<RepPlan>,
+    /// Quarter of each month.
+    pub quarter_of: Vec<usize>,
+    pub quarter_target: Vec<f64>,
+}
+
+impl Plan {
+    pub fn new(model: &Model, quotas: &[f64]) -> Plan {
+        let months = model.months;
+        let copula_idx = model.copula_risks();
+        let mut unit_risks: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
+        for (ci, &ri) in copula_idx.iter().enumerate() {
+            for &u in &model.risks[ri].units {
+                unit_risks[u].push(ci);
+            }
+        }
+        let mut group_of: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut groups = Vec::new();
+        let mut slot_of: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut slots = Vec::new();
+        let mut unit_slot = vec![u32::MAX; model.units.len()];
+        for (u, unit) in model.units.iter().enumerate() {
+            let Some(rep) = unit.owner else { continue };
+            let g = *group_of.entry(unit_risks[u].clone()).or_insert_with(|| {
+                groups.push(unit_risks[u].clone());
+                groups.len() - 1
+            });
+            let s = *slot_of.entry((rep, g)).or_insert_with(|| {
+                slots.push((rep as u32, g as u32));
+                slots.len() - 1
+            });
+            unit_slot[u] = s as u32;
+        }
+        let mut fixed_base = vec![0.0; slots.len()];
+        let mut fixed_potential = vec![0.0; model.units.len()];
+        let (mut ln_loc, mut ln_sigma, mut ln_slot, mut ln_unit, mut other) = (vec![], vec![], vec![], vec![], vec![]);
+        for (u, unit) in model.units.iter().enumerate() {
+            let s = unit_slot[u];
+            if s == u32::MAX {
+                continue;
+            }
+            match &unit.potential {
+                Dist::Fixed(v) => {
+                    fixed_base[s as usize] += v;
+                    fixed_potential[u] = *v;
+                }
+                Dist::LogNormal { mean, sd } if *sd == 0.0 => {
+                    fixed_base[s as usize] += mean;
+                    fixed_potential[u] = *mean;
+                }
+                Dist::LogNormal { mean, sd } => {
+                    let s2 = (1.0 + (sd / mean).powi(2)).ln();
+                    ln_loc.push(mean.ln() - 0.5 * s2);
+                    ln_sigma.push(s2.sqrt());
+                    ln_slot.push(s);
+                    ln_unit.push(u as u32);
+                }
+                d => other.push((u as u32, s, d.clone())),
+            }
+        }
+        let copula = copula_idx
+            .iter()
+            .map(|&ri| {
+                let r = &model.risks[ri];
+                CopulaRisk {
+                    kind: match r.kind {
+                        RiskKind::Event { probability, start } => CopulaKind::Event {
+                            probability,
+                            from: start.0,
+                            to: start.1,
+                        },
+                        _ => CopulaKind::Shock,
+                    },
+                    impact: r.impact.clone(),
+                }
+            })
+            .collect();
+        let losses = model
+            .risks
+            .iter()
+            .filter_map(|r| match r.kind {
+                RiskKind::AccountLoss { probability } => Some(LossRisk {
+                    probability,
+                    impact: r.impact.clone(),
+                    units: r.units.iter().filter(|&&u| unit_slot[u] != u32::MAX).map(|&u| (u as u32, unit_slot[u])).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let workload = model.workload_by_rep();
+        let reps = model
+            .reps
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut presence = vec![(1..=months as u32).map(|m| r.base_presence(m)).collect::<Vec<_>>()];
+                for l in 1..=months as u32 {
+                    presence.push((1..=months as u32).map(|m| r.presence_after_leaving(m, l)).collect());
+                }
+                RepPlan {
+                    quota: quotas[i],
+                    coverage: r.coverage(workload[i]),
+                    leave_probability: r.leave_probability(months),
+                    productivity: r.productivity.clone(),
+                    presence,
+                }
+            })
+            .collect();
+        let factor = model.correlation.as_ref().filter(|c| !c.is_identity(0.0)).map(crate::model::correlation::factor);
+        let quarters = model.quarters();
+        let mut quarter_of = vec![0; months];
+        let mut quarter_target = vec![0.0; quarters.len()];
+        for (q, range) in quarters.iter().enumerate() {
+            for m in range.clone() {
+                quarter_of[m] = q;
+                quarter_target[q] += model.company_target * model.seasonality[m];
+            }
+        }
+        Plan {
+            months,
+            seasonality: model.seasonality.clone(),
+            copula,
+            factor,
+            groups,
+            slots,
+            fixed_base,
+            ln_loc,
+            ln_sigma,
+            ln_slot,
+            ln_unit,
+            other,
+            losses,
+            fixed_potential,
+            reps,
+            quarter_of,
+            quarter_target,
+        }
+    }
+}

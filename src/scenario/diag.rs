@@ -1,0 +1,214 @@
+//! Problems found while reading a scenario, with their source positions.
+//! The library collects them all in one pass; the CLI renders them.
+
+use std::fmt;
+use std::ops::Range;
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// The texts a scenario was read from, so problems can point into them.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Name as the user gave it (shown in messages).
+    pub name: String,
+    pub text: String,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        self.files.len() - 1
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.files[file].text;
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a problem is: a file and a byte range in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileId,
+    pub range: Range<usize>,
+}
+
+/// One problem in a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Span>,
+    /// What is allowed, or how to fix it.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn error(message: impl Into<String>, span: Option<Span>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>, span: Option<Span>) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(message, span)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:col` of the problem, if it has a place.
+    pub fn location(&self, sources: &Sources) -> Option<String> {
+        let span = self.span.as_ref()?;
+        let (line, col) = sources.line_col(span.file, span.range.start);
+        Some(format!("{}:{line}:{col}", sources.files[span.file].name))
+    }
+
+    /// One plain line (plus help), stable for tests and logs:
+    /// `error: file:line:col: message (help)`.
+    pub fn plain(&self, sources: &Sources) -> String {
+        let mut s = format!("{}: ", self.severity);
+        if let Some(loc) = self.location(sources) {
+            s.push_str(&loc);
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        if let Some(h) = &self.help {
+            s.push_str(&format!(" ({h})"));
+        }
+        s
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// Collects problems for one file at a time.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub list: Vec<Problem>,
+}
+
+impl Problems {
+    pub fn push(&mut self, p: Problem) {
+        self.list.push(p);
+    }
+
+    pub fn error(&mut self, file: FileId, range: Range<usize>, message: impl Into<String>) -> &mut Problem {
+        self.list.push(Problem::error(message, Some(Span { file, range })));
+        self.list.last_mut().expect("just pushed")
+    }
+
+    pub fn warning(&mut self, file: FileId, range: Range<usize>, message: impl Into<String>) -> &mut Problem {
+        self.list.push(Problem::warning(message, Some(Span { file, range })));
+        self.list.last_mut().expect("just pushed")
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Errors first, then by file and position, so output reads top to bottom.
+    pub fn sorted(mut self) -> Vec<Problem> {
+        self.list.sort_by(|a, b| {
+            let key = |p: &Problem| {
+                (
+                    p.severity,
+                    p.span.as_ref().map_or((usize::MAX, 0), |s| (s.file, s.range.start)),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.list
+    }
+}
+
+impl Problem {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (levenshtein(word, c), *c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let mut s = Sources::default();
+        let f = s.add("a.toml", "x = 1\nname = \"王芳\" y\n");
+        let off = s.files[f].text.find('y').unwrap();
+        assert_eq!(s.line_col(f, off), (2, 14));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("capacity_hour", &["capacity_hours", "quota"]), Some("capacity_hours"));
+        assert_eq!(did_you_mean("zzz", &["capacity_hours", "quota"]), None);
+    }
+}

@@ -1,0 +1,578 @@
+//! Stage one: the scenario file as written, every value with its place.
+//! Types and unknown keys are checked here; meaning is checked in `validate`.
+
+use super::diag::{Problems, Span};
+use super::toml_reader::{Node, Reader, Sp, Tab};
+use toml::de::DeValue;
+
+/// A distribution as written: `{ family = { param = value, ... } }` or a plain number.
+#[derive(Clone, Debug)]
+pub struct RawDist {
+    pub family: Sp<String>,
+    pub params: Vec<(Sp<String>, Sp<RawParam>)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawParam {
+    Num(f64),
+    List(Vec<Sp<f64>>),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawHeader {
+    pub name: Option<Sp<String>>,
+    pub currency: Option<Sp<String>>,
+    pub months: Option<Sp<i64>>,
+    pub seed: Option<Sp<i64>>,
+    pub trials: Option<Sp<i64>>,
+    pub company_target: Option<Sp<f64>>,
+    pub span: Option<Span>,
+}
+
+/// A unit, from the CSV or an inline `[[units]]` table.
+#[derive(Clone, Debug, Default)]
+pub struct RawUnit {
+    pub id: Option<Sp<String>>,
+    pub name: Option<Sp<String>>,
+    pub region: Option<Sp<String>>,
+    pub segment: Option<Sp<String>>,
+    pub x: Option<Sp<f64>>,
+    pub y: Option<Sp<f64>>,
+    pub lat: Option<Sp<f64>>,
+    pub lon: Option<Sp<f64>>,
+    pub potential: Option<RawPotential>,
+    pub potential_cv: Option<Sp<f64>>,
+    pub workload_hours: Option<Sp<f64>>,
+    pub accounts: Option<Sp<f64>>,
+    pub owner: Option<Sp<String>>,
+    pub locked: Option<Sp<bool>>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawPotential {
+    Mean(Sp<f64>),
+    Dist(RawDist),
+}
+
+/// Rep fields that `[rep_defaults]` may also set.
+#[derive(Clone, Debug, Default)]
+pub struct RawRepFields {
+    pub capacity_hours: Option<Sp<f64>>,
+    pub capacity_elasticity: Option<Sp<f64>>,
+    pub attrition: Option<Sp<f64>>,
+    pub vacancy_months: Option<Sp<i64>>,
+    pub vacancy_coverage: Option<Sp<f64>>,
+    pub ramp_months: Option<Sp<f64>>,
+    pub productivity: Option<RawDist>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawRep {
+    pub id: Option<Sp<String>>,
+    pub name: Option<Sp<String>>,
+    pub quota: Option<Sp<f64>>,
+    pub ramp_remaining: Option<Sp<f64>>,
+    pub start_month: Option<Sp<i64>>,
+    pub fields: RawRepFields,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RawScope {
+    All,
+    Filter {
+        regions: Option<Sp<Vec<Sp<String>>>>,
+        segments: Option<Sp<Vec<Sp<String>>>>,
+        units: Option<Sp<Vec<Sp<String>>>>,
+        reps: Option<Sp<Vec<Sp<String>>>>,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawRisk {
+    pub id: Option<Sp<String>>,
+    pub kind: Option<Sp<String>>,
+    pub probability: Option<Sp<f64>>,
+    pub applies_to: Option<RawScope>,
+    pub start: Option<(Sp<i64>, Sp<i64>, Span)>,
+    pub impact: Option<RawDist>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawCorrelation {
+    pub pairs: Vec<(Sp<String>, Sp<String>, Sp<f64>)>,
+    pub risks: Option<Sp<Vec<Sp<String>>>>,
+    pub matrix: Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawQuotas {
+    pub method: Option<Sp<String>>,
+    pub over_assignment: Option<Sp<f64>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawComp {
+    pub target_incentive: Option<Sp<f64>>,
+    pub curve: Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
+    pub commission: Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
+    pub team_bonus_pool: Option<Sp<f64>>,
+    pub team_bonus_threshold: Option<Sp<f64>>,
+    pub budget: Option<Sp<f64>>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawScenario {
+    pub header: RawHeader,
+    pub seasonality: Option<Sp<Vec<Sp<f64>>>>,
+    pub units_file: Option<Sp<String>>,
+    pub units: Vec<RawUnit>,
+    pub rep_defaults: RawRepFields,
+    pub reps: Vec<RawRep>,
+    pub risks: Vec<RawRisk>,
+    pub correlation: Option<RawCorrelation>,
+    pub quotas: RawQuotas,
+    pub comp_plan: Option<RawComp>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "scenario",
+    "seasonality",
+    "units",
+    "rep_defaults",
+    "reps",
+    "risks",
+    "correlation",
+    "quotas",
+    "comp_plan",
+];
+const SCENARIO_KEYS: &[&str] = &["name", "currency", "months", "seed", "trials", "company_target"];
+pub const UNIT_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "region",
+    "segment",
+    "x",
+    "y",
+    "lat",
+    "lon",
+    "potential",
+    "potential_cv",
+    "workload_hours",
+    "accounts",
+    "owner",
+    "locked",
+];
+const REP_FIELD_KEYS: &[&str] = &[
+    "capacity_hours",
+    "capacity_elasticity",
+    "attrition",
+    "vacancy_months",
+    "vacancy_coverage",
+    "ramp_months",
+    "productivity",
+];
+const REP_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "quota",
+    "ramp_remaining",
+    "start_month",
+    "capacity_hours",
+    "capacity_elasticity",
+    "attrition",
+    "vacancy_months",
+    "vacancy_coverage",
+    "ramp_months",
+    "productivity",
+];
+const RISK_KEYS: &[&str] = &["id", "kind", "probability", "applies_to", "start", "impact"];
+const SCOPE_KEYS: &[&str] = &["regions", "segments", "units", "reps"];
+const CORRELATION_KEYS: &[&str] = &["pairs", "risks", "matrix"];
+const QUOTA_KEYS: &[&str] = &["method", "over_assignment"];
+const COMP_KEYS: &[&str] = &["target_incentive", "curve", "commission", "team_bonus", "budget"];
+pub const DIST_FAMILIES: &[&str] = &[
+    "fixed",
+    "normal",
+    "lognormal",
+    "uniform",
+    "triangular",
+    "pert",
+    "beta",
+    "discrete",
+    "bernoulli",
+];
+
+/// Reads the whole document; syntax errors come back as problems too.
+pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
+    for e in errors {
+        let range = e.span().unwrap_or(0..0);
+        problems.error(file, range, format!("TOML syntax: {}", e.message().trim()));
+    }
+    let mut r = Reader { file, problems };
+    let mut raw = RawScenario::default();
+    let mut top = Tab::new("the scenario file", doc.span(), doc.get_ref());
+
+    if let Some(n) = top.get("scenario") {
+        raw.header = read_header(&mut r, n);
+    }
+    if let Some(n) = top.get("seasonality")
+        && let Some(mut t) = r.table(n, "seasonality")
+    {
+        if let Some(w) = t.get("weights") {
+            raw.seasonality = r.numbers(w, "weights");
+        }
+        t.finish(&mut r, &["weights"]);
+    }
+    if let Some(n) = top.get("units") {
+        match n.get_ref() {
+            DeValue::Table(_) => {
+                let mut t = r.table(n, "[units]").expect("is a table");
+                if let Some(f) = t.get("file") {
+                    raw.units_file = r.string(f, "file");
+                }
+                t.finish(&mut r, &["file"]);
+            }
+            DeValue::Array(items) => {
+                for item in items {
+                    if let Some(t) = r.table(item, "[[units]]") {
+                        raw.units.push(read_unit(&mut r, t));
+                    }
+                }
+            }
+            _ => {
+                r.problems
+                    .error(file, n.span(), "`units` must be a table `[units] file = \"...\"` or an array of `[[units]]` tables");
+            }
+        }
+    }
+    if let Some(n) = top.get("rep_defaults")
+        && let Some(mut t) = r.table(n, "[rep_defaults]")
+    {
+        raw.rep_defaults = read_rep_fields(&mut r, &mut t);
+        t.finish(&mut r, REP_FIELD_KEYS);
+    }
+    if let Some(n) = top.get("reps")
+        && let Some(items) = r.array(n, "reps")
+    {
+        for item in items {
+            if let Some(mut t) = r.table(item, "[[reps]]") {
+                let rep = RawRep {
+                    id: t.get("id").and_then(|n| r.string(n, "id")),
+                    name: t.get("name").and_then(|n| r.string(n, "name")),
+                    quota: t.get("quota").and_then(|n| r.number(n, "quota")),
+                    ramp_remaining: t.get("ramp_remaining").and_then(|n| r.number(n, "ramp_remaining")),
+                    start_month: t.get("start_month").and_then(|n| r.integer(n, "start_month")),
+                    fields: read_rep_fields(&mut r, &mut t),
+                    span: Some(r.span(item)),
+                };
+                t.finish(&mut r, REP_KEYS);
+                raw.reps.push(rep);
+            }
+        }
+    }
+    if let Some(n) = top.get("risks")
+        && let Some(items) = r.array(n, "risks")
+    {
+        for item in items {
+            if let Some(t) = r.table(item, "[[risks]]") {
+                raw.risks.push(read_risk(&mut r, t, item));
+            }
+        }
+    }
+    if let Some(n) = top.get("correlation") {
+        raw.correlation = read_correlation(&mut r, n);
+    }
+    if let Some(n) = top.get("quotas")
+        && let Some(mut t) = r.table(n, "[quotas]")
+    {
+        raw.quotas.method = t.get("method").and_then(|n| r.string(n, "method"));
+        raw.quotas.over_assignment = t.get("over_assignment").and_then(|n| r.number(n, "over_assignment"));
+        t.finish(&mut r, QUOTA_KEYS);
+    }
+    if let Some(n) = top.get("comp_plan") {
+        raw.comp_plan = read_comp(&mut r, n);
+    }
+    top.finish(&mut r, TOP_KEYS);
+    raw
+}
+
+fn read_header(r: &mut Reader<'_>, n: &Node<'_>) -> RawHeader {
+    let Some(mut t) = r.table(n, "[scenario]") else {
+        return RawHeader::default();
+    };
+    let h = RawHeader {
+        name: t.get("name").and_then(|n| r.string(n, "name")),
+        currency: t.get("currency").and_then(|n| r.string(n, "currency")),
+        months: t.get("months").and_then(|n| r.integer(n, "months")),
+        seed: t.get("seed").and_then(|n| r.integer(n, "seed")),
+        trials: t.get("trials").and_then(|n| r.integer(n, "trials")),
+        company_target: t.get("company_target").and_then(|n| r.number(n, "company_target")),
+        span: Some(r.span(n)),
+    };
+    t.finish(r, SCENARIO_KEYS);
+    h
+}
+
+fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
+    let span = Some(super::diag::Span {
+        file: r.file,
+        range: t.range.clone(),
+    });
+    let potential = t.get("potential").and_then(|n| match n.get_ref() {
+        DeValue::Table(_) => read_dist(r, n, "potential").map(RawPotential::Dist),
+        _ => r.number(n, "potential").map(RawPotential::Mean),
+    });
+    let u = RawUnit {
+        id: t.get("id").and_then(|n| r.string(n, "id")),
+        name: t.get("name").and_then(|n| r.string(n, "name")),
+        region: t.get("region").and_then(|n| r.string(n, "region")),
+        segment: t.get("segment").and_then(|n| r.string(n, "segment")),
+        x: t.get("x").and_then(|n| r.number(n, "x")),
+        y: t.get("y").and_then(|n| r.number(n, "y")),
+        lat: t.get("lat").and_then(|n| r.number(n, "lat")),
+        lon: t.get("lon").and_then(|n| r.number(n, "lon")),
+        potential,
+        potential_cv: t.get("potential_cv").and_then(|n| r.number(n, "potential_cv")),
+        workload_hours: t.get("workload_hours").and_then(|n| r.number(n, "workload_hours")),
+        accounts: t.get("accounts").and_then(|n| r.number(n, "accounts")),
+        owner: t.get("owner").and_then(|n| r.string(n, "owner")),
+        locked: t.get("locked").and_then(|n| r.bool(n, "locked")),
+        span,
+    };
+    t.finish(r, UNIT_KEYS);
+    u
+}
+
+fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_, '_>) -> RawRepFields {
+    RawRepFields {
+        capacity_hours: t.get("capacity_hours").and_then(|n| r.number(n, "capacity_hours")),
+        capacity_elasticity: t.get("capacity_elasticity").and_then(|n| r.number(n, "capacity_elasticity")),
+        attrition: t.get("attrition").and_then(|n| r.number(n, "attrition")),
+        vacancy_months: t.get("vacancy_months").and_then(|n| r.integer(n, "vacancy_months")),
+        vacancy_coverage: t.get("vacancy_coverage").and_then(|n| r.number(n, "vacancy_coverage")),
+        ramp_months: t.get("ramp_months").and_then(|n| r.number(n, "ramp_months")),
+        productivity: t.get("productivity").and_then(|n| read_dist(r, n, "productivity")),
+    }
+}
+
+fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk {
+    let mut risk = RawRisk {
+        id: t.get("id").and_then(|n| r.string(n, "id")),
+        kind: t.get("kind").and_then(|n| r.string(n, "kind")),
+        probability: t.get("probability").and_then(|n| r.number(n, "probability")),
+        impact: t.get("impact").and_then(|n| read_dist(r, n, "impact")),
+        span: Some(r.span(item)),
+        ..RawRisk::default()
+    };
+    if let Some(n) = t.get("applies_to") {
+        risk.applies_to = match n.get_ref() {
+            DeValue::String(s) if s == "all" => Some(RawScope::All),
+            DeValue::Table(_) => {
+                let mut s = r.table(n, "applies_to").expect("is a table");
+                let scope = RawScope::Filter {
+                    regions: s.get("regions").and_then(|n| r.strings(n, "regions")),
+                    segments: s.get("segments").and_then(|n| r.strings(n, "segments")),
+                    units: s.get("units").and_then(|n| r.strings(n, "units")),
+                    reps: s.get("reps").and_then(|n| r.strings(n, "reps")),
+                    span: r.span(n),
+                };
+                if s.is_empty() {
+                    r.problems.error(r.file, n.span(), "`applies_to` is empty").help(
+                        "write \"all\" or a table with regions, segments, units or reps",
+                    );
+                }
+                s.finish(r, SCOPE_KEYS);
+                Some(scope)
+            }
+            _ => {
+                r.problems
+                    .error(r.file, n.span(), "`applies_to` must be \"all\" or a table")
+                    .help("e.g. applies_to = { regions = [\"Zhejiang\"] }; keys: regions, segments, units, reps");
+                None
+            }
+        };
+    }
+    if let Some(n) = t.get("start")
+        && let Some(mut s) = r.table(n, "start")
+    {
+        let from = s.get("from").and_then(|n| r.integer(n, "from"));
+        let to = s.get("to").and_then(|n| r.integer(n, "to"));
+        match (from, to) {
+            (Some(f), Some(t)) => risk.start = Some((f, t, r.span(n))),
+            (f, t) if f.is_none() && t.is_none() || s.len() < 2 => {
+                r.problems
+                    .error(r.file, n.span(), "`start` needs both `from` and `to` (months, inclusive)");
+            }
+            _ => {}
+        }
+        s.finish(r, &["from", "to"]);
+    }
+    t.finish(r, RISK_KEYS);
+    risk
+}
+
+/// `{ family = { k = v } }`, `{ fixed = 1.0 }` or a plain number (fixed).
+pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist> {
+    let span = r.span(n);
+    match n.get_ref() {
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let v = r.number(n, what)?;
+            Some(RawDist {
+                family: Sp::new("fixed".into(), span.clone()),
+                params: vec![(Sp::new("value".into(), span.clone()), Sp::new(RawParam::Num(v.v), span.clone()))],
+                span,
+            })
+        }
+        DeValue::Table(t) => {
+            if t.len() != 1 {
+                r.problems
+                    .error(r.file, n.span(), format!("`{what}` must name exactly one distribution, found {} keys", t.len()))
+                    .help(format!("e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}", DIST_FAMILIES.join(", ")));
+                return None;
+            }
+            let (k, v) = t.iter().next().expect("one entry");
+            let family = Sp::new(
+                k.get_ref().to_string(),
+                super::diag::Span {
+                    file: r.file,
+                    range: k.span(),
+                },
+            );
+            let mut params = Vec::new();
+            match v.get_ref() {
+                DeValue::Table(p) => {
+                    for (pk, pv) in p.iter() {
+                        let name = Sp::new(
+                            pk.get_ref().to_string(),
+                            super::diag::Span {
+                                file: r.file,
+                                range: pk.span(),
+                            },
+                        );
+                        let val = match pv.get_ref() {
+                            DeValue::Array(_) => r.numbers(pv, pk.get_ref()).map(|l| Sp::new(RawParam::List(l.v), l.span)),
+                            _ => r.number(pv, pk.get_ref()).map(|x| Sp::new(RawParam::Num(x.v), x.span)),
+                        };
+                        if let Some(val) = val {
+                            params.push((name, val));
+                        }
+                    }
+                }
+                DeValue::Integer(_) | DeValue::Float(_) => {
+                    let x = r.number(v, k.get_ref())?;
+                    params.push((Sp::new("value".into(), x.span.clone()), Sp::new(RawParam::Num(x.v), x.span)));
+                }
+                _ => {
+                    r.problems
+                        .error(r.file, v.span(), format!("parameters of `{}` must be a table, e.g. {{ mean = 0.0, sd = 0.05 }}", k.get_ref()));
+                    return None;
+                }
+            }
+            Some(RawDist { family, params, span })
+        }
+        _ => {
+            r.problems
+                .error(r.file, n.span(), format!("`{what}` must be a distribution table or a number, found {}", super::toml_reader::type_name(n.get_ref())))
+                .help(format!("e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}", DIST_FAMILIES.join(", ")));
+            None
+        }
+    }
+}
+
+fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> {
+    let mut t = r.table(n, "[correlation]")?;
+    let mut c = RawCorrelation {
+        span: Some(r.span(n)),
+        ..RawCorrelation::default()
+    };
+    if let Some(p) = t.get("pairs")
+        && let Some(items) = r.array(p, "pairs")
+    {
+        for item in items {
+            let ok = match item.get_ref() {
+                DeValue::Array(a) if a.len() == 3 => {
+                    let a1 = r.string(&a[0], "pairs");
+                    let b1 = r.string(&a[1], "pairs");
+                    let rho = r.number(&a[2], "pairs");
+                    if let (Some(x), Some(y), Some(z)) = (a1, b1, rho) {
+                        c.pairs.push((x, y, z));
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !ok {
+                r.problems
+                    .error(r.file, item.span(), "each correlation pair must be [\"risk_a\", \"risk_b\", rho]");
+            }
+        }
+    }
+    if let Some(x) = t.get("risks") {
+        c.risks = r.strings(x, "risks");
+    }
+    if let Some(m) = t.get("matrix")
+        && let Some(rows) = r.array(m, "matrix")
+    {
+        let parsed: Vec<_> = rows.iter().map(|row| r.numbers(row, "matrix")).collect();
+        if let Some(rows) = parsed.into_iter().collect::<Option<Vec<_>>>() {
+            c.matrix = Some(Sp::new(rows, r.span(m)));
+        }
+    }
+    t.finish(r, CORRELATION_KEYS);
+    Some(c)
+}
+
+fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>> {
+    let items = r.array(n, what)?;
+    let mut pts = Vec::new();
+    for item in items {
+        match item.get_ref() {
+            DeValue::Array(a) if a.len() == 2 => {
+                if let (Some(x), Some(y)) = (r.number(&a[0], what), r.number(&a[1], what)) {
+                    pts.push((x, y));
+                }
+            }
+            _ => {
+                r.problems
+                    .error(r.file, item.span(), format!("each point of `{what}` must be a pair [x, y]"));
+            }
+        }
+    }
+    Some(Sp::new(pts, r.span(n)))
+}
+
+fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
+    let mut t = r.table(n, "[comp_plan]")?;
+    let mut c = RawComp {
+        target_incentive: t.get("target_incentive").and_then(|n| r.number(n, "target_incentive")),
+        budget: t.get("budget").and_then(|n| r.number(n, "budget")),
+        span: Some(r.span(n)),
+        ..RawComp::default()
+    };
+    if let Some(x) = t.get("curve") {
+        c.curve = read_points(r, x, "curve");
+    }
+    if let Some(x) = t.get("commission") {
+        c.commission = read_points(r, x, "commission");
+    }
+    if let Some(x) = t.get("team_bonus")
+        && let Some(mut b) = r.table(x, "team_bonus")
+    {
+        c.team_bonus_pool = b.get("pool").and_then(|n| r.number(n, "pool"));
+        c.team_bonus_threshold = b.get("threshold").and_then(|n| r.number(n, "threshold"));
+        if c.team_bonus_pool.is_none() && b.get("pool").is_none() {
+            r.problems.error(r.file, x.span(), "`team_bonus` needs `pool` (amount paid when the team reaches its threshold)");
+        }
+        b.finish(r, &["pool", "threshold"]);
+    }
+    t.finish(r, COMP_KEYS);
+    Some(c)
+}
