@@ -650,7 +650,7 @@ fn risks(
                     Scope::Units(_) => "key_account_budget",
                     _ => "territory_disruption",
                 };
-                let impact = match family % 5 {
+                let impact = match family % 6 {
                     0 => Dist::Normal {
                         mean: r3(rng, -0.03, 0.0),
                         sd: r3(rng, 0.03, 0.08),
@@ -660,11 +660,16 @@ fn risks(
                         mode: r3(rng, -0.05, 0.0),
                         max: r3(rng, 0.02, 0.06),
                     },
-                    2 => Dist::Uniform {
+                    // an upside: a positive-only factor (subsidy, stimulus)
+                    2 => Dist::LogNormal {
+                        mean: r3(rng, 0.02, 0.05),
+                        cv: round_dp(uniform(rng, 0.6, 1.0), 2),
+                    },
+                    3 => Dist::Uniform {
                         min: r3(rng, -0.10, -0.04),
                         max: r3(rng, 0.01, 0.05),
                     },
-                    3 => Dist::Pert {
+                    4 => Dist::Pert {
                         min: r3(rng, -0.20, -0.10),
                         mode: r3(rng, -0.04, 0.0),
                         max: r3(rng, 0.03, 0.08),
@@ -675,6 +680,11 @@ fn risks(
                         min: r3(rng, -0.15, -0.08),
                         max: r3(rng, 0.04, 0.08),
                     },
+                };
+                let base = if matches!(impact, Dist::LogNormal { .. }) {
+                    "demand_upside"
+                } else {
+                    base
                 };
                 (base, None, None, impact)
             }
@@ -719,7 +729,8 @@ fn risks(
                     Scope::Units(_) => "named_account_loss",
                     _ => "rep_book_churn",
                 };
-                let impact = match family % 5 {
+                // the share lost: bounded in [0.2, 0.9]
+                let impact = match family % 4 {
                     0 => Dist::Uniform {
                         min: r3(rng, 0.2, 0.4),
                         max: r3(rng, 0.6, 0.9),
@@ -730,11 +741,7 @@ fn risks(
                         min: 0.2,
                         max: 0.9,
                     },
-                    2 => Dist::LogNormal {
-                        mean: r3(rng, 0.4, 0.55),
-                        cv: r3(rng, 0.15, 0.25),
-                    },
-                    3 => Dist::Pert {
+                    2 => Dist::Pert {
                         min: 0.2,
                         mode: r3(rng, 0.35, 0.6),
                         max: r3(rng, 0.7, 0.9),
@@ -1351,11 +1358,25 @@ mod tmp_timing {
     #[test]
     #[ignore]
     fn timing_dump() {
-        let spec = super::GenerateSpec { units: 100_000, reps: 2000, risks: 40, seed: 1, trials: 20000, units_file: "big-units.csv".into() };
+        let spec = super::GenerateSpec {
+            units: 100_000,
+            reps: 2000,
+            risks: 40,
+            seed: 1,
+            trials: 20000,
+            units_file: "big-units.csv".into(),
+        };
         let t = std::time::Instant::now();
         let g = super::synthetic(&spec);
         eprintln!("100k: {:?}, csv {} bytes", t.elapsed(), g.units_csv.len());
-        let spec = super::GenerateSpec { units: 10_000, reps: 200, risks: 20, seed: 7, trials: 20000, units_file: "big-units.csv".into() };
+        let spec = super::GenerateSpec {
+            units: 10_000,
+            reps: 200,
+            risks: 20,
+            seed: 7,
+            trials: 20000,
+            units_file: "big-units.csv".into(),
+        };
         let g = super::synthetic(&spec);
         std::fs::write("/tmp/gen/big.toml", &g.toml).unwrap();
         std::fs::write("/tmp/gen/big-units.csv", &g.units_csv).unwrap();

@@ -4,5 +4,6 @@
 pub mod engine;
 pub mod generate;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod stats;

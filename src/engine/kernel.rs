@@ -47,7 +47,11 @@ impl Scratch {
             from: vec![0; k],
             gm: vec![0.0; plan.groups.len() * m],
             base: vec![0.0; plan.slots.len()],
-            pot: if plan.losses.is_empty() { Vec::new() } else { plan.fixed_potential.clone() },
+            pot: if plan.losses.is_empty() {
+                Vec::new()
+            } else {
+                plan.fixed_potential.clone()
+            },
             loss: vec![0.0; plan.slots.len() * m],
             touched: Vec::new(),
             events: Vec::new(),
@@ -85,12 +89,20 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
                 s.x[k] = r.impact.quantile(u);
                 s.from[k] = 0;
             }
-            CopulaKind::Event { probability, from, to } => {
+            CopulaKind::Event {
+                probability,
+                from,
+                to,
+            } => {
                 // Month and size are drawn whether or not it happens, so
                 // the draws stay aligned across scenarios.
                 let month = rngs.risks.random_range(from..=to);
                 s.x[k] = r.impact.sample(&mut rngs.risks);
-                s.from[k] = if u < probability { month as usize - 1 } else { months };
+                s.from[k] = if u < probability {
+                    month as usize - 1
+                } else {
+                    months
+                };
             }
         }
     }

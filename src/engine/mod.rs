@@ -32,7 +32,9 @@ pub struct SimOptions {
 pub enum EngineError {
     #[error("rep `{0}` has no quota; give one, or choose [quotas] method = \"proportional\"")]
     MissingQuota(String),
-    #[error("quota method `equal-probability` is not available in this version; use \"given\" or \"proportional\"")]
+    #[error(
+        "quota method `equal-probability` is not available in this version; use \"given\" or \"proportional\""
+    )]
     MethodUnavailable,
     #[error("trials must be at least 1")]
     NoTrials,
@@ -86,13 +88,19 @@ pub fn resolve_quotas(model: &Model) -> Result<Vec<f64>, EngineError> {
         QuotaMethod::Given => model
             .reps
             .iter()
-            .map(|r| r.quota.ok_or_else(|| EngineError::MissingQuota(r.id.clone())))
+            .map(|r| {
+                r.quota
+                    .ok_or_else(|| EngineError::MissingQuota(r.id.clone()))
+            })
             .collect(),
         QuotaMethod::Proportional => {
             let expected = model.expected_sales();
             let total: f64 = expected.iter().sum();
             let pool = model.company_target * (1.0 + model.quotas.over_assignment);
-            Ok(expected.iter().map(|e| if total > 0.0 { pool * e / total } else { 0.0 }).collect())
+            Ok(expected
+                .iter()
+                .map(|e| if total > 0.0 { pool * e / total } else { 0.0 })
+                .collect())
         }
         QuotaMethod::EqualProbability => Err(EngineError::MethodUnavailable),
     }
@@ -180,7 +188,11 @@ fn run_chunk(plan: &Plan, seed: u64, chunk: u64, trials: u64, scales: &[f64]) ->
 
 /// Runs the simulation. `progress` is told the number of trials finished
 /// after each wave (for a progress bar); it never affects the results.
-pub fn simulate(model: &Model, opts: &SimOptions, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<SimResult, EngineError> {
+pub fn simulate(
+    model: &Model,
+    opts: &SimOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<SimResult, EngineError> {
     if opts.trials == 0 {
         return Err(EngineError::NoTrials);
     }
@@ -190,12 +202,24 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: Option<&(dyn Fn(u64)
     let scales: Vec<f64> = expected
         .iter()
         .zip(&quotas)
-        .map(|(&e, &q)| if e > 0.0 { e } else if q > 0.0 { q } else { 1.0 })
+        .map(|(&e, &q)| {
+            if e > 0.0 {
+                e
+            } else if q > 0.0 {
+                q
+            } else {
+                1.0
+            }
+        })
         .collect();
     let chunks = opts.trials.div_ceil(CHUNK_SIZE);
     let trials_in = |c: u64| CHUNK_SIZE.min(opts.trials - c * CHUNK_SIZE);
     let run = || {
-        let mut acc = Partial::new(plan.reps.len(), plan.quarter_target.len(), opts.trials as usize);
+        let mut acc = Partial::new(
+            plan.reps.len(),
+            plan.quarter_target.len(),
+            opts.trials as usize,
+        );
         let mut w = 0;
         while w < chunks {
             let end = (w + WAVE).min(chunks);
@@ -231,7 +255,12 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: Option<&(dyn Fn(u64)
             .zip(acc.hits)
             .zip(acc.hist)
             .zip(&scales)
-            .map(|(((sales, hits), hist), &scale)| RepStats { sales, hits, hist, scale })
+            .map(|(((sales, hits), hist), &scale)| RepStats {
+                sales,
+                hits,
+                hist,
+                scale,
+            })
             .collect(),
         quotas,
         team: acc.team,
@@ -241,7 +270,11 @@ pub fn simulate(model: &Model, opts: &SimOptions, progress: Option<&(dyn Fn(u64)
             .into_iter()
             .zip(acc.quarter_hits)
             .zip(&plan.quarter_target)
-            .map(|((sales, hits), &target)| QuarterStats { target, sales, hits })
+            .map(|((sales, hits), &target)| QuarterStats {
+                target,
+                sales,
+                hits,
+            })
             .collect(),
     })
 }

@@ -9,7 +9,11 @@ use std::collections::HashMap;
 
 pub(crate) enum CopulaKind {
     Shock,
-    Event { probability: f64, from: u32, to: u32 },
+    Event {
+        probability: f64,
+        from: u32,
+        to: u32,
+    },
 }
 
 pub(crate) struct CopulaRisk {
@@ -90,7 +94,8 @@ impl Plan {
         }
         let mut fixed_base = vec![0.0; slots.len()];
         let mut fixed_potential = vec![0.0; model.units.len()];
-        let (mut ln_loc, mut ln_sigma, mut ln_slot, mut ln_unit, mut other) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut ln_loc, mut ln_sigma, mut ln_slot, mut ln_unit, mut other) =
+            (vec![], vec![], vec![], vec![], vec![]);
         for (u, unit) in model.units.iter().enumerate() {
             let s = unit_slot[u];
             if s == u32::MAX {
@@ -139,7 +144,12 @@ impl Plan {
                 RiskKind::AccountLoss { probability } => Some(LossRisk {
                     probability,
                     impact: r.impact.clone(),
-                    units: r.units.iter().filter(|&&u| unit_slot[u] != u32::MAX).map(|&u| (u as u32, unit_slot[u])).collect(),
+                    units: r
+                        .units
+                        .iter()
+                        .filter(|&&u| unit_slot[u] != u32::MAX)
+                        .map(|&u| (u as u32, unit_slot[u]))
+                        .collect(),
                 }),
                 _ => None,
             })
@@ -150,9 +160,17 @@ impl Plan {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let mut presence = vec![(1..=months as u32).map(|m| r.base_presence(m)).collect::<Vec<_>>()];
+                let mut presence = vec![
+                    (1..=months as u32)
+                        .map(|m| r.base_presence(m))
+                        .collect::<Vec<_>>(),
+                ];
                 for l in 1..=months as u32 {
-                    presence.push((1..=months as u32).map(|m| r.presence_after_leaving(m, l)).collect());
+                    presence.push(
+                        (1..=months as u32)
+                            .map(|m| r.presence_after_leaving(m, l))
+                            .collect(),
+                    );
                 }
                 RepPlan {
                     quota: quotas[i],
@@ -163,7 +181,11 @@ impl Plan {
                 }
             })
             .collect();
-        let factor = model.correlation.as_ref().filter(|c| !c.is_identity(0.0)).map(crate::model::correlation::factor);
+        let factor = model
+            .correlation
+            .as_ref()
+            .filter(|c| !c.is_identity(0.0))
+            .map(crate::model::correlation::factor);
         let quarters = model.quarters();
         let mut quarter_of = vec![0; months];
         let mut quarter_target = vec![0.0; quarters.len()];

@@ -13,7 +13,8 @@ use rand::rngs::ChaCha8Rng;
 pub const CHUNK_SIZE: u64 = 1024;
 
 /// Recorded in results so a reader knows how the numbers were drawn.
-pub const GENERATOR: &str = "ChaCha8 (rand 0.10): one stream per chunk, 2^32 words per trial, keys per purpose";
+pub const GENERATOR: &str =
+    "ChaCha8 (rand 0.10): one stream per chunk, 2^32 words per trial, keys per purpose";
 
 /// What a stream is used for; each purpose has its own key.
 #[derive(Clone, Copy, Debug)]

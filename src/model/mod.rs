@@ -256,7 +256,12 @@ impl Model {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let presence: f64 = r.expected_presence(self.months).iter().zip(&self.seasonality).map(|(e, s)| e * s).sum();
+                let presence: f64 = r
+                    .expected_presence(self.months)
+                    .iter()
+                    .zip(&self.seasonality)
+                    .map(|(e, s)| e * s)
+                    .sum();
                 potential[i] * r.coverage(workload[i]) * r.productivity.mean() * presence
             })
             .collect()

@@ -135,13 +135,25 @@ impl Problems {
         self.list.push(p);
     }
 
-    pub fn error(&mut self, file: FileId, range: Range<usize>, message: impl Into<String>) -> &mut Problem {
-        self.list.push(Problem::error(message, Some(Span { file, range })));
+    pub fn error(
+        &mut self,
+        file: FileId,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Problem {
+        self.list
+            .push(Problem::error(message, Some(Span { file, range })));
         self.list.last_mut().expect("just pushed")
     }
 
-    pub fn warning(&mut self, file: FileId, range: Range<usize>, message: impl Into<String>) -> &mut Problem {
-        self.list.push(Problem::warning(message, Some(Span { file, range })));
+    pub fn warning(
+        &mut self,
+        file: FileId,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Problem {
+        self.list
+            .push(Problem::warning(message, Some(Span { file, range })));
         self.list.last_mut().expect("just pushed")
     }
 
@@ -155,7 +167,9 @@ impl Problems {
             let key = |p: &Problem| {
                 (
                     p.severity,
-                    p.span.as_ref().map_or((usize::MAX, 0), |s| (s.file, s.range.start)),
+                    p.span
+                        .as_ref()
+                        .map_or((usize::MAX, 0), |s| (s.file, s.range.start)),
                 )
             };
             key(a).cmp(&key(b))
@@ -187,7 +201,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -208,7 +224,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("capacity_hour", &["capacity_hours", "quota"]), Some("capacity_hours"));
+        assert_eq!(
+            did_you_mean("capacity_hour", &["capacity_hours", "quota"]),
+            Some("capacity_hours")
+        );
         assert_eq!(did_you_mean("zzz", &["capacity_hours", "quota"]), None);
     }
 }

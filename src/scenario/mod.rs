@@ -39,11 +39,15 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Warning)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Error)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
     }
 }
 
@@ -53,20 +57,35 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
     let mut problems = diag::Problems::default();
     let file = sources.add(name, text);
     let raw = raw::read(text, file, &mut problems);
-    let csv_units = raw.units_file.as_ref().and_then(|f| match loader.load(name, &f.v) {
-        Ok((csv_name, csv_text)) => {
-            let id = sources.add(csv_name, csv_text);
-            Some(units_csv::read(&sources.files[id].text.clone(), id, &mut problems))
-        }
-        Err(e) => {
-            problems
-                .error(file, f.span.range.clone(), format!("cannot read units file `{}`: {e}", f.v))
-                .help("the path is relative to the scenario file");
-            None
-        }
-    });
+    let csv_units = raw
+        .units_file
+        .as_ref()
+        .and_then(|f| match loader.load(name, &f.v) {
+            Ok((csv_name, csv_text)) => {
+                let id = sources.add(csv_name, csv_text);
+                Some(units_csv::read(
+                    &sources.files[id].text.clone(),
+                    id,
+                    &mut problems,
+                ))
+            }
+            Err(e) => {
+                problems
+                    .error(
+                        file,
+                        f.span.range.clone(),
+                        format!("cannot read units file `{}`: {e}", f.v),
+                    )
+                    .help("the path is relative to the scenario file");
+                None
+            }
+        });
     let syntax_ok = !problems.has_errors() || csv_units.is_some();
-    let model = if syntax_ok { validate::validate(&raw, csv_units, purpose, &mut problems, file) } else { None };
+    let model = if syntax_ok {
+        validate::validate(&raw, csv_units, purpose, &mut problems, file)
+    } else {
+        None
+    };
     let model = if problems.has_errors() { None } else { model };
     Loaded {
         model,

@@ -152,7 +152,14 @@ const TOP_KEYS: &[&str] = &[
     "quotas",
     "comp_plan",
 ];
-const SCENARIO_KEYS: &[&str] = &["name", "currency", "months", "seed", "trials", "company_target"];
+const SCENARIO_KEYS: &[&str] = &[
+    "name",
+    "currency",
+    "months",
+    "seed",
+    "trials",
+    "company_target",
+];
 pub const UNIT_KEYS: &[&str] = &[
     "id",
     "name",
@@ -196,7 +203,13 @@ const RISK_KEYS: &[&str] = &["id", "kind", "probability", "applies_to", "start",
 const SCOPE_KEYS: &[&str] = &["regions", "segments", "units", "reps"];
 const CORRELATION_KEYS: &[&str] = &["pairs", "risks", "matrix"];
 const QUOTA_KEYS: &[&str] = &["method", "over_assignment"];
-const COMP_KEYS: &[&str] = &["target_incentive", "curve", "commission", "team_bonus", "budget"];
+const COMP_KEYS: &[&str] = &[
+    "target_incentive",
+    "curve",
+    "commission",
+    "team_bonus",
+    "budget",
+];
 pub const DIST_FAMILIES: &[&str] = &[
     "fixed",
     "normal",
@@ -268,8 +281,12 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
                     id: t.get("id").and_then(|n| r.string(n, "id")),
                     name: t.get("name").and_then(|n| r.string(n, "name")),
                     quota: t.get("quota").and_then(|n| r.number(n, "quota")),
-                    ramp_remaining: t.get("ramp_remaining").and_then(|n| r.number(n, "ramp_remaining")),
-                    start_month: t.get("start_month").and_then(|n| r.integer(n, "start_month")),
+                    ramp_remaining: t
+                        .get("ramp_remaining")
+                        .and_then(|n| r.number(n, "ramp_remaining")),
+                    start_month: t
+                        .get("start_month")
+                        .and_then(|n| r.integer(n, "start_month")),
                     fields: read_rep_fields(&mut r, &mut t),
                     span: Some(r.span(item)),
                 };
@@ -294,7 +311,9 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
         && let Some(mut t) = r.table(n, "[quotas]")
     {
         raw.quotas.method = t.get("method").and_then(|n| r.string(n, "method"));
-        raw.quotas.over_assignment = t.get("over_assignment").and_then(|n| r.number(n, "over_assignment"));
+        raw.quotas.over_assignment = t
+            .get("over_assignment")
+            .and_then(|n| r.number(n, "over_assignment"));
         t.finish(&mut r, QUOTA_KEYS);
     }
     if let Some(n) = top.get("comp_plan") {
@@ -314,7 +333,9 @@ fn read_header(r: &mut Reader<'_>, n: &Node<'_>) -> RawHeader {
         months: t.get("months").and_then(|n| r.integer(n, "months")),
         seed: t.get("seed").and_then(|n| r.integer(n, "seed")),
         trials: t.get("trials").and_then(|n| r.integer(n, "trials")),
-        company_target: t.get("company_target").and_then(|n| r.number(n, "company_target")),
+        company_target: t
+            .get("company_target")
+            .and_then(|n| r.number(n, "company_target")),
         span: Some(r.span(n)),
     };
     t.finish(r, SCENARIO_KEYS);
@@ -340,8 +361,12 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
         lat: t.get("lat").and_then(|n| r.number(n, "lat")),
         lon: t.get("lon").and_then(|n| r.number(n, "lon")),
         potential,
-        potential_cv: t.get("potential_cv").and_then(|n| r.number(n, "potential_cv")),
-        workload_hours: t.get("workload_hours").and_then(|n| r.number(n, "workload_hours")),
+        potential_cv: t
+            .get("potential_cv")
+            .and_then(|n| r.number(n, "potential_cv")),
+        workload_hours: t
+            .get("workload_hours")
+            .and_then(|n| r.number(n, "workload_hours")),
         accounts: t.get("accounts").and_then(|n| r.number(n, "accounts")),
         owner: t.get("owner").and_then(|n| r.string(n, "owner")),
         locked: t.get("locked").and_then(|n| r.bool(n, "locked")),
@@ -353,13 +378,25 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
 
 fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_, '_>) -> RawRepFields {
     RawRepFields {
-        capacity_hours: t.get("capacity_hours").and_then(|n| r.number(n, "capacity_hours")),
-        capacity_elasticity: t.get("capacity_elasticity").and_then(|n| r.number(n, "capacity_elasticity")),
+        capacity_hours: t
+            .get("capacity_hours")
+            .and_then(|n| r.number(n, "capacity_hours")),
+        capacity_elasticity: t
+            .get("capacity_elasticity")
+            .and_then(|n| r.number(n, "capacity_elasticity")),
         attrition: t.get("attrition").and_then(|n| r.number(n, "attrition")),
-        vacancy_months: t.get("vacancy_months").and_then(|n| r.integer(n, "vacancy_months")),
-        vacancy_coverage: t.get("vacancy_coverage").and_then(|n| r.number(n, "vacancy_coverage")),
-        ramp_months: t.get("ramp_months").and_then(|n| r.number(n, "ramp_months")),
-        productivity: t.get("productivity").and_then(|n| read_dist(r, n, "productivity")),
+        vacancy_months: t
+            .get("vacancy_months")
+            .and_then(|n| r.integer(n, "vacancy_months")),
+        vacancy_coverage: t
+            .get("vacancy_coverage")
+            .and_then(|n| r.number(n, "vacancy_coverage")),
+        ramp_months: t
+            .get("ramp_months")
+            .and_then(|n| r.number(n, "ramp_months")),
+        productivity: t
+            .get("productivity")
+            .and_then(|n| read_dist(r, n, "productivity")),
     }
 }
 
@@ -367,7 +404,9 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
     let mut risk = RawRisk {
         id: t.get("id").and_then(|n| r.string(n, "id")),
         kind: t.get("kind").and_then(|n| r.string(n, "kind")),
-        probability: t.get("probability").and_then(|n| r.number(n, "probability")),
+        probability: t
+            .get("probability")
+            .and_then(|n| r.number(n, "probability")),
         impact: t.get("impact").and_then(|n| read_dist(r, n, "impact")),
         span: Some(r.span(item)),
         ..RawRisk::default()
@@ -385,9 +424,9 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
                     span: r.span(n),
                 };
                 if s.is_empty() {
-                    r.problems.error(r.file, n.span(), "`applies_to` is empty").help(
-                        "write \"all\" or a table with regions, segments, units or reps",
-                    );
+                    r.problems
+                        .error(r.file, n.span(), "`applies_to` is empty")
+                        .help("write \"all\" or a table with regions, segments, units or reps");
                 }
                 s.finish(r, SCOPE_KEYS);
                 Some(scope)
@@ -408,8 +447,11 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
         match (from, to) {
             (Some(f), Some(t)) => risk.start = Some((f, t, r.span(n))),
             (f, t) if f.is_none() && t.is_none() || s.len() < 2 => {
-                r.problems
-                    .error(r.file, n.span(), "`start` needs both `from` and `to` (months, inclusive)");
+                r.problems.error(
+                    r.file,
+                    n.span(),
+                    "`start` needs both `from` and `to` (months, inclusive)",
+                );
             }
             _ => {}
         }
@@ -427,15 +469,28 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
             let v = r.number(n, what)?;
             Some(RawDist {
                 family: Sp::new("fixed".into(), span.clone()),
-                params: vec![(Sp::new("value".into(), span.clone()), Sp::new(RawParam::Num(v.v), span.clone()))],
+                params: vec![(
+                    Sp::new("value".into(), span.clone()),
+                    Sp::new(RawParam::Num(v.v), span.clone()),
+                )],
                 span,
             })
         }
         DeValue::Table(t) => {
             if t.len() != 1 {
                 r.problems
-                    .error(r.file, n.span(), format!("`{what}` must name exactly one distribution, found {} keys", t.len()))
-                    .help(format!("e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}", DIST_FAMILIES.join(", ")));
+                    .error(
+                        r.file,
+                        n.span(),
+                        format!(
+                            "`{what}` must name exactly one distribution, found {} keys",
+                            t.len()
+                        ),
+                    )
+                    .help(format!(
+                        "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
+                        DIST_FAMILIES.join(", ")
+                    ));
                 return None;
             }
             let (k, v) = t.iter().next().expect("one entry");
@@ -458,8 +513,12 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                             },
                         );
                         let val = match pv.get_ref() {
-                            DeValue::Array(_) => r.numbers(pv, pk.get_ref()).map(|l| Sp::new(RawParam::List(l.v), l.span)),
-                            _ => r.number(pv, pk.get_ref()).map(|x| Sp::new(RawParam::Num(x.v), x.span)),
+                            DeValue::Array(_) => r
+                                .numbers(pv, pk.get_ref())
+                                .map(|l| Sp::new(RawParam::List(l.v), l.span)),
+                            _ => r
+                                .number(pv, pk.get_ref())
+                                .map(|x| Sp::new(RawParam::Num(x.v), x.span)),
                         };
                         if let Some(val) = val {
                             params.push((name, val));
@@ -468,20 +527,43 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                 }
                 DeValue::Integer(_) | DeValue::Float(_) => {
                     let x = r.number(v, k.get_ref())?;
-                    params.push((Sp::new("value".into(), x.span.clone()), Sp::new(RawParam::Num(x.v), x.span)));
+                    params.push((
+                        Sp::new("value".into(), x.span.clone()),
+                        Sp::new(RawParam::Num(x.v), x.span),
+                    ));
                 }
                 _ => {
-                    r.problems
-                        .error(r.file, v.span(), format!("parameters of `{}` must be a table, e.g. {{ mean = 0.0, sd = 0.05 }}", k.get_ref()));
+                    r.problems.error(
+                        r.file,
+                        v.span(),
+                        format!(
+                            "parameters of `{}` must be a table, e.g. {{ mean = 0.0, sd = 0.05 }}",
+                            k.get_ref()
+                        ),
+                    );
                     return None;
                 }
             }
-            Some(RawDist { family, params, span })
+            Some(RawDist {
+                family,
+                params,
+                span,
+            })
         }
         _ => {
             r.problems
-                .error(r.file, n.span(), format!("`{what}` must be a distribution table or a number, found {}", super::toml_reader::type_name(n.get_ref())))
-                .help(format!("e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}", DIST_FAMILIES.join(", ")));
+                .error(
+                    r.file,
+                    n.span(),
+                    format!(
+                        "`{what}` must be a distribution table or a number, found {}",
+                        super::toml_reader::type_name(n.get_ref())
+                    ),
+                )
+                .help(format!(
+                    "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
+                    DIST_FAMILIES.join(", ")
+                ));
             None
         }
     }
@@ -510,8 +592,11 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
                 _ => false,
             };
             if !ok {
-                r.problems
-                    .error(r.file, item.span(), "each correlation pair must be [\"risk_a\", \"risk_b\", rho]");
+                r.problems.error(
+                    r.file,
+                    item.span(),
+                    "each correlation pair must be [\"risk_a\", \"risk_b\", rho]",
+                );
             }
         }
     }
@@ -530,7 +615,11 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
     Some(c)
 }
 
-fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>> {
+fn read_points(
+    r: &mut Reader<'_>,
+    n: &Node<'_>,
+    what: &str,
+) -> Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>> {
     let items = r.array(n, what)?;
     let mut pts = Vec::new();
     for item in items {
@@ -541,8 +630,11 @@ fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<Sp<Vec<(S
                 }
             }
             _ => {
-                r.problems
-                    .error(r.file, item.span(), format!("each point of `{what}` must be a pair [x, y]"));
+                r.problems.error(
+                    r.file,
+                    item.span(),
+                    format!("each point of `{what}` must be a pair [x, y]"),
+                );
             }
         }
     }
@@ -552,7 +644,9 @@ fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<Sp<Vec<(S
 fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
     let mut t = r.table(n, "[comp_plan]")?;
     let mut c = RawComp {
-        target_incentive: t.get("target_incentive").and_then(|n| r.number(n, "target_incentive")),
+        target_incentive: t
+            .get("target_incentive")
+            .and_then(|n| r.number(n, "target_incentive")),
         budget: t.get("budget").and_then(|n| r.number(n, "budget")),
         span: Some(r.span(n)),
         ..RawComp::default()
@@ -569,7 +663,11 @@ fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
         c.team_bonus_pool = b.get("pool").and_then(|n| r.number(n, "pool"));
         c.team_bonus_threshold = b.get("threshold").and_then(|n| r.number(n, "threshold"));
         if c.team_bonus_pool.is_none() && b.get("pool").is_none() {
-            r.problems.error(r.file, x.span(), "`team_bonus` needs `pool` (amount paid when the team reaches its threshold)");
+            r.problems.error(
+                r.file,
+                x.span(),
+                "`team_bonus` needs `pool` (amount paid when the team reaches its threshold)",
+            );
         }
         b.finish(r, &["pool", "threshold"]);
     }

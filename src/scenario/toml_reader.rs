@@ -48,8 +48,11 @@ impl<'p> Reader<'p> {
 
     fn wrong_type(&mut self, n: &Node<'_>, what: &str, expected: &str) {
         let found = type_name(n.get_ref());
-        self.problems
-            .error(self.file, n.span(), format!("`{what}` must be {expected}, found {found}"));
+        self.problems.error(
+            self.file,
+            n.span(),
+            format!("`{what}` must be {expected}, found {found}"),
+        );
     }
 
     pub fn string(&mut self, n: &Node<'_>, what: &str) -> Option<Sp<String>> {
@@ -75,7 +78,9 @@ impl<'p> Reader<'p> {
     /// A number; integers are accepted where a float is expected.
     pub fn number(&mut self, n: &Node<'_>, what: &str) -> Option<Sp<f64>> {
         let v = match n.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|x| x as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|x| x as f64),
             DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
             _ => None,
         };
@@ -115,13 +120,17 @@ impl<'p> Reader<'p> {
     pub fn numbers(&mut self, n: &Node<'_>, what: &str) -> Option<Sp<Vec<Sp<f64>>>> {
         let items = self.array(n, what)?;
         let vals: Vec<_> = items.iter().map(|x| self.number(x, what)).collect();
-        vals.into_iter().collect::<Option<Vec<_>>>().map(|v| Sp::new(v, self.span(n)))
+        vals.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|v| Sp::new(v, self.span(n)))
     }
 
     pub fn strings(&mut self, n: &Node<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
         let items = self.array(n, what)?;
         let vals: Vec<_> = items.iter().map(|x| self.string(x, what)).collect();
-        vals.into_iter().collect::<Option<Vec<_>>>().map(|v| Sp::new(v, self.span(n)))
+        vals.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|v| Sp::new(v, self.span(n)))
     }
 
     pub fn table<'a, 'i>(&mut self, n: &'a Node<'i>, what: &str) -> Option<Tab<'a, 'i>> {
@@ -181,7 +190,11 @@ impl<'a, 'i> Tab<'a, 'i> {
             }
             help.push_str(&format!("allowed keys: {}", allowed.join(", ")));
             r.problems
-                .error(r.file, k.span(), format!("unknown key `{key}` in {}", self.name))
+                .error(
+                    r.file,
+                    k.span(),
+                    format!("unknown key `{key}` in {}", self.name),
+                )
                 .help(help);
         }
     }

@@ -63,10 +63,18 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
             }
             help.push_str(&format!("known columns: {}", UNIT_KEYS.join(", ")));
             problems
-                .warning(file, range.start + bom..range.end + bom, format!("unknown column `{h}` is ignored"))
+                .warning(
+                    file,
+                    range.start + bom..range.end + bom,
+                    format!("unknown column `{h}` is ignored"),
+                )
                 .help(help);
         } else if columns.contains(&known) {
-            problems.error(file, range.start + bom..range.end + bom, format!("column `{h}` appears twice"));
+            problems.error(
+                file,
+                range.start + bom..range.end + bom,
+                format!("column `{h}` appears twice"),
+            );
         }
         columns.push(known);
     }
@@ -74,8 +82,15 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
         if !columns.contains(&Some(req)) {
             let end = header_spans.last().map_or(0, |r| r.end);
             problems
-                .error(file, bom..end + bom, format!("the units CSV has no `{req}` column"))
-                .help(format!("required columns: {}; optional: the other unit keys", REQUIRED.join(", ")));
+                .error(
+                    file,
+                    bom..end + bom,
+                    format!("the units CSV has no `{req}` column"),
+                )
+                .help(format!(
+                    "required columns: {}; optional: the other unit keys",
+                    REQUIRED.join(", ")
+                ));
         }
     }
 
@@ -101,7 +116,11 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
             problems.error(
                 file,
                 start + bom..line_end + bom,
-                format!("this row has {} fields but the header has {}", record.len(), headers.len()),
+                format!(
+                    "this row has {} fields but the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
             );
             continue;
         }
@@ -145,8 +164,11 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
                         "true" | "yes" | "1" => Some(Sp::new(true, span.clone())),
                         "false" | "no" | "0" => Some(Sp::new(false, span.clone())),
                         _ => {
-                            problems
-                                .error(span.file, span.range.clone(), format!("column `locked` must be true or false, found `{value}`"));
+                            problems.error(
+                                span.file,
+                                span.range.clone(),
+                                format!("column `locked` must be true or false, found `{value}`"),
+                            );
                             None
                         }
                     }

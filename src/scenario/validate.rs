@@ -3,11 +3,15 @@
 
 use super::Purpose;
 use super::diag::{Problem, Problems, Span, did_you_mean};
-use super::raw::{DIST_FAMILIES, RawDist, RawParam, RawPotential, RawRepFields, RawScenario, RawScope, RawUnit};
+use super::raw::{
+    DIST_FAMILIES, RawDist, RawParam, RawPotential, RawRepFields, RawScenario, RawScope, RawUnit,
+};
 use super::toml_reader::Sp;
 use crate::model::correlation;
 use crate::model::dist::Dist;
-use crate::model::{CompPlan, Location, Model, QuotaMethod, QuotaPolicy, Rep, Risk, RiskKind, TeamBonus, Unit};
+use crate::model::{
+    CompPlan, Location, Model, QuotaMethod, QuotaPolicy, Rep, Risk, RiskKind, TeamBonus, Unit,
+};
 use nalgebra::DMatrix;
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,7 +32,10 @@ impl V<'_> {
         if x.v.is_finite() {
             Some(x.v)
         } else {
-            self.err(&x.span, format!("`{what}` must be a finite number, found {}", x.v));
+            self.err(
+                &x.span,
+                format!("`{what}` must be a finite number, found {}", x.v),
+            );
             None
         }
     }
@@ -56,8 +63,11 @@ impl V<'_> {
     fn probability(&mut self, x: &Sp<f64>, what: &str) -> Option<f64> {
         let v = self.finite(x, what)?;
         if !(0.0..=1.0).contains(&v) {
-            self.err(&x.span, format!("`{what}` must be a probability between 0 and 1, found {v}"))
-                .help("allowed: 0 <= value <= 1");
+            self.err(
+                &x.span,
+                format!("`{what}` must be a probability between 0 and 1, found {v}"),
+            )
+            .help("allowed: 0 <= value <= 1");
             return None;
         }
         Some(v)
@@ -65,8 +75,16 @@ impl V<'_> {
 
     fn month(&mut self, x: &Sp<i64>, what: &str, months: usize) -> Option<u32> {
         if x.v < 1 || x.v > months as i64 {
-            self.err(&x.span, format!("`{what}` must be a month between 1 and {months}, found {}", x.v))
-                .help(format!("allowed: 1..={months} (the horizon is {months} months)"));
+            self.err(
+                &x.span,
+                format!(
+                    "`{what}` must be a month between 1 and {months}, found {}",
+                    x.v
+                ),
+            )
+            .help(format!(
+                "allowed: 1..={months} (the horizon is {months} months)"
+            ));
             return None;
         }
         Some(x.v as u32)
@@ -78,19 +96,33 @@ impl V<'_> {
         match &v.v {
             RawParam::Num(x) => Some(Sp::new(*x, v.span.clone())),
             RawParam::List(_) => {
-                self.err(&v.span, format!("`{name}` of `{}` must be a number, found an array", d.family.v));
+                self.err(
+                    &v.span,
+                    format!(
+                        "`{name}` of `{}` must be a number, found an array",
+                        d.family.v
+                    ),
+                );
                 None
             }
         }
     }
 
-    fn list(&mut self, d: &RawDist, name: &str, used: &mut Vec<String>) -> Option<Sp<Vec<Sp<f64>>>> {
+    fn list(
+        &mut self,
+        d: &RawDist,
+        name: &str,
+        used: &mut Vec<String>,
+    ) -> Option<Sp<Vec<Sp<f64>>>> {
         let (k, v) = d.params.iter().find(|(k, _)| k.v == name)?;
         used.push(k.v.clone());
         match &v.v {
             RawParam::List(l) => Some(Sp::new(l.clone(), v.span.clone())),
             RawParam::Num(_) => {
-                self.err(&v.span, format!("`{name}` of `{}` must be an array of numbers", d.family.v));
+                self.err(
+                    &v.span,
+                    format!("`{name}` of `{}` must be an array of numbers", d.family.v),
+                );
                 None
             }
         }
@@ -115,7 +147,11 @@ impl V<'_> {
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("families: {}", DIST_FAMILIES.join(", ")));
-                self.err(&d.family.span, format!("unknown distribution `{fam}` for `{what}`")).help(help);
+                self.err(
+                    &d.family.span,
+                    format!("unknown distribution `{fam}` for `{what}`"),
+                )
+                .help(help);
                 return None;
             }
         };
@@ -128,26 +164,39 @@ impl V<'_> {
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("`{fam}` takes: {}", allowed.join(", ")));
-                self.err(&k.span, format!("unknown parameter `{}` for a {fam} distribution", k.v)).help(help);
+                self.err(
+                    &k.span,
+                    format!("unknown parameter `{}` for a {fam} distribution", k.v),
+                )
+                .help(help);
             }
         }
         for r in required {
             if !d.params.iter().any(|(k, _)| k.v == *r) {
                 ok = false;
-                self.err(&d.span, format!("the {fam} distribution of `{what}` needs `{r}`"))
-                    .help(format!("`{fam}` takes: {}", allowed.join(", ")));
+                self.err(
+                    &d.span,
+                    format!("the {fam} distribution of `{what}` needs `{r}`"),
+                )
+                .help(format!("`{fam}` takes: {}", allowed.join(", ")));
             }
         }
         if !ok {
             return None;
         }
-        let mut num = |s: &mut Self, n: &str| s.param(d, n, &mut used).and_then(|x| s.finite(&x, n).map(|v| (v, x)));
+        let mut num = |s: &mut Self, n: &str| {
+            s.param(d, n, &mut used)
+                .and_then(|x| s.finite(&x, n).map(|v| (v, x)))
+        };
         let dist = match fam {
             "fixed" => Dist::Fixed(num(self, "value")?.0),
             "normal" => {
                 let mean = num(self, "mean")?.0;
                 let (_, sd) = num(self, "sd")?;
-                Dist::Normal { mean, sd: self.non_negative(&sd, "sd")? }
+                Dist::Normal {
+                    mean,
+                    sd: self.non_negative(&sd, "sd")?,
+                }
             }
             "lognormal" => {
                 let (_, mean) = num(self, "mean")?;
@@ -156,13 +205,22 @@ impl V<'_> {
                 let cv = num(self, "cv");
                 match (sd, cv) {
                     (Some(_), Some((_, c))) => {
-                        self.err(&c.span, "give either `sd` or `cv` for a lognormal, not both");
+                        self.err(
+                            &c.span,
+                            "give either `sd` or `cv` for a lognormal, not both",
+                        );
                         return None;
                     }
-                    (Some((_, s)), None) => Dist::LogNormal { mean, sd: self.non_negative(&s, "sd")? },
+                    (Some((_, s)), None) => Dist::LogNormal {
+                        mean,
+                        sd: self.non_negative(&s, "sd")?,
+                    },
                     (None, Some((_, c))) => Dist::lognormal_cv(mean, self.non_negative(&c, "cv")?),
                     (None, None) => {
-                        self.err(&d.span, format!("the lognormal distribution of `{what}` needs `sd` or `cv`"));
+                        self.err(
+                            &d.span,
+                            format!("the lognormal distribution of `{what}` needs `sd` or `cv`"),
+                        );
                         return None;
                     }
                 }
@@ -171,7 +229,10 @@ impl V<'_> {
                 let (min, smin) = num(self, "min")?;
                 let (max, _) = num(self, "max")?;
                 if min > max {
-                    self.err(&smin.span, format!("uniform needs min <= max, found min {min} > max {max}"));
+                    self.err(
+                        &smin.span,
+                        format!("uniform needs min <= max, found min {min} > max {max}"),
+                    );
                     return None;
                 }
                 Dist::Uniform { min, max }
@@ -198,21 +259,41 @@ impl V<'_> {
                 let min = num(self, "min").map_or(0.0, |x| x.0);
                 let max = num(self, "max").map_or(1.0, |x| x.0);
                 if min >= max {
-                    self.err(&d.span, format!("beta needs min < max, found min {min}, max {max}"));
+                    self.err(
+                        &d.span,
+                        format!("beta needs min < max, found min {min}, max {max}"),
+                    );
                     return None;
                 }
-                Dist::Beta { alpha, beta, min, max }
+                Dist::Beta {
+                    alpha,
+                    beta,
+                    min,
+                    max,
+                }
             }
             "discrete" => {
                 let values = self.list(d, "values", &mut used)?;
                 let weights = match self.list(d, "weights", &mut used) {
                     Some(w) => {
                         if w.v.len() != values.v.len() {
-                            self.err(&w.span, format!("discrete `weights` has {} entries but `values` has {}", w.v.len(), values.v.len()));
+                            self.err(
+                                &w.span,
+                                format!(
+                                    "discrete `weights` has {} entries but `values` has {}",
+                                    w.v.len(),
+                                    values.v.len()
+                                ),
+                            );
                             return None;
                         }
-                        if w.v.iter().any(|x| !x.v.is_finite() || x.v < 0.0) || w.v.iter().map(|x| x.v).sum::<f64>() <= 0.0 {
-                            self.err(&w.span, "discrete `weights` must be non-negative with a positive sum");
+                        if w.v.iter().any(|x| !x.v.is_finite() || x.v < 0.0)
+                            || w.v.iter().map(|x| x.v).sum::<f64>() <= 0.0
+                        {
+                            self.err(
+                                &w.span,
+                                "discrete `weights` must be non-negative with a positive sum",
+                            );
                             return None;
                         }
                         w.v.iter().map(|x| x.v).collect()
@@ -220,14 +301,22 @@ impl V<'_> {
                     None => vec![1.0; values.v.len()],
                 };
                 if values.v.is_empty() || values.v.iter().any(|x| !x.v.is_finite()) {
-                    self.err(&values.span, "discrete `values` must be a non-empty array of finite numbers");
+                    self.err(
+                        &values.span,
+                        "discrete `values` must be a non-empty array of finite numbers",
+                    );
                     return None;
                 }
-                Dist::Discrete { values: values.v.iter().map(|x| x.v).collect(), weights }
+                Dist::Discrete {
+                    values: values.v.iter().map(|x| x.v).collect(),
+                    weights,
+                }
             }
             "bernoulli" => {
                 let (_, p) = num(self, "p")?;
-                Dist::Bernoulli { p: self.probability(&p, "p")? }
+                Dist::Bernoulli {
+                    p: self.probability(&p, "p")?,
+                }
             }
             _ => unreachable!("family checked above"),
         };
@@ -245,18 +334,33 @@ fn support(d: &Dist) -> (f64, f64) {
     }
 }
 
-pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpose: Purpose, problems: &mut Problems, file: usize) -> Option<Model> {
+pub(super) fn validate(
+    raw: &RawScenario,
+    csv_units: Option<Vec<RawUnit>>,
+    purpose: Purpose,
+    problems: &mut Problems,
+    file: usize,
+) -> Option<Model> {
     let mut v = V { p: problems };
     let top = Span { file, range: 0..0 };
     let h = &raw.header;
     let hs = h.span.clone().unwrap_or(top.clone());
 
-    let name = h.name.as_ref().map_or_else(|| "scenario".to_string(), |s| s.v.clone());
-    let currency = h.currency.as_ref().map_or_else(String::new, |s| s.v.clone());
+    let name = h
+        .name
+        .as_ref()
+        .map_or_else(|| "scenario".to_string(), |s| s.v.clone());
+    let currency = h
+        .currency
+        .as_ref()
+        .map_or_else(String::new, |s| s.v.clone());
     let months = match &h.months {
         Some(m) if (1..=600).contains(&m.v) => m.v as usize,
         Some(m) => {
-            v.err(&m.span, format!("`months` must be between 1 and 600, found {}", m.v));
+            v.err(
+                &m.span,
+                format!("`months` must be between 1 and 600, found {}", m.v),
+            );
             12
         }
         None => 12,
@@ -264,7 +368,10 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
     let seed = match &h.seed {
         Some(s) if s.v >= 0 => s.v as u64,
         Some(s) => {
-            v.err(&s.span, format!("`seed` must be a non-negative whole number, found {}", s.v));
+            v.err(
+                &s.span,
+                format!("`seed` must be a non-negative whole number, found {}", s.v),
+            );
             0
         }
         None => 0,
@@ -272,7 +379,10 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
     let trials = match &h.trials {
         Some(t) if t.v >= 1 => t.v as u64,
         Some(t) => {
-            v.err(&t.span, format!("`trials` must be at least 1, found {}", t.v));
+            v.err(
+                &t.span,
+                format!("`trials` must be at least 1, found {}", t.v),
+            );
             1
         }
         None => 10_000,
@@ -292,8 +402,16 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         Some(w) => {
             let mut good = true;
             if w.v.len() != months {
-                v.err(&w.span, format!("`weights` must have one weight per month: expected {months}, found {}", w.v.len()))
-                    .help(format!("the horizon is {months} months ([scenario] months)"));
+                v.err(
+                    &w.span,
+                    format!(
+                        "`weights` must have one weight per month: expected {months}, found {}",
+                        w.v.len()
+                    ),
+                )
+                .help(format!(
+                    "the horizon is {months} months ([scenario] months)"
+                ));
                 good = false;
             }
             for x in &w.v {
@@ -301,7 +419,8 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             }
             let sum: f64 = w.v.iter().map(|x| x.v).sum();
             if good && sum <= 0.0 {
-                v.err(&w.span, "seasonality `weights` are all zero").help("give at least one positive weight; they are normalised to sum to 1");
+                v.err(&w.span, "seasonality `weights` are all zero")
+                    .help("give at least one positive weight; they are normalised to sum to 1");
                 good = false;
             }
             if good {
@@ -320,12 +439,14 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
     for (i, r) in raw.reps.iter().enumerate() {
         let span = r.span.clone().unwrap_or(top.clone());
         let Some(id) = &r.id else {
-            v.err(&span, "a [[reps]] entry has no `id`").help("every rep needs a unique id, e.g. id = \"R01\"");
+            v.err(&span, "a [[reps]] entry has no `id`")
+                .help("every rep needs a unique id, e.g. id = \"R01\"");
             reps_ok = false;
             continue;
         };
         if rep_index.contains_key(&id.v) {
-            v.err(&id.span, format!("duplicate rep id `{}`", id.v)).help("rep ids must be unique");
+            v.err(&id.span, format!("duplicate rep id `{}`", id.v))
+                .help("rep ids must be unique");
             reps_ok = false;
             continue;
         }
@@ -333,19 +454,30 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         let f = |a: &Option<Sp<f64>>, b: &Option<Sp<f64>>| a.clone().or_else(|| b.clone());
         let pick = |a: &RawRepFields, b: &RawRepFields| (a.clone(), b.clone());
         let (own, def) = pick(&r.fields, d);
-        let capacity_hours = f(&own.capacity_hours, &def.capacity_hours).and_then(|x| v.non_negative(&x, "capacity_hours"));
-        let capacity_elasticity = f(&own.capacity_elasticity, &def.capacity_elasticity).map_or(Some(1.0), |x| v.non_negative(&x, "capacity_elasticity"));
-        let attrition = f(&own.attrition, &def.attrition).map_or(Some(0.0), |x| v.probability(&x, "attrition"));
+        let capacity_hours = f(&own.capacity_hours, &def.capacity_hours)
+            .and_then(|x| v.non_negative(&x, "capacity_hours"));
+        let capacity_elasticity = f(&own.capacity_elasticity, &def.capacity_elasticity)
+            .map_or(Some(1.0), |x| v.non_negative(&x, "capacity_elasticity"));
+        let attrition =
+            f(&own.attrition, &def.attrition).map_or(Some(0.0), |x| v.probability(&x, "attrition"));
         let vacancy_months = match own.vacancy_months.or(def.vacancy_months) {
             None => Some(0),
             Some(x) if x.v >= 0 && x.v <= months as i64 => Some(x.v as u32),
             Some(x) => {
-                v.err(&x.span, format!("`vacancy_months` must be between 0 and {months}, found {}", x.v));
+                v.err(
+                    &x.span,
+                    format!(
+                        "`vacancy_months` must be between 0 and {months}, found {}",
+                        x.v
+                    ),
+                );
                 None
             }
         };
-        let vacancy_coverage = f(&own.vacancy_coverage, &def.vacancy_coverage).map_or(Some(0.0), |x| v.probability(&x, "vacancy_coverage"));
-        let ramp_months = f(&own.ramp_months, &def.ramp_months).map_or(Some(0.0), |x| v.non_negative(&x, "ramp_months"));
+        let vacancy_coverage = f(&own.vacancy_coverage, &def.vacancy_coverage)
+            .map_or(Some(0.0), |x| v.probability(&x, "vacancy_coverage"));
+        let ramp_months = f(&own.ramp_months, &def.ramp_months)
+            .map_or(Some(0.0), |x| v.non_negative(&x, "ramp_months"));
         let productivity = match own.productivity.as_ref().or(def.productivity.as_ref()) {
             None => Some(Dist::Fixed(1.0)),
             Some(pd) => v.dist(pd, "productivity").and_then(|dist| {
@@ -381,10 +513,33 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             v.err(&b.span, "a rep cannot have both `start_month` (planned hire) and `ramp_remaining` (recent hire)");
             let _ = a;
         }
-        match (quota, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity, ramp_remaining, start_month) {
-            (Some(quota), Some(ce), Some(att), Some(vm), Some(vc), Some(rm), Some(prod), Some(rr), Some(sm)) => reps.push(Rep {
+        match (
+            quota,
+            capacity_elasticity,
+            attrition,
+            vacancy_months,
+            vacancy_coverage,
+            ramp_months,
+            productivity,
+            ramp_remaining,
+            start_month,
+        ) {
+            (
+                Some(quota),
+                Some(ce),
+                Some(att),
+                Some(vm),
+                Some(vc),
+                Some(rm),
+                Some(prod),
+                Some(rr),
+                Some(sm),
+            ) => reps.push(Rep {
                 id: id.v.clone(),
-                name: r.name.as_ref().map_or_else(|| id.v.clone(), |n| n.v.clone()),
+                name: r
+                    .name
+                    .as_ref()
+                    .map_or_else(|| id.v.clone(), |n| n.v.clone()),
                 quota,
                 capacity_hours,
                 capacity_elasticity: ce,
@@ -400,13 +555,15 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         }
     }
     if raw.reps.is_empty() {
-        v.err(&top, "the scenario has no [[reps]]").help("add at least one [[reps]] table with an id");
+        v.err(&top, "the scenario has no [[reps]]")
+            .help("add at least one [[reps]] table with an id");
     }
 
     // Units.
     let raw_units: &[RawUnit] = csv_units.as_deref().unwrap_or(&raw.units);
     if raw_units.is_empty() && raw.units_file.is_none() {
-        v.err(&top, "the scenario has no units").help("add `[units] file = \"units.csv\"` or inline [[units]] tables");
+        v.err(&top, "the scenario has no units")
+            .help("add `[units] file = \"units.csv\"` or inline [[units]] tables");
     }
     let mut units = Vec::new();
     let mut unit_index: HashMap<String, usize> = HashMap::new();
@@ -419,13 +576,15 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             continue;
         };
         if unit_index.contains_key(&id.v) {
-            v.err(&id.span, format!("duplicate unit id `{}`", id.v)).help("unit ids must be unique");
+            v.err(&id.span, format!("duplicate unit id `{}`", id.v))
+                .help("unit ids must be unique");
             units_ok = false;
             continue;
         }
         let potential = match &u.potential {
             None => {
-                v.err(&span, format!("unit `{}` has no `potential`", id.v)).help("potential = expected sales over the horizon at full coverage");
+                v.err(&span, format!("unit `{}` has no `potential`", id.v))
+                    .help("potential = expected sales over the horizon at full coverage");
                 None
             }
             Some(RawPotential::Mean(m)) => {
@@ -446,7 +605,11 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                 }
                 v.dist(d, "potential").and_then(|dist| {
                     if support(&dist).0 < 0.0 {
-                        v.err(&d.span, "`potential` can be negative with this distribution").help("use lognormal or a bounded family with min >= 0");
+                        v.err(
+                            &d.span,
+                            "`potential` can be negative with this distribution",
+                        )
+                        .help("use lognormal or a bounded family with min >= 0");
                         None
                     } else {
                         Some(dist)
@@ -454,31 +617,53 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                 })
             }
         };
-        let workload_hours = u.workload_hours.as_ref().map_or(Some(0.0), |w| v.non_negative(w, "workload_hours"));
+        let workload_hours = u
+            .workload_hours
+            .as_ref()
+            .map_or(Some(0.0), |w| v.non_negative(w, "workload_hours"));
         let accounts = match &u.accounts {
             Some(a) if a.v >= 0.0 && a.v.fract() == 0.0 && a.v.is_finite() => Some(a.v as u64),
             Some(a) => {
-                v.err(&a.span, format!("`accounts` must be a whole number >= 0, found {}", a.v));
+                v.err(
+                    &a.span,
+                    format!("`accounts` must be a whole number >= 0, found {}", a.v),
+                );
                 None
             }
             None => Some(0),
         };
         let location = match (&u.x, &u.y, &u.lat, &u.lon) {
-            (Some(x), Some(y), None, None) => v.finite(x, "x").zip(v.finite(y, "y")).map(|(x, y)| Some(Location::Planar { x, y })),
+            (Some(x), Some(y), None, None) => v
+                .finite(x, "x")
+                .zip(v.finite(y, "y"))
+                .map(|(x, y)| Some(Location::Planar { x, y })),
             (None, None, Some(la), Some(lo)) => {
                 let lat = v.finite(la, "lat").filter(|l| (-90.0..=90.0).contains(l));
                 let lon = v.finite(lo, "lon").filter(|l| (-180.0..=180.0).contains(l));
                 if lat.is_none() {
-                    v.err(&la.span, format!("`lat` must be between -90 and 90 degrees, found {}", la.v));
+                    v.err(
+                        &la.span,
+                        format!("`lat` must be between -90 and 90 degrees, found {}", la.v),
+                    );
                 }
                 if lon.is_none() {
-                    v.err(&lo.span, format!("`lon` must be between -180 and 180 degrees, found {}", lo.v));
+                    v.err(
+                        &lo.span,
+                        format!("`lon` must be between -180 and 180 degrees, found {}", lo.v),
+                    );
                 }
-                lat.zip(lon).map(|(lat, lon)| Some(Location::Geo { lat, lon }))
+                lat.zip(lon)
+                    .map(|(lat, lon)| Some(Location::Geo { lat, lon }))
             }
             (None, None, None, None) => Some(None),
             _ => {
-                v.err(&span, format!("unit `{}` needs a location as both `x` and `y`, or both `lat` and `lon`", id.v));
+                v.err(
+                    &span,
+                    format!(
+                        "unit `{}` needs a location as both `x` and `y`, or both `lat` and `lon`",
+                        id.v
+                    ),
+                );
                 None
             }
         };
@@ -493,10 +678,19 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             Some(o) => match rep_index.get(&o.v) {
                 Some(&r) => Some(Some(r)),
                 None => {
-                    let ids: Vec<&str> = raw.reps.iter().filter_map(|r| r.id.as_ref().map(|i| i.v.as_str())).collect();
-                    let p = v.err(&o.span, format!("unit `{}` is owned by `{}`, which is not a rep", id.v, o.v));
+                    let ids: Vec<&str> = raw
+                        .reps
+                        .iter()
+                        .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
+                        .collect();
+                    let p = v.err(
+                        &o.span,
+                        format!("unit `{}` is owned by `{}`, which is not a rep", id.v, o.v),
+                    );
                     match did_you_mean(&o.v, &ids) {
-                        Some(s) => p.help(format!("did you mean `{s}`? owners must be ids of [[reps]]")),
+                        Some(s) => p.help(format!(
+                            "did you mean `{s}`? owners must be ids of [[reps]]"
+                        )),
                         None => p.help("owners must be ids of [[reps]]"),
                     };
                     None
@@ -505,9 +699,18 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         };
         unit_index.insert(id.v.clone(), units.len());
         match (potential, workload_hours, accounts, location, owner) {
-            (Some(potential), Some(workload_hours), Some(accounts), Some(location), Some(owner)) => units.push(Unit {
+            (
+                Some(potential),
+                Some(workload_hours),
+                Some(accounts),
+                Some(location),
+                Some(owner),
+            ) => units.push(Unit {
                 id: id.v.clone(),
-                name: u.name.as_ref().map_or_else(|| id.v.clone(), |n| n.v.clone()),
+                name: u
+                    .name
+                    .as_ref()
+                    .map_or_else(|| id.v.clone(), |n| n.v.clone()),
                 region: u.region.as_ref().map_or_else(String::new, |n| n.v.clone()),
                 segment: u.segment.as_ref().map_or_else(String::new, |n| n.v.clone()),
                 location,
@@ -539,7 +742,8 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         for (ri, r) in raw.reps.iter().enumerate() {
             if !units.iter().any(|u| u.owner == Some(ri)) {
                 let span = r.id.as_ref().map_or(top.clone(), |i| i.span.clone());
-                v.warn(&span, format!("rep `{}` owns no units", reps[ri].id)).help("its sales will be zero; assign units or remove the rep");
+                v.warn(&span, format!("rep `{}` owns no units", reps[ri].id))
+                    .help("its sales will be zero; assign units or remove the rep");
             }
         }
     }
@@ -553,11 +757,14 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             "equal-probability" => Some(QuotaMethod::EqualProbability),
             other => {
                 let mut help = String::new();
-                if let Some(s) = did_you_mean(other, &["given", "proportional", "equal-probability"]) {
+                if let Some(s) =
+                    did_you_mean(other, &["given", "proportional", "equal-probability"])
+                {
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str("allowed: given, proportional, equal-probability");
-                v.err(&m.span, format!("unknown quota method `{other}`")).help(help);
+                v.err(&m.span, format!("unknown quota method `{other}`"))
+                    .help(help);
                 None
             }
         },
@@ -566,7 +773,10 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         Some(x) => v.finite(x, "over_assignment").filter(|o| {
             let ok = *o > -1.0;
             if !ok {
-                v.err(&x.span, format!("`over_assignment` must be greater than -1, found {o}"));
+                v.err(
+                    &x.span,
+                    format!("`over_assignment` must be greater than -1, found {o}"),
+                );
             }
             ok
         }),
@@ -575,7 +785,9 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
     if method == Some(QuotaMethod::Given) && purpose == Purpose::Simulate {
         for r in &raw.reps {
             if r.quota.is_none() {
-                let span = r.id.as_ref().map_or(r.span.clone().unwrap_or(top.clone()), |i| i.span.clone());
+                let span =
+                    r.id.as_ref()
+                        .map_or(r.span.clone().unwrap_or(top.clone()), |i| i.span.clone());
                 v.err(&span, format!("rep `{}` has no `quota`", r.id.as_ref().map_or("?", |i| i.v.as_str())))
                     .help("[quotas] method = \"given\" needs a quota on every rep; or use method = \"proportional\" or \"equal-probability\"");
             }
@@ -583,8 +795,16 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
     }
 
     // Risks.
-    let regions: BTreeSet<&str> = units.iter().map(|u| u.region.as_str()).filter(|s| !s.is_empty()).collect();
-    let segments: BTreeSet<&str> = units.iter().map(|u| u.segment.as_str()).filter(|s| !s.is_empty()).collect();
+    let regions: BTreeSet<&str> = units
+        .iter()
+        .map(|u| u.region.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let segments: BTreeSet<&str> = units
+        .iter()
+        .map(|u| u.segment.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut risks = Vec::new();
     let mut risk_ids: HashMap<String, usize> = HashMap::new();
     let mut risks_ok = true;
@@ -596,46 +816,61 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             continue;
         };
         if risk_ids.contains_key(&id.v) {
-            v.err(&id.span, format!("duplicate risk id `{}`", id.v)).help("risk ids must be unique");
+            v.err(&id.span, format!("duplicate risk id `{}`", id.v))
+                .help("risk ids must be unique");
             risks_ok = false;
             continue;
         }
         risk_ids.insert(id.v.clone(), risk_ids.len());
-        let probability = r.probability.as_ref().map(|p| v.probability(p, "probability"));
+        let probability = r
+            .probability
+            .as_ref()
+            .map(|p| v.probability(p, "probability"));
         let kind = match r.kind.as_ref().map(|k| k.v.as_str()) {
             None => {
-                v.err(&span, format!("risk `{}` has no `kind`", id.v)).help("allowed: shock, event, account_loss");
+                v.err(&span, format!("risk `{}` has no `kind`", id.v))
+                    .help("allowed: shock, event, account_loss");
                 None
             }
             Some("shock") => {
                 if let Some(p) = &r.probability {
-                    v.err(&p.span, "a shock has no `probability`; it always applies").help("use kind = \"event\" for something that may or may not happen");
+                    v.err(&p.span, "a shock has no `probability`; it always applies")
+                        .help("use kind = \"event\" for something that may or may not happen");
                 }
                 Some(RiskKind::Shock)
             }
             Some("event") => {
                 let start = match &r.start {
                     None => Some((1, months as u32)),
-                    Some((f, t, s)) => match (v.month(f, "from", months), v.month(t, "to", months)) {
-                        (Some(a), Some(b)) if a <= b => Some((a, b)),
-                        (Some(a), Some(b)) => {
-                            v.err(s, format!("`start` window must have from <= to, found from {a} > to {b}"));
-                            None
+                    Some((f, t, s)) => {
+                        match (v.month(f, "from", months), v.month(t, "to", months)) {
+                            (Some(a), Some(b)) if a <= b => Some((a, b)),
+                            (Some(a), Some(b)) => {
+                                v.err(s, format!("`start` window must have from <= to, found from {a} > to {b}"));
+                                None
+                            }
+                            _ => None,
                         }
-                        _ => None,
-                    },
+                    }
                 };
                 match probability {
                     None => {
-                        v.err(&span, format!("event `{}` needs a `probability`", id.v)).help("the chance it happens within the horizon, 0..=1");
+                        v.err(&span, format!("event `{}` needs a `probability`", id.v))
+                            .help("the chance it happens within the horizon, 0..=1");
                         None
                     }
-                    Some(p) => p.zip(start).map(|(probability, start)| RiskKind::Event { probability, start }),
+                    Some(p) => p
+                        .zip(start)
+                        .map(|(probability, start)| RiskKind::Event { probability, start }),
                 }
             }
             Some("account_loss") => match probability {
                 None => {
-                    v.err(&span, format!("account_loss `{}` needs a `probability`", id.v)).help("the chance each unit in scope loses a share of its sales");
+                    v.err(
+                        &span,
+                        format!("account_loss `{}` needs a `probability`", id.v),
+                    )
+                    .help("the chance each unit in scope loses a share of its sales");
                     None
                 }
                 Some(p) => p.map(|probability| RiskKind::AccountLoss { probability }),
@@ -647,7 +882,8 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str("allowed: shock, event, account_loss");
-                v.err(&k.span, format!("unknown risk kind `{other}`")).help(help);
+                v.err(&k.span, format!("unknown risk kind `{other}`"))
+                    .help(help);
                 None
             }
         };
@@ -679,9 +915,18 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                 None
             }
             Some(RawScope::All) => Some((0..units.len()).collect::<Vec<_>>()),
-            Some(RawScope::Filter { regions: rg, segments: sg, units: un, reps: rp, .. }) => {
+            Some(RawScope::Filter {
+                regions: rg,
+                segments: sg,
+                units: un,
+                reps: rp,
+                ..
+            }) => {
                 let mut ok = true;
-                let mut check = |list: &Option<Sp<Vec<Sp<String>>>>, known: &dyn Fn(&str) -> bool, all: Vec<&str>, what: &str| {
+                let mut check = |list: &Option<Sp<Vec<Sp<String>>>>,
+                                 known: &dyn Fn(&str) -> bool,
+                                 all: Vec<&str>,
+                                 what: &str| {
                     if let Some(l) = list {
                         if l.v.is_empty() {
                             v.err(&l.span, format!("`{what}` is empty"));
@@ -690,9 +935,15 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                         for s in &l.v {
                             if !known(&s.v) {
                                 ok = false;
-                                let p = v.err(&s.span, format!("`{}` is not one of the scenario's {what}", s.v));
+                                let p = v.err(
+                                    &s.span,
+                                    format!("`{}` is not one of the scenario's {what}", s.v),
+                                );
                                 match did_you_mean(&s.v, &all) {
-                                    Some(m) => p.help(format!("did you mean `{m}`? known {what}: {}", all.join(", "))),
+                                    Some(m) => p.help(format!(
+                                        "did you mean `{m}`? known {what}: {}",
+                                        all.join(", ")
+                                    )),
                                     None => p.help(format!("known {what}: {}", all.join(", "))),
                                 };
                             }
@@ -700,11 +951,31 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                     }
                 };
                 let uidx = &unit_index;
-                check(rg, &|s| regions.contains(s), regions.iter().copied().collect(), "regions");
-                check(sg, &|s| segments.contains(s), segments.iter().copied().collect(), "segments");
+                check(
+                    rg,
+                    &|s| regions.contains(s),
+                    regions.iter().copied().collect(),
+                    "regions",
+                );
+                check(
+                    sg,
+                    &|s| segments.contains(s),
+                    segments.iter().copied().collect(),
+                    "segments",
+                );
                 check(un, &|s| uidx.contains_key(s), Vec::new(), "units");
-                check(rp, &|s| rep_index.contains_key(s), raw.reps.iter().filter_map(|r| r.id.as_ref().map(|i| i.v.as_str())).collect(), "reps");
-                let has = |l: &Option<Sp<Vec<Sp<String>>>>, s: &str| l.as_ref().is_none_or(|l| l.v.iter().any(|x| x.v == s));
+                check(
+                    rp,
+                    &|s| rep_index.contains_key(s),
+                    raw.reps
+                        .iter()
+                        .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
+                        .collect(),
+                    "reps",
+                );
+                let has = |l: &Option<Sp<Vec<Sp<String>>>>, s: &str| {
+                    l.as_ref().is_none_or(|l| l.v.iter().any(|x| x.v == s))
+                };
                 ok.then(|| {
                     (0..units.len())
                         .filter(|&i| {
@@ -712,7 +983,11 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                             has(rg, &u.region)
                                 && has(sg, &u.segment)
                                 && has(un, &u.id)
-                                && rp.as_ref().is_none_or(|l| l.v.iter().any(|x| rep_index.get(&x.v).is_some_and(|&r| u.owner == Some(r))))
+                                && rp.as_ref().is_none_or(|l| {
+                                    l.v.iter().any(|x| {
+                                        rep_index.get(&x.v).is_some_and(|&r| u.owner == Some(r))
+                                    })
+                                })
                         })
                         .collect()
                 })
@@ -723,16 +998,32 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             && units_ok
             && let Some(RawScope::Filter { span, .. }) = &r.applies_to
         {
-            v.warn(span, format!("risk `{}` applies to no unit (its filters select nothing together)", id.v));
+            v.warn(
+                span,
+                format!(
+                    "risk `{}` applies to no unit (its filters select nothing together)",
+                    id.v
+                ),
+            );
         }
         match (kind, impact, scope) {
-            (Some(kind), Some(impact), Some(units)) => risks.push(Risk { id: id.v.clone(), kind, units, impact }),
+            (Some(kind), Some(impact), Some(units)) => risks.push(Risk {
+                id: id.v.clone(),
+                kind,
+                units,
+                impact,
+            }),
             _ => risks_ok = false,
         }
     }
 
     // Correlation among copula-driven risks.
-    let copula: Vec<usize> = risks.iter().enumerate().filter(|(_, r)| !matches!(r.kind, RiskKind::AccountLoss { .. })).map(|(i, _)| i).collect();
+    let copula: Vec<usize> = risks
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !matches!(r.kind, RiskKind::AccountLoss { .. }))
+        .map(|(i, _)| i)
+        .collect();
     let mut corr = None;
     if let Some(c) = &raw.correlation
         && risks_ok
@@ -762,20 +1053,32 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         let mut set: HashMap<(usize, usize), Span> = HashMap::new();
         for (a, b, rho) in &c.pairs {
             let (ia, ib) = (pos(a, &mut v), pos(b, &mut v));
-            let r = v.finite(rho, "correlation").filter(|x| (-1.0..=1.0).contains(x));
+            let r = v
+                .finite(rho, "correlation")
+                .filter(|x| (-1.0..=1.0).contains(x));
             if rho.v.is_finite() && r.is_none() {
-                v.err(&rho.span, format!("correlation must be between -1 and 1, found {}", rho.v)).help("allowed: -1 <= rho <= 1");
+                v.err(
+                    &rho.span,
+                    format!("correlation must be between -1 and 1, found {}", rho.v),
+                )
+                .help("allowed: -1 <= rho <= 1");
             }
             match (ia, ib, r) {
                 (Some(i), Some(j), Some(r)) if i == j => {
-                    v.err(&b.span, format!("a risk cannot be correlated with itself (`{}`)", a.v));
+                    v.err(
+                        &b.span,
+                        format!("a risk cannot be correlated with itself (`{}`)", a.v),
+                    );
                     let _ = r;
                     ok = false;
                 }
                 (Some(i), Some(j), Some(r)) => {
                     let key = (i.min(j), i.max(j));
                     if set.contains_key(&key) {
-                        v.err(&a.span, format!("the pair `{}`, `{}` is given twice", a.v, b.v));
+                        v.err(
+                            &a.span,
+                            format!("the pair `{}`, `{}` is given twice", a.v, b.v),
+                        );
                         ok = false;
                     }
                     set.insert(key, a.span.clone());
@@ -787,7 +1090,10 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         }
         if let Some(mat) = &c.matrix {
             if !c.pairs.is_empty() {
-                v.err(&mat.span, "give the correlation as `pairs` or as `matrix`, not both");
+                v.err(
+                    &mat.span,
+                    "give the correlation as `pairs` or as `matrix`, not both",
+                );
                 ok = false;
             }
             let order: Vec<Option<usize>> = match &c.risks {
@@ -796,8 +1102,14 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
             };
             if order.iter().any(Option::is_none) {
                 ok = false;
-            } else if mat.v.len() != order.len() || mat.v.iter().any(|row| row.v.len() != order.len()) {
-                let names = if c.risks.is_some() { "the listed `risks`" } else { "shock and event risks" };
+            } else if mat.v.len() != order.len()
+                || mat.v.iter().any(|row| row.v.len() != order.len())
+            {
+                let names = if c.risks.is_some() {
+                    "the listed `risks`"
+                } else {
+                    "shock and event risks"
+                };
                 v.err(&mat.span, format!("`matrix` must be {0} x {0}, one row and column per {names}", order.len()))
                     .help("list the risks in order with `risks = [...]`, or give one row per shock/event in file order");
                 ok = false;
@@ -805,10 +1117,19 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
                 for (i, row) in mat.v.iter().enumerate() {
                     for (j, x) in row.v.iter().enumerate() {
                         if !x.v.is_finite() || !(-1.0..=1.0).contains(&x.v) {
-                            v.err(&x.span, format!("correlation must be between -1 and 1, found {}", x.v));
+                            v.err(
+                                &x.span,
+                                format!("correlation must be between -1 and 1, found {}", x.v),
+                            );
                             ok = false;
                         } else if i == j && x.v != 1.0 {
-                            v.err(&x.span, format!("the diagonal of a correlation matrix must be 1, found {}", x.v));
+                            v.err(
+                                &x.span,
+                                format!(
+                                    "the diagonal of a correlation matrix must be 1, found {}",
+                                    x.v
+                                ),
+                            );
                             ok = false;
                         } else if (mat.v[j].v[i].v - x.v).abs() > 1e-12 {
                             if i < j {
@@ -826,11 +1147,17 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         if ok && n > 0 {
             let rep = correlation::repair(&m);
             if !rep.was_psd {
-                let span = c.matrix.as_ref().map_or(c.span.clone().unwrap_or(top.clone()), |m| m.span.clone());
+                let span = c
+                    .matrix
+                    .as_ref()
+                    .map_or(c.span.clone().unwrap_or(top.clone()), |m| m.span.clone());
                 let change = rep.largest_change.map_or_else(String::new, |(i, j, _)| {
                     format!(
                         "; largest change: `{}` ~ `{}` {:.4} -> {:.4}",
-                        risks[copula[i]].id, risks[copula[j]].id, m[(i, j)], rep.matrix[(i, j)]
+                        risks[copula[i]].id,
+                        risks[copula[j]].id,
+                        m[(i, j)],
+                        rep.matrix[(i, j)]
                     )
                 });
                 v.warn(&span, format!("the correlation matrix is not positive semi-definite and was repaired to the nearest correlation matrix (Higham 2002){change}"));
@@ -839,7 +1166,10 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
         }
     }
 
-    let comp_plan = raw.comp_plan.as_ref().and_then(|c| validate_comp(c, &mut v));
+    let comp_plan = raw
+        .comp_plan
+        .as_ref()
+        .and_then(|c| validate_comp(c, &mut v));
 
     if v.p.has_errors() {
         return None;
@@ -865,10 +1195,21 @@ pub(super) fn validate(raw: &RawScenario, csv_units: Option<Vec<RawUnit>>, purpo
 }
 
 fn validate_comp(c: &super::raw::RawComp, v: &mut V<'_>) -> Option<CompPlan> {
-    let span = c.span.clone().unwrap_or(Span { file: 0, range: 0..0 });
-    let target_incentive = c.target_incentive.as_ref().map_or(Some(0.0), |t| v.non_negative(t, "target_incentive"));
-    let points = |list: &Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>, what: &str, v: &mut V<'_>| -> Option<Vec<(f64, f64)>> {
-        let Some(l) = list else { return Some(Vec::new()) };
+    let span = c.span.clone().unwrap_or(Span {
+        file: 0,
+        range: 0..0,
+    });
+    let target_incentive = c
+        .target_incentive
+        .as_ref()
+        .map_or(Some(0.0), |t| v.non_negative(t, "target_incentive"));
+    let points = |list: &Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
+                  what: &str,
+                  v: &mut V<'_>|
+     -> Option<Vec<(f64, f64)>> {
+        let Some(l) = list else {
+            return Some(Vec::new());
+        };
         let mut out = Vec::new();
         let mut ok = true;
         for (x, y) in &l.v {
@@ -890,14 +1231,20 @@ fn validate_comp(c: &super::raw::RawComp, v: &mut V<'_>) -> Option<CompPlan> {
     let curve = points(&c.curve, "curve", v);
     let commission = points(&c.commission, "commission", v);
     if c.curve.is_none() && c.commission.is_none() {
-        v.err(&span, "[comp_plan] needs a payout `curve` or `commission` tiers");
+        v.err(
+            &span,
+            "[comp_plan] needs a payout `curve` or `commission` tiers",
+        );
     }
     let team_bonus = match (&c.team_bonus_pool, &c.team_bonus_threshold) {
         (None, _) => Some(None),
         (Some(p), t) => {
             let pool = v.non_negative(p, "pool");
-            let threshold = t.as_ref().map_or(Some(1.0), |t| v.non_negative(t, "threshold"));
-            pool.zip(threshold).map(|(pool, threshold)| Some(TeamBonus { pool, threshold }))
+            let threshold = t
+                .as_ref()
+                .map_or(Some(1.0), |t| v.non_negative(t, "threshold"));
+            pool.zip(threshold)
+                .map(|(pool, threshold)| Some(TeamBonus { pool, threshold }))
         }
     };
     let budget = match &c.budget {

@@ -34,7 +34,11 @@ impl Welford {
 
     /// Sample variance (n - 1 denominator).
     pub fn variance(&self) -> f64 {
-        if self.n < 2 { 0.0 } else { self.m2 / (self.n - 1) as f64 }
+        if self.n < 2 {
+            0.0
+        } else {
+            self.m2 / (self.n - 1) as f64
+        }
     }
 
     pub fn sd(&self) -> f64 {
@@ -43,7 +47,11 @@ impl Welford {
 
     /// Standard error of the mean.
     pub fn se(&self) -> f64 {
-        if self.n == 0 { 0.0 } else { (self.variance() / self.n as f64).sqrt() }
+        if self.n == 0 {
+            0.0
+        } else {
+            (self.variance() / self.n as f64).sqrt()
+        }
     }
 }
 
@@ -109,7 +117,11 @@ impl Histogram {
             }
             cum += c;
         }
-        let frac = if self.overflow == 0 { 1.0 } else { ((target - cum) / self.overflow as f64).clamp(0.0, 1.0) };
+        let frac = if self.overflow == 0 {
+            1.0
+        } else {
+            ((target - cum) / self.overflow as f64).clamp(0.0, 1.0)
+        };
         self.hi + (self.max - self.hi) * frac
     }
 }
@@ -128,7 +140,11 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// Standard error of a proportion.
 pub fn proportion_se(p: f64, n: u64) -> f64 {
-    if n == 0 { 0.0 } else { (p * (1.0 - p) / n as f64).sqrt() }
+    if n == 0 {
+        0.0
+    } else {
+        (p * (1.0 - p) / n as f64).sqrt()
+    }
 }
 
 /// Value at risk and conditional value at risk of a loss at level `alpha`
@@ -148,7 +164,9 @@ mod tests {
 
     #[test]
     fn welford_merge_matches_single_pass() {
-        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 10.0)
+            .collect();
         let mut all = Welford::default();
         xs.iter().for_each(|&x| all.push(x));
         let (mut a, mut b) = (Welford::default(), Welford::default());

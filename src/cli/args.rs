@@ -1,0 +1,80 @@
+//! Raw command-line arguments (clap). Checked further where they are used.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "quotaplan", version, about = "Monte Carlo risk and territory planning for quota-carrying sales teams")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario and write summary.json, reps.csv and quarters.csv
+    #[command(after_help = "Examples:\n  quotaplan simulate                      # the embedded East China demo\n  quotaplan simulate scenarios/format-example.toml --trials 50000 --seed 7\n  quotaplan simulate plan.toml --out results/ --json > summary.json")]
+    Simulate(SimulateArgs),
+    /// Check scenario files and print every problem (exit 1 if any is an error)
+    #[command(after_help = "Examples:\n  quotaplan validate scenarios/*.toml")]
+    Validate(ValidateArgs),
+    /// Write a synthetic scenario of any size (TOML plus units CSV beside it)
+    #[command(after_help = "Examples:\n  quotaplan generate --units 10000 --reps 200 --risks 20 --seed 1 --out big.toml")]
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// Number of trials (default: the scenario's `trials`)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (default: the scenario's `seed`)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); results do not depend on it
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario-name>/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print summary.json to stdout instead of the table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Scenario files
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Validate for territory alignment (units may have no owner yet)
+    #[arg(long = "for-alignment")]
+    pub for_alignment: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    #[arg(long)]
+    pub units: usize,
+    #[arg(long)]
+    pub reps: usize,
+    #[arg(long, default_value_t = 20)]
+    pub risks: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Trials written into the scenario
+    #[arg(long, default_value_t = 10_000)]
+    pub trials: u64,
+    /// Scenario file to write; the units CSV goes beside it as <stem>-units.csv
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=1024).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a thread count; allowed: 1 to 1024")),
+    }
+}

@@ -1,0 +1,167 @@
+//! The command line: argument parsing, file and terminal I/O, rendering of
+//! problems. The library below it never touches files or the terminal.
+
+mod args;
+mod files;
+mod render;
+
+use anyhow_free::Fail;
+use args::{Cli, Command, GenerateArgs, SimulateArgs, ValidateArgs};
+use clap::Parser;
+use quotaplan::engine::{self, SimOptions};
+use quotaplan::report;
+use quotaplan::scenario::{self, Loaded, Purpose};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Failure modes at the CLI edge, each with its exit code.
+mod anyhow_free {
+    pub enum Fail {
+        /// Already reported to the user (problems were printed).
+        Reported,
+        /// A message to print.
+        Message(String),
+    }
+
+    impl<E: std::fmt::Display> From<E> for Fail {
+        fn from(e: E) -> Self {
+            Fail::Message(e.to_string())
+        }
+    }
+}
+
+pub const DEMO_TOML: &str = include_str!("../../scenarios/demo.toml");
+pub const DEMO_UNITS: &str = include_str!("../../scenarios/demo-units.csv");
+const DEMO_NAME: &str = "scenarios/demo.toml (embedded)";
+
+/// Entry point for `main`: returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Simulate(a) => simulate(a),
+        Command::Validate(a) => validate(a),
+        Command::Generate(a) => generate(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Fail::Reported) => 1,
+        Err(Fail::Message(m)) => {
+            eprintln!("error: {m}");
+            1
+        }
+    }
+}
+
+/// Loads a scenario from disk, or the embedded demo when `path` is None.
+fn load(path: Option<&Path>, purpose: Purpose) -> Result<Loaded, Fail> {
+    match path {
+        None => Ok(scenario::load(
+            DEMO_NAME,
+            DEMO_TOML,
+            &scenario::MemoryLoader(vec![("demo-units.csv".into(), DEMO_UNITS.into())]),
+            purpose,
+        )),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read scenario `{}`: {e}", p.display()))?;
+            Ok(scenario::load(&p.display().to_string(), &text, &files::DiskLoader, purpose))
+        }
+    }
+}
+
+/// Prints problems; fails when any is an error, so nothing runs or is written.
+fn check(loaded: &Loaded) -> Result<(), Fail> {
+    render::problems(loaded);
+    if loaded.model.is_none() { Err(Fail::Reported) } else { Ok(()) }
+}
+
+fn validate(a: ValidateArgs) -> Result<(), Fail> {
+    let purpose = if a.for_alignment { Purpose::Align } else { Purpose::Simulate };
+    let mut failed = false;
+    for f in &a.files {
+        let loaded = load(Some(f), purpose)?;
+        render::problems(&loaded);
+        let (e, w) = (loaded.errors().count(), loaded.warnings().count());
+        match &loaded.model {
+            Some(m) => eprintln!("{}: ok — {} units, {} reps, {} risks ({w} warning{})", f.display(), m.units.len(), m.reps.len(), m.risks.len(), plural(w)),
+            None => {
+                failed = true;
+                eprintln!("{}: {e} error{}, {w} warning{}", f.display(), plural(e), plural(w));
+            }
+        }
+    }
+    if failed { Err(Fail::Reported) } else { Ok(()) }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn simulate(a: SimulateArgs) -> Result<(), Fail> {
+    let loaded = load(a.scenario.as_deref(), Purpose::Simulate)?;
+    check(&loaded)?;
+    let model = loaded.model.as_ref().expect("checked");
+    let opts = SimOptions {
+        trials: a.trials.unwrap_or(model.trials),
+        seed: a.seed.unwrap_or(model.seed),
+        threads: a.threads,
+    };
+    let warnings: Vec<String> = loaded.warnings().map(|p| p.plain(&loaded.sources)).collect();
+    let out_dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(files::slug(&model.name)));
+    let started = Instant::now();
+    let result = engine::simulate(model, &opts, None)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = report::summarise(model, &result, warnings);
+    let json = serde_json::to_string_pretty(&summary)? + "\n";
+    let run = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": model.name,
+        "source": a.scenario.as_ref().map_or(DEMO_NAME.to_string(), |p| p.display().to_string()),
+        "started_unix": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(elapsed as u64),
+        "elapsed_seconds": elapsed,
+        "threads": a.threads.unwrap_or_else(rayon::current_num_threads),
+        "trials": opts.trials,
+        "units": model.units.len(),
+        "unit_trials_per_second": model.units.len() as f64 * opts.trials as f64 / elapsed,
+    });
+    files::write_all(
+        &out_dir,
+        &[
+            ("summary.json", json.as_bytes()),
+            ("reps.csv", report::reps_csv(&summary).as_bytes()),
+            ("quarters.csv", report::quarters_csv(&summary).as_bytes()),
+            ("run.json", (serde_json::to_string_pretty(&run)? + "\n").as_bytes()),
+        ],
+    )?;
+    if a.json {
+        print!("{json}");
+    } else {
+        print!("{}", report::summary_table(&summary));
+        println!();
+        println!("Wrote {}/{{summary.json, reps.csv, quarters.csv, run.json}} in {elapsed:.2} s", out_dir.display());
+    }
+    Ok(())
+}
+
+fn generate(a: GenerateArgs) -> Result<(), Fail> {
+    if a.units < a.reps || a.reps == 0 || a.risks < 3 {
+        return Err(Fail::Message(format!(
+            "--units ({}) must be at least --reps ({}), --reps at least 1, and --risks ({}) at least 3 (one of each kind)",
+            a.units, a.reps, a.risks
+        )));
+    }
+    let stem = a.out.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let units_file = format!("{stem}-units.csv");
+    let g = quotaplan::generate::synthetic(&quotaplan::generate::GenerateSpec {
+        units: a.units,
+        reps: a.reps,
+        risks: a.risks,
+        seed: a.seed,
+        trials: a.trials,
+        units_file: units_file.clone(),
+    });
+    let dir = a.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = a.out.file_name().ok_or("--out must name a file")?.to_string_lossy().into_owned();
+    files::write_all(dir, &[(&name, g.toml.as_bytes()), (&units_file, g.units_csv.as_bytes())])?;
+    eprintln!("Wrote {} and {}", a.out.display(), dir.join(&units_file).display());
+    Ok(())
+}
