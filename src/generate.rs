@@ -1355,30 +1355,29 @@ mod tests {
 
 #[cfg(test)]
 mod tmp_timing {
+    use crate::scenario::{load, MemoryLoader, Purpose};
+    fn check(name: &str, toml: &str, csv_name: &str, csv: &str) {
+        let l = load(name, toml, &MemoryLoader(vec![(csv_name.to_string(), csv.to_string())]), Purpose::Simulate);
+        for p in &l.problems { eprintln!("{name}: {}", p.plain(&l.sources)); }
+        eprintln!("{name}: model ok = {}", l.model.is_some());
+    }
     #[test]
     #[ignore]
     fn timing_dump() {
-        let spec = super::GenerateSpec {
-            units: 100_000,
-            reps: 2000,
-            risks: 40,
-            seed: 1,
-            trials: 20000,
-            units_file: "big-units.csv".into(),
-        };
+        let spec = super::GenerateSpec { units: 100_000, reps: 2000, risks: 40, seed: 1, trials: 20000, units_file: "big-units.csv".into() };
         let t = std::time::Instant::now();
         let g = super::synthetic(&spec);
         eprintln!("100k: {:?}, csv {} bytes", t.elapsed(), g.units_csv.len());
-        let spec = super::GenerateSpec {
-            units: 10_000,
-            reps: 200,
-            risks: 20,
-            seed: 7,
-            trials: 20000,
-            units_file: "big-units.csv".into(),
-        };
-        let g = super::synthetic(&spec);
-        std::fs::write("/tmp/gen/big.toml", &g.toml).unwrap();
-        std::fs::write("/tmp/gen/big-units.csv", &g.units_csv).unwrap();
+        check("100k", &g.toml, "big-units.csv", &g.units_csv);
+        for (u, r, k) in [(1, 1, 3), (5, 5, 3), (300, 10, 13), (10_000, 200, 20)] {
+            let spec = super::GenerateSpec { units: u, reps: r, risks: k, seed: 7, trials: 20000, units_file: "big-units.csv".into() };
+            let g = super::synthetic(&spec);
+            check(&format!("{u}/{r}/{k}"), &g.toml, "big-units.csv", &g.units_csv);
+            std::fs::write("/tmp/gen/big.toml", &g.toml).unwrap();
+            std::fs::write("/tmp/gen/big-units.csv", &g.units_csv).unwrap();
+        }
+        let demo = std::fs::read_to_string("scenarios/demo.toml").unwrap();
+        let csv = std::fs::read_to_string("scenarios/demo-units.csv").unwrap();
+        check("demo", &demo, "demo-units.csv", &csv);
     }
 }

@@ -11,7 +11,6 @@ pub fn problems(loaded: &Loaded) {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     for p in &loaded.problems {
-        let header = p.plain(&loaded.sources);
         let mut d = MietteDiagnostic::new(p.message.clone()).with_severity(match p.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -32,6 +31,6 @@ pub fn problems(loaded: &Loaded) {
                 let _ = handler.render_report(&mut out, &d);
             }
         }
-        eprintln!("{header}\n{out}");
+        eprint!("{out}");
     }
 }

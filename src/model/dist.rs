@@ -654,11 +654,6 @@ fn beta_sample<R: Rng + ?Sized>(a: f64, b: f64, rng: &mut R) -> f64 {
 }
 
 /// Inverse of the regularised incomplete beta function `I_x(a, b)`.
-///
-/// Safeguarded Newton inside a bracket that always contains the root: Newton
-/// converges quadratically from the tail asymptotes, and the bisection
-/// fallback keeps it convergent when the density is infinite at an endpoint
-/// (a < 1 or b < 1), where plain Newton steps leave [0, 1].
 fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
     if p <= 0.0 {
         return 0.0;
@@ -666,54 +661,79 @@ fn beta_quantile(a: f64, b: f64, p: f64) -> f64 {
     if p >= 1.0 {
         return 1.0;
     }
-    let ln_b = ln_beta(a, b);
     let m = a / (a + b);
-    let fm = beta_reg(a, b, m);
-    if fm == p {
-        return m;
-    }
-    // Tail asymptotes: I_x ≈ x^a / (a B) near 0 and 1 − I_x ≈ (1−x)^b / (b B) near 1.
-    let (mut lo, mut hi, guess) = if p < fm {
-        (0.0, m, ((p.ln() + a.ln() + ln_b) / a).exp())
+    if p <= beta_reg(a, b, m) {
+        beta_lower_quantile(a, b, p, m)
     } else {
-        (m, 1.0, -(((-p).ln_1p() + b.ln() + ln_b) / b).exp_m1())
-    };
-    if guess == 0.0 {
+        // Mirror the upper half onto a lower tail of Beta(b, a): the solver
+        // then always works where ln F is nearly linear in ln x, and 1 − x is
+        // resolved to full relative precision before the final subtraction.
+        1.0 - beta_lower_quantile(b, a, 1.0 - p, b / (a + b))
+    }
+}
+
+/// Root of `I_x(a, b) = p` in `(0, hi]`, given `I_hi(a, b) >= p`.
+///
+/// Newton on ln F against ln x: it is exact for the power-law tail
+/// `F ≈ x^a / (a B)` and globally convergent where ln F(e^t) is concave,
+/// so p = 1e-300 takes as few steps as the median, where plain Newton in x
+/// creeps down by a factor (1 − 1/a) per step. A bracket with geometric
+/// bisection catches the remaining cases (a < 1, b < 1, underflow of F).
+fn beta_lower_quantile(a: f64, b: f64, p: f64, hi: f64) -> f64 {
+    let ln_b = ln_beta(a, b);
+    let ln_p = p.ln();
+    let (mut lo, mut hi) = (0.0, hi);
+    let mut x = ((ln_p + a.ln() + ln_b) / a).exp();
+    if x == 0.0 {
         // The root lies below the smallest subnormal.
         return 0.0;
     }
-    let mut x = if guess > lo && guess < hi {
-        guess
-    } else {
-        0.5 * (lo + hi)
-    };
-    for _ in 0..200 {
-        let f = beta_reg(a, b, x) - p;
-        if f == 0.0 {
+    if !(x < hi) {
+        x = 0.5 * hi;
+    }
+    // F itself carries ~1e-15 relative rounding noise, so asking for less than
+    // a few ulps would only make the iteration chase that noise.
+    const TOL: f64 = 16.0 * f64::EPSILON;
+    for _ in 0..100 {
+        let fx = beta_reg(a, b, x);
+        if fx == p {
             return x;
         }
-        if f < 0.0 {
+        if fx < p {
             lo = x;
         } else {
             hi = x;
         }
-        if hi - lo <= 2.0 * f64::EPSILON * hi {
-            // No double hits p (the density is huge here, e.g. a U-shaped beta
-            // next to 1): return the generalised inverse, the smallest x with
-            // F(x) >= p, as for atoms.
+        if hi - lo <= TOL * hi {
+            // No double hits p (huge density, e.g. a U-shaped beta next to an
+            // end): return the generalised inverse, the smallest x with F(x) >= p.
             return hi;
         }
-        let density = ((a - 1.0) * x.ln() + (b - 1.0) * (-x).ln_1p() - ln_b).exp();
-        let newton = x - f / density;
-        let next = if newton > lo && newton < hi {
-            newton
+        // With g(t) = ln F(e^t) − ln p: g' is the elasticity e = x f(x) / F(x)
+        // and g'' = e (a − (b−1) x/(1−x) − e), so Halley's step costs nothing
+        // extra. F == 0 (underflow) gives no slope and falls through to bisection.
+        let ln_x = x.ln();
+        let ln_fx = fx.ln();
+        let e = ((a - 1.0) * ln_x + (b - 1.0) * (-x).ln_1p() - ln_b + ln_x - ln_fx).exp();
+        let g = ln_fx - ln_p;
+        let newton = g / e;
+        let halley = newton / (1.0 - 0.5 * newton * (a - (b - 1.0) * x / (1.0 - x) - e));
+        let dt = if halley.is_finite() && halley * newton > 0.0 {
+            halley
         } else {
-            0.5 * (lo + hi)
+            newton
         };
-        if (next - x).abs() <= f64::EPSILON * next {
+        let next = x * (-dt).exp();
+        if (next - x).abs() <= TOL * x {
             return next;
         }
-        x = next;
+        x = if next > lo && next < hi {
+            next
+        } else if lo > 0.0 {
+            (lo * hi).sqrt()
+        } else {
+            0.5 * hi
+        };
     }
     x
 }

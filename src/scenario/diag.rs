@@ -163,17 +163,16 @@ impl Problems {
 
     /// Errors first, then by file and position, so output reads top to bottom.
     pub fn sorted(mut self) -> Vec<Problem> {
-        self.list.sort_by(|a, b| {
-            let key = |p: &Problem| {
-                (
-                    p.severity,
-                    p.span
-                        .as_ref()
-                        .map_or((usize::MAX, 0), |s| (s.file, s.range.start)),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        let key = |p: &Problem| {
+            (
+                p.severity,
+                p.span.as_ref().map_or((usize::MAX, 0), |s| (s.file, s.range.start)),
+                p.message.clone(),
+            )
+        };
+        self.list.sort_by_key(key);
+        // A shared default checked once per rep would otherwise repeat.
+        self.list.dedup();
         self.list
     }
 }
@@ -195,19 +194,28 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Optimal-string-alignment distance: edits plus adjacent transpositions,
+/// the commonest typo.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub struct RawUnit {
     pub accounts: Option<Sp<f64>>,
     pub owner: Option<Sp<String>>,
     pub locked: Option<Sp<bool>>,
+    /// A potential was written but could not be read.
+    pub potential_unreadable: bool,
     pub span: Option<Span>,
 }
 
@@ -73,6 +75,8 @@ pub struct RawRep {
     pub id: Option<Sp<String>>,
     pub name: Option<Sp<String>>,
     pub quota: Option<Sp<f64>>,
+    /// The key was written (even if its value was unusable).
+    pub quota_written: bool,
     pub ramp_remaining: Option<Sp<f64>>,
     pub start_month: Option<Sp<i64>>,
     pub fields: RawRepFields,
@@ -280,6 +284,7 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
                 let rep = RawRep {
                     id: t.get("id").and_then(|n| r.string(n, "id")),
                     name: t.get("name").and_then(|n| r.string(n, "name")),
+                    quota_written: t.get("quota").is_some(),
                     quota: t.get("quota").and_then(|n| r.number(n, "quota")),
                     ramp_remaining: t
                         .get("ramp_remaining")
@@ -347,10 +352,12 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
         file: r.file,
         range: t.range.clone(),
     });
+    let written = t.get("potential").is_some();
     let potential = t.get("potential").and_then(|n| match n.get_ref() {
         DeValue::Table(_) => read_dist(r, n, "potential").map(RawPotential::Dist),
         _ => r.number(n, "potential").map(RawPotential::Mean),
     });
+    let potential_unreadable = written && potential.is_none();
     let u = RawUnit {
         id: t.get("id").and_then(|n| r.string(n, "id")),
         name: t.get("name").and_then(|n| r.string(n, "name")),
@@ -370,6 +377,7 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
         accounts: t.get("accounts").and_then(|n| r.number(n, "accounts")),
         owner: t.get("owner").and_then(|n| r.string(n, "owner")),
         locked: t.get("locked").and_then(|n| r.bool(n, "locked")),
+        potential_unreadable,
         span,
     };
     t.finish(r, UNIT_KEYS);

@@ -155,7 +155,10 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
                 "y" => u.y = number(),
                 "lat" => u.lat = number(),
                 "lon" => u.lon = number(),
-                "potential" => potential = number(),
+                "potential" => {
+                    potential = number();
+                    u.potential_unreadable = potential.is_none();
+                }
                 "potential_cv" => u.potential_cv = number(),
                 "workload_hours" => u.workload_hours = number(),
                 "accounts" => u.accounts = number(),

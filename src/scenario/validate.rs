@@ -410,7 +410,7 @@ pub(super) fn validate(
                     ),
                 )
                 .help(format!(
-                    "the horizon is {months} months ([scenario] months)"
+                    "the horizon is {months} months, set by [scenario] months"
                 ));
                 good = false;
             }
@@ -582,6 +582,7 @@ pub(super) fn validate(
             continue;
         }
         let potential = match &u.potential {
+            None if u.potential_unreadable => None,
             None => {
                 v.err(&span, format!("unit `{}` has no `potential`", id.v))
                     .help("potential = expected sales over the horizon at full coverage");
@@ -671,7 +672,6 @@ pub(super) fn validate(
             None => {
                 if purpose == Purpose::Simulate {
                     v.err(&span, format!("unit `{}` has no owner", id.v)).help("simulate needs every unit assigned to a rep; fill the `owner` column with a rep id");
-                    units_ok = false;
                 }
                 Some(None)
             }
@@ -784,7 +784,7 @@ pub(super) fn validate(
     };
     if method == Some(QuotaMethod::Given) && purpose == Purpose::Simulate {
         for r in &raw.reps {
-            if r.quota.is_none() {
+            if !r.quota_written {
                 let span =
                     r.id.as_ref()
                         .map_or(r.span.clone().unwrap_or(top.clone()), |i| i.span.clone());
@@ -795,30 +795,19 @@ pub(super) fn validate(
     }
 
     // Risks.
-    let regions: BTreeSet<&str> = units
-        .iter()
-        .map(|u| u.region.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let segments: BTreeSet<&str> = units
-        .iter()
-        .map(|u| u.segment.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let regions: BTreeSet<&str> = raw_units.iter().filter_map(|u| u.region.as_ref().map(|r| r.v.as_str())).filter(|s| !s.is_empty()).collect();
+    let segments: BTreeSet<&str> = raw_units.iter().filter_map(|u| u.segment.as_ref().map(|r| r.v.as_str())).filter(|s| !s.is_empty()).collect();
     let mut risks = Vec::new();
     let mut risk_ids: HashMap<String, usize> = HashMap::new();
-    let mut risks_ok = true;
     for r in &raw.risks {
         let span = r.span.clone().unwrap_or(top.clone());
         let Some(id) = &r.id else {
             v.err(&span, "a [[risks]] entry has no `id`");
-            risks_ok = false;
             continue;
         };
         if risk_ids.contains_key(&id.v) {
             v.err(&id.span, format!("duplicate risk id `{}`", id.v))
                 .help("risk ids must be unique");
-            risks_ok = false;
             continue;
         }
         risk_ids.insert(id.v.clone(), risk_ids.len());
@@ -1013,7 +1002,7 @@ pub(super) fn validate(
                 units,
                 impact,
             }),
-            _ => risks_ok = false,
+            _ => {}
         }
     }
 
@@ -1025,13 +1014,15 @@ pub(super) fn validate(
         .map(|(i, _)| i)
         .collect();
     let mut corr = None;
-    if let Some(c) = &raw.correlation
-        && risks_ok
-    {
+    if let Some(c) = &raw.correlation {
         let pos = |id: &Sp<String>, v: &mut V<'_>| -> Option<usize> {
             match risks.iter().position(|r| r.id == id.v) {
+                // A risk that failed its own checks: already reported.
+                None if risk_ids.contains_key(&id.v) => None,
                 None => {
-                    let ids: Vec<&str> = risks.iter().map(|r| r.id.as_str()).collect();
+                    let mut ids: Vec<(&str, usize)> = risk_ids.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                    ids.sort_by_key(|x| x.1);
+                    let ids: Vec<&str> = ids.into_iter().map(|x| x.0).collect();
                     let p = v.err(&id.span, format!("`{}` is not a risk id", id.v));
                     match did_you_mean(&id.v, &ids) {
                         Some(s) => p.help(format!("did you mean `{s}`? risks: {}", ids.join(", "))),
