@@ -8,14 +8,21 @@ impl scenario::SourceLoader for L {
 }
 fn main() {
     let f = std::env::args().nth(1).unwrap();
+    let trials: u64 = std::env::args().nth(2).map_or(10000, |s| s.parse().unwrap());
     let text = std::fs::read_to_string(&f).unwrap();
+    let t = std::time::Instant::now();
     let l = scenario::load(&f, &text, &L, Purpose::Simulate);
-    for p in &l.problems { println!("{}", p.plain(&l.sources)); }
+    println!("load {:?}", t.elapsed());
+    for p in l.problems.iter().take(5) { println!("{}", p.plain(&l.sources)); }
     if let Some(m) = &l.model {
-        let t = std::time::Instant::now();
-        let r = quotaplan::engine::simulate(m, &quotaplan::engine::SimOptions { trials: m.trials, seed: m.seed, threads: None }, None).unwrap();
-        let s = quotaplan::report::summarise(m, &r, vec![]);
-        println!("{}", quotaplan::report::summary_table(&s));
-        println!("{:?}", t.elapsed());
+        for th in [1, 2] {
+            let t = std::time::Instant::now();
+            let r = quotaplan::engine::simulate(m, &quotaplan::engine::SimOptions { trials, seed: m.seed, threads: Some(th) }, None).unwrap();
+            let e = t.elapsed().as_secs_f64();
+            println!("threads {th}: {e:.3}s  {:.1} M unit-trials/s", m.units.len() as f64 * trials as f64 / e / 1e6);
+            let t = std::time::Instant::now();
+            let _s = quotaplan::report::summarise(m, &r, vec![]);
+            println!("summarise {:?}", t.elapsed());
+        }
     }
 }

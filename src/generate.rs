@@ -296,11 +296,18 @@ pub fn synthetic(spec: &GenerateSpec) -> Generated {
 
     let mut reps = reps(&mut rng, spec.reps);
     size_workloads(&mut rng, &mut units, &reps, owner_of);
-    set_quotas(&mut rng, &units, &mut reps, &seasonality, owner_of);
-    let total_potential: f64 = units.iter().map(|u| u.potential).sum();
-    let company_target = round_to(TARGET_SHARE * total_potential, 1000.0);
     let risks = risks(&mut rng, spec.risks, &units, &regions, spec.reps);
     let pairs = correlations(&mut rng, &risks);
+    // Expected potential: what each unit is expected to sell at full
+    // coverage once the risk register has played out (on average).
+    let expected: Vec<f64> =
+        risk_multipliers(&risks, &units, &regions, &reps, &seasonality, owner_of)
+            .iter()
+            .zip(&units)
+            .map(|(m, u)| m * u.potential)
+            .collect();
+    set_quotas(&mut rng, &expected, &mut reps, &seasonality, owner_of);
+    let company_target = round_to(TARGET_SHARE * expected.iter().sum::<f64>(), 1000.0);
 
     let toml = write_toml(
         spec,
@@ -542,17 +549,18 @@ fn presence(rep: &Rep, m: u32) -> f64 {
     }
 }
 
-/// Quota = 1.08 x ramp-adjusted territory potential, varied by ±15 %.
+/// Quota = 1.08 x the rep's expected territory potential, ramp-adjusted for
+/// new and planned hires, varied by ±15 %.
 fn set_quotas(
     rng: &mut ChaCha8Rng,
-    units: &[Unit],
+    expected: &[f64],
     reps: &mut [Rep],
     seasonality: &[f64],
     owner_of: impl Fn(usize) -> usize,
 ) {
     let mut potential = vec![0.0; reps.len()];
-    for (i, u) in units.iter().enumerate() {
-        potential[owner_of(i)] += u.potential;
+    for (i, e) in expected.iter().enumerate() {
+        potential[owner_of(i)] += e;
     }
     let weight_sum: f64 = seasonality.iter().sum();
     for (rep, p) in reps.iter_mut().zip(potential) {
@@ -564,6 +572,83 @@ fn set_quotas(
         let quota = QUOTA_UPLIFT * p * share * uniform(rng, 0.85, 1.15);
         rep.quota = round_to(quota, 1000.0).max(1000.0);
     }
+}
+
+fn dist_mean(d: &Dist) -> f64 {
+    match *d {
+        Dist::Normal { mean, .. } | Dist::LogNormal { mean, .. } => mean,
+        Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+        Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+        Dist::Uniform { min, max } => (min + max) / 2.0,
+        Dist::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        } => min + (max - min) * alpha / (alpha + beta),
+    }
+}
+
+/// Each unit's expected sales multiplier from the risk register (the product
+/// of each risk's mean effect; correlations are ignored, which is fine for a
+/// mean used to set a target).
+fn risk_multipliers(
+    risks: &[Risk],
+    units: &[Unit],
+    regions: &[Region],
+    reps: &[Rep],
+    seasonality: &[f64],
+    owner_of: impl Fn(usize) -> usize,
+) -> Vec<f64> {
+    let weight_sum: f64 = seasonality.iter().sum();
+    // share of the year's sales from month s (1-based) on
+    let tail = |s: u32| seasonality[(s - 1) as usize..].iter().sum::<f64>() / weight_sum;
+    let mean_tail =
+        |from: u32, to: u32| (from..=to).map(tail).sum::<f64>() / f64::from(to - from + 1);
+    let mut out = vec![1.0; units.len()];
+    for risk in risks {
+        let mean = dist_mean(&risk.impact);
+        let factor = match risk.kind {
+            Kind::Shock => 1.0 + mean,
+            Kind::Event => {
+                let (from, to) = risk.start.unwrap_or((1, MONTHS));
+                1.0 + risk.probability.unwrap_or(0.0) * mean * mean_tail(from, to)
+            }
+            Kind::AccountLoss => {
+                1.0 - risk.probability.unwrap_or(0.0) * mean * mean_tail(1, MONTHS)
+            }
+        };
+        match &risk.scope {
+            Scope::All => out.iter_mut().for_each(|m| *m *= factor),
+            Scope::Units(list) => list.iter().for_each(|&i| out[i] *= factor),
+            Scope::Regions(list) => {
+                let mut hit = vec![false; regions.len()];
+                list.iter().for_each(|&r| hit[r] = true);
+                for (m, u) in out.iter_mut().zip(units) {
+                    if hit[u.region] {
+                        *m *= factor;
+                    }
+                }
+            }
+            Scope::Segments(list) => {
+                for (m, u) in out.iter_mut().zip(units) {
+                    if list.contains(&(u.segment as usize)) {
+                        *m *= factor;
+                    }
+                }
+            }
+            Scope::Reps(list) => {
+                let mut hit = vec![false; reps.len()];
+                list.iter().for_each(|&r| hit[r] = true);
+                for (i, m) in out.iter_mut().enumerate() {
+                    if hit[owner_of(i)] {
+                        *m *= factor;
+                    }
+                }
+            }
+        }
+    }
+    out.iter().map(|m| m.max(0.0)).collect()
 }
 
 fn risks(
@@ -935,7 +1020,7 @@ fn write_toml(
     out!(t, "trials = {}", spec.trials);
     out!(
         t,
-        "company_target = {company_target:.0}   # {TARGET_SHARE} x the total potential of the units"
+        "company_target = {company_target:.0}   # {TARGET_SHARE} x the units' potential, net of the risks' expected effect"
     );
     out!(t);
     out!(t, "[seasonality]");
@@ -1355,24 +1440,50 @@ mod tests {
 
 #[cfg(test)]
 mod tmp_timing {
-    use crate::scenario::{load, MemoryLoader, Purpose};
+    use crate::scenario::{MemoryLoader, Purpose, load};
     fn check(name: &str, toml: &str, csv_name: &str, csv: &str) {
-        let l = load(name, toml, &MemoryLoader(vec![(csv_name.to_string(), csv.to_string())]), Purpose::Simulate);
-        for p in &l.problems { eprintln!("{name}: {}", p.plain(&l.sources)); }
+        let l = load(
+            name,
+            toml,
+            &MemoryLoader(vec![(csv_name.to_string(), csv.to_string())]),
+            Purpose::Simulate,
+        );
+        for p in &l.problems {
+            eprintln!("{name}: {}", p.plain(&l.sources));
+        }
         eprintln!("{name}: model ok = {}", l.model.is_some());
     }
     #[test]
     #[ignore]
     fn timing_dump() {
-        let spec = super::GenerateSpec { units: 100_000, reps: 2000, risks: 40, seed: 1, trials: 20000, units_file: "big-units.csv".into() };
+        let spec = super::GenerateSpec {
+            units: 100_000,
+            reps: 2000,
+            risks: 40,
+            seed: 1,
+            trials: 20000,
+            units_file: "big-units.csv".into(),
+        };
         let t = std::time::Instant::now();
         let g = super::synthetic(&spec);
         eprintln!("100k: {:?}, csv {} bytes", t.elapsed(), g.units_csv.len());
         check("100k", &g.toml, "big-units.csv", &g.units_csv);
-        for (u, r, k) in [(1, 1, 3), (5, 5, 3), (300, 10, 13), (10_000, 200, 20)] {
-            let spec = super::GenerateSpec { units: u, reps: r, risks: k, seed: 7, trials: 20000, units_file: "big-units.csv".into() };
+        for (u, r, k) in [(1, 1, 3), (5, 5, 3), (10_000, 200, 20), (400, 12, 13)] {
+            let spec = super::GenerateSpec {
+                units: u,
+                reps: r,
+                risks: k,
+                seed: 7,
+                trials: 20000,
+                units_file: "big-units.csv".into(),
+            };
             let g = super::synthetic(&spec);
-            check(&format!("{u}/{r}/{k}"), &g.toml, "big-units.csv", &g.units_csv);
+            check(
+                &format!("{u}/{r}/{k}"),
+                &g.toml,
+                "big-units.csv",
+                &g.units_csv,
+            );
             std::fs::write("/tmp/gen/big.toml", &g.toml).unwrap();
             std::fs::write("/tmp/gen/big-units.csv", &g.units_csv).unwrap();
         }

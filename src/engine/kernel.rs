@@ -142,12 +142,30 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
     if keep {
         s.events.clear();
         for l in &plan.losses {
-            for &(u, slot) in &l.units {
-                if rngs.losses.random::<f64>() < l.probability {
-                    let f = l.impact.sample(&mut rngs.losses).clamp(0.0, 1.0);
-                    let month = rngs.losses.random_range(1..=months as u32);
-                    s.events.push((u, slot, f, month));
+            // Skip ahead geometrically to the next unit that loses: the same
+            // law as one Bernoulli draw per unit, with far fewer draws.
+            if l.probability <= 0.0 {
+                continue;
+            }
+            let log_q = (-l.probability).ln_1p();
+            let mut i = 0usize;
+            loop {
+                if l.probability < 1.0 {
+                    let u: f64 = 1.0 - rngs.losses.random::<f64>();
+                    let skip = (u.ln() / log_q).floor();
+                    if skip >= (l.units.len() - i) as f64 {
+                        break;
+                    }
+                    i += skip as usize;
                 }
+                if i >= l.units.len() {
+                    break;
+                }
+                let (u, slot) = l.units[i];
+                let f = l.impact.sample(&mut rngs.losses).clamp(0.0, 1.0);
+                let month = rngs.losses.random_range(1..=months as u32);
+                s.events.push((u, slot, f, month));
+                i += 1;
             }
         }
         if !s.events.is_empty() {
