@@ -19,7 +19,9 @@ use std::time::Instant;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -55,9 +57,14 @@ fn raw_lognormal_rate(units: usize, trials: u64) -> f64 {
 fn main() {
     let trials: u64 = arg("--trials").map_or(50_000, |s| s.parse().expect("--trials N"));
     let repeat: usize = arg("--repeat").map_or(3, |s| s.parse().expect("--repeat N"));
-    let threads: usize = arg("--threads").map_or_else(rayon::current_num_threads, |s| s.parse().expect("--threads N"));
+    let threads: usize = arg("--threads").map_or_else(rayon::current_num_threads, |s| {
+        s.parse().expect("--threads N")
+    });
     let memory = std::env::args().any(|a| a == "--memory");
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().expect("thread pool");
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .expect("thread pool");
 
     let g = synthetic(&GenerateSpec {
         units: 10_000,
@@ -67,30 +74,67 @@ fn main() {
         trials,
         units_file: "bench-units.csv".into(),
     });
-    let loaded = scenario::load("bench.toml", &g.toml, &MemoryLoader(vec![("bench-units.csv".into(), g.units_csv)]), Purpose::Simulate);
+    let loaded = scenario::load(
+        "bench.toml",
+        &g.toml,
+        &MemoryLoader(vec![("bench-units.csv".into(), g.units_csv)]),
+        Purpose::Simulate,
+    );
     let model = loaded.model.expect("the generated scenario is valid");
     let units = model.units.len();
-    println!("scenario: {} units, {} reps, {} risks; {trials} trials; {threads} threads", units, model.reps.len(), model.risks.len());
+    println!(
+        "scenario: {} units, {} reps, {} risks; {trials} trials; {threads} threads",
+        units,
+        model.reps.len(),
+        model.risks.len()
+    );
 
     let mut best_sim = 0.0f64;
     let mut best_raw = 0.0f64;
     for _ in 0..repeat {
         let start = Instant::now();
-        let res = engine::simulate(&model, &SimOptions { trials, seed: 1, threads: None }, None).expect("runs");
+        let res = engine::simulate(
+            &model,
+            &SimOptions {
+                trials,
+                seed: 1,
+                threads: None,
+            },
+            None,
+        )
+        .expect("runs");
         let secs = start.elapsed().as_secs_f64();
         assert_eq!(res.team.len() as u64, trials);
         best_sim = best_sim.max(units as f64 * trials as f64 / secs);
         best_raw = best_raw.max(raw_lognormal_rate(units, trials));
     }
-    println!("simulate:            {:>8.1} M unit-trials/s", best_sim / 1e6);
+    println!(
+        "simulate:            {:>8.1} M unit-trials/s",
+        best_sim / 1e6
+    );
     println!("raw log-normal draws:{:>8.1} M draws/s", best_raw / 1e6);
-    println!("ratio:               {:>8.1} %   (target >= 40 %)", 100.0 * best_sim / best_raw);
-    println!("target 100 M unit-trials/s: {}", if best_sim >= 100e6 { "met" } else { "NOT met" });
+    println!(
+        "ratio:               {:>8.1} %   (target >= 40 %)",
+        100.0 * best_sim / best_raw
+    );
+    println!(
+        "target 100 M unit-trials/s: {}",
+        if best_sim >= 100e6 { "met" } else { "NOT met" }
+    );
 
     if memory {
         let n = 1_000_000;
         let start = Instant::now();
-        let res = engine::simulate(&model, &SimOptions { trials: n, seed: 1, threads: None }, None).expect("runs");
+        let res = engine::simulate(
+            &model,
+            &SimOptions {
+                trials: n,
+                seed: 1,
+                threads: None,
+            },
+            None,
+        )
+        .expect("runs");
         let summary = quotaplan::report::summarise(&model, &res, Vec::new());
         let secs = start.elapsed().as_secs_f64();
         println!(

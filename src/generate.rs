@@ -16,8 +16,12 @@
 //!   region, then west to east, and cut into `reps` consecutive blocks);
 //! - most territories need 80-97 % of their rep's selling hours; about one in
 //!   ten needs 8-35 % more than the rep has (coverage below 1);
-//! - quotas at about 1.08 x each rep's ramp-adjusted territory potential
-//!   (±15 %), company target at 0.95 x the total potential;
+//! - "expected potential": a unit's potential times the mean effect of the
+//!   risks that reach it; the company target is 0.95 x the total expected
+//!   potential (a stretch once coverage gaps, ramp-up and attrition are
+//!   counted: the team makes it roughly 40 % of the time), and each quota is
+//!   about 1.08 x the rep's expected territory potential, ramp-adjusted for
+//!   new and planned hires, varied by ±15 %;
 //! - a risk register that cycles through every kind of risk, scope and
 //!   distribution family, with a few positive correlations.
 
@@ -1367,7 +1371,9 @@ mod tests {
             *work.entry(r[10]).or_default() += r[8].parse::<f64>().unwrap();
         }
         let total: f64 = potential.values().sum();
-        assert!((target / total - 0.95).abs() < 0.001);
+        // 0.95 x potential, less the risk register's expected drag
+        let share = target / total;
+        assert!((0.8..0.95).contains(&share), "target / potential {share}");
         let median = {
             let mut p: Vec<f64> = rows(&g).iter().map(|r| r[6].parse().unwrap()).collect();
             p.sort_by(f64::total_cmp);
@@ -1390,7 +1396,7 @@ mod tests {
             if rep.get("start_month").is_none() && rep.get("ramp_remaining").is_none() {
                 let ratio = quota / potential[id];
                 assert!(
-                    (0.9..1.25).contains(&ratio),
+                    (0.75..1.25).contains(&ratio),
                     "{id}: quota/potential {ratio}"
                 );
             }
@@ -1486,6 +1492,24 @@ mod tmp_timing {
             );
             std::fs::write("/tmp/gen/big.toml", &g.toml).unwrap();
             std::fs::write("/tmp/gen/big-units.csv", &g.units_csv).unwrap();
+        }
+        for (u, r, k, seed) in [
+            (600, 15, 10, 1u64),
+            (600, 15, 10, 2),
+            (1500, 30, 20, 3),
+            (200, 4, 3, 4),
+        ] {
+            let spec = super::GenerateSpec {
+                units: u,
+                reps: r,
+                risks: k,
+                seed,
+                trials: 20000,
+                units_file: "x.csv".into(),
+            };
+            let g = super::synthetic(&spec);
+            std::fs::write(format!("/tmp/gen/s{seed}.toml"), &g.toml).unwrap();
+            std::fs::write(format!("/tmp/gen/s{seed}.csv"), &g.units_csv).unwrap();
         }
         let demo = std::fs::read_to_string("scenarios/demo.toml").unwrap();
         let csv = std::fs::read_to_string("scenarios/demo-units.csv").unwrap();

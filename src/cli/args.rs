@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "quotaplan", version, about = "Monte Carlo risk and territory planning for quota-carrying sales teams")]
+#[command(
+    name = "quotaplan",
+    version,
+    about = "Monte Carlo risk and territory planning for quota-carrying sales teams"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -13,13 +17,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Simulate a scenario and write summary.json, reps.csv and quarters.csv
-    #[command(after_help = "Examples:\n  quotaplan simulate                      # the embedded East China demo\n  quotaplan simulate scenarios/format-example.toml --trials 50000 --seed 7\n  quotaplan simulate plan.toml --out results/ --json > summary.json")]
+    #[command(
+        after_help = "Examples:\n  quotaplan simulate                      # the embedded East China demo\n  quotaplan simulate scenarios/format-example.toml --trials 50000 --seed 7\n  quotaplan simulate plan.toml --out results/ --json > summary.json"
+    )]
     Simulate(SimulateArgs),
     /// Check scenario files and print every problem (exit 1 if any is an error)
     #[command(after_help = "Examples:\n  quotaplan validate scenarios/*.toml")]
     Validate(ValidateArgs),
     /// Write a synthetic scenario of any size (TOML plus units CSV beside it)
-    #[command(after_help = "Examples:\n  quotaplan generate --units 10000 --reps 200 --risks 20 --seed 1 --out big.toml")]
+    #[command(
+        after_help = "Examples:\n  quotaplan generate --units 10000 --reps 200 --risks 20 --seed 1 --out big.toml"
+    )]
     Generate(GenerateArgs),
 }
 

@@ -34,7 +34,8 @@ pub fn slug(name: &str) -> String {
 pub fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     let mut temps = Vec::new();
-    let cleanup = |temps: &[std::path::PathBuf]| temps.iter().for_each(|t| drop(std::fs::remove_file(t)));
+    let cleanup =
+        |temps: &[std::path::PathBuf]| temps.iter().for_each(|t| drop(std::fs::remove_file(t)));
     for (name, bytes) in files {
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let res = std::fs::File::create(&tmp).and_then(|mut f| {

@@ -62,8 +62,14 @@ fn load(path: Option<&Path>, purpose: Purpose) -> Result<Loaded, Fail> {
             purpose,
         )),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read scenario `{}`: {e}", p.display()))?;
-            Ok(scenario::load(&p.display().to_string(), &text, &files::DiskLoader, purpose))
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read scenario `{}`: {e}", p.display()))?;
+            Ok(scenario::load(
+                &p.display().to_string(),
+                &text,
+                &files::DiskLoader,
+                purpose,
+            ))
         }
     }
 }
@@ -71,21 +77,41 @@ fn load(path: Option<&Path>, purpose: Purpose) -> Result<Loaded, Fail> {
 /// Prints problems; fails when any is an error, so nothing runs or is written.
 fn check(loaded: &Loaded) -> Result<(), Fail> {
     render::problems(loaded);
-    if loaded.model.is_none() { Err(Fail::Reported) } else { Ok(()) }
+    if loaded.model.is_none() {
+        Err(Fail::Reported)
+    } else {
+        Ok(())
+    }
 }
 
 fn validate(a: ValidateArgs) -> Result<(), Fail> {
-    let purpose = if a.for_alignment { Purpose::Align } else { Purpose::Simulate };
+    let purpose = if a.for_alignment {
+        Purpose::Align
+    } else {
+        Purpose::Simulate
+    };
     let mut failed = false;
     for f in &a.files {
         let loaded = load(Some(f), purpose)?;
         render::problems(&loaded);
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match &loaded.model {
-            Some(m) => eprintln!("{}: ok — {} units, {} reps, {} risks ({w} warning{})", f.display(), m.units.len(), m.reps.len(), m.risks.len(), plural(w)),
+            Some(m) => eprintln!(
+                "{}: ok — {} units, {} reps, {} risks ({w} warning{})",
+                f.display(),
+                m.units.len(),
+                m.reps.len(),
+                m.risks.len(),
+                plural(w)
+            ),
             None => {
                 failed = true;
-                eprintln!("{}: {e} error{}, {w} warning{}", f.display(), plural(e), plural(w));
+                eprintln!(
+                    "{}: {e} error{}, {w} warning{}",
+                    f.display(),
+                    plural(e),
+                    plural(w)
+                );
             }
         }
     }
@@ -105,8 +131,14 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
         seed: a.seed.unwrap_or(model.seed),
         threads: a.threads,
     };
-    let warnings: Vec<String> = loaded.warnings().map(|p| p.plain(&loaded.sources)).collect();
-    let out_dir = a.out.clone().unwrap_or_else(|| PathBuf::from("output").join(files::slug(&model.name)));
+    let warnings: Vec<String> = loaded
+        .warnings()
+        .map(|p| p.plain(&loaded.sources))
+        .collect();
+    let out_dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(files::slug(&model.name)));
     let started = Instant::now();
     let result = engine::simulate(model, &opts, None)?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -129,7 +161,10 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
             ("summary.json", json.as_bytes()),
             ("reps.csv", report::reps_csv(&summary).as_bytes()),
             ("quarters.csv", report::quarters_csv(&summary).as_bytes()),
-            ("run.json", (serde_json::to_string_pretty(&run)? + "\n").as_bytes()),
+            (
+                "run.json",
+                (serde_json::to_string_pretty(&run)? + "\n").as_bytes(),
+            ),
         ],
     )?;
     if a.json {
@@ -137,7 +172,10 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
     } else {
         print!("{}", report::summary_table(&summary));
         println!();
-        println!("Wrote {}/{{summary.json, reps.csv, quarters.csv, run.json}} in {elapsed:.2} s", out_dir.display());
+        println!(
+            "Wrote {}/{{summary.json, reps.csv, quarters.csv, run.json}} in {elapsed:.2} s",
+            out_dir.display()
+        );
     }
     Ok(())
 }
@@ -149,7 +187,10 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
             a.units, a.reps, a.risks
         )));
     }
-    let stem = a.out.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let stem = a
+        .out
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let units_file = format!("{stem}-units.csv");
     let g = quotaplan::generate::synthetic(&quotaplan::generate::GenerateSpec {
         units: a.units,
@@ -159,9 +200,28 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
         trials: a.trials,
         units_file: units_file.clone(),
     });
-    let dir = a.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = a.out.file_name().ok_or("--out must name a file")?.to_string_lossy().into_owned();
-    files::write_all(dir, &[(&name, g.toml.as_bytes()), (&units_file, g.units_csv.as_bytes())])?;
-    eprintln!("Wrote {} and {}", a.out.display(), dir.join(&units_file).display());
+    let dir = a
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = a
+        .out
+        .file_name()
+        .ok_or("--out must name a file")?
+        .to_string_lossy()
+        .into_owned();
+    files::write_all(
+        dir,
+        &[
+            (&name, g.toml.as_bytes()),
+            (&units_file, g.units_csv.as_bytes()),
+        ],
+    )?;
+    eprintln!(
+        "Wrote {} and {}",
+        a.out.display(),
+        dir.join(&units_file).display()
+    );
     Ok(())
 }

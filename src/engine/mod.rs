@@ -175,9 +175,9 @@ fn run_chunk(plan: &Plan, seed: u64, chunk: u64, trials: u64, scales: &[f64]) ->
         for (m, &v) in s.team_month.iter().enumerate() {
             qsum[plan.quarter_of[m]] += v;
         }
-        for q in 0..nq {
-            out.quarters[q].push(qsum[q]);
-            if qsum[q] >= plan.quarter_target[q] {
+        for (q, &sum) in qsum.iter().enumerate() {
+            out.quarters[q].push(sum);
+            if sum >= plan.quarter_target[q] {
                 out.quarter_hits[q] += 1;
             }
         }

@@ -154,9 +154,8 @@ impl Dist {
     /// `p` is clamped to [0, 1]; `quantile(0)` is the lower end of the support
     /// (rather than `-inf` for atoms) so a copula uniform of exactly 0 still
     /// maps to a value the distribution can take. Unbounded families return
-    /// ±∞ at 0 and 1. Beta and PERT are solved numerically, so their
-    /// monotonicity holds only up to the ~1e-15 rounding of the incomplete
-    /// beta function.
+    /// ±∞ at 0 and 1. Beta and PERT are solved numerically (to ~1e-14
+    /// relative), so their monotonicity holds only up to that last digit.
     pub fn quantile(&self, p: f64) -> f64 {
         if p.is_nan() {
             return f64::NAN;
@@ -688,7 +687,7 @@ fn beta_lower_quantile(a: f64, b: f64, p: f64, hi: f64) -> f64 {
         // The root lies below the smallest subnormal.
         return 0.0;
     }
-    if !(x < hi) {
+    if x >= hi {
         x = 0.5 * hi;
     }
     // F itself carries ~1e-15 relative rounding noise, so asking for less than
@@ -705,8 +704,8 @@ fn beta_lower_quantile(a: f64, b: f64, p: f64, hi: f64) -> f64 {
             hi = x;
         }
         if hi - lo <= TOL * hi {
-            // No double hits p (huge density, e.g. a U-shaped beta next to an
-            // end): return the generalised inverse, the smallest x with F(x) >= p.
+            // Bracket down to a few ulps without hitting p (huge density, e.g. a
+            // U-shaped beta next to an end): no double does better.
             return hi;
         }
         // With g(t) = ln F(e^t) − ln p: g' is the elasticity e = x f(x) / F(x)
@@ -1052,6 +1051,41 @@ mod tests {
                 "pert quantile",
             );
         }
+    }
+
+    #[test]
+    fn beta_quantile_tails_match_closed_forms() {
+        // Beta(2, 1): F = x², Beta(1, 2): F = 1 − (1−x)²; together they cover
+        // both the direct and the mirrored branch, down to p = 1e-300.
+        let b21 = Dist::Beta {
+            alpha: 2.0,
+            beta: 1.0,
+            min: 0.0,
+            max: 1.0,
+        };
+        let b12 = Dist::Beta {
+            alpha: 1.0,
+            beta: 2.0,
+            min: 0.0,
+            max: 1.0,
+        };
+        let mut ps = vec![1e-300, 1e-100, 1e-30, 1e-12, 1e-6];
+        ps.extend((1..100).map(|k| k as f64 / 100.0));
+        ps.extend([1.0 - 1e-6, 1.0 - 1e-12]);
+        for p in ps {
+            assert_close(b21.quantile(p), p.sqrt(), 1e-13 * p.sqrt(), "Beta(2,1)");
+            let x = -(0.5 * (-p).ln_1p()).exp_m1(); // 1 − sqrt(1 − p) without cancellation
+            assert_close(b12.quantile(p), x, 1e-13 * x, "Beta(1,2)");
+        }
+        // Power-law tail of Beta(2, 5) (B = 1/30): F ≈ 15 x² for x ≈ 1e-151.
+        let b25 = Dist::Beta {
+            alpha: 2.0,
+            beta: 5.0,
+            min: 0.0,
+            max: 1.0,
+        };
+        let x = (1e-300_f64 / 15.0).sqrt();
+        assert_close(b25.quantile(1e-300), x, 1e-13 * x, "Beta(2,5) far tail");
     }
 
     #[test]

@@ -57,10 +57,23 @@ pub fn reps_csv(s: &Summary) -> String {
 /// `quarters.csv`: the team per quarter against the quarter's share of target.
 pub fn quarters_csv(s: &Summary) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["quarter", "months", "target", "sales_mean", "sales_sd", "p_hit", "p_hit_se"])
-        .expect("writing to memory");
+    w.write_record([
+        "quarter",
+        "months",
+        "target",
+        "sales_mean",
+        "sales_sd",
+        "p_hit",
+        "p_hit_se",
+    ])
+    .expect("writing to memory");
     for q in &s.quarters {
-        let months = q.months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" ");
+        let months = q
+            .months
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
         w.write_record([
             q.quarter.clone(),
             months,

@@ -148,7 +148,13 @@ pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summa
     let shortfall: Vec<f64> = sorted.iter().rev().map(|x| (target - x).max(0.0)).collect();
     let (var95, cvar95) = var_cvar(&shortfall, 0.95);
     let n_at: u64 = res.at_quota.iter().sum();
-    let at_mean = res.at_quota.iter().enumerate().map(|(k, &c)| k as f64 * c as f64).sum::<f64>() / n_at as f64;
+    let at_mean = res
+        .at_quota
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| k as f64 * c as f64)
+        .sum::<f64>()
+        / n_at as f64;
 
     let workload = model.workload_by_rep();
     let expected = model.expected_sales();

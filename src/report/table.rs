@@ -39,19 +39,70 @@ fn lpad(s: &str, w: usize) -> String {
 pub fn summary_table(s: &Summary) -> String {
     let mut o = String::new();
     let t = &s.team;
-    let cur = if s.currency.is_empty() { String::new() } else { format!(" {}", s.currency) };
+    let cur = if s.currency.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", s.currency)
+    };
     let _ = writeln!(o, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
     let _ = writeln!(o);
     let _ = writeln!(o, "Team target         {}{cur}", money(t.target));
-    let _ = writeln!(o, "Expected sales      {}{cur}  (sd {})", money(t.sales.mean), money(t.sales.sd));
-    let _ = writeln!(o, "Sales P10/P50/P90   {} / {} / {}", money(t.sales.p10), money(t.sales.p50), money(t.sales.p90));
-    let _ = writeln!(o, "Attainment P10/P50/P90  {} / {} / {}", pct(t.attainment.p10), pct(t.attainment.p50), pct(t.attainment.p90));
-    let _ = writeln!(o, "P(team hits target) {} ± {}", pct(t.p_hit_target), pct(1.96 * t.p_hit_target_se));
-    let _ = writeln!(o, "Reps at quota       mean {:.1}, P10 {} / P50 {} / P90 {} of {}", t.reps_at_quota.mean, t.reps_at_quota.p10, t.reps_at_quota.p50, t.reps_at_quota.p90, s.reps.len());
-    let _ = writeln!(o, "Shortfall VaR95     {}{cur}   CVaR95 {}{cur}", money(t.shortfall.var95), money(t.shortfall.cvar95));
+    let _ = writeln!(
+        o,
+        "Expected sales      {}{cur}  (sd {})",
+        money(t.sales.mean),
+        money(t.sales.sd)
+    );
+    let _ = writeln!(
+        o,
+        "Sales P10/P50/P90   {} / {} / {}",
+        money(t.sales.p10),
+        money(t.sales.p50),
+        money(t.sales.p90)
+    );
+    let _ = writeln!(
+        o,
+        "Attainment P10/P50/P90  {} / {} / {}",
+        pct(t.attainment.p10),
+        pct(t.attainment.p50),
+        pct(t.attainment.p90)
+    );
+    let _ = writeln!(
+        o,
+        "P(team hits target) {} ± {}",
+        pct(t.p_hit_target),
+        pct(1.96 * t.p_hit_target_se)
+    );
+    let _ = writeln!(
+        o,
+        "Reps at quota       mean {:.1}, P10 {} / P50 {} / P90 {} of {}",
+        t.reps_at_quota.mean,
+        t.reps_at_quota.p10,
+        t.reps_at_quota.p50,
+        t.reps_at_quota.p90,
+        s.reps.len()
+    );
+    let _ = writeln!(
+        o,
+        "Shortfall VaR95     {}{cur}   CVaR95 {}{cur}",
+        money(t.shortfall.var95),
+        money(t.shortfall.cvar95)
+    );
     let _ = writeln!(o);
-    let nw = s.reps.iter().map(|r| width(&r.name)).max().unwrap_or(4).max(4);
-    let iw = s.reps.iter().map(|r| width(&r.id)).max().unwrap_or(2).max(3);
+    let nw = s
+        .reps
+        .iter()
+        .map(|r| width(&r.name))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let iw = s
+        .reps
+        .iter()
+        .map(|r| width(&r.id))
+        .max()
+        .unwrap_or(2)
+        .max(3);
     let _ = writeln!(
         o,
         "{} {}  {:>14} {:>14} {:>8} {:>7} {:>7} {:>7} {:>9}",
@@ -81,9 +132,20 @@ pub fn summary_table(s: &Summary) -> String {
         );
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "{:<8} {:>14} {:>14} {:>9}", "Quarter", "Target", "Mean sales", "P(hit)");
+    let _ = writeln!(
+        o,
+        "{:<8} {:>14} {:>14} {:>9}",
+        "Quarter", "Target", "Mean sales", "P(hit)"
+    );
     for q in &s.quarters {
-        let _ = writeln!(o, "{:<8} {:>14} {:>14} {:>9}", q.quarter, money(q.target), money(q.sales_mean), pct(q.p_hit));
+        let _ = writeln!(
+            o,
+            "{:<8} {:>14} {:>14} {:>9}",
+            q.quarter,
+            money(q.target),
+            money(q.sales_mean),
+            pct(q.p_hit)
+        );
     }
     o
 }

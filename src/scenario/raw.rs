@@ -83,16 +83,26 @@ pub struct RawRep {
     pub span: Option<Span>,
 }
 
+/// Spanned list of spanned strings.
+pub type SpStrings = Sp<Vec<Sp<String>>>;
+/// Spanned list of spanned (x, y) points.
+pub type SpPoints = Sp<Vec<(Sp<f64>, Sp<f64>)>>;
+/// Spanned rows of spanned numbers.
+pub type SpMatrix = Sp<Vec<Sp<Vec<Sp<f64>>>>>;
+
 #[derive(Clone, Debug)]
 pub enum RawScope {
     All,
-    Filter {
-        regions: Option<Sp<Vec<Sp<String>>>>,
-        segments: Option<Sp<Vec<Sp<String>>>>,
-        units: Option<Sp<Vec<Sp<String>>>>,
-        reps: Option<Sp<Vec<Sp<String>>>>,
-        span: Span,
-    },
+    Filter(Box<RawFilter>),
+}
+
+#[derive(Clone, Debug)]
+pub struct RawFilter {
+    pub regions: Option<SpStrings>,
+    pub segments: Option<SpStrings>,
+    pub units: Option<SpStrings>,
+    pub reps: Option<SpStrings>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -110,7 +120,7 @@ pub struct RawRisk {
 pub struct RawCorrelation {
     pub pairs: Vec<(Sp<String>, Sp<String>, Sp<f64>)>,
     pub risks: Option<Sp<Vec<Sp<String>>>>,
-    pub matrix: Option<Sp<Vec<Sp<Vec<Sp<f64>>>>>>,
+    pub matrix: Option<SpMatrix>,
     pub span: Option<Span>,
 }
 
@@ -123,8 +133,8 @@ pub struct RawQuotas {
 #[derive(Clone, Debug, Default)]
 pub struct RawComp {
     pub target_incentive: Option<Sp<f64>>,
-    pub curve: Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
-    pub commission: Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
+    pub curve: Option<SpPoints>,
+    pub commission: Option<SpPoints>,
     pub team_bonus_pool: Option<Sp<f64>>,
     pub team_bonus_threshold: Option<Sp<f64>>,
     pub budget: Option<Sp<f64>>,
@@ -424,13 +434,13 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
             DeValue::String(s) if s == "all" => Some(RawScope::All),
             DeValue::Table(_) => {
                 let mut s = r.table(n, "applies_to").expect("is a table");
-                let scope = RawScope::Filter {
+                let scope = RawScope::Filter(Box::new(RawFilter {
                     regions: s.get("regions").and_then(|n| r.strings(n, "regions")),
                     segments: s.get("segments").and_then(|n| r.strings(n, "segments")),
                     units: s.get("units").and_then(|n| r.strings(n, "units")),
                     reps: s.get("reps").and_then(|n| r.strings(n, "reps")),
                     span: r.span(n),
-                };
+                }));
                 if s.is_empty() {
                     r.problems
                         .error(r.file, n.span(), "`applies_to` is empty")
@@ -623,11 +633,7 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
     Some(c)
 }
 
-fn read_points(
-    r: &mut Reader<'_>,
-    n: &Node<'_>,
-    what: &str,
-) -> Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>> {
+fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<SpPoints> {
     let items = r.array(n, what)?;
     let mut pts = Vec::new();
     for item in items {

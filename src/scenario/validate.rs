@@ -795,8 +795,16 @@ pub(super) fn validate(
     }
 
     // Risks.
-    let regions: BTreeSet<&str> = raw_units.iter().filter_map(|u| u.region.as_ref().map(|r| r.v.as_str())).filter(|s| !s.is_empty()).collect();
-    let segments: BTreeSet<&str> = raw_units.iter().filter_map(|u| u.segment.as_ref().map(|r| r.v.as_str())).filter(|s| !s.is_empty()).collect();
+    let regions: BTreeSet<&str> = raw_units
+        .iter()
+        .filter_map(|u| u.region.as_ref().map(|r| r.v.as_str()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let segments: BTreeSet<&str> = raw_units
+        .iter()
+        .filter_map(|u| u.segment.as_ref().map(|r| r.v.as_str()))
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut risks = Vec::new();
     let mut risk_ids: HashMap<String, usize> = HashMap::new();
     for r in &raw.risks {
@@ -904,15 +912,10 @@ pub(super) fn validate(
                 None
             }
             Some(RawScope::All) => Some((0..units.len()).collect::<Vec<_>>()),
-            Some(RawScope::Filter {
-                regions: rg,
-                segments: sg,
-                units: un,
-                reps: rp,
-                ..
-            }) => {
+            Some(RawScope::Filter(f)) => {
+                let (rg, sg, un, rp) = (&f.regions, &f.segments, &f.units, &f.reps);
                 let mut ok = true;
-                let mut check = |list: &Option<Sp<Vec<Sp<String>>>>,
+                let mut check = |list: &Option<super::raw::SpStrings>,
                                  known: &dyn Fn(&str) -> bool,
                                  all: Vec<&str>,
                                  what: &str| {
@@ -985,24 +988,23 @@ pub(super) fn validate(
         if let Some(s) = &scope
             && s.is_empty()
             && units_ok
-            && let Some(RawScope::Filter { span, .. }) = &r.applies_to
+            && let Some(RawScope::Filter(f)) = &r.applies_to
         {
             v.warn(
-                span,
+                &f.span,
                 format!(
                     "risk `{}` applies to no unit (its filters select nothing together)",
                     id.v
                 ),
             );
         }
-        match (kind, impact, scope) {
-            (Some(kind), Some(impact), Some(units)) => risks.push(Risk {
+        if let (Some(kind), Some(impact), Some(units)) = (kind, impact, scope) {
+            risks.push(Risk {
                 id: id.v.clone(),
                 kind,
                 units,
                 impact,
-            }),
-            _ => {}
+            });
         }
     }
 
@@ -1020,7 +1022,8 @@ pub(super) fn validate(
                 // A risk that failed its own checks: already reported.
                 None if risk_ids.contains_key(&id.v) => None,
                 None => {
-                    let mut ids: Vec<(&str, usize)> = risk_ids.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                    let mut ids: Vec<(&str, usize)> =
+                        risk_ids.iter().map(|(k, v)| (k.as_str(), *v)).collect();
                     ids.sort_by_key(|x| x.1);
                     let ids: Vec<&str> = ids.into_iter().map(|x| x.0).collect();
                     let p = v.err(&id.span, format!("`{}` is not a risk id", id.v));
@@ -1194,7 +1197,7 @@ fn validate_comp(c: &super::raw::RawComp, v: &mut V<'_>) -> Option<CompPlan> {
         .target_incentive
         .as_ref()
         .map_or(Some(0.0), |t| v.non_negative(t, "target_incentive"));
-    let points = |list: &Option<Sp<Vec<(Sp<f64>, Sp<f64>)>>>,
+    let points = |list: &Option<super::raw::SpPoints>,
                   what: &str,
                   v: &mut V<'_>|
      -> Option<Vec<(f64, f64)>> {

@@ -499,13 +499,9 @@ owner = "T"
         };
         assert_exact("seat R", seat_r.stay(m), recent[i]);
         assert_exact("seat S", seat_s.stay(m), planned[i]);
-        for (r, want) in [
-            1000.0 * recent[i],
-            300.0 * planned[i],
-            70.0 * no_ramp[i],
-        ]
-        .into_iter()
-        .enumerate()
+        for (r, want) in [1000.0 * recent[i], 300.0 * planned[i], 70.0 * no_ramp[i]]
+            .into_iter()
+            .enumerate()
         {
             assert_exact(&format!("month {m} rep {r}"), res.reps[r].sales.mean, want);
             assert_eq!(res.reps[r].sales.variance(), 0.0);
@@ -786,9 +782,13 @@ fn correlated_shocks_recover_pairs() {
     let res = run(&model, CORR_TRIALS, 17, 4);
     // The identities behind the recovery: the marginal sds are right too.
     let nf = CORR_TRIALS as f64;
-    for (r, (p, sd, share)) in [(1000.0, 0.10, 1.0), (1200.0, 0.08, 0.75), (900.0, 0.12, 0.5)]
-        .into_iter()
-        .enumerate()
+    for (r, (p, sd, share)) in [
+        (1000.0, 0.10, 1.0),
+        (1200.0, 0.08, 0.75),
+        (900.0, 0.12, 0.5),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let want = p * sd * share;
         assert_within_se(
@@ -932,7 +932,12 @@ impact = {{ normal = {{ mean = -0.1, sd = 0.02 }} }}
     let res = run(&model, n, 19, 4);
     let (m, v) = mean_var(&res.team);
     let se = (v / n as f64).sqrt();
-    assert_within_se("account loss: expected loss", no_loss - m, no_loss - expected, se);
+    assert_within_se(
+        "account loss: expected loss",
+        no_loss - m,
+        no_loss - expected,
+        se,
+    );
     assert_within_se("account loss: team mean", m, expected, se);
 }
 
@@ -1131,8 +1136,13 @@ fn reproducible_across_threads_and_trial_counts() {
         .zip(&reseeded.team)
         .filter(|(x, y)| x == y)
         .count();
-    println!("CHECK reproducibility: threads 1/2/8 identical; prefixes identical; seed 43 equal in {same} of 5000 trials");
-    assert!(same < 50, "seed 43 repeats {same} of 5000 trials of seed 42");
+    println!(
+        "CHECK reproducibility: threads 1/2/8 identical; prefixes identical; seed 43 equal in {same} of 5000 trials"
+    );
+    assert!(
+        same < 50,
+        "seed 43 repeats {same} of 5000 trials of seed 42"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1154,7 +1164,10 @@ fn summary_consistent_with_team_vector() {
         "CHECK summary: p_hit_target {} vs counted {hits}",
         sum.team.p_hit_target
     );
-    assert!(hits > 0.05 && hits < 0.95, "target should be in the bulk: {hits}");
+    assert!(
+        hits > 0.05 && hits < 0.95,
+        "target should be in the bulk: {hits}"
+    );
     assert_eq!(sum.team.p_hit_target, hits);
     assert_exact(
         "p_hit_target_se",
@@ -1172,7 +1185,10 @@ fn summary_consistent_with_team_vector() {
         let want = sorted[lo] + (h - lo as f64) * (sorted[lo + 1] - sorted[lo]);
         assert_exact(&format!("team p{}", p * 100.0), *q, want);
     }
-    assert!(qs.windows(2).all(|w| w[0] <= w[1]), "quantiles not sorted: {qs:?}");
+    assert!(
+        qs.windows(2).all(|w| w[0] <= w[1]),
+        "quantiles not sorted: {qs:?}"
+    );
     assert!(sorted[0] <= b.p5 && b.p95 <= sorted[n as usize - 1]);
     let (m, v) = mean_var(&res.team);
     assert!((b.mean - m).abs() <= 1e-9 * m && (b.sd - v.sqrt()).abs() <= 1e-9 * v.sqrt());
@@ -1181,14 +1197,23 @@ fn summary_consistent_with_team_vector() {
     // Shortfall: VaR95 is the 95 % quantile of max(0, target - team).
     let mut short: Vec<f64> = res.team.iter().map(|t| (target - t).max(0.0)).collect();
     short.sort_by(f64::total_cmp);
-    assert_exact("var95", sum.team.shortfall.var95, quantile_sorted(&short, 0.95));
+    assert_exact(
+        "var95",
+        sum.team.shortfall.var95,
+        quantile_sorted(&short, 0.95),
+    );
     let k = (0.05 * n as f64).ceil() as usize;
     let cvar = short[short.len() - k..].iter().sum::<f64>() / k as f64;
     assert_exact("cvar95", sum.team.shortfall.cvar95, cvar);
     assert!(sum.team.shortfall.cvar95 >= sum.team.shortfall.var95);
     // Reps at quota: counts add up and agree with per-rep hits.
     assert_eq!(res.at_quota.iter().sum::<u64>(), n);
-    let weighted: u64 = res.at_quota.iter().enumerate().map(|(k, c)| k as u64 * c).sum();
+    let weighted: u64 = res
+        .at_quota
+        .iter()
+        .enumerate()
+        .map(|(k, c)| k as u64 * c)
+        .sum();
     assert_eq!(weighted, res.reps.iter().map(|r| r.hits).sum::<u64>());
     for (r, rs) in sum.reps.iter().enumerate() {
         assert_eq!(rs.p_attain, res.reps[r].hits as f64 / n as f64);

@@ -63,12 +63,20 @@ fn problems(toml: &str, units: &str) -> Vec<String> {
 
 /// `GOOD` with `from` replaced by `to` (exactly once).
 fn edit(from: &str, to: &str) -> String {
-    assert_eq!(GOOD.matches(from).count(), 1, "fixture edit `{from}` must match once");
+    assert_eq!(
+        GOOD.matches(from).count(),
+        1,
+        "fixture edit `{from}` must match once"
+    );
     GOOD.replacen(from, to, 1)
 }
 
 fn assert_has(list: &[String], expected: &str) {
-    assert!(list.iter().any(|p| p == expected), "expected\n  {expected}\namong\n  {}", list.join("\n  "));
+    assert!(
+        list.iter().any(|p| p == expected),
+        "expected\n  {expected}\namong\n  {}",
+        list.join("\n  ")
+    );
 }
 
 #[test]
@@ -78,22 +86,33 @@ fn good_fixture_is_clean() {
 
 #[test]
 fn unknown_key_suggests_the_right_one() {
-    let p = problems(&edit("quota = 2000000", "quota = 2000000\ncapacity_hour = 1500"), UNITS);
+    let p = problems(
+        &edit("quota = 2000000", "quota = 2000000\ncapacity_hour = 1500"),
+        UNITS,
+    );
     assert_eq!(
         p,
-        ["error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity)"]
+        [
+            "error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity)"
+        ]
     );
 }
 
 #[test]
 fn wrong_type() {
     let p = problems(&edit("quota = 2000000", "quota = \"two million\""), UNITS);
-    assert_eq!(p, ["error: s.toml:19:9: `quota` must be a number, found a string"]);
+    assert_eq!(
+        p,
+        ["error: s.toml:19:9: `quota` must be a number, found a string"]
+    );
 }
 
 #[test]
 fn negative_non_finite_and_out_of_range_values() {
-    let t = edit("quota = 1000000", "quota = -5\nattrition = 1.2\nvacancy_coverage = nan");
+    let t = edit(
+        "quota = 1000000",
+        "quota = -5\nattrition = 1.2\nvacancy_coverage = nan",
+    );
     let p = problems(&t, UNITS);
     assert_eq!(
         p,
@@ -107,7 +126,9 @@ fn negative_non_finite_and_out_of_range_values() {
 
 #[test]
 fn csv_cells_report_row_and_column() {
-    let units = UNITS.replace("1000000,0.2,100", "-1000000,-0.2,abc").replace("R02,false", "R9,false");
+    let units = UNITS
+        .replace("1000000,0.2,100", "-1000000,-0.2,abc")
+        .replace("R02,false", "R9,false");
     let p = problems(GOOD, &units);
     assert_eq!(
         p,
@@ -122,8 +143,10 @@ fn csv_cells_report_row_and_column() {
 
 #[test]
 fn probability_and_distribution_shape() {
-    let t = edit("probability = 0.3", "probability = 1.3")
-        .replace("min = -0.3, mode = -0.1, max = 0.0", "min = 0.2, mode = -0.1, max = -0.3");
+    let t = edit("probability = 0.3", "probability = 1.3").replace(
+        "min = -0.3, mode = -0.1, max = 0.0",
+        "min = 0.2, mode = -0.1, max = -0.3",
+    );
     let p = problems(&t, UNITS);
     assert_eq!(
         p,
@@ -136,7 +159,10 @@ fn probability_and_distribution_shape() {
 
 #[test]
 fn negative_cv_in_a_distribution() {
-    let t = edit("[[reps]]\nid = \"R02\"", "[[reps]]\nid = \"R02\"\nproductivity = { lognormal = { mean = 1.0, cv = -0.1 } }");
+    let t = edit(
+        "[[reps]]\nid = \"R02\"",
+        "[[reps]]\nid = \"R02\"\nproductivity = { lognormal = { mean = 1.0, cv = -0.1 } }",
+    );
     assert_eq!(
         problems(&t, UNITS),
         ["error: s.toml:19:49: `cv` must not be negative, found -0.1 (allowed: cv >= 0)"]
@@ -148,14 +174,23 @@ fn duplicate_ids() {
     let t = edit("id = \"R02\"", "id = \"R01\"");
     let units = UNITS.replace("U2,", "U1,");
     let p = problems(&t, &units);
-    assert_has(&p, "error: s.toml:18:6: duplicate rep id `R01` (rep ids must be unique)");
-    assert_has(&p, "error: units.csv:3:1: duplicate unit id `U1` (unit ids must be unique)");
+    assert_has(
+        &p,
+        "error: s.toml:18:6: duplicate rep id `R01` (rep ids must be unique)",
+    );
+    assert_has(
+        &p,
+        "error: units.csv:3:1: duplicate unit id `U1` (unit ids must be unique)",
+    );
 }
 
 #[test]
 fn unknown_risk_ids_regions_and_kinds() {
-    let t = format!("{}\n[correlation]\npairs = [[\"macro\", \"entyr\", 0.4], [\"macro\", \"churn\", 0.2]]\n", edit("regions = [\"江苏\"]", "regions = [\"江素\"]"))
-        .replace("kind = \"shock\"", "kind = \"shok\"");
+    let t = format!(
+        "{}\n[correlation]\npairs = [[\"macro\", \"entyr\", 0.4], [\"macro\", \"churn\", 0.2]]\n",
+        edit("regions = [\"江苏\"]", "regions = [\"江素\"]")
+    )
+    .replace("kind = \"shock\"", "kind = \"shok\"");
     let p = problems(&t, UNITS);
     assert_eq!(
         p,
@@ -186,7 +221,12 @@ fn missing_quota_and_owner() {
 #[test]
 fn units_without_owner_are_fine_for_alignment() {
     let units = UNITS.replace("R02,false", ",false");
-    let l = scenario::load("s.toml", GOOD, &MemoryLoader(vec![("units.csv".into(), units)]), Purpose::Align);
+    let l = scenario::load(
+        "s.toml",
+        GOOD,
+        &MemoryLoader(vec![("units.csv".into(), units)]),
+        Purpose::Align,
+    );
     assert!(l.model.is_some());
 }
 
@@ -195,12 +235,16 @@ fn seasonality_length_and_zero() {
     let short = format!("{GOOD}\n[seasonality]\nweights = [1, 2, 3]\n");
     assert_eq!(
         problems(&short, UNITS),
-        ["error: s.toml:43:11: `weights` must have one weight per month: expected 12, found 3 (the horizon is 12 months, set by [scenario] months)"]
+        [
+            "error: s.toml:43:11: `weights` must have one weight per month: expected 12, found 3 (the horizon is 12 months, set by [scenario] months)"
+        ]
     );
     let zero = format!("{GOOD}\n[seasonality]\nweights = [0,0,0,0,0,0,0,0,0,0,0,0]\n");
     assert_eq!(
         problems(&zero, UNITS),
-        ["error: s.toml:43:11: seasonality `weights` are all zero (give at least one positive weight; they are normalised to sum to 1)"]
+        [
+            "error: s.toml:43:11: seasonality `weights` are all zero (give at least one positive weight; they are normalised to sum to 1)"
+        ]
     );
 }
 
@@ -209,20 +253,31 @@ fn correlation_out_of_range() {
     let t = format!("{GOOD}\n[correlation]\npairs = [[\"macro\", \"entry\", 1.5]]\n");
     assert_eq!(
         problems(&t, UNITS),
-        ["error: s.toml:43:29: correlation must be between -1 and 1, found 1.5 (allowed: -1 <= rho <= 1)"]
+        [
+            "error: s.toml:43:29: correlation must be between -1 and 1, found 1.5 (allowed: -1 <= rho <= 1)"
+        ]
     );
 }
 
 #[test]
 fn syntax_errors_have_places() {
     let p = problems("[scenario]\nname = \"x\nmonths = 12\n", UNITS);
-    assert_eq!(p, ["error: s.toml:2:10: TOML syntax: invalid basic string, expected `\"`"]);
+    assert_eq!(
+        p,
+        ["error: s.toml:2:10: TOML syntax: invalid basic string, expected `\"`"]
+    );
 }
 
 #[test]
 fn unknown_distribution_and_parameter() {
-    let t = edit("normal = { mean = 0.0, sd = 0.05 }", "normal = { mean = 0.0, sigma = 0.05 }")
-        .replace("uniform = { min = 0.3, max = 0.8 }", "unifrom = { min = 0.3, max = 0.8 }");
+    let t = edit(
+        "normal = { mean = 0.0, sd = 0.05 }",
+        "normal = { mean = 0.0, sigma = 0.05 }",
+    )
+    .replace(
+        "uniform = { min = 0.3, max = 0.8 }",
+        "unifrom = { min = 0.3, max = 0.8 }",
+    );
     assert_eq!(
         problems(&t, UNITS),
         [
@@ -239,15 +294,29 @@ fn non_psd_matrix_is_repaired_with_a_warning() {
         "[[risks]]\nid = \"churn\"",
         "[[risks]]\nid = \"third\"\nkind = \"shock\"\napplies_to = \"all\"\nimpact = { normal = { mean = 0.0, sd = 0.02 } }\n\n[[risks]]\nid = \"churn\"",
     ) + "\n[correlation]\nmatrix = [[1, 0.9, 0], [0.9, 1, 0.8], [0, 0.8, 1]]\n";
-    let l = scenario::load("s.toml", &t, &MemoryLoader(vec![("units.csv".into(), UNITS.into())]), Purpose::Simulate);
+    let l = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
     let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
     assert_eq!(
         p,
-        ["warning: s.toml:49:10: the correlation matrix is not positive semi-definite and was repaired to the nearest correlation matrix (Higham 2002); largest change: `macro` ~ `entry` 0.9000 -> 0.7752"]
+        [
+            "warning: s.toml:49:10: the correlation matrix is not positive semi-definite and was repaired to the nearest correlation matrix (Higham 2002); largest change: `macro` ~ `entry` 0.9000 -> 0.7752"
+        ]
     );
-    let c = l.model.expect("warnings do not stop a run").correlation.expect("a matrix");
+    let c = l
+        .model
+        .expect("warnings do not stop a run")
+        .correlation
+        .expect("a matrix");
     let r4 = |x: f64| (x * 1e4).round() / 1e4;
-    assert_eq!((r4(c[(0, 1)]), r4(c[(0, 2)]), r4(c[(1, 2)])), (0.7752, 0.0791, 0.6910));
+    assert_eq!(
+        (r4(c[(0, 1)]), r4(c[(0, 2)]), r4(c[(1, 2)])),
+        (0.7752, 0.0791, 0.6910)
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, shared helpers in `common`.
 
+mod cli;
 mod common;
 mod engine_closed_form;
 mod errors;

@@ -1,0 +1,250 @@
+//! The `quotaplan` binary end to end: files written, exit codes, and
+//! byte-identical results for any thread count.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn quotaplan() -> Command {
+    Command::cargo_bin("quotaplan").expect("binary built")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("quotaplan-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+#[test]
+fn demo_runs_and_writes_every_output() {
+    let out = tmp("demo");
+    let a = quotaplan()
+        .args(["simulate", "--trials", "3000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("P(team hits target)"), "{stdout}");
+    assert!(
+        stdout.contains("王芳"),
+        "names in any script come through: {stdout}"
+    );
+    for f in ["summary.json", "reps.csv", "quarters.csv", "run.json"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "version",
+        "scenario",
+        "seed",
+        "trials",
+        "chunk_size",
+        "generator",
+        "warnings",
+    ] {
+        assert!(s.get(key).is_some(), "summary.json has {key}");
+    }
+    for p in ["mean", "sd", "p5", "p10", "p25", "p50", "p75", "p90", "p95"] {
+        assert!(s["team"]["sales"][p].is_f64(), "team.sales.{p}");
+        assert!(s["team"]["attainment"][p].is_f64(), "team.attainment.{p}");
+    }
+    for p in ["target", "p_hit_target", "p_hit_target_se"] {
+        assert!(s["team"][p].is_f64(), "team.{p}");
+    }
+    for p in ["mean", "p10", "p50", "p90"] {
+        assert!(s["team"]["reps_at_quota"][p].is_f64(), "reps_at_quota.{p}");
+    }
+    assert!(s["team"]["shortfall"]["var95"].is_f64() && s["team"]["shortfall"]["cvar95"].is_f64());
+    let rep = &s["reps"][0];
+    for p in [
+        "id",
+        "name",
+        "quota",
+        "coverage",
+        "workload_hours",
+        "expected_sales",
+        "p_attain",
+        "p_attain_se",
+    ] {
+        assert!(!rep[p].is_null(), "reps[].{p}");
+    }
+    for p in ["mean", "sd", "p10", "p50", "p90"] {
+        assert!(rep["sales"][p].is_f64(), "reps[].sales.{p}");
+    }
+    for p in ["p10", "p50", "p90"] {
+        assert!(rep["attainment"][p].is_f64(), "reps[].attainment.{p}");
+    }
+    assert_eq!(s["quarters"].as_array().unwrap().len(), 4);
+    assert_eq!(s["trials"], 3000);
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        !json.contains("elapsed") && !json.contains("seconds"),
+        "no timing in summary.json"
+    );
+    let reps_csv = std::fs::read_to_string(out.join("reps.csv")).unwrap();
+    assert!(reps_csv.starts_with("id,name,quota,"));
+    assert_eq!(
+        reps_csv.lines().count(),
+        1 + s["reps"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn summary_is_byte_identical_for_any_thread_count() {
+    let mut files = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let out = tmp(&format!("threads{threads}"));
+        quotaplan()
+            .args([
+                "simulate",
+                "--trials",
+                "5000",
+                "--seed",
+                "11",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        files.push(std::fs::read(out.join("summary.json")).unwrap());
+        files.push(std::fs::read(out.join("reps.csv")).unwrap());
+    }
+    assert_eq!(files[0], files[2]);
+    assert_eq!(files[0], files[4]);
+    assert_eq!(files[1], files[3]);
+    assert_eq!(files[1], files[5]);
+}
+
+#[test]
+fn json_flag_prints_the_summary() {
+    let out = tmp("json");
+    let a = quotaplan()
+        .args(["simulate", "--trials", "1000", "--json", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let printed = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        printed,
+        std::fs::read_to_string(out.join("summary.json")).unwrap()
+    );
+}
+
+#[test]
+fn reference_scenario_validates_and_runs() {
+    quotaplan()
+        .arg("validate")
+        .arg(repo("scenarios/format-example.toml"))
+        .arg(repo("scenarios/demo.toml"))
+        .assert()
+        .success();
+    let out = tmp("example");
+    quotaplan()
+        .arg("simulate")
+        .arg(repo("scenarios/format-example.toml"))
+        .args(["--trials", "2000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["scenario"], "East China FY2027");
+    assert_eq!(s["reps"][0]["name"], "王芳");
+    assert_eq!(s["seed"], 2027);
+}
+
+#[test]
+fn a_broken_scenario_is_never_run_and_nothing_is_written() {
+    let dir = tmp("broken");
+    std::fs::write(
+        dir.join("u.csv"),
+        "id,potential,owner\nU1,-5,R01\nU2,abc,R02\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("s.toml"),
+        "[scenario]\nname = \"b\"\ncompany_target = 10\n[units]\nfile = \"u.csv\"\n[[reps]]\nid = \"R01\"\nquota = 1\ncapacity_hour = 3\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let a = quotaplan()
+        .arg("simulate")
+        .arg(dir.join("s.toml"))
+        .arg("--out")
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("unknown key `capacity_hour` in [[reps]]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`potential` must not be negative, found -5"),
+        "{err}"
+    );
+    assert!(
+        err.contains("column `potential` must be a number, found `abc`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unit `U2` is owned by `R02`, which is not a rep"),
+        "{err}"
+    );
+    assert!(
+        err.contains("u.csv:2:"),
+        "the CSV row and column are shown: {err}"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    let v = quotaplan()
+        .arg("validate")
+        .arg(dir.join("s.toml"))
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1);
+    let err = String::from_utf8(v.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("4 errors"), "{err}");
+}
+
+#[test]
+fn generated_scenarios_validate_and_run() {
+    let dir = tmp("gen");
+    let toml = dir.join("g.toml");
+    quotaplan()
+        .args([
+            "generate", "--units", "300", "--reps", "12", "--risks", "6", "--seed", "5", "--out",
+        ])
+        .arg(&toml)
+        .assert()
+        .success();
+    assert!(dir.join("g-units.csv").is_file());
+    quotaplan().arg("validate").arg(&toml).assert().success();
+    quotaplan()
+        .arg("simulate")
+        .arg(&toml)
+        .args(["--trials", "2000", "--out"])
+        .arg(dir.join("out"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    quotaplan()
+        .args(["simulate", "--trials", "0"])
+        .assert()
+        .code(2);
+    quotaplan()
+        .args(["simulate", "--threads", "x"])
+        .assert()
+        .code(2);
+}
