@@ -57,9 +57,10 @@ fn raw_lognormal_rate(units: usize, trials: u64) -> f64 {
 fn main() {
     let trials: u64 = arg("--trials").map_or(50_000, |s| s.parse().expect("--trials N"));
     let repeat: usize = arg("--repeat").map_or(3, |s| s.parse().expect("--repeat N"));
-    let threads: usize = arg("--threads").map_or_else(rayon::current_num_threads, |s| {
-        s.parse().expect("--threads N")
-    });
+    let threads: usize = arg("--threads").map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |s| s.parse().expect("--threads N"),
+    );
     let memory = std::env::args().any(|a| a == "--memory");
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -187,6 +187,12 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
             a.units, a.reps, a.risks
         )));
     }
+    if a.seed > i64::MAX as u64 || a.trials > i64::MAX as u64 {
+        return Err(Fail::Message(format!(
+            "--seed and --trials must be at most {} (TOML integers are 64-bit signed)",
+            i64::MAX
+        )));
+    }
     let stem = a
         .out
         .file_stem()
