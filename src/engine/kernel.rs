@@ -223,7 +223,7 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
     for (r, rep) in plan.reps.iter().enumerate() {
         let prod = rep.productivity.sample(&mut rngs.reps).max(0.0);
         let leaves = rngs.reps.random::<f64>() < rep.leave_probability;
-        let month = rngs.reps.random_range(1..=months);
+        let month = rngs.reps.random_range(rep.leave_from..=months);
         let presence = &rep.presence[if leaves { month } else { 0 }];
         let scale = rep.coverage * prod;
         let rm = &s.rep_month[r * months..(r + 1) * months];

@@ -32,6 +32,8 @@ pub(crate) struct RepPlan {
     pub quota: f64,
     pub coverage: f64,
     pub leave_probability: f64,
+    /// Leaving month is uniform over `leave_from..=months`.
+    pub leave_from: usize,
     pub productivity: Dist,
     /// Presence by month: row 0 when the rep stays, row `L` when it leaves in month L.
     pub presence: Vec<Vec<f64>>,
@@ -176,6 +178,7 @@ impl Plan {
                     quota: quotas[i],
                     coverage: r.coverage(workload[i]),
                     leave_probability: r.leave_probability(months),
+                    leave_from: r.first_leave_month() as usize,
                     productivity: r.productivity.clone(),
                     presence,
                 }

@@ -136,21 +136,32 @@ impl Rep {
         }
     }
 
-    /// Probability of leaving within a horizon of `months` months.
-    pub fn leave_probability(&self, months: usize) -> f64 {
-        1.0 - (1.0 - self.attrition).powf(months as f64 / 12.0)
+    /// First month in which the rep can leave: a planned hire cannot leave
+    /// before it starts.
+    pub fn first_leave_month(&self) -> u32 {
+        self.start_month.unwrap_or(1)
     }
 
-    /// Expected presence per month, averaging over the leaving month exactly.
+    /// Probability of leaving within the horizon: the annual rate scaled to
+    /// the months the rep is employed in it.
+    pub fn leave_probability(&self, months: usize) -> f64 {
+        let employed = (months as u32 + 1).saturating_sub(self.first_leave_month());
+        1.0 - (1.0 - self.attrition).powf(f64::from(employed) / 12.0)
+    }
+
+    /// Expected presence per month, averaging exactly over the leaving month
+    /// (uniform over the months the rep is employed).
     pub fn expected_presence(&self, months: usize) -> Vec<f64> {
         let q = self.leave_probability(months);
+        let first = self.first_leave_month();
+        let n = f64::from(months as u32 + 1 - first);
         (1..=months as u32)
             .map(|m| {
                 let stay = self.base_presence(m);
-                let left: f64 = (1..=months as u32)
+                let left: f64 = (first..=months as u32)
                     .map(|l| self.presence_after_leaving(m, l))
                     .sum::<f64>()
-                    / months as f64;
+                    / n;
                 (1.0 - q) * stay + q * left
             })
             .collect()

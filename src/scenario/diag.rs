@@ -231,7 +231,7 @@ mod tests {
         let mut s = Sources::default();
         let f = s.add("a.toml", "x = 1\nname = \"王芳\" y\n");
         let off = s.files[f].text.find('y').unwrap();
-        assert_eq!(s.line_col(f, off), (2, 14));
+        assert_eq!(s.line_col(f, off), (2, 13));
     }
 
     #[test]
