@@ -4,3 +4,4 @@ mod cli;
 mod common;
 mod engine_closed_form;
 mod errors;
+mod format_example;
