@@ -1,9 +1,11 @@
 //! quotaplan: Monte Carlo risk and territory planning for quota-carrying sales
 //! organisations. The library does no I/O and never prints; the CLI does.
 
+pub mod comp;
 pub mod engine;
 pub mod generate;
 pub mod model;
+pub mod quota;
 pub mod report;
 pub mod scenario;
 pub mod stats;

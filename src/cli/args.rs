@@ -50,6 +50,43 @@ pub struct SimulateArgs {
     /// Print summary.json to stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    /// How risk drivers are sampled
+    #[arg(long, value_enum, default_value_t = SamplerArg::Mc)]
+    pub sampler: SamplerArg,
+    /// Add whole chunks of trials until the 95 % half-width of P(team hits
+    /// target) is at most this (e.g. 0.005); --trials is then the most to
+    /// run (default 10,000,000)
+    #[arg(long, value_parser = precision)]
+    pub precision: Option<f64>,
+    /// Skip the risk analytics (rank correlations, tornado, attributable loss)
+    #[arg(long)]
+    pub no_analytics: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SamplerArg {
+    /// Plain Monte Carlo
+    Mc,
+    /// Latin hypercube on the risk drivers
+    Lhs,
+}
+
+impl From<SamplerArg> for quotaplan::engine::Sampler {
+    fn from(s: SamplerArg) -> Self {
+        match s {
+            SamplerArg::Mc => quotaplan::engine::Sampler::MonteCarlo,
+            SamplerArg::Lhs => quotaplan::engine::Sampler::LatinHypercube,
+        }
+    }
+}
+
+fn precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if p > 0.0 && p < 0.5 => Ok(p),
+        _ => Err(format!(
+            "`{s}` is not a precision; give the 95 % half-width as a probability, e.g. 0.005"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]

@@ -127,9 +127,16 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
     check(&loaded)?;
     let model = loaded.model.as_ref().expect("checked");
     let opts = SimOptions {
-        trials: a.trials.unwrap_or(model.trials),
+        trials: a.trials.unwrap_or(if a.precision.is_some() {
+            engine::MAX_TRIALS
+        } else {
+            model.trials
+        }),
         seed: a.seed.unwrap_or(model.seed),
         threads: a.threads,
+        sampler: a.sampler.into(),
+        analytics: !a.no_analytics,
+        precision: a.precision,
     };
     let warnings: Vec<String> = loaded
         .warnings()

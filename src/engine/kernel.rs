@@ -1,8 +1,10 @@
-//! One trial: DESIGN §1's formula, evaluated per (rep, group) slot.
+//! One trial: DESIGN §1's formula, evaluated per (rep, group) slot, plus
+//! what the risk analytics need from the same random numbers: each risk's
+//! realised input and the team total with that risk switched off.
 
 use super::plan::{CopulaKind, Plan};
 use super::streams::seek_trial;
-use crate::model::dist::std_normal_cdf;
+use crate::model::dist::{std_normal_cdf, std_normal_quantile};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -15,37 +17,55 @@ pub(crate) struct Rngs {
     pub losses: ChaCha8Rng,
 }
 
+/// Latin hypercube strata of a chunk: `perm[k][t]` is the stratum of trial
+/// `t` in copula dimension `k`.
+pub(crate) struct Strata {
+    pub perm: Vec<Vec<u32>>,
+    pub size: f64,
+}
+
 /// Per-trial working memory, reused across the trials of a chunk.
 pub(crate) struct Scratch {
     e: Vec<f64>,
     z: Vec<f64>,
-    /// Copula driver of each shock/event (uniform; low = bad side).
-    pub drivers: Vec<f64>,
     x: Vec<f64>,
     /// First active month index of each copula risk (months = never).
     from: Vec<usize>,
     gm: Vec<f64>,
+    gm_off: Vec<f64>,
     base: Vec<f64>,
     pot: Vec<f64>,
     loss: Vec<f64>,
     touched: Vec<u32>,
-    events: Vec<(u32, u32, f64, u32)>,
+    /// (unit, slot, share lost, month, loss-risk index)
+    events: Vec<(u32, u32, f64, u32, u32)>,
     rep_month: Vec<f64>,
+    /// Coverage x productivity x presence per rep and month.
+    scale: Vec<f64>,
     pub rep_sales: Vec<f64>,
+    /// Sales per rep and quarter (`r * quarters + q`).
+    pub rep_quarter: Vec<f64>,
     pub team_month: Vec<f64>,
+    /// Realised input of each risk, in the model's risk order: a shock's
+    /// impact, an event's occurrence x impact, an account loss's lost sales
+    /// (negative). Low is bad for all.
+    pub inputs: Vec<f64>,
+    /// Team sales with the risk switched off minus team sales, per risk.
+    pub off_delta: Vec<f64>,
 }
 
 impl Scratch {
     pub fn new(plan: &Plan) -> Self {
         let k = plan.copula.len();
         let m = plan.months;
+        let n_risks = plan.copula.len() + plan.losses.len();
         Scratch {
             e: vec![0.0; k],
             z: vec![0.0; k],
-            drivers: vec![0.0; k],
             x: vec![0.0; k],
             from: vec![0; k],
             gm: vec![0.0; plan.groups.len() * m],
+            gm_off: vec![0.0; m],
             base: vec![0.0; plan.slots.len()],
             pot: if plan.losses.is_empty() {
                 Vec::new()
@@ -56,13 +76,36 @@ impl Scratch {
             touched: Vec::new(),
             events: Vec::new(),
             rep_month: vec![0.0; plan.reps.len() * m],
+            scale: vec![0.0; plan.reps.len() * m],
             rep_sales: vec![0.0; plan.reps.len()],
+            rep_quarter: vec![0.0; plan.reps.len() * plan.quarters],
             team_month: vec![0.0; m],
+            inputs: vec![0.0; n_risks],
+            off_delta: vec![0.0; n_risks],
         }
     }
 }
 
-pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
+/// Group multiplier of month `m`, optionally leaving one risk out.
+#[inline]
+fn group_factor(members: &[usize], x: &[f64], from: &[usize], m: usize, skip: usize) -> f64 {
+    let mut f = 1.0;
+    for &k in members {
+        if k != skip && m >= from[k] {
+            f *= 1.0 + x[k];
+        }
+    }
+    f.max(0.0)
+}
+
+pub(crate) fn trial(
+    plan: &Plan,
+    rngs: &mut Rngs,
+    t: u64,
+    strata: Option<&Strata>,
+    analytics: bool,
+    s: &mut Scratch,
+) {
     let months = plan.months;
     seek_trial(&mut rngs.risks, t);
     seek_trial(&mut rngs.reps, t);
@@ -70,8 +113,18 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
     seek_trial(&mut rngs.losses, t);
 
     // Market risks through the Gaussian copula.
-    for e in s.e.iter_mut() {
-        *e = StandardNormal.sample(&mut rngs.risks);
+    match strata {
+        None => {
+            for e in s.e.iter_mut() {
+                *e = StandardNormal.sample(&mut rngs.risks);
+            }
+        }
+        Some(st) => {
+            for (k, e) in s.e.iter_mut().enumerate() {
+                let u = (f64::from(st.perm[k][t as usize]) + rngs.risks.random::<f64>()) / st.size;
+                *e = std_normal_quantile(u.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON));
+            }
+        }
     }
     match &plan.factor {
         Some(a) => {
@@ -83,11 +136,11 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
     }
     for (k, r) in plan.copula.iter().enumerate() {
         let u = std_normal_cdf(s.z[k]);
-        s.drivers[k] = u;
         match r.kind {
             CopulaKind::Shock => {
                 s.x[k] = r.impact.quantile(u);
                 s.from[k] = 0;
+                s.inputs[plan.copula_risk[k]] = s.x[k];
             }
             CopulaKind::Event {
                 probability,
@@ -98,24 +151,31 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
                 // the draws stay aligned across scenarios.
                 let month = rngs.risks.random_range(from..=to);
                 s.x[k] = r.impact.sample(&mut rngs.risks);
-                s.from[k] = if u < probability {
-                    month as usize - 1
-                } else {
-                    months
-                };
+                let happens = u < probability;
+                s.from[k] = if happens { month as usize - 1 } else { months };
+                s.inputs[plan.copula_risk[k]] = if happens { s.x[k] } else { 0.0 };
             }
         }
     }
     for (g, members) in plan.groups.iter().enumerate() {
-        let row = &mut s.gm[g * months..(g + 1) * months];
-        for (m, out) in row.iter_mut().enumerate() {
-            let mut f = 1.0;
-            for &k in members {
-                if m >= s.from[k] {
-                    f *= 1.0 + s.x[k];
-                }
-            }
-            *out = plan.seasonality[m] * f.max(0.0);
+        for m in 0..months {
+            s.gm[g * months + m] =
+                plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, usize::MAX);
+        }
+    }
+
+    // Reps: productivity, attrition, presence, coverage.
+    for (r, rep) in plan.reps.iter().enumerate() {
+        let prod = rep.productivity.sample(&mut rngs.reps).max(0.0);
+        let leaves = rngs.reps.random::<f64>() < rep.leave_probability;
+        let month = rngs.reps.random_range(rep.leave_from..=months);
+        let presence = &rep.presence[if leaves { month } else { 0 }];
+        let c = rep.coverage * prod;
+        for (out, &e) in s.scale[r * months..(r + 1) * months]
+            .iter_mut()
+            .zip(presence)
+        {
+            *out = c * e;
         }
     }
 
@@ -141,7 +201,9 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
     // Key-account losses: each unit in scope independently.
     if keep {
         s.events.clear();
-        for l in &plan.losses {
+        for (li, l) in plan.losses.iter().enumerate() {
+            s.inputs[plan.loss_risk[li]] = 0.0;
+            s.off_delta[plan.loss_risk[li]] = 0.0;
             // Skip ahead geometrically to the next unit that loses: the same
             // law as one Bernoulli draw per unit, with far fewer draws.
             if l.probability <= 0.0 {
@@ -164,7 +226,7 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
                 let (u, slot) = l.units[i];
                 let f = l.impact.sample(&mut rngs.losses).clamp(0.0, 1.0);
                 let month = rngs.losses.random_range(1..=months as u32);
-                s.events.push((u, slot, f, month));
+                s.events.push((u, slot, f, month, li as u32));
                 i += 1;
             }
         }
@@ -182,12 +244,16 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
                 let row = &mut s.loss[slot * months..(slot + 1) * months];
                 for (m, out) in row.iter_mut().enumerate() {
                     let mut keep_share = 1.0;
-                    for &(_, _, f, l) in &s.events[i..j] {
+                    for &(_, _, f, l, _) in &s.events[i..j] {
                         if m + 1 >= l as usize {
                             keep_share *= 1.0 - f;
                         }
                     }
                     *out += p * (1.0 - keep_share);
+                }
+                for &(_, _, f, l, li) in &s.events[i..j] {
+                    s.inputs[plan.loss_risk[li as usize]] -=
+                        p * f * plan.season_tail[l as usize - 1];
                 }
                 s.touched.push(slot as u32);
                 i = j;
@@ -195,7 +261,11 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
         }
     }
 
-    // Sum per rep and month.
+    // A slot with several losing units was touched once per unit.
+    s.touched.sort_unstable();
+    s.touched.dedup();
+
+    // Sum per rep and month, then scale by the rep.
     s.rep_month.fill(0.0);
     for (slot, &(r, g)) in plan.slots.iter().enumerate() {
         let b = s.base[slot];
@@ -210,29 +280,100 @@ pub(crate) fn trial(plan: &Plan, rngs: &mut Rngs, t: u64, s: &mut Scratch) {
         let slot = slot as usize;
         let gm = &s.gm[g as usize * months..(g as usize + 1) * months];
         let rm = &mut s.rep_month[r as usize * months..(r as usize + 1) * months];
-        let loss = &mut s.loss[slot * months..(slot + 1) * months];
+        let loss = &s.loss[slot * months..(slot + 1) * months];
         for m in 0..months {
             rm[m] -= gm[m] * loss[m];
-            loss[m] = 0.0;
         }
     }
-    s.touched.clear();
-
-    // Reps: productivity, attrition, presence, coverage.
     s.team_month.fill(0.0);
-    for (r, rep) in plan.reps.iter().enumerate() {
-        let prod = rep.productivity.sample(&mut rngs.reps).max(0.0);
-        let leaves = rngs.reps.random::<f64>() < rep.leave_probability;
-        let month = rngs.reps.random_range(rep.leave_from..=months);
-        let presence = &rep.presence[if leaves { month } else { 0 }];
-        let scale = rep.coverage * prod;
+    let nq = plan.quarters;
+    for r in 0..plan.reps.len() {
         let rm = &s.rep_month[r * months..(r + 1) * months];
+        let sc = &s.scale[r * months..(r + 1) * months];
+        let rq = &mut s.rep_quarter[r * nq..(r + 1) * nq];
+        rq.fill(0.0);
         let mut total = 0.0;
         for m in 0..months {
-            let v = scale * presence[m] * rm[m];
+            let v = sc[m] * rm[m];
             s.team_month[m] += v;
+            rq[plan.quarter_of[m]] += v;
             total += v;
         }
         s.rep_sales[r] = total;
+    }
+
+    if analytics {
+        attribute(plan, s);
+    }
+    for &slot in &s.touched {
+        s.loss[slot as usize * months..(slot as usize + 1) * months].fill(0.0);
+    }
+    s.touched.clear();
+}
+
+/// Team sales with each risk switched off, as a difference from the actual:
+/// only the slots a risk reaches are recomputed, with the same draws.
+fn attribute(plan: &Plan, s: &mut Scratch) {
+    let months = plan.months;
+    for (k, groups) in plan.groups_of_copula.iter().enumerate() {
+        let ri = plan.copula_risk[k];
+        s.off_delta[ri] = 0.0;
+        if s.from[k] >= months || s.x[k] == 0.0 {
+            continue;
+        }
+        let mut delta = 0.0;
+        for &g in groups {
+            let g = g as usize;
+            let members = &plan.groups[g];
+            for m in 0..months {
+                s.gm_off[m] = plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, k)
+                    - s.gm[g * months + m];
+            }
+            for &slot in &plan.slots_of_group[g] {
+                let slot = slot as usize;
+                let r = plan.slots[slot].0 as usize;
+                let b = s.base[slot];
+                let loss = &s.loss[slot * months..(slot + 1) * months];
+                let sc = &s.scale[r * months..(r + 1) * months];
+                for m in 0..months {
+                    delta += sc[m] * s.gm_off[m] * (b - loss[m]);
+                }
+            }
+        }
+        s.off_delta[ri] = delta;
+    }
+    // Account losses: restore what one risk took, keeping the others.
+    let mut i = 0;
+    while i < s.events.len() {
+        let u = s.events[i].0;
+        let mut j = i;
+        while j < s.events.len() && s.events[j].0 == u {
+            j += 1;
+        }
+        let slot = s.events[i].1 as usize;
+        let (r, g) = plan.slots[slot];
+        let (r, g) = (r as usize, g as usize);
+        let p = s.pot[u as usize];
+        for a in i..j {
+            let li = s.events[a].4;
+            if s.events[i..a].iter().any(|e| e.4 == li) {
+                continue;
+            }
+            let mut delta = 0.0;
+            for m in 0..months {
+                let (mut all, mut without) = (1.0, 1.0);
+                for &(_, _, f, l, lj) in &s.events[i..j] {
+                    if m + 1 >= l as usize {
+                        all *= 1.0 - f;
+                        if lj != li {
+                            without *= 1.0 - f;
+                        }
+                    }
+                }
+                delta += s.scale[r * months + m] * s.gm[g * months + m] * p * (without - all);
+            }
+            s.off_delta[plan.loss_risk[li as usize]] += delta;
+        }
+        i = j;
     }
 }

@@ -8,38 +8,120 @@ pub mod streams;
 
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
-use crate::model::{Model, QuotaMethod};
+use crate::model::Model;
 use crate::stats::{Histogram, Welford};
-use kernel::{Rngs, Scratch};
+use kernel::{Rngs, Scratch, Strata};
 use plan::Plan;
+use rand::RngExt;
 use rayon::prelude::*;
 
-/// Chunks evaluated between two ordered merges; bounds memory, not results.
-const WAVE: u64 = 32;
 /// Histogram of each rep's sales, on a scale of its expected sales.
 const HIST_RANGE: f64 = 2.5;
 const HIST_BINS: usize = 2500;
+/// Per rep and quarter, on the quarter's share of expected sales.
+const QUARTER_BINS: usize = 500;
+/// Payouts, on a scale of each rep's largest plausible payout.
+const PAY_RANGE: f64 = 1.25;
+const PAY_BINS: usize = 1000;
+/// Chunks checked before `precision` may stop a run.
+const MIN_CHUNKS: u64 = 4;
+/// Upper bound on trials when running to a precision.
+pub const MAX_TRIALS: u64 = 10_000_000;
+
+/// How the risk drivers are sampled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sampler {
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube over the copula's independent normals, stratified
+    /// within each chunk; the copula factor then applies the correlation.
+    LatinHypercube,
+}
+
+impl Sampler {
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampler::MonteCarlo => "monte-carlo",
+            Sampler::LatinHypercube => "latin-hypercube",
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct SimOptions {
+    /// Trials to run; with `precision`, the most to run.
     pub trials: u64,
     pub seed: u64,
     /// Worker threads; `None` uses all cores. Never changes the results.
     pub threads: Option<usize>,
+    pub sampler: Sampler,
+    /// Keep risk inputs and switched-off totals for the risk analytics.
+    pub analytics: bool,
+    /// Stop at the first whole chunk where the 95 % half-width of
+    /// P(team hits target) is at most this.
+    pub precision: Option<f64>,
+}
+
+impl SimOptions {
+    pub fn new(trials: u64, seed: u64) -> Self {
+        SimOptions {
+            trials,
+            seed,
+            threads: None,
+            sampler: Sampler::MonteCarlo,
+            analytics: true,
+            precision: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum EngineError {
-    #[error("rep `{0}` has no quota; give one, or choose [quotas] method = \"proportional\"")]
-    MissingQuota(String),
     #[error(
-        "quota method `equal-probability` is not available in this version; use \"given\" or \"proportional\""
+        "rep `{0}` has no quota; give one, or choose [quotas] method = \"proportional\" or \"equal-probability\""
     )]
-    MethodUnavailable,
+    MissingQuota(String),
     #[error("trials must be at least 1")]
     NoTrials,
+    #[error("precision must be a half-width between 0 and 0.5, found {0}")]
+    BadPrecision(f64),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+    #[error("{0}")]
+    Quota(String),
+}
+
+/// Per-rep, per-quarter results.
+#[derive(Clone, Debug)]
+pub struct RepQuarterStats {
+    pub quota: f64,
+    pub sales: Welford,
+    pub hits: u64,
+    pub hist: Histogram,
+    pub scale: f64,
+    /// Year-to-date attainment at the end of the quarter.
+    pub ytd_quota: f64,
+    pub ytd_attainment: Welford,
+    pub ytd_hits: u64,
+}
+
+impl RepQuarterStats {
+    pub fn sales_quantile(&self, p: f64) -> f64 {
+        self.hist.quantile(p) * self.scale
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PayoutStats {
+    pub payout: Welford,
+    pub hist: Histogram,
+    pub scale: f64,
+}
+
+impl PayoutStats {
+    pub fn quantile(&self, p: f64) -> f64 {
+        self.hist.quantile(p) * self.scale
+    }
 }
 
 /// Per-rep streaming results.
@@ -51,6 +133,8 @@ pub struct RepStats {
     /// Sales divided by `scale`, binned.
     pub hist: Histogram,
     pub scale: f64,
+    pub quarters: Vec<RepQuarterStats>,
+    pub payout: Option<PayoutStats>,
 }
 
 impl RepStats {
@@ -66,108 +150,210 @@ pub struct QuarterStats {
     pub hits: u64,
 }
 
-/// Everything a run produced. Memory is O(trials) for the team total only.
+/// What each risk did, trial by trial (for rank correlations and tornado
+/// swings) and on average when switched off (common random numbers).
+#[derive(Clone, Debug)]
+pub struct RiskStats {
+    /// Realised input per trial, in trial order (see the kernel).
+    pub inputs: Vec<f32>,
+    /// Team sales with the risk switched off minus team sales.
+    pub off_delta: Welford,
+}
+
+/// Everything a run produced. Memory grows per trial only by the team total,
+/// the total payout and one f32 per risk.
 #[derive(Clone, Debug)]
 pub struct SimResult {
     pub trials: u64,
     pub seed: u64,
     pub chunk_size: u64,
+    pub sampler: Sampler,
     pub quotas: Vec<f64>,
     /// Team sales per trial, in trial order.
     pub team: Vec<f64>,
+    /// Total payout per trial (empty without a comp plan).
+    pub payout_total: Vec<f64>,
     pub reps: Vec<RepStats>,
     /// `at_quota[k]`: trials in which exactly k reps reached quota.
     pub at_quota: Vec<u64>,
     pub quarters: Vec<QuarterStats>,
-}
-
-/// The quota each rep carries in this run (DESIGN §2; the computed methods
-/// beyond proportional come with the quota module).
-pub fn resolve_quotas(model: &Model) -> Result<Vec<f64>, EngineError> {
-    match model.quotas.method {
-        QuotaMethod::Given => model
-            .reps
-            .iter()
-            .map(|r| {
-                r.quota
-                    .ok_or_else(|| EngineError::MissingQuota(r.id.clone()))
-            })
-            .collect(),
-        QuotaMethod::Proportional => {
-            let expected = model.expected_sales();
-            let total: f64 = expected.iter().sum();
-            let pool = model.company_target * (1.0 + model.quotas.over_assignment);
-            Ok(expected
-                .iter()
-                .map(|e| if total > 0.0 { pool * e / total } else { 0.0 })
-                .collect())
-        }
-        QuotaMethod::EqualProbability => Err(EngineError::MethodUnavailable),
-    }
+    /// Per risk in model order (empty without analytics).
+    pub risks: Vec<RiskStats>,
+    /// The run stopped early because it reached the requested precision.
+    pub reached_precision: bool,
 }
 
 struct Partial {
     reps: Vec<Welford>,
     hits: Vec<u64>,
     hist: Vec<Histogram>,
+    rq: Vec<Welford>,
+    rq_hits: Vec<u64>,
+    rq_hist: Vec<Histogram>,
+    ytd: Vec<Welford>,
+    ytd_hits: Vec<u64>,
+    pay: Vec<Welford>,
+    pay_hist: Vec<Histogram>,
+    pay_total: Vec<f64>,
     team: Vec<f64>,
     at_quota: Vec<u64>,
     quarters: Vec<Welford>,
     quarter_hits: Vec<u64>,
+    inputs: Vec<Vec<f32>>,
+    off: Vec<Welford>,
 }
 
 impl Partial {
-    fn new(n_reps: usize, n_quarters: usize, cap: usize) -> Self {
+    fn new(plan: &Plan, comp: bool, analytics: bool, cap: usize) -> Self {
+        let (n, nq) = (plan.reps.len(), plan.quarters);
+        let n_risks = if analytics {
+            plan.copula.len() + plan.losses.len()
+        } else {
+            0
+        };
+        let np = if comp { n } else { 0 };
         Partial {
-            reps: vec![Welford::default(); n_reps],
-            hits: vec![0; n_reps],
-            hist: vec![Histogram::new(HIST_RANGE, HIST_BINS); n_reps],
+            reps: vec![Welford::default(); n],
+            hits: vec![0; n],
+            hist: vec![Histogram::new(HIST_RANGE, HIST_BINS); n],
+            rq: vec![Welford::default(); n * nq],
+            rq_hits: vec![0; n * nq],
+            rq_hist: vec![Histogram::new(HIST_RANGE, QUARTER_BINS); n * nq],
+            ytd: vec![Welford::default(); n * nq],
+            ytd_hits: vec![0; n * nq],
+            pay: vec![Welford::default(); np],
+            pay_hist: vec![Histogram::new(PAY_RANGE, PAY_BINS); np],
+            pay_total: Vec::with_capacity(if comp { cap } else { 0 }),
             team: Vec::with_capacity(cap),
-            at_quota: vec![0; n_reps + 1],
-            quarters: vec![Welford::default(); n_quarters],
-            quarter_hits: vec![0; n_quarters],
+            at_quota: vec![0; n + 1],
+            quarters: vec![Welford::default(); nq],
+            quarter_hits: vec![0; nq],
+            inputs: vec![Vec::with_capacity(cap); n_risks],
+            off: vec![Welford::default(); n_risks],
         }
     }
 
     fn merge(&mut self, o: Partial) {
-        for i in 0..self.reps.len() {
-            self.reps[i].merge(&o.reps[i]);
-            self.hits[i] += o.hits[i];
-            self.hist[i].merge(&o.hist[i]);
+        fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
         }
+        let merge_w =
+            |a: &mut [Welford], b: &[Welford]| a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        let merge_h = |a: &mut [Histogram], b: &[Histogram]| {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y))
+        };
+        merge_w(&mut self.reps, &o.reps);
+        add(&mut self.hits, &o.hits);
+        merge_h(&mut self.hist, &o.hist);
+        merge_w(&mut self.rq, &o.rq);
+        add(&mut self.rq_hits, &o.rq_hits);
+        merge_h(&mut self.rq_hist, &o.rq_hist);
+        merge_w(&mut self.ytd, &o.ytd);
+        add(&mut self.ytd_hits, &o.ytd_hits);
+        merge_w(&mut self.pay, &o.pay);
+        merge_h(&mut self.pay_hist, &o.pay_hist);
+        self.pay_total.extend_from_slice(&o.pay_total);
         self.team.extend_from_slice(&o.team);
-        for (a, b) in self.at_quota.iter_mut().zip(&o.at_quota) {
-            *a += b;
+        add(&mut self.at_quota, &o.at_quota);
+        merge_w(&mut self.quarters, &o.quarters);
+        add(&mut self.quarter_hits, &o.quarter_hits);
+        for (a, b) in self.inputs.iter_mut().zip(&o.inputs) {
+            a.extend_from_slice(b);
         }
-        for q in 0..self.quarters.len() {
-            self.quarters[q].merge(&o.quarters[q]);
-            self.quarter_hits[q] += o.quarter_hits[q];
-        }
+        merge_w(&mut self.off, &o.off);
     }
 }
 
-fn run_chunk(plan: &Plan, seed: u64, chunk: u64, trials: u64, scales: &[f64]) -> Partial {
+/// Scales of the per-rep histograms: expected sales (or the quota), and the
+/// largest plausible payout.
+struct Scales {
+    sales: Vec<f64>,
+    pay: Vec<f64>,
+}
+
+fn strata(seed: u64, chunk: u64, dims: usize) -> Strata {
+    let mut rng = streams::chunk_rng(seed, streams::Purpose::Strata, chunk);
+    let perm = (0..dims)
+        .map(|_| {
+            let mut p: Vec<u32> = (0..CHUNK_SIZE as u32).collect();
+            for i in (1..p.len()).rev() {
+                let j = rng.random_range(0..=i);
+                p.swap(i, j);
+            }
+            p
+        })
+        .collect();
+    Strata {
+        perm,
+        size: CHUNK_SIZE as f64,
+    }
+}
+
+fn run_chunk(
+    model: &Model,
+    plan: &Plan,
+    opts: &SimOptions,
+    chunk: u64,
+    trials: u64,
+    scales: &Scales,
+) -> Partial {
     use streams::{Purpose, chunk_rng};
+    let seed = opts.seed;
     let mut rngs = Rngs {
         risks: chunk_rng(seed, Purpose::Risks, chunk),
         reps: chunk_rng(seed, Purpose::Reps, chunk),
         units: chunk_rng(seed, Purpose::Units, chunk),
         losses: chunk_rng(seed, Purpose::AccountLoss, chunk),
     };
-    let n_reps = plan.reps.len();
-    let nq = plan.quarter_target.len();
+    let st =
+        (opts.sampler == Sampler::LatinHypercube).then(|| strata(seed, chunk, plan.copula.len()));
+    let comp = model.comp_plan.as_ref();
+    let n = plan.reps.len();
+    let nq = plan.quarters;
     let mut s = Scratch::new(plan);
-    let mut out = Partial::new(n_reps, nq, trials as usize);
+    let mut out = Partial::new(plan, comp.is_some(), opts.analytics, trials as usize);
     let mut qsum = vec![0.0; nq];
     for t in 0..trials {
-        kernel::trial(plan, &mut rngs, t, &mut s);
+        kernel::trial(plan, &mut rngs, t, st.as_ref(), opts.analytics, &mut s);
+        let team: f64 = s.team_month.iter().sum();
         let mut at = 0;
+        let bonus = comp.map_or(0.0, |c| {
+            c.team_bonus_pool(team / model.company_target) / n as f64
+        });
+        let mut pay_total = 0.0;
         for (r, &sales) in s.rep_sales.iter().enumerate() {
+            let rep = &plan.reps[r];
             out.reps[r].push(sales);
-            out.hist[r].push(sales / scales[r]);
-            if sales >= plan.reps[r].quota {
+            out.hist[r].push(sales / scales.sales[r]);
+            if sales >= rep.quota {
                 out.hits[r] += 1;
                 at += 1;
+            }
+            let mut ytd = 0.0;
+            for q in 0..nq {
+                let i = r * nq + q;
+                let v = s.rep_quarter[i];
+                out.rq[i].push(v);
+                out.rq_hist[i].push(v / (scales.sales[r] * plan.quarter_share[q]));
+                if v >= rep.quarter_quota[q] {
+                    out.rq_hits[i] += 1;
+                }
+                ytd += v;
+                let a = if rep.ytd_quota[q] > 0.0 {
+                    ytd / rep.ytd_quota[q]
+                } else {
+                    0.0
+                };
+                out.ytd[i].push(a);
+                if ytd >= rep.ytd_quota[q] {
+                    out.ytd_hits[i] += 1;
+                }
+            }
+            if let Some(c) = comp {
+                let p = c.rep_payout(sales, rep.quota) + bonus;
+                out.pay[r].push(p);
+                out.pay_hist[r].push(p / scales.pay[r]);
+                pay_total += p;
             }
         }
         out.at_quota[at] += 1;
@@ -181,27 +367,42 @@ fn run_chunk(plan: &Plan, seed: u64, chunk: u64, trials: u64, scales: &[f64]) ->
                 out.quarter_hits[q] += 1;
             }
         }
-        out.team.push(s.team_month.iter().sum());
+        out.team.push(team);
+        if comp.is_some() {
+            out.pay_total.push(pay_total);
+        }
+        if opts.analytics {
+            for k in 0..out.inputs.len() {
+                out.inputs[k].push(s.inputs[k] as f32);
+                out.off[k].push(s.off_delta[k]);
+            }
+        }
     }
     out
 }
 
-/// Runs the simulation. `progress` is told the number of trials finished
-/// after each wave (for a progress bar); it never affects the results.
-pub fn simulate(
+/// Runs the simulation with the quotas already decided (see [`crate::quota`]).
+/// `progress` is told the number of trials finished after each wave (for a
+/// progress bar); it never affects the results.
+pub fn run(
     model: &Model,
+    quotas: &[f64],
     opts: &SimOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<SimResult, EngineError> {
     if opts.trials == 0 {
         return Err(EngineError::NoTrials);
     }
-    let quotas = resolve_quotas(model)?;
-    let plan = Plan::new(model, &quotas);
+    if let Some(p) = opts.precision
+        && !(p > 0.0 && p < 0.5)
+    {
+        return Err(EngineError::BadPrecision(p));
+    }
+    let plan = Plan::new(model, quotas);
     let expected = model.expected_sales();
-    let scales: Vec<f64> = expected
+    let sales_scale: Vec<f64> = expected
         .iter()
-        .zip(&quotas)
+        .zip(quotas)
         .map(|(&e, &q)| {
             if e > 0.0 {
                 e
@@ -212,32 +413,83 @@ pub fn simulate(
             }
         })
         .collect();
-    let chunks = opts.trials.div_ceil(CHUNK_SIZE);
-    let trials_in = |c: u64| CHUNK_SIZE.min(opts.trials - c * CHUNK_SIZE);
+    let pay_scale = match &model.comp_plan {
+        None => Vec::new(),
+        Some(c) => sales_scale
+            .iter()
+            .zip(quotas)
+            .map(|(&s, &q)| {
+                let bonus = c
+                    .team_bonus
+                    .as_ref()
+                    .map_or(0.0, |b| b.pool / quotas.len() as f64);
+                (c.target_incentive * c.max_multiple()
+                    + c.commission(HIST_RANGE * s.max(q))
+                    + bonus)
+                    .max(1.0)
+            })
+            .collect(),
+    };
+    let scales = Scales {
+        sales: sales_scale,
+        pay: pay_scale,
+    };
+    let max_trials = if opts.precision.is_some() {
+        opts.trials.max(MIN_CHUNKS * CHUNK_SIZE)
+    } else {
+        opts.trials
+    };
+    let chunks = max_trials.div_ceil(CHUNK_SIZE);
+    let trials_in = |c: u64| CHUNK_SIZE.min(max_trials - c * CHUNK_SIZE);
+    let threads = opts
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1) as u64;
+    // Chunks evaluated between two ordered merges: bounds memory, never
+    // changes the results (merging is in chunk order whatever the wave).
+    let wave = 2 * threads;
     let run = || {
         let mut acc = Partial::new(
-            plan.reps.len(),
-            plan.quarter_target.len(),
-            opts.trials as usize,
+            &plan,
+            model.comp_plan.is_some(),
+            opts.analytics,
+            max_trials.min(1 << 24) as usize,
         );
+        let mut hits = 0u64;
+        let mut reached = false;
         let mut w = 0;
-        while w < chunks {
-            let end = (w + WAVE).min(chunks);
+        'waves: while w < chunks {
+            let end = (w + wave).min(chunks);
             let parts: Vec<Partial> = (w..end)
                 .into_par_iter()
-                .map(|c| run_chunk(&plan, opts.seed, c, trials_in(c), &scales))
+                .map(|c| run_chunk(model, &plan, opts, c, trials_in(c), &scales))
                 .collect();
-            for p in parts {
+            for (c, p) in (w..end).zip(parts) {
+                hits += p
+                    .team
+                    .iter()
+                    .filter(|&&x| x >= model.company_target)
+                    .count() as u64;
                 acc.merge(p);
+                if let Some(target) = opts.precision
+                    && c + 1 >= MIN_CHUNKS
+                {
+                    let n = acc.team.len() as f64;
+                    let ph = hits as f64 / n;
+                    if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
+                        reached = true;
+                        break 'waves;
+                    }
+                }
             }
             if let Some(f) = progress {
                 f(acc.team.len() as u64);
             }
             w = end;
         }
-        acc
+        (acc, reached)
     };
-    let acc = match opts.threads {
+    let (acc, reached) = match opts.threads {
         None => run(),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -245,25 +497,65 @@ pub fn simulate(
             .map_err(|e| EngineError::Threads(n, e.to_string()))?
             .install(run),
     };
-    Ok(SimResult {
-        trials: opts.trials,
+    Ok(assemble(model, &plan, quotas, opts, &scales, acc, reached))
+}
+
+fn assemble(
+    model: &Model,
+    plan: &Plan,
+    quotas: &[f64],
+    opts: &SimOptions,
+    scales: &Scales,
+    acc: Partial,
+    reached: bool,
+) -> SimResult {
+    let nq = plan.quarters;
+    let mut rq = acc.rq.into_iter();
+    let mut rq_hits = acc.rq_hits.into_iter();
+    let mut rq_hist = acc.rq_hist.into_iter();
+    let mut ytd = acc.ytd.into_iter();
+    let mut ytd_hits = acc.ytd_hits.into_iter();
+    let mut pay = acc.pay.into_iter();
+    let mut pay_hist = acc.pay_hist.into_iter();
+    let reps = acc
+        .reps
+        .into_iter()
+        .zip(acc.hits)
+        .zip(acc.hist)
+        .enumerate()
+        .map(|(r, ((sales, hits), hist))| RepStats {
+            sales,
+            hits,
+            hist,
+            scale: scales.sales[r],
+            quarters: (0..nq)
+                .map(|q| RepQuarterStats {
+                    quota: plan.reps[r].quarter_quota[q],
+                    sales: rq.next().expect("one per rep and quarter"),
+                    hits: rq_hits.next().expect("one per rep and quarter"),
+                    hist: rq_hist.next().expect("one per rep and quarter"),
+                    scale: scales.sales[r] * plan.quarter_share[q],
+                    ytd_quota: plan.reps[r].ytd_quota[q],
+                    ytd_attainment: ytd.next().expect("one per rep and quarter"),
+                    ytd_hits: ytd_hits.next().expect("one per rep and quarter"),
+                })
+                .collect(),
+            payout: model.comp_plan.as_ref().map(|_| PayoutStats {
+                payout: pay.next().expect("one per rep"),
+                hist: pay_hist.next().expect("one per rep"),
+                scale: scales.pay[r],
+            }),
+        })
+        .collect();
+    SimResult {
+        trials: acc.team.len() as u64,
         seed: opts.seed,
         chunk_size: CHUNK_SIZE,
-        reps: acc
-            .reps
-            .into_iter()
-            .zip(acc.hits)
-            .zip(acc.hist)
-            .zip(&scales)
-            .map(|(((sales, hits), hist), &scale)| RepStats {
-                sales,
-                hits,
-                hist,
-                scale,
-            })
-            .collect(),
-        quotas,
+        sampler: opts.sampler,
+        quotas: quotas.to_vec(),
         team: acc.team,
+        payout_total: acc.pay_total,
+        reps,
         at_quota: acc.at_quota,
         quarters: acc
             .quarters
@@ -276,5 +568,22 @@ pub fn simulate(
                 hits,
             })
             .collect(),
-    })
+        risks: acc
+            .inputs
+            .into_iter()
+            .zip(acc.off)
+            .map(|(inputs, off_delta)| RiskStats { inputs, off_delta })
+            .collect(),
+        reached_precision: reached,
+    }
+}
+
+/// Decides the quotas (DESIGN §2) and runs the simulation with them.
+pub fn simulate(
+    model: &Model,
+    opts: &SimOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<SimResult, EngineError> {
+    let quotas = crate::quota::resolve(model, opts)?;
+    run(model, &quotas.quotas, opts, progress)
 }

@@ -30,6 +30,9 @@ pub(crate) struct LossRisk {
 
 pub(crate) struct RepPlan {
     pub quota: f64,
+    /// Quota of each quarter, and year to date at the end of each quarter.
+    pub quarter_quota: Vec<f64>,
+    pub ytd_quota: Vec<f64>,
     pub coverage: f64,
     pub leave_probability: f64,
     /// Leaving month is uniform over `leave_from..=months`.
@@ -64,11 +67,23 @@ pub(crate) struct Plan {
     pub reps: Vec<RepPlan>,
     /// Quarter of each month.
     pub quarter_of: Vec<usize>,
+    pub quarters: usize,
     pub quarter_target: Vec<f64>,
+    /// Seasonality share of each quarter.
+    pub quarter_share: Vec<f64>,
+    /// Model risk index of each copula risk and of each loss risk.
+    pub copula_risk: Vec<usize>,
+    pub loss_risk: Vec<usize>,
+    /// Groups each copula risk reaches, and the slots of each group.
+    pub groups_of_copula: Vec<Vec<u32>>,
+    pub slots_of_group: Vec<Vec<u32>>,
+    /// Share of the year's seasonality from month index m on.
+    pub season_tail: Vec<f64>,
 }
 
 impl Plan {
     pub fn new(model: &Model, quotas: &[f64]) -> Plan {
+        let quarters = model.quarters();
         let months = model.months;
         let copula_idx = model.copula_risks();
         let mut unit_risks: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
@@ -174,8 +189,26 @@ impl Plan {
                             .collect(),
                     );
                 }
+                let quarter_quota: Vec<f64> = match &r.quarterly_quota {
+                    Some(q) => q.clone(),
+                    None => quarters
+                        .iter()
+                        .map(|range| {
+                            quotas[i] * range.clone().map(|m| model.seasonality[m]).sum::<f64>()
+                        })
+                        .collect(),
+                };
+                let ytd_quota = quarter_quota
+                    .iter()
+                    .scan(0.0, |acc, q| {
+                        *acc += q;
+                        Some(*acc)
+                    })
+                    .collect();
                 RepPlan {
                     quota: quotas[i],
+                    quarter_quota,
+                    ytd_quota,
                     coverage: r.coverage(workload[i]),
                     leave_probability: r.leave_probability(months),
                     leave_from: r.first_leave_month() as usize,
@@ -189,7 +222,6 @@ impl Plan {
             .as_ref()
             .filter(|c| !c.is_identity(0.0))
             .map(crate::model::correlation::factor);
-        let quarters = model.quarters();
         let mut quarter_of = vec![0; months];
         let mut quarter_target = vec![0.0; quarters.len()];
         for (q, range) in quarters.iter().enumerate() {
@@ -198,6 +230,26 @@ impl Plan {
                 quarter_target[q] += model.company_target * model.seasonality[m];
             }
         }
+        let loss_risk: Vec<usize> = model
+            .risks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.kind, RiskKind::AccountLoss { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        let mut groups_of_copula = vec![Vec::new(); copula_idx.len()];
+        for (g, members) in groups.iter().enumerate() {
+            for &k in members {
+                groups_of_copula[k].push(g as u32);
+            }
+        }
+        let mut slots_of_group = vec![Vec::new(); groups.len()];
+        for (slot, &(_, g)) in slots.iter().enumerate() {
+            slots_of_group[g as usize].push(slot as u32);
+        }
+        let season_tail = (0..months)
+            .map(|m| model.seasonality[m..].iter().sum())
+            .collect();
         Plan {
             months,
             seasonality: model.seasonality.clone(),
@@ -215,7 +267,17 @@ impl Plan {
             fixed_potential,
             reps,
             quarter_of,
+            quarters: quarters.len(),
+            quarter_share: quarters
+                .iter()
+                .map(|r| r.clone().map(|m| model.seasonality[m]).sum())
+                .collect(),
             quarter_target,
+            copula_risk: copula_idx.clone(),
+            loss_risk,
+            groups_of_copula,
+            slots_of_group,
+            season_tail,
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Purpose {
     Reps = 2,
     Units = 3,
     AccountLoss = 4,
+    /// Latin hypercube permutations of a chunk.
+    Strata = 5,
 }
 
 fn splitmix(x: &mut u64) -> u64 {

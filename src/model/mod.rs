@@ -86,7 +86,16 @@ pub struct Unit {
 pub struct Rep {
     pub id: String,
     pub name: String,
+    /// The quota as written (under `given`, the quota; otherwise the current
+    /// quota shown beside a computed one).
     pub quota: Option<f64>,
+    /// Bounds a computed quota must respect.
+    pub quota_floor: Option<f64>,
+    pub quota_cap: Option<f64>,
+    /// A manual quota that a computed method keeps; the others absorb the rest.
+    pub quota_override: Option<f64>,
+    /// Quota per quarter; when absent the quota is phased by seasonality.
+    pub quarterly_quota: Option<Vec<f64>>,
     /// `None` means unlimited: the rep always covers its territory fully.
     pub capacity_hours: Option<f64>,
     pub capacity_elasticity: f64,

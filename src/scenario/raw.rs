@@ -77,6 +77,10 @@ pub struct RawRep {
     pub quota: Option<Sp<f64>>,
     /// The key was written (even if its value was unusable).
     pub quota_written: bool,
+    pub quota_floor: Option<Sp<f64>>,
+    pub quota_cap: Option<Sp<f64>>,
+    pub quota_override: Option<Sp<f64>>,
+    pub quarterly_quota: Option<Sp<Vec<Sp<f64>>>>,
     pub ramp_remaining: Option<Sp<f64>>,
     pub start_month: Option<Sp<i64>>,
     pub fields: RawRepFields,
@@ -203,6 +207,10 @@ const REP_KEYS: &[&str] = &[
     "id",
     "name",
     "quota",
+    "quota_floor",
+    "quota_cap",
+    "quota_override",
+    "quarterly_quota",
     "ramp_remaining",
     "start_month",
     "capacity_hours",
@@ -296,6 +304,16 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
                     name: t.get("name").and_then(|n| r.string(n, "name")),
                     quota_written: t.get("quota").is_some(),
                     quota: t.get("quota").and_then(|n| r.number(n, "quota")),
+                    quota_floor: t
+                        .get("quota_floor")
+                        .and_then(|n| r.number(n, "quota_floor")),
+                    quota_cap: t.get("quota_cap").and_then(|n| r.number(n, "quota_cap")),
+                    quota_override: t
+                        .get("quota_override")
+                        .and_then(|n| r.number(n, "quota_override")),
+                    quarterly_quota: t
+                        .get("quarterly_quota")
+                        .and_then(|n| r.numbers(n, "quarterly_quota")),
                     ramp_remaining: t
                         .get("ramp_remaining")
                         .and_then(|n| r.number(n, "ramp_remaining")),

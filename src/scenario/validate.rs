@@ -494,6 +494,45 @@ pub(super) fn validate(
             Some(q) => v.positive(q, "quota").map(Some),
             None => Some(None),
         };
+        let opt_pos = |x: &Option<Sp<f64>>, what: &str, v: &mut V<'_>| match x {
+            Some(q) => v.positive(q, what).map(Some),
+            None => Some(None),
+        };
+        let quota_floor = opt_pos(&r.quota_floor, "quota_floor", &mut v);
+        let quota_cap = opt_pos(&r.quota_cap, "quota_cap", &mut v);
+        let quota_override = opt_pos(&r.quota_override, "quota_override", &mut v);
+        if let (Some(Some(f)), Some(Some(c)), Some(cs)) = (quota_floor, quota_cap, &r.quota_cap)
+            && f > c
+        {
+            v.err(
+                &cs.span,
+                format!("`quota_cap` ({c}) is below `quota_floor` ({f})"),
+            );
+        }
+        let n_quarters = months.div_ceil(3);
+        let quarterly_quota = match &r.quarterly_quota {
+            None => Some(None),
+            Some(qq) => {
+                let vals: Option<Vec<f64>> =
+                    qq.v.iter()
+                        .map(|x| v.non_negative(x, "quarterly_quota"))
+                        .collect();
+                if qq.v.len() != n_quarters {
+                    v.err(&qq.span, format!("`quarterly_quota` must have one entry per quarter: expected {n_quarters}, found {}", qq.v.len()))
+                        .help(format!("the horizon of {months} months has {n_quarters} quarters"));
+                    None
+                } else {
+                    if let (Some(vals), Some(q)) = (&vals, &r.quota) {
+                        let sum: f64 = vals.iter().sum();
+                        if (sum - q.v).abs() > 0.005 * q.v {
+                            v.warn(&qq.span, format!("`quarterly_quota` sums to {sum}, not the annual `quota` {}", q.v))
+                                .help("quarterly attainment uses these figures; annual attainment uses `quota`");
+                        }
+                    }
+                    vals.map(Some)
+                }
+            }
+        };
         let ramp_remaining = match &r.ramp_remaining {
             Some(x) => match v.non_negative(x, "ramp_remaining") {
                 Some(rr) if ramp_months.is_some_and(|rm| rr > rm) => {
@@ -523,6 +562,7 @@ pub(super) fn validate(
             productivity,
             ramp_remaining,
             start_month,
+            (quota_floor, quota_cap, quota_override, quarterly_quota),
         ) {
             (
                 Some(quota),
@@ -534,6 +574,7 @@ pub(super) fn validate(
                 Some(prod),
                 Some(rr),
                 Some(sm),
+                (Some(quota_floor), Some(quota_cap), Some(quota_override), Some(quarterly_quota)),
             ) => reps.push(Rep {
                 id: id.v.clone(),
                 name: r
@@ -541,6 +582,10 @@ pub(super) fn validate(
                     .as_ref()
                     .map_or_else(|| id.v.clone(), |n| n.v.clone()),
                 quota,
+                quota_floor,
+                quota_cap,
+                quota_override,
+                quarterly_quota,
                 capacity_hours,
                 capacity_elasticity: ce,
                 attrition: att,

@@ -34,9 +34,8 @@ pub fn run(model: &Model, trials: u64, seed: u64, threads: usize) -> SimResult {
     simulate(
         model,
         &SimOptions {
-            trials,
-            seed,
             threads: Some(threads),
+            ..SimOptions::new(trials, seed)
         },
         None,
     )

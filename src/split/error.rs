@@ -1,0 +1,64 @@
+//! Errors for bad input. An infeasible tolerance is not an error: the
+//! optimizer still returns its best plan, marked `feasible = false`.
+
+/// Why a split could not be attempted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SplitError {
+    #[error("edge {index} ({i}, {j}) names a unit outside 0..{n}")]
+    EdgeOutOfRange {
+        index: usize,
+        i: usize,
+        j: usize,
+        n: usize,
+    },
+    #[error("edge {index} joins unit {unit} to itself")]
+    SelfLoop { index: usize, unit: usize },
+    #[error("location of unit {unit} is not a finite number")]
+    NonFiniteLocation { unit: usize },
+    #[error("{what} has {got} entries but there are {expected}")]
+    LengthMismatch {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error("at least one territory is needed")]
+    NoTerritories,
+    #[error("{k} territories cannot be made from {n} units")]
+    TooManyTerritories { k: usize, n: usize },
+    #[error("weight of unit {unit} is {value}; weights must be finite and not negative")]
+    InvalidWeight { unit: usize, value: f64 },
+    #[error("disruption weight of unit {unit} is {value}; it must be finite and not negative")]
+    InvalidDisruptionWeight { unit: usize, value: f64 },
+    #[error("the weights sum to zero; nothing can be balanced")]
+    ZeroTotalWeight,
+    #[error("target of territory {territory} is {value}; targets must be finite and positive")]
+    InvalidTarget { territory: usize, value: f64 },
+    #[error("targets sum to {targets} but the weights sum to {weights}; scale the targets to the total weight")]
+    TargetSumMismatch { targets: f64, weights: f64 },
+    #[error("tolerance {0} must be finite and not negative")]
+    InvalidTolerance(f64),
+    #[error("max_disruption {0} must be a share between 0 and 1")]
+    InvalidMaxDisruption(f64),
+    #[error("unit {unit} is locked to territory {territory}, but there are only {k} territories")]
+    LockOutOfRange {
+        unit: usize,
+        territory: usize,
+        k: usize,
+    },
+    #[error("unit {unit} is currently owned by territory {territory}, but there are only {k} territories")]
+    CurrentOutOfRange {
+        unit: usize,
+        territory: usize,
+        k: usize,
+    },
+    #[error("home of territory {territory} is not a finite location")]
+    NonFiniteHome { territory: usize },
+    #[error("home locations need unit locations to measure distance to home")]
+    HomesWithoutLocations,
+    #[error("home_weight {0} must be finite and not negative")]
+    InvalidHomeWeight(f64),
+    #[error("chains must be at least 1")]
+    NoChains,
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+}

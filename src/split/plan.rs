@@ -1,0 +1,398 @@
+//! One sub-problem (a connected graph, its territories and constraints) and
+//! the incremental plan state the search mutates. Every score term is kept
+//! up to date per unit move, so evaluating a move costs O(degree).
+
+use super::Graph;
+
+/// "No territory" in `u32` territory arrays.
+pub(crate) const NONE: u32 = u32::MAX;
+/// A current owner that is a territory of another sub-problem: the unit has
+/// changed owner whatever this sub-problem does.
+pub(crate) const OTHER: u32 = u32::MAX - 1;
+/// Cost of one locked unit outside its territory, in cut edges. Locks are
+/// hard: moves never take a locked unit out of its territory, so this only
+/// steers a seed that broke a lock back to it.
+const LOCK_PENALTY: f64 = 1000.0;
+
+/// Distance-to-home compactness: `factor[u] * |loc[u] - home[t]|`.
+pub(crate) struct HomeTerm {
+    pub loc: Vec<(f64, f64)>,
+    pub homes: Vec<Option<(f64, f64)>>,
+    pub factor: Vec<f64>,
+}
+
+impl HomeTerm {
+    #[inline]
+    pub fn cost(&self, u: usize, t: usize) -> f64 {
+        match self.homes[t] {
+            Some(h) => {
+                let l = self.loc[u];
+                self.factor[u] * ((l.0 - h.0).powi(2) + (l.1 - h.1).powi(2)).sqrt()
+            }
+            None => 0.0,
+        }
+    }
+}
+
+/// A connected sub-problem in local numbering.
+pub(crate) struct Problem {
+    pub graph: Graph,
+    /// False for ferry edges that tie a small island to the mainland: they
+    /// keep the search connected but are not counted as cut edges.
+    pub real: Vec<bool>,
+    pub weight: Vec<f64>,
+    pub targets: Vec<f64>,
+    pub tol: f64,
+    pub locked: Vec<u32>,
+    pub current: Vec<u32>,
+    pub dis_w: Vec<f64>,
+    /// Disruption weight of units that have a current owner.
+    pub dis_total: f64,
+    pub dis_cap: Option<f64>,
+    pub home: Option<HomeTerm>,
+    /// Global unit of each local unit.
+    pub units: Vec<usize>,
+    /// Global territory of each local territory.
+    pub labels: Vec<usize>,
+}
+
+impl Problem {
+    pub fn n(&self) -> usize {
+        self.graph.len()
+    }
+
+    pub fn k(&self) -> usize {
+        self.targets.len()
+    }
+
+    #[inline]
+    pub fn excess(&self, t: usize, w: f64) -> f64 {
+        ((w / self.targets[t] - 1.0).abs() - self.tol).max(0.0)
+    }
+
+    /// Share of disruption weight over the cap.
+    #[inline]
+    pub fn dis_excess(&self, moved: f64) -> f64 {
+        match self.dis_cap {
+            Some(cap) if self.dis_total > 0.0 => (moved / self.dis_total - cap).max(0.0),
+            _ => 0.0,
+        }
+    }
+
+    /// Penalty multipliers for balance and disruption at strength `lambda`,
+    /// scaled so that `lambda` is the cost (in cut edges) of pushing one
+    /// average unit's weight past the limit.
+    pub fn penalty_scales(&self, lambda: f64) -> (f64, f64) {
+        let per_unit = self.n() as f64 / self.k() as f64;
+        let with_owner = self.current.iter().filter(|&&c| c != NONE).count().max(1) as f64;
+        (lambda * per_unit, lambda * with_owner)
+    }
+}
+
+/// Lexicographic quality: locks, then balance, then disruption, then the
+/// compactness objective. Lower is better.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Key {
+    pub locks: usize,
+    pub balance: f64,
+    pub disruption: f64,
+    pub objective: f64,
+}
+
+impl Key {
+    pub fn better_than(&self, o: &Key) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Less
+    }
+
+    pub fn cmp(&self, o: &Key) -> std::cmp::Ordering {
+        self.locks
+            .cmp(&o.locks)
+            .then(self.balance.total_cmp(&o.balance))
+            .then(self.disruption.total_cmp(&o.disruption))
+            .then(self.objective.total_cmp(&o.objective))
+    }
+}
+
+/// Scratch buffers for connectivity checks, reused across moves.
+pub(crate) struct Bfs {
+    stamp: Vec<u32>,
+    generation: u32,
+    queue: Vec<u32>,
+    wanted: Vec<u32>,
+}
+
+impl Bfs {
+    pub fn new(n: usize) -> Self {
+        Bfs {
+            stamp: vec![0; n],
+            generation: 0,
+            queue: Vec::new(),
+            wanted: Vec::new(),
+        }
+    }
+
+    fn next_generation(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        self.generation
+    }
+}
+
+/// The mutable plan with its incrementally maintained score terms.
+pub(crate) struct State<'p> {
+    pub p: &'p Problem,
+    pub assign: Vec<u32>,
+    pub tw: Vec<f64>,
+    pub members: Vec<Vec<u32>>,
+    mpos: Vec<u32>,
+    pub cut_list: Vec<u32>,
+    cut_pos: Vec<u32>,
+    pub cut_real: usize,
+    pub home: f64,
+    pub moved: f64,
+    pub lock_viol: usize,
+    ex: Vec<f64>,
+    pub ex_total: f64,
+    n_over: usize,
+}
+
+impl<'p> State<'p> {
+    pub fn new(p: &'p Problem, assign: Vec<u32>) -> Self {
+        let mut s = State {
+            p,
+            assign,
+            tw: Vec::new(),
+            members: Vec::new(),
+            mpos: Vec::new(),
+            cut_list: Vec::new(),
+            cut_pos: Vec::new(),
+            cut_real: 0,
+            home: 0.0,
+            moved: 0.0,
+            lock_viol: 0,
+            ex: Vec::new(),
+            ex_total: 0.0,
+            n_over: 0,
+        };
+        s.recompute();
+        s
+    }
+
+    /// Rebuilds every derived term from the assignment; also used to shed
+    /// floating-point drift from long runs of incremental updates.
+    pub fn recompute(&mut self) {
+        let p = self.p;
+        let (n, k) = (p.n(), p.k());
+        self.tw = vec![0.0; k];
+        self.members = vec![Vec::new(); k];
+        self.mpos = vec![0; n];
+        self.home = 0.0;
+        self.moved = 0.0;
+        self.lock_viol = 0;
+        for u in 0..n {
+            let t = self.assign[u] as usize;
+            self.tw[t] += p.weight[u];
+            self.mpos[u] = self.members[t].len() as u32;
+            self.members[t].push(u as u32);
+            if let Some(h) = &p.home {
+                self.home += h.cost(u, t);
+            }
+            let c = p.current[u];
+            if c != NONE && c != t as u32 {
+                self.moved += p.dis_w[u];
+            }
+            if p.locked[u] != NONE && p.locked[u] != t as u32 {
+                self.lock_viol += 1;
+            }
+        }
+        self.cut_list.clear();
+        self.cut_pos = vec![NONE; p.graph.edge_count()];
+        self.cut_real = 0;
+        for (e, (i, j)) in p.graph.edges().enumerate() {
+            if self.assign[i] != self.assign[j] {
+                self.cut_pos[e] = self.cut_list.len() as u32;
+                self.cut_list.push(e as u32);
+                self.cut_real += usize::from(p.real[e]);
+            }
+        }
+        self.ex = (0..k).map(|t| p.excess(t, self.tw[t])).collect();
+        self.ex_total = self.ex.iter().sum();
+        self.n_over = self.ex.iter().filter(|&&x| x > 0.0).count();
+    }
+
+    pub fn objective(&self) -> f64 {
+        self.cut_real as f64 + self.home
+    }
+
+    pub fn key(&self) -> Key {
+        Key {
+            locks: self.lock_viol,
+            balance: if self.n_over == 0 { 0.0 } else { self.ex_total },
+            disruption: self.p.dis_excess(self.moved),
+            objective: self.objective(),
+        }
+    }
+
+    pub fn energy(&self, lb: f64, ld: f64) -> f64 {
+        self.objective()
+            + lb * self.ex_total
+            + ld * self.p.dis_excess(self.moved)
+            + LOCK_PENALTY * self.lock_viol as f64
+    }
+
+    /// Energy change of moving `u` to `b`, without moving it.
+    #[inline]
+    pub fn flip_delta(&self, u: usize, b: u32, lb: f64, ld: f64) -> f64 {
+        let p = self.p;
+        let a = self.assign[u];
+        let mut d = 0.0;
+        for (&v, &e) in p.graph.nbrs(u).iter().zip(p.graph.nbr_edges(u)) {
+            if p.real[e as usize] {
+                let av = self.assign[v as usize];
+                if av == a {
+                    d += 1.0;
+                } else if av == b {
+                    d -= 1.0;
+                }
+            }
+        }
+        let (ai, bi) = (a as usize, b as usize);
+        if let Some(h) = &p.home {
+            d += h.cost(u, bi) - h.cost(u, ai);
+        }
+        let w = p.weight[u];
+        let ex_new = p.excess(ai, self.tw[ai] - w) + p.excess(bi, self.tw[bi] + w);
+        d += lb * (ex_new - self.ex[ai] - self.ex[bi]);
+        let c = p.current[u];
+        if ld > 0.0 && c != NONE && (c == a || c == b) {
+            let dm = if c == a { p.dis_w[u] } else { -p.dis_w[u] };
+            d += ld * (p.dis_excess(self.moved + dm) - p.dis_excess(self.moved));
+        }
+        let l = p.locked[u];
+        if l != NONE {
+            d += LOCK_PENALTY * (f64::from(l == a) - f64::from(l == b));
+        }
+        d
+    }
+
+    /// Moves `u` to `b`, updating every derived term. No constraint checks:
+    /// multi-unit proposals pass through intermediate states.
+    pub fn flip(&mut self, u: usize, b: u32) {
+        let p = self.p;
+        let a = self.assign[u];
+        if a == b {
+            return;
+        }
+        let (ai, bi) = (a as usize, b as usize);
+        self.assign[u] = b;
+        for (&v, &e) in p.graph.nbrs(u).iter().zip(p.graph.nbr_edges(u)) {
+            let av = self.assign[v as usize];
+            let e = e as usize;
+            if av == a {
+                self.cut_insert(e);
+            } else if av == b {
+                self.cut_remove(e);
+            }
+        }
+        let w = p.weight[u];
+        self.tw[ai] -= w;
+        self.tw[bi] += w;
+        for t in [ai, bi] {
+            let x = p.excess(t, self.tw[t]);
+            self.ex_total += x - self.ex[t];
+            self.n_over = self.n_over + usize::from(x > 0.0) - usize::from(self.ex[t] > 0.0);
+            self.ex[t] = x;
+        }
+        if let Some(h) = &p.home {
+            self.home += h.cost(u, bi) - h.cost(u, ai);
+        }
+        let c = p.current[u];
+        if c != NONE {
+            if c == a {
+                self.moved += p.dis_w[u];
+            } else if c == b {
+                self.moved -= p.dis_w[u];
+            }
+        }
+        let l = p.locked[u];
+        if l != NONE {
+            self.lock_viol = self.lock_viol + usize::from(l == a) - usize::from(l == b);
+        }
+        let pos = self.mpos[u] as usize;
+        let list = &mut self.members[ai];
+        list.swap_remove(pos);
+        if let Some(&moved_in) = list.get(pos) {
+            self.mpos[moved_in as usize] = pos as u32;
+        }
+        self.mpos[u] = self.members[bi].len() as u32;
+        self.members[bi].push(u as u32);
+    }
+
+    fn cut_insert(&mut self, e: usize) {
+        if self.cut_pos[e] == NONE {
+            self.cut_pos[e] = self.cut_list.len() as u32;
+            self.cut_list.push(e as u32);
+            self.cut_real += usize::from(self.p.real[e]);
+        }
+    }
+
+    fn cut_remove(&mut self, e: usize) {
+        let pos = self.cut_pos[e];
+        if pos != NONE {
+            self.cut_list.swap_remove(pos as usize);
+            if let Some(&other) = self.cut_list.get(pos as usize) {
+                self.cut_pos[other as usize] = pos;
+            }
+            self.cut_pos[e] = NONE;
+            self.cut_real -= usize::from(self.p.real[e]);
+        }
+    }
+
+    /// Whether `u`'s territory stays connected without `u`: its neighbours in
+    /// that territory must still reach each other. BFS within the territory,
+    /// stopping as soon as all of them are found (usually within a few steps).
+    pub fn donor_stays_connected(&self, u: usize, bfs: &mut Bfs) -> bool {
+        let g = &self.p.graph;
+        let a = self.assign[u];
+        bfs.wanted.clear();
+        bfs.wanted
+            .extend(g.nbrs(u).iter().copied().filter(|&v| self.assign[v as usize] == a));
+        if bfs.wanted.len() <= 1 {
+            return true;
+        }
+        let generation = bfs.next_generation();
+        let wanted_generation = bfs.next_generation();
+        for &v in &bfs.wanted {
+            bfs.stamp[v as usize] = wanted_generation;
+        }
+        let mut remaining = bfs.wanted.len() - 1;
+        let start = bfs.wanted[0];
+        bfs.stamp[u] = generation;
+        bfs.stamp[start as usize] = generation;
+        bfs.queue.clear();
+        bfs.queue.push(start);
+        let mut head = 0;
+        while head < bfs.queue.len() {
+            let x = bfs.queue[head] as usize;
+            head += 1;
+            for &y in g.nbrs(x) {
+                let yi = y as usize;
+                if self.assign[yi] != a || bfs.stamp[yi] == generation {
+                    continue;
+                }
+                if bfs.stamp[yi] == wanted_generation {
+                    remaining -= 1;
+                    if remaining == 0 {
+                        return true;
+                    }
+                }
+                bfs.stamp[yi] = generation;
+                bfs.queue.push(y);
+            }
+        }
+        false
+    }
+}

@@ -1,0 +1,266 @@
+//! Starting plans. A search is only as good as the basin it starts in, and
+//! it must start contiguous: either from the current alignment (repaired if
+//! it has gaps or broken territories) or from a recursive spanning-tree
+//! bisection, which is contiguous by construction and roughly balanced.
+
+use super::plan::{NONE, Problem};
+use super::tree::{CutSpec, Trees};
+use rand::rngs::ChaCha8Rng;
+
+/// Trees drawn per bisection before settling for the best cut seen.
+const SEED_TREES: usize = 24;
+
+/// Recursive bisection: split the label set in two halves, cut a random
+/// spanning tree of the region at its best balanced edge, and recurse.
+/// Locks are honoured when some tree allows it.
+pub(crate) fn tree_seed(p: &Problem, trees: &mut Trees, rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let n = p.n();
+    let mut assign = vec![NONE; n];
+    let mut stack: Vec<(Vec<u32>, Vec<u32>)> = vec![((0..n as u32).collect(), (0..p.k() as u32).collect())];
+    let mut side_of = vec![0u8; p.k()];
+    while let Some((nodes, labels)) = stack.pop() {
+        if labels.len() == 1 {
+            for &u in &nodes {
+                assign[u as usize] = labels[0];
+            }
+            continue;
+        }
+        let (l1, l2) = split_labels(p, &nodes, labels);
+        for &t in &l1 {
+            side_of[t as usize] = 1;
+        }
+        for &t in &l2 {
+            side_of[t as usize] = 2;
+        }
+        let region_w: f64 = nodes.iter().map(|&u| p.weight[u as usize]).sum();
+        let (s1, s2): (f64, f64) = (
+            l1.iter().map(|&t| p.targets[t as usize]).sum(),
+            l2.iter().map(|&t| p.targets[t as usize]).sum(),
+        );
+        let scale = region_w / (s1 + s2);
+        let spec = CutSpec {
+            t1: s1 * scale,
+            t2: s2 * scale,
+            tol: p.tol * 0.5,
+            min1: l1.len(),
+            min2: l2.len(),
+        };
+        let category = |u: usize| {
+            let l = p.locked[u];
+            if l == NONE { 0 } else { side_of[l as usize] }
+        };
+        let mut best: Option<(super::tree::Cut, Vec<bool>, Vec<u32>)> = None;
+        for _ in 0..SEED_TREES {
+            if !trees.draw(&p.graph, &nodes, rng) {
+                break;
+            }
+            let Some(cut) = trees.best_cut(&p.weight, category, &spec, rng) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| cut.better_than(&b.0)) {
+                trees.mark_subtree(cut.node);
+                best = Some((cut, trees.in_sub.clone(), trees.nodes.clone()));
+                if cut.locks == 0 && cut.excess == 0.0 {
+                    break;
+                }
+            }
+        }
+        for &t in l1.iter().chain(&l2) {
+            side_of[t as usize] = 0;
+        }
+        let Some((cut, in_sub, order)) = best else {
+            // Unreachable for a connected region with enough units; keep the
+            // plan complete anyway.
+            for &u in &nodes {
+                assign[u as usize] = labels_first(&l1, &l2);
+            }
+            continue;
+        };
+        let sub_is_1 = cut
+            .sub_is_1
+            .unwrap_or_else(|| prefer_sub_as_1(p, &order, &in_sub, &l1, &l2));
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for (i, &u) in order.iter().enumerate() {
+            if in_sub[i] == sub_is_1 {
+                a.push(u);
+            } else {
+                b.push(u);
+            }
+        }
+        stack.push((a, l1));
+        stack.push((b, l2));
+    }
+    assign
+}
+
+fn labels_first(l1: &[u32], l2: &[u32]) -> u32 {
+    l1.first().or(l2.first()).copied().unwrap_or(0)
+}
+
+/// Halves the label set. With homes, labels are ordered along the region's
+/// wider axis so each half's homes lie together.
+fn split_labels(p: &Problem, nodes: &[u32], mut labels: Vec<u32>) -> (Vec<u32>, Vec<u32>) {
+    if let Some(h) = &p.home
+        && labels.iter().all(|&t| h.homes[t as usize].is_some())
+    {
+        let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
+        for &u in nodes {
+            let l = h.loc[u as usize];
+            lo = (lo.0.min(l.0), lo.1.min(l.1));
+            hi = (hi.0.max(l.0), hi.1.max(l.1));
+        }
+        let by_x = hi.0 - lo.0 >= hi.1 - lo.1;
+        let coord = |t: u32| {
+            let h = h.homes[t as usize].unwrap_or_default();
+            if by_x { h.0 } else { h.1 }
+        };
+        labels.sort_by(|&a, &b| coord(a).total_cmp(&coord(b)).then(a.cmp(&b)));
+    }
+    let l2 = labels.split_off(labels.len() / 2);
+    (labels, l2)
+}
+
+/// Orientation when balance and locks do not decide: fewer total
+/// distance-to-home when homes exist, else the subtree takes the first half.
+fn prefer_sub_as_1(p: &Problem, order: &[u32], in_sub: &[bool], l1: &[u32], l2: &[u32]) -> bool {
+    let Some(h) = &p.home else { return true };
+    let centroid = |ls: &[u32]| {
+        let pts: Vec<(f64, f64)> = ls.iter().filter_map(|&t| h.homes[t as usize]).collect();
+        if pts.is_empty() {
+            return None;
+        }
+        let c = pts.len() as f64;
+        Some((pts.iter().map(|p| p.0).sum::<f64>() / c, pts.iter().map(|p| p.1).sum::<f64>() / c))
+    };
+    let (Some(c1), Some(c2)) = (centroid(l1), centroid(l2)) else {
+        return true;
+    };
+    let d = |u: u32, c: (f64, f64)| {
+        let l = h.loc[u as usize];
+        ((l.0 - c.0).powi(2) + (l.1 - c.1).powi(2)).sqrt() * p.weight[u as usize]
+    };
+    let (mut straight, mut swapped) = (0.0, 0.0);
+    for (i, &u) in order.iter().enumerate() {
+        if in_sub[i] {
+            straight += d(u, c1);
+            swapped += d(u, c2);
+        } else {
+            straight += d(u, c2);
+            swapped += d(u, c1);
+        }
+    }
+    straight <= swapped
+}
+
+/// The current alignment made into a complete contiguous plan: each
+/// territory keeps its heaviest connected piece (or the piece holding its
+/// locked units), and every other unit joins the lightest adjacent
+/// territory, growing outward. `None` when a territory ends up empty.
+pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
+    let (n, k) = (p.n(), p.k());
+    let g = &p.graph;
+    let mut assign: Vec<u32> = (0..n)
+        .map(|u| {
+            let c = p.current[u];
+            if p.locked[u] != NONE {
+                p.locked[u]
+            } else if (c as usize) < k {
+                c
+            } else {
+                NONE
+            }
+        })
+        .collect();
+    let mut changed = assign
+        .iter()
+        .zip(&p.current)
+        .any(|(&a, &c)| a != c);
+    // Keep the best piece of each territory.
+    let mut piece = vec![u32::MAX; n];
+    let mut pieces: Vec<(u32, usize, f64, Vec<u32>)> = Vec::new();
+    for s in 0..n {
+        if assign[s] == NONE || piece[s] != u32::MAX {
+            continue;
+        }
+        let t = assign[s];
+        let id = pieces.len() as u32;
+        let mut members = vec![s as u32];
+        piece[s] = id;
+        let mut head = 0;
+        while head < members.len() {
+            let x = members[head] as usize;
+            head += 1;
+            for &y in g.nbrs(x) {
+                if assign[y as usize] == t && piece[y as usize] == u32::MAX {
+                    piece[y as usize] = id;
+                    members.push(y);
+                }
+            }
+        }
+        let locks = members.iter().filter(|&&u| p.locked[u as usize] == t).count();
+        let w = members.iter().map(|&u| p.weight[u as usize]).sum();
+        pieces.push((t, locks, w, members));
+    }
+    let mut keep: Vec<Option<usize>> = vec![None; k];
+    for (i, pc) in pieces.iter().enumerate() {
+        let t = pc.0 as usize;
+        let better = match keep[t] {
+            None => true,
+            Some(j) => (pc.1, pc.2) > (pieces[j].1, pieces[j].2),
+        };
+        if better {
+            keep[t] = Some(i);
+        }
+    }
+    for (i, pc) in pieces.iter().enumerate() {
+        if keep[pc.0 as usize] != Some(i) {
+            changed = true;
+            for &u in &pc.3 {
+                assign[u as usize] = NONE;
+            }
+        }
+    }
+    if keep.iter().any(Option::is_none) {
+        return None;
+    }
+    let mut tw = vec![0.0; k];
+    for u in 0..n {
+        if assign[u] != NONE {
+            tw[assign[u] as usize] += p.weight[u];
+        }
+    }
+    loop {
+        let mut progress = false;
+        let mut pending = false;
+        for u in 0..n {
+            if assign[u] != NONE {
+                continue;
+            }
+            let best = g
+                .nbrs(u)
+                .iter()
+                .map(|&v| assign[v as usize])
+                .filter(|&t| t != NONE)
+                .min_by(|&a, &b| {
+                    (tw[a as usize] / p.targets[a as usize])
+                        .total_cmp(&(tw[b as usize] / p.targets[b as usize]))
+                        .then(a.cmp(&b))
+                });
+            match best {
+                Some(t) => {
+                    assign[u] = t;
+                    tw[t as usize] += p.weight[u];
+                    progress = true;
+                }
+                None => pending = true,
+            }
+        }
+        if !pending {
+            break;
+        }
+        if !progress {
+            return None;
+        }
+    }
+    Some((assign, changed))
+}
