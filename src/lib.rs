@@ -8,4 +8,5 @@ pub mod model;
 pub mod quota;
 pub mod report;
 pub mod scenario;
+pub mod split;
 pub mod stats;

@@ -29,6 +29,53 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan generate --units 10000 --reps 200 --risks 20 --seed 1 --out big.toml"
     )]
     Generate(GenerateArgs),
+    /// Propose quotas (proportional or equal-probability) and write them as a new scenario
+    #[command(
+        after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml"
+    )]
+    Quotas(QuotasArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum MethodArg {
+    Given,
+    Proportional,
+    EqualProbability,
+}
+
+impl From<MethodArg> for quotaplan::model::QuotaMethod {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Given => quotaplan::model::QuotaMethod::Given,
+            MethodArg::Proportional => quotaplan::model::QuotaMethod::Proportional,
+            MethodArg::EqualProbability => quotaplan::model::QuotaMethod::EqualProbability,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct QuotasArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// Quota method (default: the scenario's [quotas] method, or equal-probability when it is "given")
+    #[arg(long, value_enum)]
+    pub method: Option<MethodArg>,
+    /// Sum of quotas = company_target x (1 + this) (default: the scenario's)
+    #[arg(long, allow_negative_numbers = true)]
+    pub over_assignment: Option<f64>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Folder for quotas.csv (default: output/<scenario-name>/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Where to write the scenario with the proposed quotas (default:
+    /// <scenario>.quotas.toml beside the scenario; for the demo, in --out)
+    #[arg(long)]
+    pub write_scenario: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -117,7 +164,7 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
-fn threads(s: &str) -> Result<usize, String> {
+pub(crate) fn threads(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
         _ => Err(format!("`{s}` is not a thread count; allowed: 1 to 1024")),

@@ -15,6 +15,11 @@ impl SourceLoader for DiskLoader {
     }
 }
 
+/// A path made absolute against the working folder (no symlink resolution).
+pub fn absolute(p: &Path) -> std::path::PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
 /// A folder name from a scenario name; keeps letters of any script.
 pub fn slug(name: &str) -> String {
     let mut s = String::new();

@@ -6,7 +6,7 @@ mod files;
 mod render;
 
 use anyhow_free::Fail;
-use args::{Cli, Command, GenerateArgs, SimulateArgs, ValidateArgs};
+use args::{Cli, Command, GenerateArgs, QuotasArgs, SimulateArgs, ValidateArgs};
 use clap::Parser;
 use quotaplan::engine::{self, SimOptions};
 use quotaplan::report;
@@ -41,6 +41,7 @@ pub fn run() -> i32 {
         Command::Simulate(a) => simulate(a),
         Command::Validate(a) => validate(a),
         Command::Generate(a) => generate(a),
+        Command::Quotas(a) => quotas(a),
     };
     match result {
         Ok(()) => 0,
@@ -235,6 +236,210 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
         "Wrote {} and {}",
         a.out.display(),
         dir.join(&units_file).display()
+    );
+    Ok(())
+}
+
+fn quotas(a: QuotasArgs) -> Result<(), Fail> {
+    use quotaplan::model::QuotaMethod;
+    let loaded = load(a.scenario.as_deref(), Purpose::Simulate)?;
+    check(&loaded)?;
+    let model = loaded.model.as_ref().expect("checked");
+    let method = a
+        .method
+        .map(QuotaMethod::from)
+        .unwrap_or(match model.quotas.method {
+            QuotaMethod::Given => QuotaMethod::EqualProbability,
+            m => m,
+        });
+    if let Some(x) = a.over_assignment
+        && !(x > -1.0 && x.is_finite())
+    {
+        return Err(Fail::Message(format!(
+            "--over-assignment must be greater than -1, found {x}"
+        )));
+    }
+    let mut proposed_model = model.clone();
+    proposed_model.quotas.method = method;
+    if let Some(x) = a.over_assignment {
+        proposed_model.quotas.over_assignment = x;
+    }
+    let opts = SimOptions {
+        threads: a.threads,
+        analytics: false,
+        ..SimOptions::new(
+            a.trials.unwrap_or(model.trials),
+            a.seed.unwrap_or(model.seed),
+        )
+    };
+    let started = Instant::now();
+    let solution = quotaplan::quota::resolve(&proposed_model, &opts)?;
+    let after = engine::run(&proposed_model, &solution.quotas, &opts, None)?;
+    let current: Option<Vec<f64>> = model
+        .reps
+        .iter()
+        .map(|r| r.quota_override.or(r.quota))
+        .collect();
+    let before = match &current {
+        Some(q) => Some(engine::run(model, q, &opts, None)?),
+        None => None,
+    };
+    let expected = model.expected_sales();
+    let n = opts.trials as f64;
+
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "id",
+        "name",
+        "expected_sales",
+        "current_quota",
+        "proposed_quota",
+        "p_attain_current",
+        "p_attain_proposed",
+        "pinned",
+    ])?;
+    let mut table = String::new();
+    use std::fmt::Write as _;
+    let nw = model
+        .reps
+        .iter()
+        .map(|r| report::width(&r.name))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        table,
+        "{:<8} {} {:>14} {:>14} {:>14} {:>9} {:>9}  {}",
+        "Rep",
+        report::pad("Name", nw),
+        "Expected",
+        "Current",
+        "Proposed",
+        "P before",
+        "P after",
+        "Held at"
+    );
+    let mut rows = Vec::new();
+    for (i, r) in model.reps.iter().enumerate() {
+        let cur = current.as_ref().map(|c| c[i]);
+        let pb = before.as_ref().map(|b| b.reps[i].hits as f64 / n);
+        let pa = after.reps[i].hits as f64 / n;
+        let pin = solution
+            .pinned
+            .iter()
+            .find(|p| p.0 == i)
+            .map_or("", |p| p.1.name());
+        let fmt = |x: Option<f64>, pct: bool| {
+            x.map_or_else(
+                || "—".to_string(),
+                |v| {
+                    if pct {
+                        format!("{:.1}%", 100.0 * v)
+                    } else {
+                        format!("{v:.0}")
+                    }
+                },
+            )
+        };
+        let _ = writeln!(
+            table,
+            "{:<8} {} {:>14.0} {:>14} {:>14.0} {:>9} {:>8.1}%  {pin}",
+            r.id,
+            report::pad(&r.name, nw),
+            expected[i],
+            fmt(cur, false),
+            solution.quotas[i],
+            fmt(pb, true),
+            100.0 * pa
+        );
+        csv.write_record([
+            r.id.clone(),
+            r.name.clone(),
+            expected[i].to_string(),
+            cur.map_or_else(String::new, |c| c.to_string()),
+            format!("{:.2}", solution.quotas[i]),
+            pb.map_or_else(String::new, |p| p.to_string()),
+            pa.to_string(),
+            pin.to_string(),
+        ])?;
+        rows.push((r.id.clone(), solution.quotas[i]));
+    }
+    let csv = String::from_utf8(csv.into_inner().map_err(|e| e.to_string())?)?;
+
+    // The new scenario: same text, proposed quotas, method "given".
+    let source = &loaded.sources.files[0];
+    let mut text = quotaplan::scenario::edit::with_given_quotas(&source.text, &rows);
+    let out_dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(files::slug(&model.name)));
+    let scenario_out = match (&a.write_scenario, &a.scenario) {
+        (Some(p), _) => p.clone(),
+        (None, Some(src)) => src.with_extension("quotas.toml"),
+        (None, None) => out_dir.join("demo.quotas.toml"),
+    };
+    let mut extra: Vec<(PathBuf, String)> = Vec::new();
+    match &a.scenario {
+        None => extra.push((
+            scenario_out.with_file_name("demo-units.csv"),
+            DEMO_UNITS.to_string(),
+        )),
+        Some(src) => {
+            let src_dir = src.parent().unwrap_or(Path::new(""));
+            let new_dir = scenario_out.parent().unwrap_or(Path::new(""));
+            if files::absolute(src_dir) != files::absolute(new_dir)
+                && let Some(units) = loaded.sources.files.get(1)
+            {
+                text = quotaplan::scenario::edit::with_units_file(
+                    &text,
+                    &files::absolute(Path::new(&units.name))
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    extra.push((scenario_out.clone(), text));
+    files::write_all(&out_dir, &[("quotas.csv", csv.as_bytes())])?;
+    for (path, body) in &extra {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .ok_or("the scenario path must name a file")?
+            .to_string_lossy()
+            .into_owned();
+        files::write_all(dir, &[(&name, body.as_bytes())])?;
+    }
+
+    print!("{table}");
+    println!();
+    let pool = solution
+        .pool
+        .unwrap_or_else(|| solution.quotas.iter().sum());
+    print!(
+        "Method {}: quotas add up to {:.2}",
+        quotaplan::quota::method_name(solution.method),
+        pool
+    );
+    if let Some(p) = solution.p_star {
+        print!(
+            "; every rep not held at a bound reaches quota with probability p* = {:.3}",
+            p
+        );
+    }
+    println!(
+        " ({} trials, seed {}, {:.2} s)",
+        opts.trials,
+        opts.seed,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "Wrote {} and {}",
+        out_dir.join("quotas.csv").display(),
+        scenario_out.display()
     );
     Ok(())
 }

@@ -181,6 +181,8 @@ pub struct SimResult {
     pub risks: Vec<RiskStats>,
     /// The run stopped early because it reached the requested precision.
     pub reached_precision: bool,
+    /// How the quotas were decided (set by [`simulate`]).
+    pub quota: Option<crate::quota::QuotaSolution>,
 }
 
 struct Partial {
@@ -575,6 +577,7 @@ fn assemble(
             .map(|(inputs, off_delta)| RiskStats { inputs, off_delta })
             .collect(),
         reached_precision: reached,
+        quota: None,
     }
 }
 
@@ -585,5 +588,7 @@ pub fn simulate(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<SimResult, EngineError> {
     let quotas = crate::quota::resolve(model, opts)?;
-    run(model, &quotas.quotas, opts, progress)
+    let mut res = run(model, &quotas.quotas, opts, progress)?;
+    res.quota = Some(quotas);
+    Ok(res)
 }

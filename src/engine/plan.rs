@@ -191,12 +191,32 @@ impl Plan {
                 }
                 let quarter_quota: Vec<f64> = match &r.quarterly_quota {
                     Some(q) => q.clone(),
-                    None => quarters
-                        .iter()
-                        .map(|range| {
-                            quotas[i] * range.clone().map(|m| model.seasonality[m]).sum::<f64>()
-                        })
-                        .collect(),
+                    None => {
+                        // Phased by seasonality; a hire's quota also follows
+                        // its ramp, so an absent quarter carries no quota.
+                        let ramping = r.start_month.is_some() || r.ramp_remaining.is_some();
+                        let w: Vec<f64> = (0..months)
+                            .map(|m| {
+                                model.seasonality[m]
+                                    * if ramping {
+                                        r.base_presence(m as u32 + 1)
+                                    } else {
+                                        1.0
+                                    }
+                            })
+                            .collect();
+                        let total: f64 = w.iter().sum();
+                        quarters
+                            .iter()
+                            .map(|range| {
+                                if total > 0.0 {
+                                    quotas[i] * range.clone().map(|m| w[m]).sum::<f64>() / total
+                                } else {
+                                    0.0
+                                }
+                            })
+                            .collect()
+                    }
                 };
                 let ytd_quota = quarter_quota
                     .iter()

@@ -6,7 +6,7 @@ mod summary;
 mod table;
 
 pub use summary::{Band, Quarter, RepSummary, Summary, Team, summarise};
-pub use table::summary_table;
+pub use table::{pad, summary_table, width};
 
 /// `reps.csv`: one row per rep, plain numbers (no thousands separators).
 pub fn reps_csv(s: &Summary) -> String {

@@ -2,14 +2,19 @@
 //! here depends on time or machine, so the file is reproducible byte for byte.
 
 use crate::engine::{CHUNK_SIZE, GENERATOR, SimResult};
-use crate::model::Model;
-use crate::stats::{Welford, proportion_se, quantile_sorted, var_cvar};
+use crate::model::{Model, RiskKind};
+use crate::quota::method_name;
+use crate::stats::{
+    Welford, pearson, proportion_se, quantile_sorted, ranks, spearman_ranked, var_cvar, wilson95,
+};
 use serde::Serialize;
 
-/// Mean, spread and quantiles of a quantity.
+/// Mean (with its standard error and 95 % interval), spread and quantiles.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Band {
     pub mean: f64,
+    pub mean_se: f64,
+    pub mean_ci95: [f64; 2],
     pub sd: f64,
     pub p5: f64,
     pub p10: f64,
@@ -43,13 +48,17 @@ pub struct Team {
     pub attainment: Band,
     pub p_hit_target: f64,
     pub p_hit_target_se: f64,
+    pub p_hit_target_ci95: [f64; 2],
     pub reps_at_quota: Count,
     pub shortfall: Shortfall,
 }
 
+/// Mean (with SE and interval) and quantiles of a per-rep quantity.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct RepSales {
+pub struct Spread {
     pub mean: f64,
+    pub mean_se: f64,
+    pub mean_ci95: [f64; 2],
     pub sd: f64,
     pub p10: f64,
     pub p50: f64,
@@ -64,6 +73,20 @@ pub struct RepAttainment {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RepQuarter {
+    pub quarter: String,
+    pub quota: f64,
+    pub sales: Spread,
+    /// None for a quarter without quota (a hire not yet started).
+    pub p_attain: Option<f64>,
+    pub p_attain_se: Option<f64>,
+    /// Year to date at the end of the quarter.
+    pub ytd_quota: f64,
+    pub ytd_attainment_mean: f64,
+    pub p_ytd_attain: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RepSummary {
     pub id: String,
     pub name: String,
@@ -71,10 +94,14 @@ pub struct RepSummary {
     pub coverage: f64,
     pub workload_hours: f64,
     pub expected_sales: f64,
-    pub sales: RepSales,
+    pub sales: Spread,
     pub attainment: RepAttainment,
     pub p_attain: f64,
     pub p_attain_se: f64,
+    pub p_attain_ci95: [f64; 2],
+    pub quarters: Vec<RepQuarter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payout: Option<Spread>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -87,6 +114,85 @@ pub struct Quarter {
     pub sales_sd: f64,
     pub p_hit: f64,
     pub p_hit_se: f64,
+    pub p_hit_ci95: [f64; 2],
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct QuotaInfo {
+    pub method: String,
+    pub over_assignment: f64,
+    /// Sum of quotas (company_target x (1 + over_assignment) for computed methods).
+    pub total: f64,
+    /// Common probability of reaching quota (equal-probability only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_star: Option<f64>,
+    /// Reps held at an override, floor or cap.
+    pub pinned: Vec<Pinned>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Pinned {
+    pub id: String,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Compensation {
+    pub total_payout: Band,
+    /// Total payout / team sales, per trial.
+    pub cost_of_sales: Band,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_over_budget: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Tornado {
+    /// Team sales P50 among trials with the risk's input in its bottom decile.
+    pub low_p50: f64,
+    /// ... and in its top decile.
+    pub high_p50: f64,
+    pub swing: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RiskSummary {
+    pub id: String,
+    pub kind: String,
+    pub probability: f64,
+    /// Expected multiplier change: a shock's mean X; an event's p x mean
+    /// impact; an account loss's -(p x mean share lost) per unit in scope.
+    pub expected_impact: f64,
+    /// Spearman rank correlation of the risk's realised input with team sales.
+    pub spearman: f64,
+    /// Squared rank correlations normalised to 100 % across risks.
+    pub contribution: f64,
+    pub tornado: Tornado,
+    /// Team mean with the risk switched off minus with it (same trials).
+    pub attributable_loss: f64,
+    pub attributable_loss_se: f64,
+    /// 1 = the largest contribution to variance.
+    pub rank: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FairnessFlag {
+    pub id: String,
+    pub name: String,
+    pub p_attain: f64,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Fairness {
+    pub p_attain_min: f64,
+    pub p_attain_max: f64,
+    pub p_attain_sd: f64,
+    /// Correlation across reps of territory expected sales and mean
+    /// attainment: near 0 when attainment does not depend on territory size.
+    pub corr_size_attainment: f64,
+    pub flags: Vec<FairnessFlag>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -99,16 +205,35 @@ pub struct Summary {
     pub trials: u64,
     pub chunk_size: u64,
     pub generator: String,
+    pub sampler: String,
+    pub reached_precision: bool,
     pub team: Team,
+    pub quota: QuotaInfo,
     pub reps: Vec<RepSummary>,
     pub quarters: Vec<Quarter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compensation: Option<Compensation>,
+    pub risks: Vec<RiskSummary>,
+    pub fairness: Fairness,
     pub warnings: Vec<String>,
 }
 
-fn band(sorted: &[f64], w: &Welford) -> Band {
-    let q = |p| quantile_sorted(sorted, p);
+fn ci(w: &Welford) -> [f64; 2] {
+    let h = 1.959963984540054 * w.se();
+    [w.mean - h, w.mean + h]
+}
+
+/// Band of per-trial values (exact quantiles).
+fn band_of(values: &[f64]) -> Band {
+    let mut w = Welford::default();
+    values.iter().for_each(|&x| w.push(x));
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let q = |p| quantile_sorted(&sorted, p);
     Band {
         mean: w.mean,
+        mean_se: w.se(),
+        mean_ci95: ci(&w),
         sd: w.sd(),
         p5: q(0.05),
         p10: q(0.10),
@@ -117,6 +242,18 @@ fn band(sorted: &[f64], w: &Welford) -> Band {
         p75: q(0.75),
         p90: q(0.90),
         p95: q(0.95),
+    }
+}
+
+fn spread(w: &Welford, q: impl Fn(f64) -> f64) -> Spread {
+    Spread {
+        mean: w.mean,
+        mean_se: w.se(),
+        mean_ci95: ci(w),
+        sd: w.sd(),
+        p10: q(0.1),
+        p50: q(0.5),
+        p90: q(0.9),
     }
 }
 
@@ -135,17 +272,14 @@ fn count_quantile(hist: &[u64], p: f64) -> f64 {
 
 /// Builds the summary; `warnings` are the scenario's, already rendered.
 pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summary {
+    let n = res.trials;
     let target = model.company_target;
-    let mut team_w = Welford::default();
-    res.team.iter().for_each(|&x| team_w.push(x));
-    let mut sorted = res.team.clone();
-    sorted.sort_by(f64::total_cmp);
-    let att: Vec<f64> = sorted.iter().map(|x| x / target).collect();
-    let mut att_w = Welford::default();
-    res.team.iter().for_each(|&x| att_w.push(x / target));
+    let team_band = band_of(&res.team);
+    let attainment: Vec<f64> = res.team.iter().map(|x| x / target).collect();
     let hits = res.team.iter().filter(|&&x| x >= target).count() as u64;
-    let p_hit = hits as f64 / res.trials as f64;
-    let shortfall: Vec<f64> = sorted.iter().rev().map(|x| (target - x).max(0.0)).collect();
+    let p_hit = hits as f64 / n as f64;
+    let mut shortfall: Vec<f64> = res.team.iter().map(|x| (target - x).max(0.0)).collect();
+    shortfall.sort_by(f64::total_cmp);
     let (var95, cvar95) = var_cvar(&shortfall, 0.95);
     let n_at: u64 = res.at_quota.iter().sum();
     let at_mean = res
@@ -158,14 +292,17 @@ pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summa
 
     let workload = model.workload_by_rep();
     let expected = model.expected_sales();
-    let reps = model
+    let quarter_names: Vec<String> = (1..=model.quarters().len())
+        .map(|q| format!("Q{q}"))
+        .collect();
+    let reps: Vec<RepSummary> = model
         .reps
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let st = &res.reps[i];
             let quota = res.quotas[i];
-            let p = st.hits as f64 / res.trials as f64;
+            let p = st.hits as f64 / n as f64;
             let q = |x: f64| st.sales_quantile(x);
             RepSummary {
                 id: r.id.clone(),
@@ -174,20 +311,37 @@ pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summa
                 coverage: r.coverage(workload[i]),
                 workload_hours: workload[i],
                 expected_sales: expected[i],
-                sales: RepSales {
-                    mean: st.sales.mean,
-                    sd: st.sales.sd(),
-                    p10: q(0.1),
-                    p50: q(0.5),
-                    p90: q(0.9),
-                },
+                sales: spread(&st.sales, q),
                 attainment: RepAttainment {
                     p10: q(0.1) / quota,
                     p50: q(0.5) / quota,
                     p90: q(0.9) / quota,
                 },
                 p_attain: p,
-                p_attain_se: proportion_se(p, res.trials),
+                p_attain_se: proportion_se(p, n),
+                p_attain_ci95: wilson95(p, n),
+                quarters: st
+                    .quarters
+                    .iter()
+                    .zip(&quarter_names)
+                    .map(|(qs, name)| {
+                        let pq = qs.hits as f64 / n as f64;
+                        RepQuarter {
+                            quarter: name.clone(),
+                            quota: qs.quota,
+                            sales: spread(&qs.sales, |x| qs.sales_quantile(x)),
+                            p_attain: (qs.quota > 0.0).then_some(pq),
+                            p_attain_se: (qs.quota > 0.0).then(|| proportion_se(pq, n)),
+                            ytd_quota: qs.ytd_quota,
+                            ytd_attainment_mean: qs.ytd_attainment.mean,
+                            p_ytd_attain: qs.ytd_hits as f64 / n as f64,
+                        }
+                    })
+                    .collect(),
+                payout: st
+                    .payout
+                    .as_ref()
+                    .map(|ps| spread(&ps.payout, |x| ps.quantile(x))),
             }
         })
         .collect();
@@ -195,35 +349,78 @@ pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summa
         .quarters()
         .iter()
         .zip(&res.quarters)
-        .enumerate()
-        .map(|(i, (range, q))| {
-            let p = q.hits as f64 / res.trials as f64;
+        .zip(&quarter_names)
+        .map(|((range, q), name)| {
+            let p = q.hits as f64 / n as f64;
             Quarter {
-                quarter: format!("Q{}", i + 1),
+                quarter: name.clone(),
                 months: range.clone().map(|m| m + 1).collect(),
                 target: q.target,
                 sales_mean: q.sales.mean,
                 sales_sd: q.sales.sd(),
                 p_hit: p,
-                p_hit_se: proportion_se(p, res.trials),
+                p_hit_se: proportion_se(p, n),
+                p_hit_ci95: wilson95(p, n),
             }
         })
         .collect();
+    let compensation = model.comp_plan.as_ref().map(|c| {
+        let cost: Vec<f64> = res
+            .payout_total
+            .iter()
+            .zip(&res.team)
+            .map(|(p, t)| if *t > 0.0 { p / t } else { 0.0 })
+            .collect();
+        Compensation {
+            total_payout: band_of(&res.payout_total),
+            cost_of_sales: band_of(&cost),
+            budget: c.budget,
+            p_over_budget: c
+                .budget
+                .map(|b| res.payout_total.iter().filter(|&&p| p > b).count() as f64 / n as f64),
+        }
+    });
+    let quota = {
+        let info = res.quota.as_ref();
+        QuotaInfo {
+            method: method_name(info.map_or(model.quotas.method, |q| q.method)).to_string(),
+            over_assignment: model.quotas.over_assignment,
+            total: (res
+                .quotas
+                .iter()
+                .map(|q| (q * 100.0).round() as i64)
+                .sum::<i64>()) as f64
+                / 100.0,
+            p_star: info.and_then(|q| q.p_star),
+            pinned: info.map_or_else(Vec::new, |q| {
+                q.pinned
+                    .iter()
+                    .map(|&(r, by)| Pinned {
+                        id: model.reps[r].id.clone(),
+                        by: by.name().to_string(),
+                    })
+                    .collect()
+            }),
+        }
+    };
     Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: model.name.clone(),
         currency: model.currency.clone(),
         months: model.months,
         seed: res.seed,
-        trials: res.trials,
+        trials: n,
         chunk_size: CHUNK_SIZE,
         generator: GENERATOR.to_string(),
+        sampler: res.sampler.name().to_string(),
+        reached_precision: res.reached_precision,
         team: Team {
             target,
-            sales: band(&sorted, &team_w),
-            attainment: band(&att, &att_w),
+            sales: team_band,
+            attainment: band_of(&attainment),
             p_hit_target: p_hit,
-            p_hit_target_se: proportion_se(p_hit, res.trials),
+            p_hit_target_se: proportion_se(p_hit, n),
+            p_hit_target_ci95: wilson95(p_hit, n),
             reps_at_quota: Count {
                 mean: at_mean,
                 p10: count_quantile(&res.at_quota, 0.1),
@@ -232,8 +429,157 @@ pub fn summarise(model: &Model, res: &SimResult, warnings: Vec<String>) -> Summa
             },
             shortfall: Shortfall { var95, cvar95 },
         },
+        quota,
+        fairness: fairness(model, &reps, &expected),
         reps,
         quarters,
+        compensation,
+        risks: risks(model, res),
         warnings,
+    }
+}
+
+/// Risk analytics: rank correlation with team sales, its share of variance,
+/// tornado swing and the loss attributable to each risk.
+fn risks(model: &Model, res: &SimResult) -> Vec<RiskSummary> {
+    if res.risks.is_empty() {
+        return Vec::new();
+    }
+    let team_ranks = ranks(&res.team);
+    let n = res.team.len();
+    let decile = (n / 10).max(1);
+    let median_of = |idx: &[usize]| {
+        let mut v: Vec<f64> = idx.iter().map(|&i| res.team[i]).collect();
+        v.sort_by(f64::total_cmp);
+        quantile_sorted(&v, 0.5)
+    };
+    let mut out: Vec<RiskSummary> = model
+        .risks
+        .iter()
+        .zip(&res.risks)
+        .map(|(r, st)| {
+            let rho = spearman_ranked(&ranks(&st.inputs), &team_ranks);
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| st.inputs[a].total_cmp(&st.inputs[b]).then(a.cmp(&b)));
+            let low = median_of(&order[..decile]);
+            let high = median_of(&order[n - decile..]);
+            let (probability, expected_impact) = match r.kind {
+                RiskKind::Shock => (1.0, r.impact.mean()),
+                RiskKind::Event { probability, .. } => (probability, probability * r.impact.mean()),
+                RiskKind::AccountLoss { probability } => {
+                    (probability, -probability * r.impact.mean())
+                }
+            };
+            RiskSummary {
+                id: r.id.clone(),
+                kind: r.kind.name().to_string(),
+                probability,
+                expected_impact,
+                spearman: rho,
+                contribution: rho * rho,
+                tornado: Tornado {
+                    low_p50: low,
+                    high_p50: high,
+                    swing: high - low,
+                },
+                attributable_loss: st.off_delta.mean,
+                attributable_loss_se: st.off_delta.se(),
+                rank: 0,
+            }
+        })
+        .collect();
+    let total: f64 = out.iter().map(|r| r.contribution).sum();
+    for r in &mut out {
+        r.contribution = if total > 0.0 {
+            r.contribution / total
+        } else {
+            0.0
+        };
+    }
+    let mut by: Vec<usize> = (0..out.len()).collect();
+    by.sort_by(|&a, &b| {
+        out[b]
+            .contribution
+            .total_cmp(&out[a].contribution)
+            .then(a.cmp(&b))
+    });
+    for (rank, &i) in by.iter().enumerate() {
+        out[i].rank = rank + 1;
+    }
+    out
+}
+
+/// Are the quotas fair? Spread of P(attain), dependence of attainment on
+/// territory size, and reps far from the rest with the likely reason.
+fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairness {
+    let mut w = Welford::default();
+    reps.iter().for_each(|r| w.push(r.p_attain));
+    let att: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            if r.quota > 0.0 {
+                r.sales.mean / r.quota
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let flags = reps
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.p_attain < 0.3 || r.p_attain > 0.8)
+        .map(|(i, r)| {
+            let rep = &model.reps[i];
+            let mut why = Vec::new();
+            if r.p_attain < 0.3 {
+                if r.coverage < 0.95 {
+                    why.push(format!(
+                        "overloaded territory (coverage {:.0} %)",
+                        r.coverage * 100.0
+                    ));
+                }
+                if rep.start_month.is_some() || rep.ramp_remaining.is_some() {
+                    why.push("ramping hire".to_string());
+                }
+                if r.quota > 1.1 * r.sales.mean {
+                    why.push(format!(
+                        "high quota ({:.0} % of mean sales)",
+                        100.0 * r.quota / r.sales.mean.max(1.0)
+                    ));
+                }
+                if why.is_empty() {
+                    why.push("wide sales spread against the quota".to_string());
+                }
+            } else {
+                if r.quota < 0.9 * r.sales.mean {
+                    why.push(format!(
+                        "low quota ({:.0} % of mean sales)",
+                        100.0 * r.quota / r.sales.mean.max(1.0)
+                    ));
+                }
+                if why.is_empty() {
+                    why.push("quota near the low end of the sales range".to_string());
+                }
+            }
+            FairnessFlag {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                p_attain: r.p_attain,
+                reason: why.join("; "),
+            }
+        })
+        .collect();
+    Fairness {
+        p_attain_min: reps
+            .iter()
+            .map(|r| r.p_attain)
+            .fold(f64::INFINITY, f64::min),
+        p_attain_max: reps
+            .iter()
+            .map(|r| r.p_attain)
+            .fold(f64::NEG_INFINITY, f64::max),
+        p_attain_sd: w.sd(),
+        corr_size_attainment: pearson(expected, &att),
+        flags,
     }
 }

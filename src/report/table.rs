@@ -22,13 +22,13 @@ fn pct(x: f64) -> String {
 }
 
 /// Display width, counting CJK characters as two columns.
-fn width(s: &str) -> usize {
+pub fn width(s: &str) -> usize {
     s.chars()
         .map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 })
         .sum()
 }
 
-fn pad(s: &str, w: usize) -> String {
+pub fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
@@ -147,5 +147,135 @@ pub fn summary_table(s: &Summary) -> String {
             pct(q.p_hit)
         );
     }
+    quarter_matrix(&mut o, s);
+    quota_and_fairness(&mut o, s);
+    compensation(&mut o, s, &cur);
+    risk_register(&mut o, s, &cur);
     o
+}
+
+/// P(reaching each quarter's quota) per rep: which quarter is at risk.
+fn quarter_matrix(o: &mut String, s: &Summary) {
+    let Some(first) = s.reps.first() else { return };
+    let iw = s
+        .reps
+        .iter()
+        .map(|r| width(&r.id))
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    let _ = writeln!(o);
+    let _ = write!(o, "{}", pad("P(quarter quota)", iw + 2));
+    for q in &first.quarters {
+        let _ = write!(o, " {:>7}", q.quarter);
+    }
+    let _ = writeln!(o, "   YTD at year end");
+    for r in &s.reps {
+        let _ = write!(o, "{}", pad(&r.id, iw + 2));
+        let _ = write!(o, "{}", " ".repeat(16usize.saturating_sub(iw + 2)));
+        for q in &r.quarters {
+            let _ = write!(o, " {:>7}", q.p_attain.map_or_else(|| "—".to_string(), pct));
+        }
+        let ytd = r.quarters.last().map_or(0.0, |q| q.ytd_attainment_mean);
+        let _ = writeln!(o, "   {}", pct(ytd));
+    }
+}
+
+fn quota_and_fairness(o: &mut String, s: &Summary) {
+    let q = &s.quota;
+    let f = &s.fairness;
+    let _ = writeln!(o);
+    let _ = write!(
+        o,
+        "Quotas: {} (over-assignment {}), total {}",
+        q.method,
+        pct(q.over_assignment),
+        money(q.total)
+    );
+    if let Some(p) = q.p_star {
+        let _ = write!(o, ", every rep's P(quota) = {}", pct(p));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Fairness: P(quota) from {} to {} (sd {}); size vs attainment correlation {:+.2}",
+        pct(f.p_attain_min),
+        pct(f.p_attain_max),
+        pct(f.p_attain_sd),
+        f.corr_size_attainment
+    );
+    for flag in &f.flags {
+        let _ = writeln!(
+            o,
+            "  {} {} P(quota) {}: {}",
+            flag.id,
+            flag.name,
+            pct(flag.p_attain),
+            flag.reason
+        );
+    }
+}
+
+fn compensation(o: &mut String, s: &Summary, cur: &str) {
+    let Some(c) = &s.compensation else { return };
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Payout: mean {}{cur}, P10/P50/P90 {} / {} / {}; cost of sales {} (P90 {})",
+        money(c.total_payout.mean),
+        money(c.total_payout.p10),
+        money(c.total_payout.p50),
+        money(c.total_payout.p90),
+        pct(c.cost_of_sales.mean),
+        pct(c.cost_of_sales.p90)
+    );
+    if let (Some(b), Some(p)) = (c.budget, c.p_over_budget) {
+        let _ = writeln!(o, "P(payout > budget {}{cur}) = {}", money(b), pct(p));
+    }
+}
+
+fn risk_register(o: &mut String, s: &Summary, cur: &str) {
+    if s.risks.is_empty() {
+        return;
+    }
+    let iw = s
+        .risks
+        .iter()
+        .map(|r| width(&r.id))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:>4} {} {:<12} {:>6} {:>9} {:>8} {:>14} {:>14}",
+        "Rank",
+        pad("Risk", iw),
+        "Kind",
+        "P",
+        "Exp.imp.",
+        "Var.share",
+        "Attrib. loss",
+        "Tornado swing"
+    );
+    let mut order: Vec<&super::summary::RiskSummary> = s.risks.iter().collect();
+    order.sort_by_key(|r| r.rank);
+    for r in order {
+        let _ = writeln!(
+            o,
+            "{:>4} {} {:<12} {:>6} {:>+9.3} {:>9} {:>14} {:>14}",
+            r.rank,
+            pad(&r.id, iw),
+            r.kind,
+            pct(r.probability),
+            r.expected_impact,
+            pct(r.contribution),
+            money(r.attributable_loss),
+            money(r.tornado.swing)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "(attributable loss: team mean with the risk switched off minus with it, in{cur}; same trials)"
+    );
 }

@@ -4,6 +4,7 @@
 //! compiled-in text through the same path.
 
 pub mod diag;
+pub mod edit;
 mod raw;
 mod toml_reader;
 mod units_csv;

@@ -42,7 +42,6 @@ pub(crate) struct Params {
 
 pub(crate) struct ChainOut {
     pub assign: Vec<u32>,
-    pub key: Key,
     pub iterations: u64,
     pub hit_deadline: bool,
 }
@@ -115,7 +114,6 @@ pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -
     }
     ChainOut {
         assign: c.best,
-        key: c.best_key,
         iterations: it,
         hit_deadline,
     }
@@ -135,7 +133,11 @@ impl Chain<'_> {
         }
         let e = self.s.cut_list[self.rng.random_range(0..len)] as usize;
         let (i, j) = self.s.p.graph.edge(e);
-        let (u, v) = if self.rng.random::<bool>() { (i, j) } else { (j, i) };
+        let (u, v) = if self.rng.random::<bool>() {
+            (i, j)
+        } else {
+            (j, i)
+        };
         Some((u, self.s.assign[v]))
     }
 
@@ -174,7 +176,8 @@ impl Chain<'_> {
         }
         let before = self.s.energy(self.lb, self.ld);
         self.s.flip(u, b);
-        let g = &self.s.p.graph;
+        let p = self.s.p;
+        let g = &p.graph;
         let nb = g.nbrs(u);
         let start = self.rng.random_range(0..nb.len());
         let mut back = None;
@@ -230,7 +233,10 @@ impl Chain<'_> {
             l if l == b => 2,
             _ => 0,
         };
-        let Some(cut) = self.trees.best_cut(&p.weight, category, &spec, &mut self.rng) else {
+        let Some(cut) = self
+            .trees
+            .best_cut(&p.weight, category, &spec, &mut self.rng)
+        else {
             return false;
         };
         self.trees.mark_subtree(cut.node);
@@ -252,7 +258,11 @@ impl Chain<'_> {
         self.undo.clear();
         for i in 0..self.trees.nodes.len() {
             let x = self.trees.nodes[i];
-            let to = if self.trees.in_sub[i] == sub_is_a { a } else { b };
+            let to = if self.trees.in_sub[i] == sub_is_a {
+                a
+            } else {
+                b
+            };
             let from = self.s.assign[x as usize];
             if from != to {
                 self.undo.push((x, from));

@@ -158,18 +158,6 @@ fn pieces(graph: &Graph, assignment: &[usize], k: usize) -> Vec<(usize, usize, u
     out
 }
 
-/// Territories whose units are not connected within some component.
-pub(crate) fn non_contiguous(graph: &Graph, assignment: &[usize], k: usize) -> Vec<usize> {
-    let mut bad: Vec<usize> = pieces(graph, assignment, k)
-        .into_iter()
-        .filter(|p| p.1 > 1)
-        .map(|p| p.0)
-        .collect();
-    bad.sort_unstable();
-    bad.dedup();
-    bad
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,15 +167,7 @@ mod tests {
         // path 0-1-2-3, island 4
         let g = Graph::from_edges(5, &[(0, 1), (1, 2), (2, 3)]).unwrap();
         let w = [1.0; 5];
-        let ok = check(
-            &g,
-            &[0, 0, 1, 1, 1],
-            2,
-            &w,
-            &[2.0, 3.0],
-            0.0,
-            &[None; 5],
-        );
+        let ok = check(&g, &[0, 0, 1, 1, 1], 2, &w, &[2.0, 3.0], 0.0, &[None; 5]);
         assert!(ok.is_empty(), "{ok:?}");
         let bad = check(
             &g,
@@ -209,6 +189,9 @@ mod tests {
             required: 1,
             got: 0
         }));
-        assert!(bad.iter().any(|v| matches!(v, Violation::Unbalanced { territory: 1, .. })));
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::Unbalanced { territory: 1, .. }))
+        );
     }
 }

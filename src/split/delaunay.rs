@@ -68,8 +68,8 @@ mod tests {
 
     #[test]
     fn square_with_centre() {
-        let g = Graph::delaunay(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5)])
-            .unwrap();
+        let g =
+            Graph::delaunay(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5)]).unwrap();
         assert_eq!(g.edge_count(), 8);
         assert_eq!(g.degree(4), 4);
     }
@@ -78,8 +78,7 @@ mod tests {
     fn degenerate_inputs_stay_connected() {
         let line = Graph::delaunay(&[(2.0, 0.0), (0.0, 0.0), (1.0, 0.0)]).unwrap();
         assert_eq!(line.edges().collect::<Vec<_>>(), vec![(0, 2), (1, 2)]);
-        let dup =
-            Graph::delaunay(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 0.0)]).unwrap();
+        let dup = Graph::delaunay(&[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 0.0)]).unwrap();
         assert_eq!(dup.components().len(), 1);
         assert_eq!(Graph::delaunay(&[]).unwrap().len(), 0);
         assert_eq!(Graph::delaunay(&[(1.0, 1.0)]).unwrap().edge_count(), 0);

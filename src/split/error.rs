@@ -33,7 +33,9 @@ pub enum SplitError {
     ZeroTotalWeight,
     #[error("target of territory {territory} is {value}; targets must be finite and positive")]
     InvalidTarget { territory: usize, value: f64 },
-    #[error("targets sum to {targets} but the weights sum to {weights}; scale the targets to the total weight")]
+    #[error(
+        "targets sum to {targets} but the weights sum to {weights}; scale the targets to the total weight"
+    )]
     TargetSumMismatch { targets: f64, weights: f64 },
     #[error("tolerance {0} must be finite and not negative")]
     InvalidTolerance(f64),
@@ -45,7 +47,9 @@ pub enum SplitError {
         territory: usize,
         k: usize,
     },
-    #[error("unit {unit} is currently owned by territory {territory}, but there are only {k} territories")]
+    #[error(
+        "unit {unit} is currently owned by territory {territory}, but there are only {k} territories"
+    )]
     CurrentOutOfRange {
         unit: usize,
         territory: usize,

@@ -65,9 +65,14 @@ impl Problem {
         self.targets.len()
     }
 
+    /// Balance penalty of territory `t` at weight `w`: zero within the
+    /// tolerance, then growing convexly, so when the tolerance is out of
+    /// reach (a unit heavier than a target) the excess is spread evenly
+    /// instead of piling up in a few territories.
     #[inline]
     pub fn excess(&self, t: usize, w: f64) -> f64 {
-        ((w / self.targets[t] - 1.0).abs() - self.tol).max(0.0)
+        let x = ((w / self.targets[t] - 1.0).abs() - self.tol).max(0.0);
+        x + x * x / (2.0 * self.tol.max(0.01))
     }
 
     /// Share of disruption weight over the cap.
@@ -358,8 +363,12 @@ impl<'p> State<'p> {
         let g = &self.p.graph;
         let a = self.assign[u];
         bfs.wanted.clear();
-        bfs.wanted
-            .extend(g.nbrs(u).iter().copied().filter(|&v| self.assign[v as usize] == a));
+        bfs.wanted.extend(
+            g.nbrs(u)
+                .iter()
+                .copied()
+                .filter(|&v| self.assign[v as usize] == a),
+        );
         if bfs.wanted.len() <= 1 {
             return true;
         }

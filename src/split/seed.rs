@@ -16,7 +16,8 @@ const SEED_TREES: usize = 24;
 pub(crate) fn tree_seed(p: &Problem, trees: &mut Trees, rng: &mut ChaCha8Rng) -> Vec<u32> {
     let n = p.n();
     let mut assign = vec![NONE; n];
-    let mut stack: Vec<(Vec<u32>, Vec<u32>)> = vec![((0..n as u32).collect(), (0..p.k() as u32).collect())];
+    let mut stack: Vec<(Vec<u32>, Vec<u32>)> =
+        vec![((0..n as u32).collect(), (0..p.k() as u32).collect())];
     let mut side_of = vec![0u8; p.k()];
     while let Some((nodes, labels)) = stack.pop() {
         if labels.len() == 1 {
@@ -130,7 +131,10 @@ fn prefer_sub_as_1(p: &Problem, order: &[u32], in_sub: &[bool], l1: &[u32], l2: 
             return None;
         }
         let c = pts.len() as f64;
-        Some((pts.iter().map(|p| p.0).sum::<f64>() / c, pts.iter().map(|p| p.1).sum::<f64>() / c))
+        Some((
+            pts.iter().map(|p| p.0).sum::<f64>() / c,
+            pts.iter().map(|p| p.1).sum::<f64>() / c,
+        ))
     };
     let (Some(c1), Some(c2)) = (centroid(l1), centroid(l2)) else {
         return true;
@@ -171,10 +175,7 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
             }
         })
         .collect();
-    let mut changed = assign
-        .iter()
-        .zip(&p.current)
-        .any(|(&a, &c)| a != c);
+    let mut changed = assign.iter().zip(&p.current).any(|(&a, &c)| a != c);
     // Keep the best piece of each territory.
     let mut piece = vec![u32::MAX; n];
     let mut pieces: Vec<(u32, usize, f64, Vec<u32>)> = Vec::new();
@@ -197,7 +198,10 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
                 }
             }
         }
-        let locks = members.iter().filter(|&&u| p.locked[u as usize] == t).count();
+        let locks = members
+            .iter()
+            .filter(|&&u| p.locked[u as usize] == t)
+            .count();
         let w = members.iter().map(|&u| p.weight[u as usize]).sum();
         pieces.push((t, locks, w, members));
     }
@@ -263,4 +267,50 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
         }
     }
     Some((assign, changed))
+}
+
+/// A fresh plan's labels are arbitrary, but a rep's home is not: swap labels
+/// between interchangeable territories (equal targets, no locked units)
+/// while that shortens the total distance to home.
+pub(crate) fn relabel_for_homes(p: &Problem, assign: &mut [u32]) {
+    let Some(h) = &p.home else { return };
+    let k = p.k();
+    let mut cost = vec![0.0; k * k];
+    let mut has_lock = vec![false; k];
+    for (u, &s) in assign.iter().enumerate() {
+        let s = s as usize;
+        for t in 0..k {
+            cost[s * k + t] += h.cost(u, t);
+        }
+        has_lock[s] |= p.locked[u] != NONE;
+    }
+    let mut label: Vec<usize> = (0..k).collect();
+    let swappable = |a: usize, b: usize| {
+        !has_lock[a]
+            && !has_lock[b]
+            && (p.targets[a] - p.targets[b]).abs() <= 1e-9 * p.targets[a].max(p.targets[b])
+    };
+    for _ in 0..50 {
+        let mut improved = false;
+        for a in 0..k {
+            for b in a + 1..k {
+                if !swappable(a, b) {
+                    continue;
+                }
+                let (la, lb) = (label[a], label[b]);
+                let gain =
+                    cost[a * k + la] + cost[b * k + lb] - cost[a * k + lb] - cost[b * k + la];
+                if gain > 1e-9 {
+                    label.swap(a, b);
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    for s in assign.iter_mut() {
+        *s = label[*s as usize] as u32;
+    }
 }

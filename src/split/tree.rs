@@ -213,7 +213,7 @@ impl Trees {
             let x = x as usize;
             let (sw, sn) = (self.sub_w[x], self.sub_n[x] as usize);
             let (rw, rn) = (total_w - sw, total_n - sn);
-            let mut option = |sub_is_1: bool| -> Option<(u32, f64)> {
+            let option = |sub_is_1: bool| -> Option<(u32, f64)> {
                 let (n1, n2, w1, w2) = if sub_is_1 {
                     (sn, rn, sw, rw)
                 } else {

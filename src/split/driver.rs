@@ -1,0 +1,719 @@
+//! The driver: validate, split the graph into connected sub-problems, run
+//! independent chains per sub-problem in parallel, keep the best, report.
+//!
+//! Islands. Territories are allocated to connected components in proportion
+//! to weight (greedily, largest remaining deficit first, honouring locks and
+//! the current owner's component). A component left without a territory is
+//! too small to hold one; it joins, through a "ferry" link that is not
+//! counted as a cut edge, the territory owning the nearest mainland unit
+//! (nearest by location; without locations, the unit of lowest index in the
+//! component with the largest remaining deficit). Contiguity is then judged
+//! within each component, as [`check`] does.
+
+use super::anneal::{self, Params};
+use super::plan::{HomeTerm, NONE, OTHER, Problem, State};
+use super::seed;
+use super::tree::Trees;
+use super::{SplitError, SplitInput, SplitResult, TerritoryMetrics, Violation, check};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// One connected part of the search: a component and its attached islands.
+struct Sub {
+    units: Vec<usize>,
+    labels: Vec<usize>,
+    /// Global unit pairs linking an island to its mainland.
+    ferries: Vec<(usize, usize)>,
+    /// Locks added so an island locked to a territory lands in it.
+    extra_locks: Vec<(usize, usize)>,
+}
+
+/// Runs the optimizer. Errors only for invalid input; an unattainable
+/// tolerance or disruption cap gives `feasible = false` and the best plan.
+pub fn optimize(input: &SplitInput) -> Result<SplitResult, SplitError> {
+    let started = Instant::now();
+    validate(input)?;
+    let deadline = input.time_limit.map(|d| started + d);
+    let g = input.graph;
+    let (n, k) = (g.len(), input.targets.len());
+    let mut notes = Vec::new();
+    heavy_unit_note(input, &mut notes);
+    let subs = allocate(input, &mut notes);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(input.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| SplitError::Threads(input.threads.unwrap_or(0), e.to_string()))?;
+    let edge_len = mean_edge_length(input);
+    let mut assignment = vec![0usize; n];
+    let mut iterations = 0u64;
+    let mut hit_time_limit = false;
+    for (si, sub) in subs.iter().enumerate() {
+        if sub.labels.len() == 1 {
+            for &u in &sub.units {
+                assignment[u] = sub.labels[0];
+            }
+            continue;
+        }
+        let p = problem(input, sub, edge_len);
+        let start = if input.current.iter().any(Option::is_some) {
+            match seed::repair_current(&p) {
+                Some((a, changed)) => {
+                    if changed {
+                        notes.push(format!(
+                            "the current alignment{} was incomplete or not contiguous; it was repaired before optimizing",
+                            part_name(&subs, si)
+                        ));
+                    }
+                    Some(a)
+                }
+                None => {
+                    notes.push(format!(
+                        "the current alignment{} leaves a territory empty; the search started from fresh plans",
+                        part_name(&subs, si)
+                    ));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let params = params(input, &p, deadline, start.is_some());
+        let outs: Vec<anneal::ChainOut> = pool.install(|| {
+            (0..input.chains)
+                .into_par_iter()
+                .map(|c| {
+                    let mut rng = chain_rng(input.seed, si, c);
+                    let first = match &start {
+                        Some(a) => a.clone(),
+                        None => {
+                            let mut trees = Trees::new(p.n());
+                            let mut a = seed::tree_seed(&p, &mut trees, &mut rng);
+                            seed::relabel_for_homes(&p, &mut a);
+                            a
+                        }
+                    };
+                    anneal::run(&p, first, rng, &params)
+                })
+                .collect()
+        });
+        let mut best: Option<(super::plan::Key, &[u32])> = None;
+        for out in &outs {
+            iterations += out.iterations;
+            hit_time_limit |= out.hit_deadline;
+            let key = State::new(&p, out.assign.clone()).key();
+            if best.is_none_or(|b| key.better_than(&b.0)) {
+                best = Some((key, &out.assign));
+            }
+        }
+        if let Some((_, a)) = best {
+            for (i, &t) in a.iter().enumerate() {
+                assignment[p.units[i]] = p.labels[t as usize];
+            }
+        }
+    }
+    if hit_time_limit {
+        notes.push(
+            "the time limit stopped the search: this result depends on machine speed and load"
+                .to_string(),
+        );
+    }
+    Ok(report(
+        input,
+        assignment,
+        iterations,
+        started,
+        hit_time_limit,
+        notes,
+        k,
+    ))
+}
+
+/// A unit heavier than every target makes the tolerance unattainable
+/// whatever the plan; saying so up front explains the infeasible result.
+fn heavy_unit_note(input: &SplitInput, notes: &mut Vec<String>) {
+    let t_max = input.targets.iter().copied().fold(0.0, f64::max);
+    let heaviest = (0..input.weight.len())
+        .max_by(|&a, &b| input.weight[a].total_cmp(&input.weight[b]).then(b.cmp(&a)));
+    if let Some(u) = heaviest {
+        let bound = input.weight[u] / t_max - 1.0;
+        if bound > input.tolerance {
+            notes.push(format!(
+                "unit {u} alone exceeds the largest target by {:.3} %: no plan is within ±{:.3} %",
+                100.0 * bound,
+                100.0 * input.tolerance
+            ));
+        }
+    }
+}
+
+fn part_name(subs: &[Sub], si: usize) -> String {
+    if subs.len() > 1 {
+        format!(" (in component part {})", si + 1)
+    } else {
+        String::new()
+    }
+}
+
+/// Chain `c` of sub-problem `si`: one ChaCha8 key per seed, one stream per
+/// (sub-problem, chain), so adding chains never shifts existing ones.
+fn chain_rng(seed: u64, si: usize, c: usize) -> ChaCha8Rng {
+    let mut state = seed ^ 0x5EED_5B11_7000_0000;
+    let mut key = [0u8; 32];
+    for chunk in key.chunks_exact_mut(8) {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    let mut rng = ChaCha8Rng::from_seed(key);
+    rng.set_stream(((si as u64) << 32) | c as u64);
+    rng
+}
+
+/// The search schedule. Starting from the current alignment the chain runs
+/// cooler, so it refines that plan instead of wandering far from it.
+fn params(input: &SplitInput, p: &Problem, deadline: Option<Instant>, warm: bool) -> Params {
+    let n = p.n() as u64;
+    let iterations = input
+        .iterations
+        .unwrap_or_else(|| (n * 4_000).clamp(400_000, 12_000_000));
+    Params {
+        iterations,
+        t0: if warm { 0.6 } else { 1.5 },
+        t1: 0.03,
+        lambda0: 0.3,
+        lambda1: 30.0,
+        recom: 0.002,
+        pair: 0.25,
+        deadline,
+    }
+}
+
+fn validate(input: &SplitInput) -> Result<(), SplitError> {
+    let n = input.graph.len();
+    let k = input.targets.len();
+    let lengths = [
+        ("weight", input.weight.len()),
+        ("locked", input.locked.len()),
+        ("current", input.current.len()),
+        ("disruption_weight", input.disruption_weight.len()),
+    ];
+    for (what, got) in lengths {
+        if got != n {
+            return Err(SplitError::LengthMismatch {
+                what,
+                expected: n,
+                got,
+            });
+        }
+    }
+    if let Some(loc) = input.locations {
+        if loc.len() != n {
+            return Err(SplitError::LengthMismatch {
+                what: "locations",
+                expected: n,
+                got: loc.len(),
+            });
+        }
+        if let Some(unit) = loc
+            .iter()
+            .position(|p| !p.0.is_finite() || !p.1.is_finite())
+        {
+            return Err(SplitError::NonFiniteLocation { unit });
+        }
+    }
+    if k == 0 {
+        return Err(SplitError::NoTerritories);
+    }
+    if k > n {
+        return Err(SplitError::TooManyTerritories { k, n });
+    }
+    if !input.homes.is_empty() && input.homes.len() != k {
+        return Err(SplitError::LengthMismatch {
+            what: "homes",
+            expected: k,
+            got: input.homes.len(),
+        });
+    }
+    if let Some(unit) = input.weight.iter().position(|w| !w.is_finite() || *w < 0.0) {
+        return Err(SplitError::InvalidWeight {
+            unit,
+            value: input.weight[unit],
+        });
+    }
+    if let Some(unit) = input
+        .disruption_weight
+        .iter()
+        .position(|w| !w.is_finite() || *w < 0.0)
+    {
+        return Err(SplitError::InvalidDisruptionWeight {
+            unit,
+            value: input.disruption_weight[unit],
+        });
+    }
+    let total: f64 = input.weight.iter().sum();
+    if total <= 0.0 {
+        return Err(SplitError::ZeroTotalWeight);
+    }
+    if let Some(territory) = input
+        .targets
+        .iter()
+        .position(|t| !t.is_finite() || *t <= 0.0)
+    {
+        return Err(SplitError::InvalidTarget {
+            territory,
+            value: input.targets[territory],
+        });
+    }
+    let sum_targets: f64 = input.targets.iter().sum();
+    if (sum_targets - total).abs() > 1e-6 * total {
+        return Err(SplitError::TargetSumMismatch {
+            targets: sum_targets,
+            weights: total,
+        });
+    }
+    if !input.tolerance.is_finite() || input.tolerance < 0.0 {
+        return Err(SplitError::InvalidTolerance(input.tolerance));
+    }
+    for (unit, l) in input.locked.iter().enumerate() {
+        if let Some(t) = *l
+            && t >= k
+        {
+            return Err(SplitError::LockOutOfRange {
+                unit,
+                territory: t,
+                k,
+            });
+        }
+    }
+    for (unit, c) in input.current.iter().enumerate() {
+        if let Some(t) = *c
+            && t >= k
+        {
+            return Err(SplitError::CurrentOutOfRange {
+                unit,
+                territory: t,
+                k,
+            });
+        }
+    }
+    if let Some(m) = input.max_disruption
+        && !(0.0..=1.0).contains(&m)
+    {
+        return Err(SplitError::InvalidMaxDisruption(m));
+    }
+    if input.homes.iter().any(Option::is_some) && input.locations.is_none() {
+        return Err(SplitError::HomesWithoutLocations);
+    }
+    if let Some(territory) = input
+        .homes
+        .iter()
+        .position(|h| h.is_some_and(|h| !h.0.is_finite() || !h.1.is_finite()))
+    {
+        return Err(SplitError::NonFiniteHome { territory });
+    }
+    if !input.home_weight.is_finite() || input.home_weight < 0.0 {
+        return Err(SplitError::InvalidHomeWeight(input.home_weight));
+    }
+    if input.chains == 0 {
+        return Err(SplitError::NoChains);
+    }
+    Ok(())
+}
+
+fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// The typical distance between adjacent units: the unit of the
+/// distance-to-home term, so `home_weight` means the same at any scale.
+fn mean_edge_length(input: &SplitInput) -> f64 {
+    let Some(loc) = input.locations else {
+        return 1.0;
+    };
+    let g = input.graph;
+    let total: f64 = g.edges().map(|(i, j)| dist(loc[i], loc[j])).sum();
+    if g.edge_count() == 0 || total <= 0.0 {
+        1.0
+    } else {
+        total / g.edge_count() as f64
+    }
+}
+
+/// Allocates territories to components (see the module docs).
+fn allocate(input: &SplitInput, notes: &mut Vec<String>) -> Vec<Sub> {
+    let g = input.graph;
+    let k = input.targets.len();
+    let comps = g.components();
+    if comps.len() == 1 {
+        return vec![Sub {
+            units: comps[0].clone(),
+            labels: (0..k).collect(),
+            ferries: Vec::new(),
+            extra_locks: Vec::new(),
+        }];
+    }
+    let nc = comps.len();
+    let comp_of = g.component_of();
+    let total: f64 = input.weight.iter().sum();
+    let w: Vec<f64> = comps
+        .iter()
+        .map(|c| c.iter().map(|&u| input.weight[u]).sum())
+        .collect();
+    notes.push(format!(
+        "the graph has {nc} components; territories were allocated to components in proportion to their weight"
+    ));
+    let mut owner: Vec<Option<usize>> = vec![None; k];
+    let mut count = vec![0usize; nc];
+    let mut deficit = w.clone();
+    // Locks decide first.
+    let mut lock_count = vec![0usize; k * nc];
+    for (u, l) in input.locked.iter().enumerate() {
+        if let Some(t) = *l {
+            lock_count[t * nc + comp_of[u]] += 1;
+        }
+    }
+    // Pass 1 places locked territories whose component is big enough to hold
+    // a territory; islands with locks are resolved when they are attached.
+    for t in 0..k {
+        let row = &lock_count[t * nc..(t + 1) * nc];
+        let best = (0..nc)
+            .filter(|&c| row[c] > 0 && w[c] >= 0.5 * input.targets[t] && count[c] < comps[c].len())
+            .max_by(|&a, &b| row[a].cmp(&row[b]).then(b.cmp(&a)));
+        if let Some(c) = best {
+            if row.iter().filter(|&&x| x > 0).count() > 1 {
+                notes.push(format!(
+                    "territory {t} has locked units in several components; it was placed in component {c}"
+                ));
+            }
+            owner[t] = Some(c);
+            count[c] += 1;
+            deficit[c] -= input.targets[t];
+        }
+    }
+    let mut pref = vec![None; k];
+    {
+        let mut cur = vec![0.0; k * nc];
+        for (u, c) in input.current.iter().enumerate() {
+            if let Some(t) = *c {
+                cur[t * nc + comp_of[u]] += input.disruption_weight[u] + 1e-300;
+            }
+        }
+        for (t, p) in pref.iter_mut().enumerate() {
+            let row = &cur[t * nc..(t + 1) * nc];
+            *p = (0..nc)
+                .filter(|&c| row[c] > 0.0)
+                .max_by(|&a, &b| row[a].total_cmp(&row[b]).then(b.cmp(&a)));
+        }
+    }
+    let mut order: Vec<usize> = (0..k).filter(|&t| owner[t].is_none()).collect();
+    order.sort_by(|&a, &b| {
+        input.targets[b]
+            .total_cmp(&input.targets[a])
+            .then(a.cmp(&b))
+    });
+    for t in order {
+        let eligible = |c: usize| count[c] < comps[c].len();
+        let c = match pref[t] {
+            Some(c) if eligible(c) && deficit[c] >= 0.5 * input.targets[t] => c,
+            _ => (0..nc)
+                .filter(|&c| eligible(c))
+                .max_by(|&a, &b| deficit[a].total_cmp(&deficit[b]).then(b.cmp(&a)))
+                .unwrap_or(0),
+        };
+        owner[t] = Some(c);
+        count[c] += 1;
+        deficit[c] -= input.targets[t];
+    }
+    // Attach components without a territory.
+    let mut ferries: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nc];
+    let mut attached: Vec<Vec<usize>> = vec![Vec::new(); nc];
+    let mut extra_locks: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nc];
+    let mut virtual_lock: Vec<Option<usize>> = input.locked.clone();
+    let mut small_notes = Vec::new();
+    for s in (0..nc).filter(|&c| count[c] == 0) {
+        let (island, landing) = match input.locations {
+            Some(loc) => {
+                let m = comps[s].len() as f64;
+                let centre = comps[s].iter().fold((0.0, 0.0), |acc, &u| {
+                    (acc.0 + loc[u].0 / m, acc.1 + loc[u].1 / m)
+                });
+                let landing = (0..g.len())
+                    .filter(|&u| count[comp_of[u]] > 0)
+                    .min_by(|&a, &b| dist(loc[a], centre).total_cmp(&dist(loc[b], centre)))
+                    .unwrap_or(0);
+                let island = comps[s]
+                    .iter()
+                    .copied()
+                    .min_by(|&a, &b| {
+                        dist(loc[a], loc[landing]).total_cmp(&dist(loc[b], loc[landing]))
+                    })
+                    .unwrap_or(comps[s][0]);
+                (island, landing)
+            }
+            None => {
+                let c = (0..nc)
+                    .filter(|&c| count[c] > 0)
+                    .max_by(|&a, &b| deficit[a].total_cmp(&deficit[b]).then(b.cmp(&a)))
+                    .unwrap_or(0);
+                (comps[s][0], comps[c][0])
+            }
+        };
+        let host = comp_of[landing];
+        deficit[host] -= w[s];
+        ferries[host].push((island, landing));
+        attached[host].push(s);
+        let mut locks: Vec<usize> = comps[s].iter().filter_map(|&u| input.locked[u]).collect();
+        locks.sort_unstable();
+        locks.dedup();
+        match locks.as_slice() {
+            [] => {}
+            [t] if owner[*t] == Some(host) && virtual_lock[landing].is_none_or(|l| l == *t) => {
+                virtual_lock[landing] = Some(*t);
+                extra_locks[host].push((landing, *t));
+            }
+            _ => notes.push(format!(
+                "component {s} is too small for a territory of its own and its locked units cannot all be honoured"
+            )),
+        }
+        small_notes.push(format!(
+            "component {s} ({} units, {:.2} % of the weight) is too small for a territory of its own; it joins the territory of unit {landing}",
+            comps[s].len(),
+            100.0 * w[s] / total
+        ));
+    }
+    if small_notes.len() > 5 {
+        notes.push(format!(
+            "{} components are too small for a territory of its own; each joins the territory of its nearest mainland unit",
+            small_notes.len()
+        ));
+    } else {
+        notes.extend(small_notes);
+    }
+    let mut subs = Vec::new();
+    for c in (0..nc).filter(|&c| count[c] > 0) {
+        let mut units = comps[c].clone();
+        for &s in &attached[c] {
+            units.extend_from_slice(&comps[s]);
+        }
+        let labels: Vec<usize> = (0..k).filter(|&t| owner[t] == Some(c)).collect();
+        let target: f64 = labels.iter().map(|&t| input.targets[t]).sum();
+        let weight: f64 = units.iter().map(|&u| input.weight[u]).sum();
+        if (weight / target - 1.0).abs() > input.tolerance {
+            notes.push(format!(
+                "component {c} holds {:.2} % of the weight but its {} territories have {:.2} % of the target; their balance is off by at least {:.2} %",
+                100.0 * weight / total,
+                labels.len(),
+                100.0 * target / total,
+                100.0 * (weight / target - 1.0).abs()
+            ));
+        }
+        subs.push(Sub {
+            units,
+            labels,
+            ferries: std::mem::take(&mut ferries[c]),
+            extra_locks: std::mem::take(&mut extra_locks[c]),
+        });
+    }
+    subs
+}
+
+fn problem(input: &SplitInput, sub: &Sub, edge_len: f64) -> Problem {
+    let g = input.graph;
+    let mut local = vec![u32::MAX; g.len()];
+    for (i, &u) in sub.units.iter().enumerate() {
+        local[u] = i as u32;
+    }
+    let mut tlocal = vec![u32::MAX; input.targets.len()];
+    for (i, &t) in sub.labels.iter().enumerate() {
+        tlocal[t] = i as u32;
+    }
+    let ferries: Vec<(u32, u32)> = sub
+        .ferries
+        .iter()
+        .map(|&(a, b)| (local[a], local[b]))
+        .collect();
+    let graph = g.induced(&sub.units, &ferries);
+    let comp_of = g.component_of();
+    let real = graph
+        .edges()
+        .map(|(i, j)| comp_of[sub.units[i]] == comp_of[sub.units[j]])
+        .collect();
+    let weight: Vec<f64> = sub.units.iter().map(|&u| input.weight[u]).collect();
+    let sub_w: f64 = weight.iter().sum();
+    let sub_t: f64 = sub.labels.iter().map(|&t| input.targets[t]).sum();
+    let targets = sub
+        .labels
+        .iter()
+        .map(|&t| input.targets[t] * sub_w / sub_t)
+        .collect();
+    let mut locked: Vec<u32> = sub
+        .units
+        .iter()
+        .map(|&u| input.locked[u].map_or(NONE, |t| tlocal[t]))
+        .map(|t| if t == u32::MAX { NONE } else { t })
+        .collect();
+    for &(u, t) in &sub.extra_locks {
+        locked[local[u] as usize] = tlocal[t];
+    }
+    let current: Vec<u32> = sub
+        .units
+        .iter()
+        .map(|&u| match input.current[u] {
+            None => NONE,
+            Some(t) if tlocal[t] != u32::MAX => tlocal[t],
+            Some(_) => OTHER,
+        })
+        .collect();
+    let dis_w: Vec<f64> = sub
+        .units
+        .iter()
+        .map(|&u| input.disruption_weight[u])
+        .collect();
+    let dis_total = dis_w
+        .iter()
+        .zip(&current)
+        .filter(|&(_, &c)| c != NONE)
+        .map(|(w, _)| w)
+        .sum();
+    let home = match input.locations {
+        Some(loc) if input.homes.iter().any(Option::is_some) && input.home_weight > 0.0 => {
+            let mean_w = input.weight.iter().sum::<f64>() / g.len() as f64;
+            Some(HomeTerm {
+                loc: sub.units.iter().map(|&u| loc[u]).collect(),
+                homes: sub.labels.iter().map(|&t| input.homes[t]).collect(),
+                factor: sub
+                    .units
+                    .iter()
+                    .map(|&u| input.home_weight * input.weight[u] / mean_w / edge_len)
+                    .collect(),
+            })
+        }
+        _ => None,
+    };
+    Problem {
+        graph,
+        real,
+        weight,
+        targets,
+        tol: input.tolerance,
+        locked,
+        current,
+        dis_w,
+        dis_total,
+        dis_cap: input.max_disruption,
+        home,
+        units: sub.units.clone(),
+        labels: sub.labels.clone(),
+    }
+}
+
+fn report(
+    input: &SplitInput,
+    assignment: Vec<usize>,
+    iterations: u64,
+    started: Instant,
+    hit_time_limit: bool,
+    mut notes: Vec<String>,
+    k: usize,
+) -> SplitResult {
+    let g = input.graph;
+    let mut per: Vec<TerritoryMetrics> = input
+        .targets
+        .iter()
+        .map(|&target| TerritoryMetrics {
+            weight: 0.0,
+            target,
+            deviation: 0.0,
+            units: 0,
+            cut_edges: 0,
+            gained: 0.0,
+            lost: 0.0,
+            home_distance: None,
+        })
+        .collect();
+    let mut home_sum = vec![0.0; k];
+    let (mut moved, mut owned) = (0.0, 0.0);
+    for (u, &t) in assignment.iter().enumerate() {
+        per[t].weight += input.weight[u];
+        per[t].units += 1;
+        if let Some(c) = input.current[u] {
+            let dw = input.disruption_weight[u];
+            owned += dw;
+            if c != t {
+                moved += dw;
+                per[t].gained += dw;
+                per[c].lost += dw;
+            }
+        }
+        if let (Some(loc), Some(Some(h))) = (input.locations, input.homes.get(t)) {
+            home_sum[t] += input.weight[u] * dist(loc[u], *h);
+        }
+    }
+    let mut cut_edges = 0;
+    for (i, j) in g.edges() {
+        if assignment[i] != assignment[j] {
+            cut_edges += 1;
+            per[assignment[i]].cut_edges += 1;
+            per[assignment[j]].cut_edges += 1;
+        }
+    }
+    let mut max_deviation: f64 = 0.0;
+    for (t, m) in per.iter_mut().enumerate() {
+        m.deviation = m.weight / m.target - 1.0;
+        max_deviation = max_deviation.max(m.deviation.abs());
+        if input.homes.get(t).is_some_and(Option::is_some) && input.locations.is_some() {
+            m.home_distance = Some(if m.weight > 0.0 {
+                home_sum[t] / m.weight
+            } else {
+                0.0
+            });
+        }
+    }
+    let disruption = if owned > 0.0 { moved / owned } else { 0.0 };
+    let violations = check(
+        g,
+        &assignment,
+        k,
+        &input.weight,
+        &input.targets,
+        input.tolerance,
+        &input.locked,
+    );
+    let disruption_ok = input
+        .max_disruption
+        .is_none_or(|cap| disruption <= cap + 1e-12);
+    if violations
+        .iter()
+        .any(|v| matches!(v, Violation::Unbalanced { .. }))
+    {
+        notes.push(format!(
+            "no plan within ±{:.3} % was found; the best plan deviates up to {:.3} %",
+            100.0 * input.tolerance,
+            100.0 * max_deviation
+        ));
+    }
+    if !disruption_ok {
+        notes.push(format!(
+            "disruption {:.2} % exceeds the cap of {:.2} %",
+            100.0 * disruption,
+            100.0 * input.max_disruption.unwrap_or(0.0)
+        ));
+    }
+    SplitResult {
+        feasible: violations.is_empty() && disruption_ok,
+        assignment,
+        max_deviation,
+        cut_edges,
+        disruption,
+        per_territory: per,
+        violations,
+        iterations,
+        elapsed: started.elapsed(),
+        hit_time_limit,
+        notes,
+    }
+}
