@@ -5,3 +5,5 @@ mod common;
 mod engine_closed_form;
 mod errors;
 mod format_example;
+mod quota_analytics;
+mod split;

@@ -1,0 +1,478 @@
+//! Territory optimizer on the Iowa counties and on synthetic maps. Every
+//! plan is audited by `audit`, written here from the raw inputs and sharing
+//! nothing with the optimizer's bookkeeping or its `check`.
+
+use quotaplan::split::{Graph, SplitError, SplitInput, SplitResult, Violation, optimize};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+struct Iowa {
+    names: Vec<String>,
+    pop: Vec<f64>,
+    cd_2011: Vec<usize>,
+    edges: Vec<(usize, usize)>,
+}
+
+/// The Iowa counties from the shared data folder. A missing folder fails
+/// the test: this instance is the reference, not an optional extra.
+fn iowa() -> Iowa {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/iowa-counties");
+    let read = |f: &str| {
+        std::fs::read_to_string(dir.join(f))
+            .unwrap_or_else(|e| panic!("Iowa data missing: {}: {e}", dir.join(f).display()))
+    };
+    let units = read("units.csv");
+    let mut lines = units.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (name, pop, cd) = (col("name"), col("pop"), col("cd_2011"));
+    let mut out = Iowa {
+        names: Vec::new(),
+        pop: Vec::new(),
+        cd_2011: Vec::new(),
+        edges: Vec::new(),
+    };
+    for line in lines.filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        out.names.push(f[name].to_string());
+        out.pop.push(f[pop].parse().expect("pop"));
+        out.cd_2011
+            .push(f[cd].parse::<usize>().expect("cd_2011") - 1);
+    }
+    out.edges = read("edges.csv")
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().expect("i"), f[1].parse().expect("j"))
+        })
+        .collect();
+    assert_eq!((out.pop.len(), out.edges.len()), (99, 222));
+    out
+}
+
+fn county(data: &Iowa, name: &str) -> usize {
+    data.names.iter().position(|n| n == name).expect(name)
+}
+
+/// What an independent audit of a plan finds.
+#[derive(Debug)]
+struct Audit {
+    /// Territories whose units, within one connected component of the raw
+    /// edge list, fall into more than one piece.
+    broken: Vec<usize>,
+    empty: Vec<usize>,
+    max_dev: f64,
+    cut_edges: usize,
+    locks_broken: usize,
+}
+
+fn audit(
+    n: usize,
+    edges: &[(usize, usize)],
+    assignment: &[usize],
+    k: usize,
+    weight: &[f64],
+    targets: &[f64],
+    locked: &[Option<usize>],
+) -> Audit {
+    assert_eq!(assignment.len(), n);
+    assert!(assignment.iter().all(|&t| t < k));
+    let mut adj = vec![Vec::new(); n];
+    for &(i, j) in edges {
+        adj[i].push(j);
+        adj[j].push(i);
+    }
+    // Component of every unit, then BFS within (territory, component).
+    let mut comp = vec![usize::MAX; n];
+    let mut ncomp = 0;
+    for s in 0..n {
+        if comp[s] != usize::MAX {
+            continue;
+        }
+        comp[s] = ncomp;
+        let mut q = VecDeque::from([s]);
+        while let Some(u) = q.pop_front() {
+            for &v in &adj[u] {
+                if comp[v] == usize::MAX {
+                    comp[v] = ncomp;
+                    q.push_back(v);
+                }
+            }
+        }
+        ncomp += 1;
+    }
+    let mut broken = Vec::new();
+    for t in 0..k {
+        for c in 0..ncomp {
+            let members: Vec<usize> = (0..n)
+                .filter(|&u| assignment[u] == t && comp[u] == c)
+                .collect();
+            let Some(&first) = members.first() else {
+                continue;
+            };
+            let mut seen = vec![false; n];
+            seen[first] = true;
+            let mut q = VecDeque::from([first]);
+            let mut reached = 1;
+            while let Some(u) = q.pop_front() {
+                for &v in &adj[u] {
+                    if !seen[v] && assignment[v] == t {
+                        seen[v] = true;
+                        reached += 1;
+                        q.push_back(v);
+                    }
+                }
+            }
+            if reached != members.len() {
+                broken.push(t);
+            }
+        }
+    }
+    let mut sums = vec![0.0; k];
+    let mut counts = vec![0; k];
+    for u in 0..n {
+        sums[assignment[u]] += weight[u];
+        counts[assignment[u]] += 1;
+    }
+    let max_dev = (0..k)
+        .map(|t| (sums[t] / targets[t] - 1.0).abs())
+        .fold(0.0, f64::max);
+    let mut unique: Vec<(usize, usize)> =
+        edges.iter().map(|&(i, j)| (i.min(j), i.max(j))).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let cut_edges = unique
+        .iter()
+        .filter(|&&(i, j)| assignment[i] != assignment[j])
+        .count();
+    let locks_broken = locked
+        .iter()
+        .enumerate()
+        .filter(|(u, l)| l.is_some_and(|t| assignment[*u] != t))
+        .count();
+    Audit {
+        broken,
+        empty: (0..k).filter(|&t| counts[t] == 0).collect(),
+        max_dev,
+        cut_edges,
+        locks_broken,
+    }
+}
+
+/// Audits a result against its input and checks the result's own figures.
+fn audited(input: &SplitInput, edges: &[(usize, usize)], r: &SplitResult) -> Audit {
+    let k = input.targets.len();
+    let a = audit(
+        input.graph.len(),
+        edges,
+        &r.assignment,
+        k,
+        &input.weight,
+        &input.targets,
+        &input.locked,
+    );
+    assert_eq!(r.cut_edges, a.cut_edges, "reported cut edges");
+    assert!(
+        (r.max_deviation - a.max_dev).abs() < 1e-9,
+        "reported deviation"
+    );
+    assert!(a.broken.is_empty(), "not contiguous: {:?}", a.broken);
+    assert!(a.empty.is_empty(), "empty territories: {:?}", a.empty);
+    a
+}
+
+fn iowa_input<'a>(g: &'a Graph, data: &Iowa, k: usize, tol: f64) -> SplitInput<'a> {
+    let mut input = SplitInput::new(g, data.pop.clone(), k);
+    input.tolerance = tol;
+    input.seed = 7;
+    input
+}
+
+#[test]
+fn iowa_four_territories_within_half_a_percent_and_compact() {
+    let data = iowa();
+    let g = Graph::from_edges(99, &data.edges).unwrap();
+    let input = iowa_input(&g, &data, 4, 0.005);
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &data.edges, &r);
+    assert!(r.feasible, "{:?} {:?}", r.violations, r.notes);
+    assert!(a.max_dev <= 0.005, "max deviation {}", a.max_dev);
+    // The enacted 2011 plan has 47; the proven optimum is 33.
+    assert!(a.cut_edges <= 40, "cut edges {}", a.cut_edges);
+    assert!(!r.hit_time_limit);
+}
+
+#[test]
+fn same_seed_same_plan_whatever_the_thread_count() {
+    let data = iowa();
+    let g = Graph::from_edges(99, &data.edges).unwrap();
+    let mut input = iowa_input(&g, &data, 4, 0.005);
+    input.iterations = Some(100_000);
+    input.threads = Some(1);
+    let one = optimize(&input).unwrap();
+    let again = optimize(&input).unwrap();
+    input.threads = Some(2);
+    let two = optimize(&input).unwrap();
+    assert_eq!(one.assignment, again.assignment);
+    assert_eq!(one.assignment, two.assignment);
+    assert_eq!(one.iterations, two.iterations);
+    input.seed = 8;
+    let other = optimize(&input).unwrap();
+    audited(&input, &data.edges, &other);
+}
+
+#[test]
+fn locked_counties_stay_in_their_territory() {
+    let data = iowa();
+    let g = Graph::from_edges(99, &data.edges).unwrap();
+    let mut input = iowa_input(&g, &data, 4, 0.005);
+    for (name, t) in [
+        ("Polk", 2),
+        ("Scott", 0),
+        ("Woodbury", 3),
+        ("Linn", 1),
+        ("Lee", 0),
+    ] {
+        input.locked[county(&data, name)] = Some(t);
+    }
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &data.edges, &r);
+    assert_eq!(a.locks_broken, 0);
+    assert!(r.feasible, "{:?} {:?}", r.violations, r.notes);
+    assert!(a.cut_edges <= 45, "cut edges {}", a.cut_edges);
+}
+
+#[test]
+fn disruption_cap_respected_from_the_enacted_plan() {
+    let data = iowa();
+    let g = Graph::from_edges(99, &data.edges).unwrap();
+    let mut input = iowa_input(&g, &data, 4, 0.005);
+    input.current = data.cd_2011.iter().map(|&d| Some(d)).collect();
+    input.max_disruption = Some(0.2);
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &data.edges, &r);
+    assert!(r.feasible, "{:?} {:?}", r.violations, r.notes);
+    let total: f64 = data.pop.iter().sum();
+    let moved: f64 = (0..99)
+        .filter(|&u| r.assignment[u] != data.cd_2011[u])
+        .map(|u| data.pop[u])
+        .sum();
+    assert!(moved / total <= 0.2 + 1e-12, "moved {}", moved / total);
+    assert!((r.disruption - moved / total).abs() < 1e-12);
+    assert!(
+        a.cut_edges < 47,
+        "no better than the enacted plan: {}",
+        a.cut_edges
+    );
+    assert!(moved > 0.0);
+}
+
+#[test]
+fn infeasible_tolerance_is_reported_with_the_achieved_deviation() {
+    // Polk County (430,640) alone exceeds an eighth of Iowa by 13.09 %.
+    let data = iowa();
+    let g = Graph::from_edges(99, &data.edges).unwrap();
+    let mut input = iowa_input(&g, &data, 8, 0.005);
+    input.iterations = Some(200_000);
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &data.edges, &r);
+    assert!(!r.feasible);
+    assert!(a.max_dev > 0.13 && a.max_dev < 0.1310, "{}", a.max_dev);
+    assert!(
+        r.violations
+            .iter()
+            .any(|v| matches!(v, Violation::Unbalanced { .. }))
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("no plan within ±0.500 %")),
+        "{:?}",
+        r.notes
+    );
+
+    // A small case: weights 1, 1, 10 on a path cannot be halved.
+    let g = Graph::from_edges(3, &[(0, 1), (1, 2)]).unwrap();
+    let input = SplitInput::new(&g, vec![1.0, 1.0, 10.0], 2);
+    let r = optimize(&input).unwrap();
+    assert!(!r.feasible);
+    assert_eq!(r.assignment[0], r.assignment[1]);
+    assert_ne!(r.assignment[1], r.assignment[2]);
+    assert!((r.max_deviation - 4.0 / 6.0).abs() < 1e-12);
+}
+
+/// A `w` x `h` grid of unit-weight squares, numbered from `first`.
+fn grid(w: usize, h: usize, first: usize) -> Vec<(usize, usize)> {
+    let mut e = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let u = first + y * w + x;
+            if x + 1 < w {
+                e.push((u, u + 1));
+            }
+            if y + 1 < h {
+                e.push((u, u + w));
+            }
+        }
+    }
+    e
+}
+
+#[test]
+fn islands_get_territories_in_proportion_and_tiny_ones_join_a_neighbour() {
+    // Mainland 10x10 (100), island 5x5 (25), islet of 2 units.
+    let mut edges = grid(10, 10, 0);
+    edges.extend(grid(5, 5, 100));
+    edges.push((125, 126));
+    let n = 127;
+    let g = Graph::from_edges(n, &edges).unwrap();
+    let loc: Vec<(f64, f64)> = (0..n)
+        .map(|u| match u {
+            0..100 => ((u % 10) as f64, (u / 10) as f64),
+            100..125 => (20.0 + ((u - 100) % 5) as f64, ((u - 100) / 5) as f64),
+            _ => (-5.0 + (u - 125) as f64, 0.0),
+        })
+        .collect();
+    let mut input = SplitInput::new(&g, vec![1.0; n], 5);
+    input.tolerance = 0.1;
+    input.locations = Some(&loc);
+    input.iterations = Some(100_000);
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &edges, &r);
+    assert!(
+        r.notes.iter().any(|s| s.contains("3 components")),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes.iter().any(|s| s.contains("too small")),
+        "{:?}",
+        r.notes
+    );
+    // The islet joins the territory of the nearest mainland unit (0).
+    assert_eq!(r.assignment[125], r.assignment[0]);
+    assert_eq!(r.assignment[126], r.assignment[0]);
+    // The 5x5 island is exactly one territory, found nowhere else.
+    let t = r.assignment[100];
+    assert!((100..125).all(|u| r.assignment[u] == t));
+    assert!((0..100).all(|u| r.assignment[u] != t));
+    assert!(
+        r.feasible,
+        "{:?} {:?} dev {}",
+        r.violations, r.notes, a.max_dev
+    );
+
+    // Without locations nothing panics and contiguity still holds.
+    input.locations = None;
+    let r = optimize(&input).unwrap();
+    audited(&input, &edges, &r);
+}
+
+#[test]
+fn isolated_units_and_more_components_than_territories() {
+    let edges = vec![(0, 1), (1, 2), (3, 4)];
+    let g = Graph::from_edges(6, &edges).unwrap();
+    let mut input = SplitInput::new(&g, vec![1.0; 6], 2);
+    input.tolerance = 0.0;
+    let r = optimize(&input).unwrap();
+    audited(&input, &edges, &r);
+    assert!(r.notes.iter().any(|s| s.contains("3 components")));
+    // The lone unit joins the component that is short of its target.
+    assert!(r.feasible, "{:?} {:?}", r.assignment, r.notes);
+    assert_eq!(r.assignment[5], r.assignment[3]);
+}
+
+#[test]
+fn delaunay_adjacency_is_planar_and_connected() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let n = 400;
+    let pts: Vec<(f64, f64)> = (0..n)
+        .map(|_| (rng.random::<f64>() * 100.0, rng.random::<f64>() * 50.0))
+        .collect();
+    let g = Graph::delaunay(&pts).unwrap();
+    assert!(g.edge_count() <= 3 * n - 6, "{} edges", g.edge_count());
+    assert!(g.edge_count() >= 2 * n, "too sparse: {}", g.edge_count());
+    assert!((0..n).all(|u| g.degree(u) > 0));
+    assert_eq!(g.components().len(), 1);
+    // No two edges cross (they may share an end point).
+    let edges: Vec<(usize, usize)> = g.edges().collect();
+    let orient = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+    };
+    for (x, &(a, b)) in edges.iter().enumerate() {
+        for &(c, d) in &edges[x + 1..] {
+            if a == c || a == d || b == c || b == d {
+                continue;
+            }
+            let (pa, pb, pc, pd) = (pts[a], pts[b], pts[c], pts[d]);
+            let crosses = orient(pa, pb, pc) * orient(pa, pb, pd) < 0.0
+                && orient(pc, pd, pa) * orient(pc, pd, pb) < 0.0;
+            assert!(!crosses, "edges ({a},{b}) and ({c},{d}) cross");
+        }
+    }
+}
+
+#[test]
+fn random_map_with_homes_and_unequal_targets() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let n = 600;
+    let pts: Vec<(f64, f64)> = (0..n)
+        .map(|_| (rng.random::<f64>(), rng.random::<f64>()))
+        .collect();
+    let weight: Vec<f64> = (0..n).map(|_| (rng.random::<f64>() * 2.0).exp()).collect();
+    let g = Graph::delaunay(&pts).unwrap();
+    let edges: Vec<(usize, usize)> = g.edges().collect();
+    let total: f64 = weight.iter().sum();
+    let capacity = [1.0, 1.0, 2.0, 1.0, 1.5, 1.5];
+    let cap_total: f64 = capacity.iter().sum();
+    let mut input = SplitInput::new(&g, weight, capacity.len());
+    input.targets = capacity.iter().map(|c| total * c / cap_total).collect();
+    input.tolerance = 0.02;
+    input.locations = Some(&pts);
+    input.homes = vec![
+        Some((0.1, 0.1)),
+        Some((0.9, 0.1)),
+        Some((0.5, 0.5)),
+        Some((0.1, 0.9)),
+        Some((0.9, 0.9)),
+        None,
+    ];
+    input.iterations = Some(300_000);
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &edges, &r);
+    assert!(r.feasible, "{:?} {:?}", r.violations, r.notes);
+    assert!(a.max_dev <= 0.02);
+    // Each rep with a home is closer to it than the map's average distance.
+    for t in 0..5 {
+        let d = r.per_territory[t].home_distance.unwrap();
+        assert!(d < 0.35, "territory {t} is {d} from home");
+    }
+    assert!(r.per_territory[5].home_distance.is_none());
+}
+
+#[test]
+fn bad_input_is_an_error_with_a_clear_message() {
+    let g = Graph::from_edges(3, &[(0, 1), (1, 2)]).unwrap();
+    let mut input = SplitInput::new(&g, vec![1.0, 2.0, 3.0], 2);
+    input.targets = vec![1.0, 1.0];
+    let e = optimize(&input).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "targets sum to 2 but the weights sum to 6; scale the targets to the total weight"
+    );
+    let input = SplitInput::new(&g, vec![1.0, 2.0, 3.0], 4);
+    assert_eq!(
+        optimize(&input).unwrap_err(),
+        SplitError::TooManyTerritories { k: 4, n: 3 }
+    );
+    let mut input = SplitInput::new(&g, vec![1.0, 2.0, 3.0], 2);
+    input.locked[2] = Some(5);
+    assert_eq!(
+        optimize(&input).unwrap_err().to_string(),
+        "unit 2 is locked to territory 5, but there are only 2 territories"
+    );
+}
