@@ -248,3 +248,58 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn quotas_command_writes_csv_and_a_ready_scenario() {
+    let dir = tmp("quotas");
+    for f in ["format-example.toml", "format-example-units.csv"] {
+        std::fs::copy(repo(&format!("scenarios/{f}")), dir.join(f)).unwrap();
+    }
+    let a = quotaplan()
+        .arg("quotas")
+        .arg(dir.join("format-example.toml"))
+        .args([
+            "--method",
+            "equal-probability",
+            "--trials",
+            "20000",
+            "--out",
+        ])
+        .arg(dir.join("out"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("p* = "), "{stdout}");
+    let csv = std::fs::read_to_string(dir.join("out/quotas.csv")).unwrap();
+    assert!(csv.starts_with("id,name,expected_sales,current_quota,proposed_quota,p_attain_current,p_attain_proposed,pinned"));
+    assert_eq!(csv.lines().count(), 13);
+    let new = dir.join("format-example.quotas.toml");
+    let text = std::fs::read_to_string(&new).unwrap();
+    assert!(text.contains("method = \"given\""));
+    assert!(
+        text.contains("# more quota than its territory's potential suggests"),
+        "comments kept"
+    );
+    // Simulated as written, with the same seed and trials, every rep lands on p*.
+    let out = dir.join("sim");
+    quotaplan()
+        .arg("simulate")
+        .arg(&new)
+        .args(["--trials", "20000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let ps: Vec<f64> = s["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["p_attain"].as_f64().unwrap())
+        .collect();
+    let (lo, hi) = ps
+        .iter()
+        .fold((1.0f64, 0.0f64), |(l, h), &p| (l.min(p), h.max(p)));
+    assert!(hi - lo <= 0.02, "{ps:?}");
+    assert_eq!(s["quota"]["total"], 88_000_000.0);
+}
