@@ -32,7 +32,7 @@ pub(crate) struct Scratch {
     /// First active month index of each copula risk (months = never).
     from: Vec<usize>,
     gm: Vec<f64>,
-    gm_off: Vec<f64>,
+    group_base: Vec<f64>,
     base: Vec<f64>,
     pot: Vec<f64>,
     loss: Vec<f64>,
@@ -65,7 +65,7 @@ impl Scratch {
             x: vec![0.0; k],
             from: vec![0; k],
             gm: vec![0.0; plan.groups.len() * m],
-            gm_off: vec![0.0; m],
+            group_base: vec![0.0; plan.groups.len() * m],
             base: vec![0.0; plan.slots.len()],
             pot: if plan.losses.is_empty() {
                 Vec::new()
@@ -315,6 +315,19 @@ pub(crate) fn trial(
 /// only the slots a risk reaches are recomputed, with the same draws.
 fn attribute(plan: &Plan, s: &mut Scratch) {
     let months = plan.months;
+    // Each group's rep-scaled sales before its market multiplier: switching
+    // a risk off changes only the multiplier of the groups it reaches.
+    s.group_base.fill(0.0);
+    for (slot, &(r, g)) in plan.slots.iter().enumerate() {
+        let (r, g) = (r as usize, g as usize);
+        let b = s.base[slot];
+        let loss = &s.loss[slot * months..(slot + 1) * months];
+        let sc = &s.scale[r * months..(r + 1) * months];
+        let w = &mut s.group_base[g * months..(g + 1) * months];
+        for m in 0..months {
+            w[m] += sc[m] * (b - loss[m]);
+        }
+    }
     for (k, groups) in plan.groups_of_copula.iter().enumerate() {
         let ri = plan.copula_risk[k];
         s.off_delta[ri] = 0.0;
@@ -325,19 +338,9 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
         for &g in groups {
             let g = g as usize;
             let members = &plan.groups[g];
-            for m in 0..months {
-                s.gm_off[m] = plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, k)
-                    - s.gm[g * months + m];
-            }
-            for &slot in &plan.slots_of_group[g] {
-                let slot = slot as usize;
-                let r = plan.slots[slot].0 as usize;
-                let b = s.base[slot];
-                let loss = &s.loss[slot * months..(slot + 1) * months];
-                let sc = &s.scale[r * months..(r + 1) * months];
-                for m in 0..months {
-                    delta += sc[m] * s.gm_off[m] * (b - loss[m]);
-                }
+            for m in s.from[k]..months {
+                let off = plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, k);
+                delta += (off - s.gm[g * months + m]) * s.group_base[g * months + m];
             }
         }
         s.off_delta[ri] = delta;

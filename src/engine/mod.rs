@@ -9,7 +9,7 @@ pub mod streams;
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
 use crate::model::Model;
-use crate::stats::{Histogram, Welford};
+use crate::stats::{Histogram, Moments, Welford};
 use kernel::{Rngs, Scratch, Strata};
 use plan::Plan;
 use rand::RngExt;
@@ -17,12 +17,12 @@ use rayon::prelude::*;
 
 /// Histogram of each rep's sales, on a scale of its expected sales.
 const HIST_RANGE: f64 = 2.5;
-const HIST_BINS: usize = 2500;
+const HIST_BINS: usize = 1000;
 /// Per rep and quarter, on the quarter's share of expected sales.
-const QUARTER_BINS: usize = 500;
+const QUARTER_BINS: usize = 200;
 /// Payouts, on a scale of each rep's largest plausible payout.
 const PAY_RANGE: f64 = 1.25;
-const PAY_BINS: usize = 1000;
+const PAY_BINS: usize = 500;
 /// Chunks checked before `precision` may stop a run.
 const MIN_CHUNKS: u64 = 4;
 /// Upper bound on trials when running to a precision.
@@ -185,28 +185,30 @@ pub struct SimResult {
     pub quota: Option<crate::quota::QuotaSolution>,
 }
 
+/// A chunk's results (and, merged in chunk order, the run's). Moments are
+/// sums around fixed shifts: no division per trial on the hot path.
 struct Partial {
-    reps: Vec<Welford>,
+    reps: Vec<Moments>,
     hits: Vec<u64>,
     hist: Vec<Histogram>,
-    rq: Vec<Welford>,
+    rq: Vec<Moments>,
     rq_hits: Vec<u64>,
     rq_hist: Vec<Histogram>,
-    ytd: Vec<Welford>,
+    ytd: Vec<Moments>,
     ytd_hits: Vec<u64>,
-    pay: Vec<Welford>,
+    pay: Vec<Moments>,
     pay_hist: Vec<Histogram>,
     pay_total: Vec<f64>,
     team: Vec<f64>,
     at_quota: Vec<u64>,
-    quarters: Vec<Welford>,
+    quarters: Vec<Moments>,
     quarter_hits: Vec<u64>,
     inputs: Vec<Vec<f32>>,
-    off: Vec<Welford>,
+    off: Vec<Moments>,
 }
 
 impl Partial {
-    fn new(plan: &Plan, comp: bool, analytics: bool, cap: usize) -> Self {
+    fn new(plan: &Plan, scales: &Scales, comp: bool, analytics: bool, cap: usize) -> Self {
         let (n, nq) = (plan.reps.len(), plan.quarters);
         let n_risks = if analytics {
             plan.copula.len() + plan.losses.len()
@@ -214,24 +216,29 @@ impl Partial {
             0
         };
         let np = if comp { n } else { 0 };
+        let rq_shift = |i: usize| scales.sales[i / nq] * plan.quarter_share[i % nq];
         Partial {
-            reps: vec![Welford::default(); n],
+            reps: scales.sales.iter().map(|&s| Moments::new(s)).collect(),
             hits: vec![0; n],
             hist: vec![Histogram::new(HIST_RANGE, HIST_BINS); n],
-            rq: vec![Welford::default(); n * nq],
+            rq: (0..n * nq).map(|i| Moments::new(rq_shift(i))).collect(),
             rq_hits: vec![0; n * nq],
             rq_hist: vec![Histogram::new(HIST_RANGE, QUARTER_BINS); n * nq],
-            ytd: vec![Welford::default(); n * nq],
+            ytd: vec![Moments::new(1.0); n * nq],
             ytd_hits: vec![0; n * nq],
-            pay: vec![Welford::default(); np],
+            pay: (0..np).map(|r| Moments::new(0.5 * scales.pay[r])).collect(),
             pay_hist: vec![Histogram::new(PAY_RANGE, PAY_BINS); np],
             pay_total: Vec::with_capacity(if comp { cap } else { 0 }),
             team: Vec::with_capacity(cap),
             at_quota: vec![0; n + 1],
-            quarters: vec![Welford::default(); nq],
+            quarters: plan
+                .quarter_target
+                .iter()
+                .map(|&t| Moments::new(t))
+                .collect(),
             quarter_hits: vec![0; nq],
             inputs: vec![Vec::with_capacity(cap); n_risks],
-            off: vec![Welford::default(); n_risks],
+            off: vec![Moments::new(0.0); n_risks],
         }
     }
 
@@ -239,30 +246,30 @@ impl Partial {
         fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
         }
-        let merge_w =
-            |a: &mut [Welford], b: &[Welford]| a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        let merge_m =
+            |a: &mut [Moments], b: &[Moments]| a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
         let merge_h = |a: &mut [Histogram], b: &[Histogram]| {
             a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y))
         };
-        merge_w(&mut self.reps, &o.reps);
+        merge_m(&mut self.reps, &o.reps);
         add(&mut self.hits, &o.hits);
         merge_h(&mut self.hist, &o.hist);
-        merge_w(&mut self.rq, &o.rq);
+        merge_m(&mut self.rq, &o.rq);
         add(&mut self.rq_hits, &o.rq_hits);
         merge_h(&mut self.rq_hist, &o.rq_hist);
-        merge_w(&mut self.ytd, &o.ytd);
+        merge_m(&mut self.ytd, &o.ytd);
         add(&mut self.ytd_hits, &o.ytd_hits);
-        merge_w(&mut self.pay, &o.pay);
+        merge_m(&mut self.pay, &o.pay);
         merge_h(&mut self.pay_hist, &o.pay_hist);
         self.pay_total.extend_from_slice(&o.pay_total);
         self.team.extend_from_slice(&o.team);
         add(&mut self.at_quota, &o.at_quota);
-        merge_w(&mut self.quarters, &o.quarters);
+        merge_m(&mut self.quarters, &o.quarters);
         add(&mut self.quarter_hits, &o.quarter_hits);
         for (a, b) in self.inputs.iter_mut().zip(&o.inputs) {
             a.extend_from_slice(b);
         }
-        merge_w(&mut self.off, &o.off);
+        merge_m(&mut self.off, &o.off);
     }
 }
 
@@ -313,50 +320,42 @@ fn run_chunk(
     let n = plan.reps.len();
     let nq = plan.quarters;
     let mut s = Scratch::new(plan);
-    let mut out = Partial::new(plan, comp.is_some(), opts.analytics, trials as usize);
+    let mut out = Partial::new(
+        plan,
+        scales,
+        comp.is_some(),
+        opts.analytics,
+        trials as usize,
+    );
     let mut qsum = vec![0.0; nq];
+    // Per-rep values are buffered rep-major and folded into their moments
+    // and histograms rep by rep after the trials: one rep's histogram stays
+    // in cache instead of every rep's being touched on every trial.
+    let tn = trials as usize;
+    let mut sales_buf = vec![0.0; n * tn];
+    let mut rq_buf = vec![0.0; n * nq * tn];
+    let mut pay_buf = vec![0.0; if comp.is_some() { n * tn } else { 0 }];
     for t in 0..trials {
         kernel::trial(plan, &mut rngs, t, st.as_ref(), opts.analytics, &mut s);
+        let t = t as usize;
         let team: f64 = s.team_month.iter().sum();
         let mut at = 0;
-        let bonus = comp.map_or(0.0, |c| {
-            c.team_bonus_pool(team / model.company_target) / n as f64
-        });
-        let mut pay_total = 0.0;
         for (r, &sales) in s.rep_sales.iter().enumerate() {
-            let rep = &plan.reps[r];
-            out.reps[r].push(sales);
-            out.hist[r].push(sales / scales.sales[r]);
-            if sales >= rep.quota {
-                out.hits[r] += 1;
-                at += 1;
-            }
-            let mut ytd = 0.0;
+            sales_buf[r * tn + t] = sales;
+            at += usize::from(sales >= plan.reps[r].quota);
             for q in 0..nq {
-                let i = r * nq + q;
-                let v = s.rep_quarter[i];
-                out.rq[i].push(v);
-                out.rq_hist[i].push(v / (scales.sales[r] * plan.quarter_share[q]));
-                if v >= rep.quarter_quota[q] {
-                    out.rq_hits[i] += 1;
-                }
-                ytd += v;
-                let a = if rep.ytd_quota[q] > 0.0 {
-                    ytd / rep.ytd_quota[q]
-                } else {
-                    0.0
-                };
-                out.ytd[i].push(a);
-                if ytd >= rep.ytd_quota[q] {
-                    out.ytd_hits[i] += 1;
-                }
+                rq_buf[(r * nq + q) * tn + t] = s.rep_quarter[r * nq + q];
             }
-            if let Some(c) = comp {
-                let p = c.rep_payout(sales, rep.quota) + bonus;
-                out.pay[r].push(p);
-                out.pay_hist[r].push(p / scales.pay[r]);
+        }
+        if let Some(c) = comp {
+            let bonus = c.team_bonus_pool(team / model.company_target) / n as f64;
+            let mut pay_total = 0.0;
+            for (r, &sales) in s.rep_sales.iter().enumerate() {
+                let p = c.rep_payout(sales, plan.reps[r].quota) + bonus;
+                pay_buf[r * tn + t] = p;
                 pay_total += p;
             }
+            out.pay_total.push(pay_total);
         }
         out.at_quota[at] += 1;
         qsum.fill(0.0);
@@ -370,13 +369,44 @@ fn run_chunk(
             }
         }
         out.team.push(team);
-        if comp.is_some() {
-            out.pay_total.push(pay_total);
-        }
         if opts.analytics {
             for k in 0..out.inputs.len() {
                 out.inputs[k].push(s.inputs[k] as f32);
                 out.off[k].push(s.off_delta[k]);
+            }
+        }
+    }
+    let mut ytd = vec![0.0; tn];
+    for (r, rep) in plan.reps.iter().enumerate() {
+        let inv = 1.0 / scales.sales[r];
+        for &sales in &sales_buf[r * tn..(r + 1) * tn] {
+            out.reps[r].push(sales);
+            out.hist[r].push(sales * inv);
+            out.hits[r] += u64::from(sales >= rep.quota);
+        }
+        ytd.fill(0.0);
+        for q in 0..nq {
+            let i = r * nq + q;
+            let inv = 1.0 / (scales.sales[r] * plan.quarter_share[q]);
+            let ytd_inv = if rep.ytd_quota[q] > 0.0 {
+                1.0 / rep.ytd_quota[q]
+            } else {
+                0.0
+            };
+            for (v, cum) in rq_buf[i * tn..(i + 1) * tn].iter().zip(ytd.iter_mut()) {
+                out.rq[i].push(*v);
+                out.rq_hist[i].push(v * inv);
+                out.rq_hits[i] += u64::from(*v >= rep.quarter_quota[q]);
+                *cum += v;
+                out.ytd[i].push(*cum * ytd_inv);
+                out.ytd_hits[i] += u64::from(*cum >= rep.ytd_quota[q]);
+            }
+        }
+        if comp.is_some() {
+            let inv = 1.0 / scales.pay[r];
+            for &p in &pay_buf[r * tn..(r + 1) * tn] {
+                out.pay[r].push(p);
+                out.pay_hist[r].push(p * inv);
             }
         }
     }
@@ -453,6 +483,7 @@ pub fn run(
     let run = || {
         let mut acc = Partial::new(
             &plan,
+            &scales,
             model.comp_plan.is_some(),
             opts.analytics,
             max_trials.min(1 << 24) as usize,
@@ -526,24 +557,24 @@ fn assemble(
         .zip(acc.hist)
         .enumerate()
         .map(|(r, ((sales, hits), hist))| RepStats {
-            sales,
+            sales: sales.welford(),
             hits,
             hist,
             scale: scales.sales[r],
             quarters: (0..nq)
                 .map(|q| RepQuarterStats {
                     quota: plan.reps[r].quarter_quota[q],
-                    sales: rq.next().expect("one per rep and quarter"),
+                    sales: rq.next().expect("one per rep and quarter").welford(),
                     hits: rq_hits.next().expect("one per rep and quarter"),
                     hist: rq_hist.next().expect("one per rep and quarter"),
                     scale: scales.sales[r] * plan.quarter_share[q],
                     ytd_quota: plan.reps[r].ytd_quota[q],
-                    ytd_attainment: ytd.next().expect("one per rep and quarter"),
+                    ytd_attainment: ytd.next().expect("one per rep and quarter").welford(),
                     ytd_hits: ytd_hits.next().expect("one per rep and quarter"),
                 })
                 .collect(),
             payout: model.comp_plan.as_ref().map(|_| PayoutStats {
-                payout: pay.next().expect("one per rep"),
+                payout: pay.next().expect("one per rep").welford(),
                 hist: pay_hist.next().expect("one per rep"),
                 scale: scales.pay[r],
             }),
@@ -566,7 +597,7 @@ fn assemble(
             .zip(&plan.quarter_target)
             .map(|((sales, hits), &target)| QuarterStats {
                 target,
-                sales,
+                sales: sales.welford(),
                 hits,
             })
             .collect(),
@@ -574,7 +605,10 @@ fn assemble(
             .inputs
             .into_iter()
             .zip(acc.off)
-            .map(|(inputs, off_delta)| RiskStats { inputs, off_delta })
+            .map(|(inputs, off_delta)| RiskStats {
+                inputs,
+                off_delta: off_delta.welford(),
+            })
             .collect(),
         reached_precision: reached,
         quota: None,

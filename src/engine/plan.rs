@@ -74,9 +74,8 @@ pub(crate) struct Plan {
     /// Model risk index of each copula risk and of each loss risk.
     pub copula_risk: Vec<usize>,
     pub loss_risk: Vec<usize>,
-    /// Groups each copula risk reaches, and the slots of each group.
+    /// Groups each copula risk reaches.
     pub groups_of_copula: Vec<Vec<u32>>,
-    pub slots_of_group: Vec<Vec<u32>>,
     /// Share of the year's seasonality from month index m on.
     pub season_tail: Vec<f64>,
 }
@@ -263,10 +262,6 @@ impl Plan {
                 groups_of_copula[k].push(g as u32);
             }
         }
-        let mut slots_of_group = vec![Vec::new(); groups.len()];
-        for (slot, &(_, g)) in slots.iter().enumerate() {
-            slots_of_group[g as usize].push(slot as u32);
-        }
         let season_tail = (0..months)
             .map(|m| model.seasonality[m..].iter().sum())
             .collect();
@@ -296,7 +291,6 @@ impl Plan {
             copula_risk: copula_idx.clone(),
             loss_risk,
             groups_of_copula,
-            slots_of_group,
             season_tail,
         }
     }

@@ -55,12 +55,78 @@ impl Welford {
     }
 }
 
+impl Welford {
+    /// From a count, mean and sum of squared deviations.
+    pub fn from_parts(n: u64, mean: f64, m2: f64) -> Self {
+        Welford {
+            n,
+            mean,
+            m2: m2.max(0.0),
+        }
+    }
+}
+
+/// Sums of deviations from a fixed shift: no division per value, so cheap
+/// on the hot path; the shift (a value near the mean) keeps the sums
+/// accurate. Chunks with the same shift merge by adding, in chunk order.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    shift: f64,
+    s1: f64,
+    s2: f64,
+}
+
+impl Moments {
+    pub fn new(shift: f64) -> Self {
+        Moments {
+            n: 0,
+            shift,
+            s1: 0.0,
+            s2: 0.0,
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        let d = x - self.shift;
+        self.n += 1;
+        self.s1 += d;
+        self.s2 += d * d;
+    }
+
+    pub fn merge(&mut self, o: &Moments) {
+        debug_assert_eq!(
+            self.shift.to_bits(),
+            o.shift.to_bits(),
+            "moments merge with one shift"
+        );
+        self.n += o.n;
+        self.s1 += o.s1;
+        self.s2 += o.s2;
+    }
+
+    pub fn welford(&self) -> Welford {
+        if self.n == 0 {
+            return Welford::default();
+        }
+        let n = self.n as f64;
+        Welford::from_parts(
+            self.n,
+            self.shift + self.s1 / n,
+            self.s2 - self.s1 * self.s1 / n,
+        )
+    }
+}
+
 /// Integer-count histogram on `[0, hi)` with equal bins plus an overflow
 /// count; counts merge exactly in any order. Quantiles interpolate within a
 /// bin, so their error is at most one bin width.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {
     hi: f64,
+    /// bins / hi, so a push multiplies instead of dividing.
+    per_unit: f64,
     counts: Vec<u32>,
     overflow: u64,
     max: f64,
@@ -70,6 +136,7 @@ impl Histogram {
     pub fn new(hi: f64, bins: usize) -> Self {
         Histogram {
             hi,
+            per_unit: bins as f64 / hi,
             counts: vec![0; bins],
             overflow: 0,
             max: 0.0,
@@ -78,9 +145,8 @@ impl Histogram {
 
     #[inline]
     pub fn push(&mut self, x: f64) {
-        let bins = self.counts.len();
-        let b = (x.max(0.0) / self.hi * bins as f64) as usize;
-        if b < bins {
+        let b = (x.max(0.0) * self.per_unit) as usize;
+        if b < self.counts.len() {
             self.counts[b] += 1;
         } else {
             self.overflow += 1;
@@ -219,7 +285,10 @@ pub fn wilson95(p: f64, n: u64) -> [f64; 2] {
     let d = 1.0 + z * z / n;
     let c = (p + z * z / (2.0 * n)) / d;
     let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-    [(c - h).max(0.0), (c + h).min(1.0)]
+    // At p = 0 or 1 the bound is exactly 0 or 1 (rounding would nudge it).
+    let lo = if p <= 0.0 { 0.0 } else { (c - h).max(0.0) };
+    let hi = if p >= 1.0 { 1.0 } else { (c + h).min(1.0) };
+    [lo, hi]
 }
 
 #[cfg(test)]
@@ -241,6 +310,23 @@ mod tests {
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 999.0;
         assert!((a.mean - mean).abs() < 1e-10 && (all.mean - mean).abs() < 1e-10);
         assert!((a.variance() - var).abs() < 1e-8 && (all.variance() - var).abs() < 1e-8);
+    }
+
+    #[test]
+    fn moments_match_welford() {
+        let xs: Vec<f64> = (0..5000)
+            .map(|i| 1e6 + ((i * 7919) % 1000) as f64)
+            .collect();
+        let mut w = Welford::default();
+        xs.iter().for_each(|&x| w.push(x));
+        let (mut a, mut b) = (Moments::new(1.0005e6), Moments::new(1.0005e6));
+        xs[..1234].iter().for_each(|&x| a.push(x));
+        xs[1234..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        let m = a.welford();
+        assert_eq!(m.n, 5000);
+        assert!((m.mean - w.mean).abs() < 1e-9);
+        assert!((m.variance() - w.variance()).abs() < 1e-6 * w.variance());
     }
 
     #[test]
