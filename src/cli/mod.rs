@@ -170,6 +170,11 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
             ("reps.csv", report::reps_csv(&summary).as_bytes()),
             ("quarters.csv", report::quarters_csv(&summary).as_bytes()),
             (
+                "rep_quarters.csv",
+                report::rep_quarters_csv(&summary).as_bytes(),
+            ),
+            ("risks.csv", report::risks_csv(&summary).as_bytes()),
+            (
                 "run.json",
                 (serde_json::to_string_pretty(&run)? + "\n").as_bytes(),
             ),
@@ -181,7 +186,7 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
         print!("{}", report::summary_table(&summary));
         println!();
         println!(
-            "Wrote {}/{{summary.json, reps.csv, quarters.csv, run.json}} in {elapsed:.2} s",
+            "Wrote {}/{{summary.json, reps.csv, quarters.csv, rep_quarters.csv, risks.csv, run.json}} in {elapsed:.2} s",
             out_dir.display()
         );
     }
