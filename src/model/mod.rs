@@ -25,6 +25,9 @@ pub struct Model {
     pub correlation: Option<DMatrix<f64>>,
     pub quotas: QuotaPolicy,
     pub comp_plan: Option<CompPlan>,
+    /// Adjacency between units (index pairs, i < j) when the scenario gives
+    /// an edge list; otherwise territory tools derive it from locations.
+    pub edges: Option<Vec<(usize, usize)>>,
 }
 
 impl Model {

@@ -81,9 +81,32 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
                 None
             }
         });
+    let edges = raw
+        .units_edges
+        .as_ref()
+        .and_then(|f| match loader.load(name, &f.v) {
+            Ok((csv_name, csv_text)) => {
+                let id = sources.add(csv_name, csv_text);
+                Some(units_csv::read_edges(
+                    &sources.files[id].text.clone(),
+                    id,
+                    &mut problems,
+                ))
+            }
+            Err(e) => {
+                problems
+                    .error(
+                        file,
+                        f.span.range.clone(),
+                        format!("cannot read edges file `{}`: {e}", f.v),
+                    )
+                    .help("the path is relative to the scenario file");
+                None
+            }
+        });
     let syntax_ok = !problems.has_errors() || csv_units.is_some();
     let model = if syntax_ok {
-        validate::validate(&raw, csv_units, purpose, &mut problems, file)
+        validate::validate(&raw, csv_units, edges, purpose, &mut problems, file)
     } else {
         None
     };

@@ -150,6 +150,8 @@ pub struct RawScenario {
     pub header: RawHeader,
     pub seasonality: Option<Sp<Vec<Sp<f64>>>>,
     pub units_file: Option<Sp<String>>,
+    /// Adjacency as a CSV of unit-id pairs.
+    pub units_edges: Option<Sp<String>>,
     pub units: Vec<RawUnit>,
     pub rep_defaults: RawRepFields,
     pub reps: Vec<RawRep>,
@@ -273,7 +275,10 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
                 if let Some(f) = t.get("file") {
                     raw.units_file = r.string(f, "file");
                 }
-                t.finish(&mut r, &["file"]);
+                if let Some(f) = t.get("edges") {
+                    raw.units_edges = r.string(f, "edges");
+                }
+                t.finish(&mut r, &["file", "edges"]);
             }
             DeValue::Array(items) => {
                 for item in items {

@@ -185,6 +185,84 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
     units
 }
 
+/// Reads an adjacency CSV: pairs of unit ids, from columns named
+/// `from,to` (or `i,j`, `a,b`, `unit_a,unit_b`), else the first two.
+pub fn read_edges(
+    text: &str,
+    file: FileId,
+    problems: &mut Problems,
+) -> Vec<(Sp<String>, Sp<String>)> {
+    let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - text_nobom.len();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text_nobom.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            problems.error(file, 0..0, format!("cannot read the edges CSV header: {e}"));
+            return Vec::new();
+        }
+    };
+    if headers.len() < 2 {
+        problems
+            .error(
+                file,
+                0..text_nobom.find('\n').unwrap_or(text_nobom.len()),
+                "the edges CSV needs two columns of unit ids",
+            )
+            .help("e.g. a header `from,to` and one row per pair of adjacent units");
+        return Vec::new();
+    }
+    let names: Vec<&str> = headers.iter().collect();
+    let pair = [("from", "to"), ("i", "j"), ("a", "b"), ("unit_a", "unit_b")]
+        .iter()
+        .find_map(|(a, b)| {
+            Some((
+                names.iter().position(|n| n == a)?,
+                names.iter().position(|n| n == b)?,
+            ))
+        })
+        .unwrap_or((0, 1));
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                problems.error(file, at + bom..at + bom, format!("malformed CSV: {e}"));
+                break;
+            }
+        }
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let spans = field_spans(text_nobom, start);
+        let cell = |i: usize| {
+            let r = spans.get(i).cloned().unwrap_or(start..start);
+            Sp::new(
+                record.get(i).unwrap_or("").to_string(),
+                Span {
+                    file,
+                    range: r.start + bom..r.end + bom,
+                },
+            )
+        };
+        let (a, b) = (cell(pair.0), cell(pair.1));
+        if a.v.is_empty() || b.v.is_empty() {
+            let end = spans.last().map_or(start, |r| r.end);
+            problems.error(file, start + bom..end + bom, "an edge needs two unit ids");
+            continue;
+        }
+        out.push((a, b));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -337,6 +337,7 @@ fn support(d: &Dist) -> (f64, f64) {
 pub(super) fn validate(
     raw: &RawScenario,
     csv_units: Option<Vec<RawUnit>>,
+    raw_edges: Option<Vec<(Sp<String>, Sp<String>)>>,
     purpose: Purpose,
     problems: &mut Problems,
     file: usize,
@@ -1205,6 +1206,45 @@ pub(super) fn validate(
         }
     }
 
+    // Adjacency.
+    let edges = raw_edges.map(|list| {
+        let ids: Vec<&str> = units.iter().map(|u| u.id.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (a, b) in &list {
+            let find = |x: &Sp<String>, v: &mut V<'_>| match unit_index.get(&x.v) {
+                Some(&i) => Some(i),
+                None => {
+                    let p = v.err(
+                        &x.span,
+                        format!("edge names `{}`, which is not a unit id", x.v),
+                    );
+                    if let Some(s) = did_you_mean(&x.v, &ids) {
+                        p.help(format!("did you mean `{s}`?"));
+                    }
+                    None
+                }
+            };
+            let (i, j) = (find(a, &mut v), find(b, &mut v));
+            if let (Some(i), Some(j)) = (i, j) {
+                if i == j {
+                    v.err(
+                        &b.span,
+                        format!("unit `{}` cannot be adjacent to itself", a.v),
+                    );
+                } else if !seen.insert((i.min(j), i.max(j))) {
+                    v.warn(
+                        &a.span,
+                        format!("the edge `{}`-`{}` is listed twice", a.v, b.v),
+                    );
+                } else {
+                    out.push((i.min(j), i.max(j)));
+                }
+            }
+        }
+        out
+    });
+
     let comp_plan = raw
         .comp_plan
         .as_ref()
@@ -1230,6 +1270,7 @@ pub(super) fn validate(
             over_assignment: over_assignment.expect("no errors"),
         },
         comp_plan,
+        edges,
     })
 }
 

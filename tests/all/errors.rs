@@ -327,3 +327,42 @@ fn every_problem_in_one_pass() {
     let units = UNITS.replace("R02,false", "R7,false");
     assert_eq!(problems(&t, &units).len(), 4);
 }
+
+#[test]
+fn edges_name_units_that_exist() {
+    let t = GOOD.replace(
+        "file = \"units.csv\"",
+        "file = \"units.csv\"\nedges = \"edges.csv\"",
+    );
+    let l = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![
+            ("units.csv".into(), UNITS.into()),
+            (
+                "edges.csv".into(),
+                "from,to\nU1,U2\nU2,U1\nU1,U3\nU2,U2\n".into(),
+            ),
+        ]),
+        Purpose::Simulate,
+    );
+    let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
+    assert_eq!(
+        p,
+        [
+            "error: edges.csv:4:4: edge names `U3`, which is not a unit id (did you mean `U1`?)",
+            "error: edges.csv:5:4: unit `U2` cannot be adjacent to itself",
+            "warning: edges.csv:3:1: the edge `U2`-`U1` is listed twice",
+        ]
+    );
+    let ok = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![
+            ("units.csv".into(), UNITS.into()),
+            ("edges.csv".into(), "a,b\nU2,U1\n".into()),
+        ]),
+        Purpose::Simulate,
+    );
+    assert_eq!(ok.model.unwrap().edges, Some(vec![(0, 1)]));
+}
