@@ -1,6 +1,7 @@
 //! quotaplan: Monte Carlo risk and territory planning for quota-carrying sales
 //! organisations. The library does no I/O and never prints; the CLI does.
 
+pub mod alignment;
 pub mod comp;
 pub mod engine;
 pub mod generate;

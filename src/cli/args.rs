@@ -34,6 +34,42 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml"
     )]
     Quotas(QuotasArgs),
+    /// Propose balanced, contiguous territories and write the plan
+    #[command(
+        after_help = "Examples:\n  quotaplan split scenarios/iowa.toml --tolerance 0.005\n  quotaplan split scenarios/iowa.toml --territories 8 --tolerance 0.02\n  quotaplan split plan.toml --balance mix:0.6,0.3,0.1 --max-disruption 0.2\n  quotaplan split plan.toml --balance risk --trials 5000"
+    )]
+    Split(SplitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SplitArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// Number of territories (default: one per rep)
+    #[arg(long, value_parser = clap::value_parser!(usize))]
+    pub territories: Option<usize>,
+    /// Balance on sales, workload, accounts, mix:w1,w2,w3 or risk
+    #[arg(long, default_value = "sales")]
+    pub balance: String,
+    /// Every territory within ±this share of its target
+    #[arg(long, default_value_t = 0.02)]
+    pub tolerance: f64,
+    /// Largest share of expected sales that may change owner
+    #[arg(long)]
+    pub max_disruption: Option<f64>,
+    /// Targets proportional to reps' capacity instead of equal
+    #[arg(long)]
+    pub capacity_targets: bool,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Trials for the before/after simulation and risk evaluations
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Output folder (default: output/<scenario-name>/split/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]

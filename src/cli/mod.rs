@@ -4,6 +4,7 @@
 mod args;
 mod files;
 mod render;
+mod split_cmd;
 
 use anyhow_free::Fail;
 use args::{Cli, Command, GenerateArgs, QuotasArgs, SimulateArgs, ValidateArgs};
@@ -42,6 +43,7 @@ pub fn run() -> i32 {
         Command::Validate(a) => validate(a),
         Command::Generate(a) => generate(a),
         Command::Quotas(a) => quotas(a),
+        Command::Split(a) => split_cmd::split(a),
     };
     match result {
         Ok(()) => 0,
