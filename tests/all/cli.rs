@@ -303,3 +303,71 @@ fn quotas_command_writes_csv_and_a_ready_scenario() {
     assert!(hi - lo <= 0.02, "{ps:?}");
     assert_eq!(s["quota"]["total"], 88_000_000.0);
 }
+
+#[test]
+fn split_iowa_writes_a_plan_and_a_runnable_scenario() {
+    let dir = tmp("split");
+    for f in ["iowa.toml", "iowa-units.csv", "iowa-edges.csv"] {
+        std::fs::copy(repo(&format!("scenarios/{f}")), dir.join(f)).unwrap();
+    }
+    let a = quotaplan()
+        .arg("split")
+        .arg(dir.join("iowa.toml"))
+        .args(["--tolerance", "0.005", "--trials", "2000", "--out"])
+        .arg(dir.join("out"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("feasible"), "{stdout}");
+    let asg = std::fs::read_to_string(dir.join("out/assignment.csv")).unwrap();
+    assert!(asg.starts_with("unit,name,old_owner,new_owner,locked,moved"));
+    assert_eq!(asg.lines().count(), 100);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/split.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["feasible"], true);
+    assert!(plan["cut_edges"].as_u64().unwrap() <= 40);
+    // The new scenario carries the alignment and runs.
+    quotaplan()
+        .arg("validate")
+        .arg(dir.join("iowa.split.toml"))
+        .assert()
+        .success();
+    let units = std::fs::read_to_string(dir.join("iowa.split-units.csv")).unwrap();
+    for line in asg.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let row = units
+            .lines()
+            .find(|l| l.starts_with(&format!("{},", cols[0])))
+            .unwrap();
+        assert!(
+            row.contains(&format!(",{},", cols[3])),
+            "unit {} goes to {}: {row}",
+            cols[0],
+            cols[3]
+        );
+    }
+
+    // An infeasible tolerance is said so, with the best plan, exit 1.
+    let a = quotaplan()
+        .arg("split")
+        .arg(dir.join("iowa.toml"))
+        .args([
+            "--territories",
+            "12",
+            "--tolerance",
+            "0.02",
+            "--trials",
+            "500",
+            "--out",
+        ])
+        .arg(dir.join("out12"))
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("NOT feasible") && stdout.contains("alone is"),
+        "{stdout}"
+    );
+    assert!(dir.join("out12/assignment.csv").is_file());
+}
