@@ -7,9 +7,13 @@ use std::path::PathBuf;
 #[command(
     name = "quotaplan",
     version,
-    about = "Monte Carlo risk and territory planning for quota-carrying sales teams"
+    about = "Monte Carlo risk and territory planning for quota-carrying sales teams",
+    after_help = "Examples:\n  quotaplan init my-plan                  # a commented starter scenario\n  quotaplan simulate my-plan/scenario.toml\n  quotaplan report my-plan/scenario.toml  # one HTML file with every chart\n  quotaplan simulate                      # the embedded East China demo\n\nEach command has examples: quotaplan help <COMMAND>"
 )]
 pub struct Cli {
+    /// No progress bar and no "Wrote ..." messages
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -39,6 +43,21 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan split scenarios/iowa.toml --tolerance 0.005\n  quotaplan split scenarios/iowa.toml --territories 8 --tolerance 0.02\n  quotaplan split plan.toml --balance mix:0.6,0.3,0.1 --max-disruption 0.2\n  quotaplan split plan.toml --balance risk --trials 5000"
     )]
     Split(SplitArgs),
+    /// Write one self-contained HTML report (summary, tables, every chart, risk register) and the charts as SVG and PNG
+    #[command(
+        after_help = "Examples:\n  quotaplan report                        # simulate the demo and report on it\n  quotaplan report output/my-team/        # a folder written by `simulate`\n  quotaplan report plan.toml --out plan.html --charts none\n  quotaplan report plan.toml --font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n\nThe HTML file loads nothing from anywhere: it works offline and prints on A4."
+    )]
+    Report(super::report_cmd::ReportArgs),
+    /// Write a commented starter scenario (scenario.toml) and units template (units.csv)
+    #[command(
+        after_help = "Examples:\n  quotaplan init                          # into the current folder\n  quotaplan init plans/fy27 && quotaplan validate plans/fy27/scenario.toml"
+    )]
+    Init(super::init_cmd::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  quotaplan completions bash > ~/.local/share/bash-completion/completions/quotaplan\n  quotaplan completions zsh > ~/.zfunc/_quotaplan      # with fpath+=(~/.zfunc) in .zshrc\n  quotaplan completions fish > ~/.config/fish/completions/quotaplan.fish"
+    )]
+    Completions(super::init_cmd::CompletionsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -70,6 +89,10 @@ pub struct SplitArgs {
     /// Output folder (default: output/<scenario-name>/split/)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
+    /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -112,6 +135,10 @@ pub struct QuotasArgs {
     /// <scenario>.quotas.toml beside the scenario; for the demo, in --out)
     #[arg(long)]
     pub write_scenario: Option<PathBuf>,
+    /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
+    /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -144,6 +171,10 @@ pub struct SimulateArgs {
     /// Skip the risk analytics (rank correlations, tornado, attributable loss)
     #[arg(long)]
     pub no_analytics: bool,
+    /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
+    /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -180,6 +211,10 @@ pub struct ValidateArgs {
     /// Validate for territory alignment (units may have no owner yet)
     #[arg(long = "for-alignment")]
     pub for_alignment: bool,
+    /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
+    /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -3,7 +3,12 @@
 
 mod args;
 mod files;
+mod fonts;
+mod init_cmd;
+mod paint;
+mod progress;
 mod render;
+mod report_cmd;
 mod split_cmd;
 
 use anyhow_free::Fail;
@@ -38,12 +43,16 @@ const DEMO_NAME: &str = "scenarios/demo.toml (embedded)";
 /// Entry point for `main`: returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::Simulate(a) => simulate(a),
         Command::Validate(a) => validate(a),
         Command::Generate(a) => generate(a),
         Command::Quotas(a) => quotas(a),
         Command::Split(a) => split_cmd::split(a),
+        Command::Report(a) => report_cmd::run(a),
+        Command::Init(a) => init_cmd::init(a),
+        Command::Completions(a) => init_cmd::completions(a),
     };
     match result {
         Ok(()) => 0,
@@ -56,22 +65,24 @@ pub fn run() -> i32 {
 }
 
 /// Loads a scenario from disk, or the embedded demo when `path` is None.
-fn load(path: Option<&Path>, purpose: Purpose) -> Result<Loaded, Fail> {
+fn load(path: Option<&Path>, purpose: Purpose, sets: &[String]) -> Result<Loaded, Fail> {
     match path {
-        None => Ok(scenario::load(
+        None => Ok(scenario::load_with(
             DEMO_NAME,
             DEMO_TOML,
             &scenario::MemoryLoader(vec![("demo-units.csv".into(), DEMO_UNITS.into())]),
             purpose,
+            sets,
         )),
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| format!("cannot read scenario `{}`: {e}", p.display()))?;
-            Ok(scenario::load(
+            Ok(scenario::load_with(
                 &p.display().to_string(),
                 &text,
                 &files::DiskLoader,
                 purpose,
+                sets,
             ))
         }
     }
@@ -95,7 +106,7 @@ fn validate(a: ValidateArgs) -> Result<(), Fail> {
     };
     let mut failed = false;
     for f in &a.files {
-        let loaded = load(Some(f), purpose)?;
+        let loaded = load(Some(f), purpose, &a.set)?;
         render::problems(&loaded);
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match &loaded.model {
@@ -126,7 +137,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn simulate(a: SimulateArgs) -> Result<(), Fail> {
-    let loaded = load(a.scenario.as_deref(), Purpose::Simulate)?;
+    let loaded = load(a.scenario.as_deref(), Purpose::Simulate, &a.set)?;
     check(&loaded)?;
     let model = loaded.model.as_ref().expect("checked");
     let opts = SimOptions {
@@ -150,7 +161,9 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(files::slug(&model.name)));
     let started = Instant::now();
-    let result = engine::simulate(model, &opts, None)?;
+    let result = progress::run("Simulating", opts.trials, |p| {
+        engine::simulate(model, &opts, p)
+    })?;
     let elapsed = started.elapsed().as_secs_f64();
     let summary = report::summarise(model, &result, warnings);
     let json = serde_json::to_string_pretty(&summary)? + "\n";
@@ -177,6 +190,10 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
             ),
             ("risks.csv", report::risks_csv(&summary).as_bytes()),
             (
+                "charts.json",
+                report::charts::charts_json(model, &result).as_bytes(),
+            ),
+            (
                 "run.json",
                 (serde_json::to_string_pretty(&run)? + "\n").as_bytes(),
             ),
@@ -185,10 +202,10 @@ fn simulate(a: SimulateArgs) -> Result<(), Fail> {
     if a.json {
         print!("{json}");
     } else {
-        print!("{}", report::summary_table(&summary));
+        print!("{}", paint::stdout(&report::summary_table(&summary)));
         println!();
         println!(
-            "Wrote {}/{{summary.json, reps.csv, quarters.csv, rep_quarters.csv, risks.csv, run.json}} in {elapsed:.2} s",
+            "Wrote {}/{{summary.json, reps.csv, quarters.csv, rep_quarters.csv, risks.csv, charts.json, run.json}} in {elapsed:.2} s",
             out_dir.display()
         );
     }
@@ -249,7 +266,7 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
 
 fn quotas(a: QuotasArgs) -> Result<(), Fail> {
     use quotaplan::model::QuotaMethod;
-    let loaded = load(a.scenario.as_deref(), Purpose::Simulate)?;
+    let loaded = load(a.scenario.as_deref(), Purpose::Simulate, &a.set)?;
     check(&loaded)?;
     let model = loaded.model.as_ref().expect("checked");
     let method = a

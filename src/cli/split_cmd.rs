@@ -50,7 +50,7 @@ fn units_with_owners(
 }
 
 pub fn split(a: SplitArgs) -> Result<(), Fail> {
-    let loaded = load(a.scenario.as_deref(), Purpose::Align)?;
+    let loaded = load(a.scenario.as_deref(), Purpose::Align, &a.set)?;
     check(&loaded)?;
     let model = loaded.model.as_ref().expect("checked");
     let k = a.territories.unwrap_or(model.reps.len());

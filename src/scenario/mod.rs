@@ -5,12 +5,13 @@
 
 pub mod diag;
 pub mod edit;
+mod merge;
 mod raw;
 mod toml_reader;
 mod units_csv;
 mod validate;
 
-pub use diag::{Problem, Severity, Sources, Span};
+pub use diag::{FileId, Problem, Severity, Sources, Span};
 
 use crate::model::Model;
 
@@ -54,14 +55,45 @@ impl Loaded {
 
 /// Reads and validates a scenario named `name` with text `text`.
 pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose) -> Loaded {
+    load_with(name, text, loader, purpose, &[])
+}
+
+/// As [`load`], with `--set key.path=value` overrides applied last. A
+/// scenario may `extends = "base.toml"`: the base is read first and the
+/// scenario's keys override it.
+pub fn load_with(
+    name: &str,
+    text: &str,
+    loader: &dyn SourceLoader,
+    purpose: Purpose,
+    sets: &[String],
+) -> Loaded {
     let mut sources = Sources::default();
     let mut problems = diag::Problems::default();
     let file = sources.add(name, text);
-    let raw = raw::read(text, file, &mut problems);
+    let (chain, chain_complete) = merge::chain(&mut sources, file, loader, &mut problems);
+    let set_files: Vec<FileId> = sets
+        .iter()
+        .map(|s| sources.add(format!("--set {s}"), s.clone()))
+        .collect();
+    let (raw, syntax_errors) = {
+        let merged = merge::compose(&sources, &chain, &set_files, &mut problems);
+        let mut reader = toml_reader::Reader {
+            segments: merged.segments.clone(),
+            problems: &mut problems,
+        };
+        (
+            raw::read_doc(&merged.doc, &mut reader),
+            merged.syntax_errors,
+        )
+    };
+    // Files named in the scenario are relative to the file that named them.
+    let names: Vec<String> = sources.files.iter().map(|f| f.name.clone()).collect();
+    let from = |s: &Span| names[s.file].clone();
     let csv_units = raw
         .units_file
         .as_ref()
-        .and_then(|f| match loader.load(name, &f.v) {
+        .and_then(|f| match loader.load(&from(&f.span), &f.v) {
             Ok((csv_name, csv_text)) => {
                 let id = sources.add(csv_name, csv_text);
                 Some(units_csv::read(
@@ -73,7 +105,7 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
             Err(e) => {
                 problems
                     .error(
-                        file,
+                        f.span.file,
                         f.span.range.clone(),
                         format!("cannot read units file `{}`: {e}", f.v),
                     )
@@ -84,7 +116,7 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
     let edges = raw
         .units_edges
         .as_ref()
-        .and_then(|f| match loader.load(name, &f.v) {
+        .and_then(|f| match loader.load(&from(&f.span), &f.v) {
             Ok((csv_name, csv_text)) => {
                 let id = sources.add(csv_name, csv_text);
                 Some(units_csv::read_edges(
@@ -104,7 +136,7 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
                 None
             }
         });
-    let syntax_ok = !problems.has_errors() || csv_units.is_some();
+    let syntax_ok = chain_complete && (!syntax_errors || csv_units.is_some());
     let model = if syntax_ok {
         validate::validate(&raw, csv_units, edges, purpose, &mut problems, file)
     } else {

@@ -253,9 +253,20 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
         let range = e.span().unwrap_or(0..0);
         problems.error(file, range, format!("TOML syntax: {}", e.message().trim()));
     }
-    let mut r = Reader { file, problems };
+    let mut r = Reader::single(file, problems);
+    read_doc(&doc, &mut r)
+}
+
+/// Reads a parsed (possibly merged) document.
+pub fn read_doc(
+    doc: &toml::Spanned<toml::de::DeTable<'_>>,
+    reader: &mut Reader<'_>,
+) -> RawScenario {
+    let mut r = reader;
     let mut raw = RawScenario::default();
     let mut top = Tab::new("the scenario file", doc.span(), doc.get_ref());
+    // `extends` was resolved by the merge; it is allowed here.
+    let _ = top.get("extends");
 
     if let Some(n) = top.get("scenario") {
         raw.header = read_header(&mut r, n);
@@ -288,8 +299,7 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
                 }
             }
             _ => {
-                r.problems
-                    .error(file, n.span(), "`units` must be a table `[units] file = \"...\"` or an array of `[[units]]` tables");
+                r.err(n.span(), "`units` must be a table `[units] file = \"...\"` or an array of `[[units]]` tables");
             }
         }
     }
@@ -381,10 +391,7 @@ fn read_header(r: &mut Reader<'_>, n: &Node<'_>) -> RawHeader {
 }
 
 fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
-    let span = Some(super::diag::Span {
-        file: r.file,
-        range: t.range.clone(),
-    });
+    let span = Some(r.locate(t.range.clone()));
     let written = t.get("potential").is_some();
     let potential = t.get("potential").and_then(|n| match n.get_ref() {
         DeValue::Table(_) => read_dist(r, n, "potential").map(RawPotential::Dist),
@@ -465,16 +472,14 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
                     span: r.span(n),
                 }));
                 if s.is_empty() {
-                    r.problems
-                        .error(r.file, n.span(), "`applies_to` is empty")
+                    r.err(n.span(), "`applies_to` is empty")
                         .help("write \"all\" or a table with regions, segments, units or reps");
                 }
                 s.finish(r, SCOPE_KEYS);
                 Some(scope)
             }
             _ => {
-                r.problems
-                    .error(r.file, n.span(), "`applies_to` must be \"all\" or a table")
+                r.err(n.span(), "`applies_to` must be \"all\" or a table")
                     .help("e.g. applies_to = { regions = [\"Zhejiang\"] }; keys: regions, segments, units, reps");
                 None
             }
@@ -488,8 +493,7 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
         match (from, to) {
             (Some(f), Some(t)) => risk.start = Some((f, t, r.span(n))),
             (f, t) if f.is_none() && t.is_none() || s.len() < 2 => {
-                r.problems.error(
-                    r.file,
+                r.err(
                     n.span(),
                     "`start` needs both `from` and `to` (months, inclusive)",
                 );
@@ -519,40 +523,26 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
         }
         DeValue::Table(t) => {
             if t.len() != 1 {
-                r.problems
-                    .error(
-                        r.file,
-                        n.span(),
-                        format!(
-                            "`{what}` must name exactly one distribution, found {} keys",
-                            t.len()
-                        ),
-                    )
-                    .help(format!(
-                        "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
-                        DIST_FAMILIES.join(", ")
-                    ));
+                r.err(
+                    n.span(),
+                    format!(
+                        "`{what}` must name exactly one distribution, found {} keys",
+                        t.len()
+                    ),
+                )
+                .help(format!(
+                    "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
+                    DIST_FAMILIES.join(", ")
+                ));
                 return None;
             }
             let (k, v) = t.iter().next().expect("one entry");
-            let family = Sp::new(
-                k.get_ref().to_string(),
-                super::diag::Span {
-                    file: r.file,
-                    range: k.span(),
-                },
-            );
+            let family = Sp::new(k.get_ref().to_string(), r.locate(k.span()));
             let mut params = Vec::new();
             match v.get_ref() {
                 DeValue::Table(p) => {
                     for (pk, pv) in p.iter() {
-                        let name = Sp::new(
-                            pk.get_ref().to_string(),
-                            super::diag::Span {
-                                file: r.file,
-                                range: pk.span(),
-                            },
-                        );
+                        let name = Sp::new(pk.get_ref().to_string(), r.locate(pk.span()));
                         let val = match pv.get_ref() {
                             DeValue::Array(_) => r
                                 .numbers(pv, pk.get_ref())
@@ -574,8 +564,7 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                     ));
                 }
                 _ => {
-                    r.problems.error(
-                        r.file,
+                    r.err(
                         v.span(),
                         format!(
                             "parameters of `{}` must be a table, e.g. {{ mean = 0.0, sd = 0.05 }}",
@@ -592,19 +581,17 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
             })
         }
         _ => {
-            r.problems
-                .error(
-                    r.file,
-                    n.span(),
-                    format!(
-                        "`{what}` must be a distribution table or a number, found {}",
-                        super::toml_reader::type_name(n.get_ref())
-                    ),
-                )
-                .help(format!(
-                    "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
-                    DIST_FAMILIES.join(", ")
-                ));
+            r.err(
+                n.span(),
+                format!(
+                    "`{what}` must be a distribution table or a number, found {}",
+                    super::toml_reader::type_name(n.get_ref())
+                ),
+            )
+            .help(format!(
+                "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
+                DIST_FAMILIES.join(", ")
+            ));
             None
         }
     }
@@ -633,8 +620,7 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
                 _ => false,
             };
             if !ok {
-                r.problems.error(
-                    r.file,
+                r.err(
                     item.span(),
                     "each correlation pair must be [\"risk_a\", \"risk_b\", rho]",
                 );
@@ -667,8 +653,7 @@ fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<SpPoints>
                 }
             }
             _ => {
-                r.problems.error(
-                    r.file,
+                r.err(
                     item.span(),
                     format!("each point of `{what}` must be a pair [x, y]"),
                 );
@@ -700,8 +685,7 @@ fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
         c.team_bonus_pool = b.get("pool").and_then(|n| r.number(n, "pool"));
         c.team_bonus_threshold = b.get("threshold").and_then(|n| r.number(n, "threshold"));
         if c.team_bonus_pool.is_none() && b.get("pool").is_none() {
-            r.problems.error(
-                r.file,
+            r.err(
                 x.span(),
                 "`team_bonus` needs `pool` (amount paid when the team reaches its threshold)",
             );

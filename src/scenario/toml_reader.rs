@@ -34,22 +34,50 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
 
 /// Reads values of one file, collecting problems.
 pub struct Reader<'p> {
-    pub file: FileId,
+    /// Where each source starts in the composite offsets of a merged
+    /// document (`extends`, `--set`): (start, file), ascending. A single file
+    /// is `[(0, file)]`.
+    pub segments: Vec<(usize, FileId)>,
     pub problems: &'p mut Problems,
 }
 
 impl<'p> Reader<'p> {
-    pub fn span(&self, n: &Node<'_>) -> Span {
-        Span {
-            file: self.file,
-            range: n.span(),
+    pub fn single(file: FileId, problems: &'p mut Problems) -> Self {
+        Reader {
+            segments: vec![(0, file)],
+            problems,
         }
+    }
+
+    /// The file and local range of a composite range.
+    pub fn locate(&self, range: std::ops::Range<usize>) -> Span {
+        let i = self
+            .segments
+            .partition_point(|s| s.0 <= range.start)
+            .saturating_sub(1);
+        let (start, file) = self.segments[i];
+        Span {
+            file,
+            range: range.start - start..range.end.max(range.start) - start,
+        }
+    }
+
+    pub fn span(&self, n: &Node<'_>) -> Span {
+        self.locate(n.span())
+    }
+
+    pub fn err(
+        &mut self,
+        range: std::ops::Range<usize>,
+        msg: impl Into<String>,
+    ) -> &mut super::diag::Problem {
+        let s = self.locate(range);
+        self.problems.error(s.file, s.range, msg)
     }
 
     fn wrong_type(&mut self, n: &Node<'_>, what: &str, expected: &str) {
         let found = type_name(n.get_ref());
-        self.problems.error(
-            self.file,
+        self.err(
             n.span(),
             format!("`{what}` must be {expected}, found {found}"),
         );
@@ -189,12 +217,7 @@ impl<'a, 'i> Tab<'a, 'i> {
                 help.push_str(&format!("did you mean `{s}`? "));
             }
             help.push_str(&format!("allowed keys: {}", allowed.join(", ")));
-            r.problems
-                .error(
-                    r.file,
-                    k.span(),
-                    format!("unknown key `{key}` in {}", self.name),
-                )
+            r.err(k.span(), format!("unknown key `{key}` in {}", self.name))
                 .help(help);
         }
     }
