@@ -43,6 +43,11 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan split scenarios/iowa.toml --tolerance 0.005\n  quotaplan split scenarios/iowa.toml --territories 8 --tolerance 0.02\n  quotaplan split plan.toml --balance mix:0.6,0.3,0.1 --max-disruption 0.2\n  quotaplan split plan.toml --balance risk --trials 5000"
     )]
     Split(SplitArgs),
+    /// Run a grid of what-ifs and write headline metrics per combination
+    #[command(
+        after_help = "Examples:\n  quotaplan sweep plan.toml --vary risks.macro.impact.normal.sd=0.04,0.06,0.08\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --vary reps.R03.quota=6e6,7e6"
+    )]
+    Sweep(SweepArgs),
     /// Write one self-contained HTML report (summary, tables, every chart, risk register) and the charts as SVG and PNG
     #[command(
         after_help = "Examples:\n  quotaplan report                        # simulate the demo and report on it\n  quotaplan report output/my-team/        # a folder written by `simulate`\n  quotaplan report plan.toml --out plan.html --charts none\n  quotaplan report plan.toml --font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n\nThe HTML file loads nothing from anywhere: it works offline and prints on A4."
@@ -240,4 +245,25 @@ pub(crate) fn threads(s: &str) -> Result<usize, String> {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
         _ => Err(format!("`{s}` is not a thread count; allowed: 1 to 1024")),
     }
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// A key and its values: key.path=v1,v2,... (repeat for a grid)
+    #[arg(long, value_name = "KEY.PATH=V1,V2,...")]
+    pub vary: Vec<String>,
+    /// Fixed overrides applied to every run
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario-name>/sweep/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

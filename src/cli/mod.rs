@@ -10,6 +10,7 @@ mod progress;
 mod render;
 mod report_cmd;
 mod split_cmd;
+mod sweep_cmd;
 
 use anyhow_free::Fail;
 use args::{Cli, Command, GenerateArgs, QuotasArgs, SimulateArgs, ValidateArgs};
@@ -50,6 +51,7 @@ pub fn run() -> i32 {
         Command::Generate(a) => generate(a),
         Command::Quotas(a) => quotas(a),
         Command::Split(a) => split_cmd::split(a),
+        Command::Sweep(a) => sweep_cmd::sweep(a),
         Command::Report(a) => report_cmd::run(a),
         Command::Init(a) => init_cmd::init(a),
         Command::Completions(a) => init_cmd::completions(a),

@@ -371,3 +371,53 @@ fn split_iowa_writes_a_plan_and_a_runnable_scenario() {
     );
     assert!(dir.join("out12/assignment.csv").is_file());
 }
+
+#[test]
+fn a_sweep_reproduces_the_single_runs_exactly() {
+    let dir = tmp("sweep");
+    quotaplan()
+        .args([
+            "sweep",
+            "--vary",
+            "risks.macro.impact.normal.sd=0.02,0.1",
+            "--trials",
+            "3000",
+            "--out",
+        ])
+        .arg(dir.join("sw"))
+        .assert()
+        .success();
+    let sweep: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sw/sweep.json")).unwrap()).unwrap();
+    let runs = sweep["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (run, sd) in runs.iter().zip(["0.02", "0.1"]) {
+        let out = dir.join(format!("single-{sd}"));
+        quotaplan()
+            .args([
+                "simulate",
+                "--trials",
+                "3000",
+                "--set",
+                &format!("risks.macro.impact.normal.sd={sd}"),
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(run["set"]["risks.macro.impact.normal.sd"], sd);
+        assert_eq!(run["p_hit_target"], s["team"]["p_hit_target"]);
+        assert_eq!(run["sales"]["mean"], s["team"]["sales"]["mean"]);
+        assert_eq!(run["shortfall"]["cvar95"], s["team"]["shortfall"]["cvar95"]);
+    }
+    // A wider macro shock spreads team sales more.
+    assert!(
+        runs[1]["sales"]["p90"].as_f64().unwrap() - runs[1]["sales"]["p10"].as_f64().unwrap()
+            > runs[0]["sales"]["p90"].as_f64().unwrap() - runs[0]["sales"]["p10"].as_f64().unwrap()
+    );
+    let csv = std::fs::read_to_string(dir.join("sw/sweep.csv")).unwrap();
+    assert!(csv.starts_with("risks.macro.impact.normal.sd,trials,p_hit_target,"));
+}
