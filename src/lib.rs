@@ -3,6 +3,7 @@
 
 pub mod alignment;
 pub mod comp;
+pub mod compare;
 pub mod engine;
 pub mod generate;
 pub mod model;

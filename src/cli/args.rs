@@ -48,7 +48,17 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan sweep plan.toml --vary risks.macro.impact.normal.sd=0.04,0.06,0.08\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --vary reps.R03.quota=6e6,7e6"
     )]
     Sweep(SweepArgs),
-    /// Write one self-contained HTML report (summary, tables, every chart, risk register) and the charts as SVG and PNG
+    /// Compare two results (summary.json or scenarios) with gates for CI (exit 0 pass, 1 gate failed, 2 error)
+    #[command(
+        after_help = "Examples:\n  quotaplan compare base.toml candidate.toml --max-drop team.p_hit_target=0.02\n  quotaplan compare output/base/summary.json output/new/summary.json --fail-if 'team.p_hit_target < 0.6' --junit gates.xml --markdown comment.md"
+    )]
+    Compare(CompareArgs),
+    /// Run every scenario in a folder against committed baselines (golden files)
+    #[command(
+        after_help = "Examples:\n  quotaplan check scenarios/ --baseline baselines/ --update     # record baselines\n  quotaplan check scenarios/ --baseline baselines/ --max-drop team.p_hit_target=0.02 --junit gates.xml"
+    )]
+    Check(CheckArgs),
+    /// Write a self-contained HTML report with every chart, and the charts as SVG and PNG
     #[command(
         after_help = "Examples:\n  quotaplan report                        # simulate the demo and report on it\n  quotaplan report output/my-team/        # a folder written by `simulate`\n  quotaplan report plan.toml --out plan.html --charts none\n  quotaplan report plan.toml --font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n\nThe HTML file loads nothing from anywhere: it works offline and prints on A4."
     )]
@@ -266,4 +276,58 @@ pub struct SweepArgs {
     /// Output folder (default: output/<scenario-name>/sweep/)
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// Gates shared by compare and check.
+#[derive(Args, Debug, Clone)]
+pub struct GateArgs {
+    /// Fail when the candidate meets a condition, e.g. 'team.p_hit_target < 0.6'
+    #[arg(long = "fail-if", value_name = "CONDITION")]
+    pub fail_if: Vec<String>,
+    /// Fail when a metric drops by more than an amount beyond noise, e.g. team.p_hit_target=0.02
+    #[arg(long = "max-drop", value_name = "METRIC=AMOUNT")]
+    pub max_drop: Vec<String>,
+    /// Fail when a metric rises by more than an amount beyond noise, e.g. team.shortfall.cvar95=1e6
+    #[arg(long = "max-rise", value_name = "METRIC=AMOUNT")]
+    pub max_rise: Vec<String>,
+    /// Write JUnit XML (one testcase per gate)
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+    /// Write a PR-comment-ready markdown report
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+    /// Trials when simulating scenarios (default: the scenario's)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// summary.json (or a result folder holding one) or a scenario
+    pub base: PathBuf,
+    /// summary.json (or a result folder holding one) or a scenario
+    pub candidate: PathBuf,
+    /// Extra metrics to compare, by path (e.g. reps.R03.sales.mean)
+    #[arg(long = "metric")]
+    pub metric: Vec<String>,
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Folder of scenarios (*.toml)
+    pub dir: PathBuf,
+    /// Folder of baseline summaries (<scenario>.summary.json)
+    #[arg(long)]
+    pub baseline: PathBuf,
+    /// Rewrite the baselines from this run instead of checking
+    #[arg(long)]
+    pub update: bool,
+    #[command(flatten)]
+    pub gates: GateArgs,
 }

@@ -11,6 +11,7 @@ mod render;
 mod report_cmd;
 mod split_cmd;
 mod sweep_cmd;
+mod compare_cmd;
 
 use anyhow_free::Fail;
 use args::{Cli, Command, GenerateArgs, QuotasArgs, SimulateArgs, ValidateArgs};
@@ -28,6 +29,8 @@ mod anyhow_free {
         Reported,
         /// A message to print.
         Message(String),
+        /// A message and an exit code of its own (compare: 2 for errors).
+        Exit(i32, String),
     }
 
     impl<E: std::fmt::Display> From<E> for Fail {
@@ -52,6 +55,8 @@ pub fn run() -> i32 {
         Command::Quotas(a) => quotas(a),
         Command::Split(a) => split_cmd::split(a),
         Command::Sweep(a) => sweep_cmd::sweep(a),
+        Command::Compare(a) => compare_cmd::compare(a),
+        Command::Check(a) => compare_cmd::check(a),
         Command::Report(a) => report_cmd::run(a),
         Command::Init(a) => init_cmd::init(a),
         Command::Completions(a) => init_cmd::completions(a),
@@ -62,6 +67,12 @@ pub fn run() -> i32 {
         Err(Fail::Message(m)) => {
             eprintln!("error: {m}");
             1
+        }
+        Err(Fail::Exit(code, m)) => {
+            if !m.is_empty() {
+                eprintln!("error: {m}");
+            }
+            code
         }
     }
 }

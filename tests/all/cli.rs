@@ -421,3 +421,123 @@ fn a_sweep_reproduces_the_single_runs_exactly() {
     let csv = std::fs::read_to_string(dir.join("sw/sweep.csv")).unwrap();
     assert!(csv.starts_with("risks.macro.impact.normal.sd,trials,p_hit_target,"));
 }
+
+fn demo_copy(dir: &Path) -> PathBuf {
+    for f in ["demo.toml", "demo-units.csv"] {
+        std::fs::copy(repo(&format!("scenarios/{f}")), dir.join(f)).unwrap();
+    }
+    dir.join("demo.toml")
+}
+
+#[test]
+fn compare_flags_real_changes_and_never_noise() {
+    let dir = tmp("compare");
+    let base = demo_copy(&dir);
+    // Comparing a scenario with itself never flags anything.
+    let a = quotaplan()
+        .arg("compare")
+        .arg(&base)
+        .arg(&base)
+        .args([
+            "--max-drop",
+            "team.p_hit_target=0.0",
+            "--fail-if",
+            "team.p_hit_target < 0.01",
+        ])
+        .assert()
+        .success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(!out.contains("**yes**") && !out.contains("FAIL"), "{out}");
+    // A target 1.2 M higher costs about 6 points of P(team hits target): flagged.
+    std::fs::write(
+        dir.join("harder.toml"),
+        "extends = \"demo.toml\"\n[scenario]\ncompany_target = 81_200_000\n",
+    )
+    .unwrap();
+    let junit = dir.join("gates.xml");
+    let md = dir.join("comment.md");
+    let a = quotaplan()
+        .arg("compare")
+        .arg(&base)
+        .arg(dir.join("harder.toml"))
+        .args([
+            "--max-drop",
+            "team.p_hit_target=0.02",
+            "--fail-if",
+            "team.p_hit_target < 0.1",
+            "--junit",
+        ])
+        .arg(&junit)
+        .arg("--markdown")
+        .arg(&md)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains("| `team.p_hit_target` |") && out.contains("**FAIL**"),
+        "{out}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"quotaplan\" tests=\"2\" failures=\"1\">"), "{xml}");
+    assert!(
+        xml.contains("<testsuite ")
+            && xml.contains("<testcase ")
+            && xml.contains("<failure message=")
+    );
+    assert_eq!(std::fs::read_to_string(&md).unwrap(), out);
+    // Errors exit 2.
+    quotaplan()
+        .arg("compare")
+        .arg(dir.join("missing.json"))
+        .arg(&base)
+        .assert()
+        .code(2);
+    quotaplan()
+        .arg("compare")
+        .arg(&base)
+        .arg(&base)
+        .args(["--fail-if", "nonsense"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn check_runs_a_folder_against_its_baselines() {
+    let dir = tmp("check");
+    let scenarios = dir.join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    demo_copy(&scenarios);
+    let baselines = dir.join("baselines");
+    quotaplan()
+        .arg("check")
+        .arg(&scenarios)
+        .arg("--baseline")
+        .arg(&baselines)
+        .args(["--update", "--trials", "5000"])
+        .assert()
+        .success();
+    assert!(baselines.join("demo.summary.json").is_file());
+    quotaplan()
+        .arg("check")
+        .arg(&scenarios)
+        .arg("--baseline")
+        .arg(&baselines)
+        .args(["--trials", "5000"])
+        .assert()
+        .success();
+    // Make the plan riskier: the default gate (max drop of P(team hits target) 0.02) fails.
+    let text = std::fs::read_to_string(scenarios.join("demo.toml")).unwrap();
+    std::fs::write(
+        scenarios.join("demo.toml"),
+        text.replace("company_target = 80_000_000", "company_target = 82_000_000"),
+    )
+    .unwrap();
+    quotaplan()
+        .arg("check")
+        .arg(&scenarios)
+        .arg("--baseline")
+        .arg(&baselines)
+        .args(["--trials", "5000"])
+        .assert()
+        .code(1);
+}
