@@ -93,9 +93,11 @@ pub fn proportional(model: &Model) -> Result<QuotaSolution, EngineError> {
 /// the common probability whose quotas add up to the pool.
 pub fn equal_probability(model: &Model, opts: &SimOptions) -> Result<QuotaSolution, EngineError> {
     let provisional = proportional(model)?.quotas;
+    // Under --precision `trials` is only a cap; calibrate on a fixed count.
     let calib = SimOptions {
         analytics: false,
         precision: None,
+        trials: if opts.precision.is_some() { opts.trials.min(200_000) } else { opts.trials },
         ..opts.clone()
     };
     let res = engine::run(model, &provisional, &calib, None)?;
