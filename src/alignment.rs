@@ -300,21 +300,21 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         .map(|(u, w)| {
             (
                 u,
-                w / inp.targets.iter().cloned().fold(f64::INFINITY, f64::min),
+                w / inp.targets.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
             )
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .filter(|&(_, share)| share > 1.0 + opts.tolerance)
     {
         notes.push(format!(
-            "unit `{}` alone is {:.0} % of the smallest territory target: no plan can meet ±{:.1} % with these units (split the unit, or use fewer territories)",
+            "unit `{}` alone is {:.0} % of the largest territory target: no plan can meet ±{:.1} % with these units (split the unit, lock it as its own territory with its own target, or use fewer territories)",
             model.units[u].id,
             100.0 * share,
             100.0 * opts.tolerance
         ));
     }
     if opts.balance != Balance::Risk {
-        notes.extend(first.notes.iter().cloned());
+        notes.extend(first.notes.iter().filter(|n| !n.contains(" alone exceeds the largest target")).cloned());
         return Ok(Alignment {
             result: first,
             notes,

@@ -11,11 +11,16 @@
 //! - ReCom: two adjacent territories are merged, a random spanning tree of
 //!   the union is cut at its best balanced edge.
 //!
+//! Phases: the start is rebalanced (ReCom diffusion), annealed hot to cold,
+//! and the best plan is then repaired if still unbalanced (cheapest boundary
+//! flips, then ReCom diffusion) and polished cold, with balance hard once it
+//! holds. Soft penalties find good shapes; the hard phase keeps what counts.
+//!
 //! The chain is iteration-bounded and driven by its own ChaCha8 stream, so it
 //! is deterministic; the deadline is only a safety stop.
 
 use super::plan::{Bfs, Key, NONE, Problem, State};
-use super::tree::{CutSpec, Trees};
+use super::tree::{Cut, CutSpec, Trees};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use std::time::Instant;
@@ -58,8 +63,22 @@ struct Chain<'p> {
     ld: f64,
     best: Vec<u32>,
     best_key: Key,
+    iterations: u64,
+    deadline: Option<Instant>,
+    hit_deadline: bool,
+    /// Balance is a hard constraint (the polish of a balanced plan).
+    hard: bool,
 }
 
+/// Share of the iterations spent on the final polish from the best plan.
+const POLISH: f64 = 0.15;
+/// Rebalancing steps allowed per territory, and trees drawn per step.
+const REBALANCE_STEPS: usize = 50;
+const REBALANCE_TREES: usize = 4;
+
+/// Runs one chain: rebalance the start, anneal, then restart from the best
+/// plan found, repair its balance if it is still outside the tolerance
+/// (cheapest boundary flips first, ReCom diffusion next), and polish it cold.
 pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -> ChainOut {
     let n = p.n();
     let s = State::new(p, start);
@@ -76,50 +95,284 @@ pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -
         lb: 0.0,
         ld: 0.0,
         best_key,
+        iterations: 0,
+        deadline: par.deadline,
+        hit_deadline: false,
+        hard: false,
     };
-    let mut hit_deadline = false;
-    let mut it = 0;
     if p.k() > 1 {
-        while it < par.iterations {
-            if it % BLOCK == 0 {
-                if par.deadline.is_some_and(|d| Instant::now() >= d) {
-                    hit_deadline = true;
+        let main = ((1.0 - POLISH) * par.iterations as f64) as u64;
+        c.rebalance(REBALANCE_STEPS * p.k());
+        c.anneal(main, (par.t0, par.t1), (par.lambda0, par.lambda1), par);
+        if !c.hit_deadline {
+            c.s = State::new(p, c.best.clone());
+            for _ in 0..3 {
+                if c.s.n_over == 0 {
                     break;
                 }
-                let f = it as f64 / par.iterations as f64;
-                c.temp = par.t0 * (par.t1 / par.t0).powf(f);
-                let lambda = par.lambda0 * (par.lambda1 / par.lambda0).powf(f);
-                (c.lb, c.ld) = p.penalty_scales(lambda);
-                if it % REFRESH == 0 && it > 0 {
-                    c.s.recompute();
+                c.repair(REBALANCE_STEPS * p.k());
+                if c.s.n_over > 0 {
+                    c.rebalance(REBALANCE_STEPS * p.k());
                 }
             }
-            it += 1;
-            let r: f64 = c.rng.random();
-            let accepted = if r < par.recom {
-                c.recom()
-            } else if r < par.recom + par.pair {
-                c.pair()
-            } else {
-                c.flip()
-            };
-            if accepted {
-                let key = c.s.key();
-                if key.better_than(&c.best_key) {
-                    c.best_key = key;
-                    c.best.copy_from_slice(&c.s.assign);
-                }
-            }
+            c.hard = c.s.n_over == 0;
+            let cold = (par.t1 * 4.0, par.t1 * 0.5);
+            c.anneal(par.iterations - main, cold, (par.lambda1, par.lambda1), par);
         }
     }
     ChainOut {
         assign: c.best,
-        iterations: it,
-        hit_deadline,
+        iterations: c.iterations,
+        hit_deadline: c.hit_deadline,
     }
 }
 
 impl Chain<'_> {
+    /// Records the current plan if it beats the best so far.
+    fn track(&mut self) {
+        let key = self.s.key();
+        if key.better_than(&self.best_key) {
+            self.best_key = key;
+            self.best.copy_from_slice(&self.s.assign);
+        }
+    }
+
+    /// `iters` proposals with temperature and penalty strength moving
+    /// geometrically between the given end points.
+    fn anneal(&mut self, iters: u64, temp: (f64, f64), lambda: (f64, f64), par: &Params) {
+        let p = self.s.p;
+        for it in 0..iters {
+            if it % BLOCK == 0 {
+                if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    self.hit_deadline = true;
+                    return;
+                }
+                let f = it as f64 / iters as f64;
+                self.temp = temp.0 * (temp.1 / temp.0).powf(f);
+                (self.lb, self.ld) = p.penalty_scales(lambda.0 * (lambda.1 / lambda.0).powf(f));
+                if it % REFRESH == 0 && it > 0 {
+                    self.s.recompute();
+                }
+            }
+            self.iterations += 1;
+            let r: f64 = self.rng.random();
+            let accepted = if r < par.recom {
+                self.recom()
+            } else if r < par.recom + par.pair {
+                self.pair()
+            } else {
+                self.flip()
+            };
+            if accepted {
+                self.track();
+            }
+        }
+    }
+
+    /// Diffusion towards balance: a territory outside the tolerance and a
+    /// neighbour are merged and re-split at the cut that shares their excess
+    /// most evenly, kept only if their squared excess falls. Compactness is
+    /// ignored here; the annealing that follows restores it.
+    fn rebalance(&mut self, steps: usize) {
+        let mut over = Vec::new();
+        for _ in 0..steps {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                self.hit_deadline = true;
+                return;
+            }
+            over.clear();
+            over.extend(self.s.over());
+            if over.is_empty() {
+                return;
+            }
+            self.iterations += 1;
+            let a = over[self.rng.random_range(0..over.len())] as u32;
+            let Some(b) = self.neighbour_territory(a) else {
+                continue;
+            };
+            self.region.clear();
+            self.region.extend_from_slice(&self.s.members[a as usize]);
+            self.region.extend_from_slice(&self.s.members[b as usize]);
+            let mut best: Option<(Cut, Vec<bool>, Vec<u32>)> = None;
+            for _ in 0..REBALANCE_TREES {
+                let Some(cut) = self.draw_and_cut(a, b) else {
+                    break;
+                };
+                if best.as_ref().is_none_or(|x| cut.better_than(&x.0)) {
+                    self.trees.mark_subtree(cut.node);
+                    best = Some((cut, self.trees.in_sub.clone(), self.trees.nodes.clone()));
+                }
+            }
+            let Some((cut, in_sub, nodes)) = best else {
+                continue;
+            };
+            let before = self.s.sq_excess(a as usize) + self.s.sq_excess(b as usize);
+            let locks = self.s.lock_viol;
+            self.split_region(a, b, cut.sub_is_1, &nodes, &in_sub);
+            let after = self.s.sq_excess(a as usize) + self.s.sq_excess(b as usize);
+            if after < before && self.s.lock_viol <= locks {
+                self.track();
+            } else {
+                self.undo_split();
+            }
+        }
+    }
+
+    /// Greedy balance repair by boundary flips: among the flips that lower
+    /// the squared excess of the two territories involved, take the one
+    /// that costs the fewest cut edges. Fixes near misses while keeping the
+    /// shapes; stops when balanced or when no flip helps.
+    fn repair(&mut self, steps: usize) {
+        let p = self.s.p;
+        let mut cands: Vec<(f64, f64, u32, u32)> = Vec::new();
+        for _ in 0..steps {
+            if self.s.n_over == 0 {
+                return;
+            }
+            self.iterations += 1;
+            cands.clear();
+            for &e in &self.s.cut_list {
+                let (i, j) = p.graph.edge(e as usize);
+                for (u, v) in [(i, j), (j, i)] {
+                    let (a, b) = (self.s.assign[u], self.s.assign[v]);
+                    if !self.movable(u, b) {
+                        continue;
+                    }
+                    let (ai, bi) = (a as usize, b as usize);
+                    let w = p.weight[u];
+                    let sq = |t: usize, tw: f64| {
+                        ((tw / p.targets[t] - 1.0).abs() - p.tol).max(0.0).powi(2)
+                    };
+                    let dsq = sq(ai, self.s.tw[ai] - w) + sq(bi, self.s.tw[bi] + w)
+                        - self.s.sq_excess(ai)
+                        - self.s.sq_excess(bi);
+                    if dsq < 0.0 {
+                        let dcut = self.s.flip_delta(u, b, 0.0, 0.0);
+                        cands.push((dcut, dsq, u as u32, b));
+                    }
+                }
+            }
+            cands.sort_by(|x, y| {
+                x.0.total_cmp(&y.0)
+                    .then(x.1.total_cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+                    .then(x.3.cmp(&y.3))
+            });
+            let chosen = cands
+                .iter()
+                .find(|c| self.s.donor_stays_connected(c.2 as usize, &mut self.bfs))
+                .copied();
+            let Some((_, _, u, b)) = chosen else {
+                return;
+            };
+            self.s.flip(u as usize, b);
+            self.track();
+        }
+    }
+
+    /// A random territory adjacent to `a`.
+    fn neighbour_territory(&mut self, a: u32) -> Option<u32> {
+        let p = self.s.p;
+        let members = &self.s.members[a as usize];
+        if members.is_empty() {
+            return None;
+        }
+        let mut found = Vec::new();
+        for _ in 0..8 {
+            let u = members[self.rng.random_range(0..members.len())] as usize;
+            found.clear();
+            found.extend(
+                p.graph
+                    .nbrs(u)
+                    .iter()
+                    .map(|&v| self.s.assign[v as usize])
+                    .filter(|&t| t != a),
+            );
+            if !found.is_empty() {
+                return Some(found[self.rng.random_range(0..found.len())]);
+            }
+        }
+        for &u in members {
+            found.extend(
+                p.graph
+                    .nbrs(u as usize)
+                    .iter()
+                    .map(|&v| self.s.assign[v as usize])
+                    .filter(|&t| t != a),
+            );
+        }
+        if found.is_empty() {
+            None
+        } else {
+            Some(found[self.rng.random_range(0..found.len())])
+        }
+    }
+
+    /// Draws a spanning tree of `self.region` (territories `a` and `b`) and
+    /// returns its best cut for their targets.
+    fn draw_and_cut(&mut self, a: u32, b: u32) -> Option<Cut> {
+        let p = self.s.p;
+        if !self.trees.draw(&p.graph, &self.region, &mut self.rng) {
+            return None;
+        }
+        let spec = CutSpec {
+            t1: p.targets[a as usize],
+            t2: p.targets[b as usize],
+            tol: p.tol,
+            min1: 1,
+            min2: 1,
+        };
+        let category = |x: usize| match p.locked[x] {
+            l if l == a => 1,
+            l if l == b => 2,
+            _ => 0,
+        };
+        self.trees
+            .best_cut(&p.weight, category, &spec, &mut self.rng)
+    }
+
+    /// Reassigns `nodes` to `a` (where `in_sub` says the subtree, if it is
+    /// side `a`) and `b`, recording the moves in `undo`. When either
+    /// orientation would do, the labels stay where most weight already is.
+    fn split_region(
+        &mut self,
+        a: u32,
+        b: u32,
+        sub_is_1: Option<bool>,
+        nodes: &[u32],
+        in_sub: &[bool],
+    ) {
+        let p = self.s.p;
+        let sub_is_a = sub_is_1.unwrap_or_else(|| {
+            let (mut stay, mut swap) = (0.0, 0.0);
+            for (i, &x) in nodes.iter().enumerate() {
+                let w = p.weight[x as usize];
+                if (self.s.assign[x as usize] == a) == in_sub[i] {
+                    stay += w;
+                } else {
+                    swap += w;
+                }
+            }
+            stay >= swap
+        });
+        self.undo.clear();
+        for (i, &x) in nodes.iter().enumerate() {
+            let to = if in_sub[i] == sub_is_a { a } else { b };
+            let from = self.s.assign[x as usize];
+            if from != to {
+                self.undo.push((x, from));
+                self.s.flip(x as usize, to);
+            }
+        }
+    }
+
+    fn undo_split(&mut self) {
+        for &(x, from) in self.undo.iter().rev() {
+            self.s.flip(x as usize, from);
+        }
+        self.undo.clear();
+    }
+
     #[inline]
     fn metropolis(&mut self, delta: f64) -> bool {
         delta <= 0.0 || self.rng.random::<f64>() < (-delta / self.temp).exp()
@@ -153,6 +406,9 @@ impl Chain<'_> {
             return false;
         };
         if !self.movable(u, b) {
+            return false;
+        }
+        if self.hard && !self.s.flip_keeps_balance(u, b) {
             return false;
         }
         let delta = self.s.flip_delta(u, b, self.lb, self.ld);
@@ -198,7 +454,7 @@ impl Chain<'_> {
         };
         self.s.flip(v, a);
         let delta = self.s.energy(self.lb, self.ld) - before;
-        if self.metropolis(delta) {
+        if (!self.hard || self.s.n_over == 0) && self.metropolis(delta) {
             true
         } else {
             self.s.flip(v, b);
@@ -214,71 +470,27 @@ impl Chain<'_> {
             return false;
         };
         let a = self.s.assign[u];
-        let p = self.s.p;
         self.region.clear();
         self.region.extend_from_slice(&self.s.members[a as usize]);
         self.region.extend_from_slice(&self.s.members[b as usize]);
-        if !self.trees.draw(&p.graph, &self.region, &mut self.rng) {
-            return false;
-        }
-        let spec = CutSpec {
-            t1: p.targets[a as usize],
-            t2: p.targets[b as usize],
-            tol: p.tol,
-            min1: 1,
-            min2: 1,
-        };
-        let category = |x: usize| match p.locked[x] {
-            l if l == a => 1,
-            l if l == b => 2,
-            _ => 0,
-        };
-        let Some(cut) = self
-            .trees
-            .best_cut(&p.weight, category, &spec, &mut self.rng)
-        else {
+        let Some(cut) = self.draw_and_cut(a, b) else {
             return false;
         };
         self.trees.mark_subtree(cut.node);
-        let sub_is_a = cut.sub_is_1.unwrap_or_else(|| {
-            // Keep labels where they were: the orientation that moves less weight.
-            let mut stay = 0.0;
-            let mut swap = 0.0;
-            for (i, &x) in self.trees.nodes.iter().enumerate() {
-                let w = p.weight[x as usize];
-                if (self.s.assign[x as usize] == a) == self.trees.in_sub[i] {
-                    stay += w;
-                } else {
-                    swap += w;
-                }
-            }
-            stay >= swap
-        });
         let before = self.s.energy(self.lb, self.ld);
-        self.undo.clear();
-        for i in 0..self.trees.nodes.len() {
-            let x = self.trees.nodes[i];
-            let to = if self.trees.in_sub[i] == sub_is_a {
-                a
-            } else {
-                b
-            };
-            let from = self.s.assign[x as usize];
-            if from != to {
-                self.undo.push((x, from));
-                self.s.flip(x as usize, to);
-            }
-        }
+        let nodes = std::mem::take(&mut self.trees.nodes);
+        let in_sub = std::mem::take(&mut self.trees.in_sub);
+        self.split_region(a, b, cut.sub_is_1, &nodes, &in_sub);
+        self.trees.nodes = nodes;
+        self.trees.in_sub = in_sub;
         if self.undo.is_empty() {
             return false;
         }
         let delta = self.s.energy(self.lb, self.ld) - before;
-        if self.metropolis(delta) {
+        if (!self.hard || self.s.n_over == 0) && self.metropolis(delta) {
             true
         } else {
-            for &(x, from) in self.undo.iter().rev() {
-                self.s.flip(x as usize, from);
-            }
+            self.undo_split();
             false
         }
     }

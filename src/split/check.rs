@@ -83,10 +83,8 @@ pub fn check(
         count[t] += 1;
         sum[t] += weight[u];
     }
-    for t in 0..k {
-        if count[t] == 0 {
-            out.push(Violation::Empty { territory: t });
-        }
+    for (territory, _) in count.iter().enumerate().filter(|(_, c)| **c == 0) {
+        out.push(Violation::Empty { territory });
     }
     for (territory, pieces, component) in pieces(graph, assignment, k) {
         if pieces > 1 {

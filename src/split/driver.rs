@@ -2,13 +2,15 @@
 //! independent chains per sub-problem in parallel, keep the best, report.
 //!
 //! Islands. Territories are allocated to connected components in proportion
-//! to weight (greedily, largest remaining deficit first, honouring locks and
-//! the current owner's component). A component left without a territory is
-//! too small to hold one; it joins, through a "ferry" link that is not
-//! counted as a cut edge, the territory owning the nearest mainland unit
-//! (nearest by location; without locations, the unit of lowest index in the
-//! component with the largest remaining deficit). Contiguity is then judged
-//! within each component, as [`check`] does.
+//! to weight: greedily, each to the component whose weight most exceeds the
+//! targets already placed there, after locked territories and preferring the
+//! component holding most of the territory's current units. A component left
+//! without a territory is too small to hold one; it joins, through a "ferry"
+//! link that is not counted as a cut edge, the territory owning the nearest
+//! mainland unit (nearest by location; without locations, the first unit of
+//! the component whose weight falls furthest short of its targets). So a
+//! territory may own an island beside its mainland part, and contiguity is
+//! judged within each component, as [`check()`] does.
 
 use super::anneal::{self, Params};
 use super::plan::{HomeTerm, NONE, OTHER, Problem, State};
@@ -179,7 +181,7 @@ fn params(input: &SplitInput, p: &Problem, deadline: Option<Instant>, warm: bool
     let n = p.n() as u64;
     let iterations = input
         .iterations
-        .unwrap_or_else(|| (n * 4_000).clamp(400_000, 12_000_000));
+        .unwrap_or_else(|| (n * 4_000).clamp(1_000_000, 12_000_000));
     Params {
         iterations,
         t0: if warm { 0.6 } else { 1.5 },
@@ -457,13 +459,13 @@ fn allocate(input: &SplitInput, notes: &mut Vec<String>) -> Vec<Sub> {
             None => {
                 let c = (0..nc)
                     .filter(|&c| count[c] > 0)
-                    .max_by(|&a, &b| deficit[a].total_cmp(&deficit[b]).then(b.cmp(&a)))
+                    .min_by(|&a, &b| deficit[a].total_cmp(&deficit[b]).then(a.cmp(&b)))
                     .unwrap_or(0);
                 (comps[s][0], comps[c][0])
             }
         };
         let host = comp_of[landing];
-        deficit[host] -= w[s];
+        deficit[host] += w[s];
         ferries[host].push((island, landing));
         attached[host].push(s);
         let mut locks: Vec<usize> = comps[s].iter().filter_map(|&u| input.locked[u]).collect();
@@ -545,10 +547,13 @@ fn problem(input: &SplitInput, sub: &Sub, edge_len: f64) -> Problem {
     let weight: Vec<f64> = sub.units.iter().map(|&u| input.weight[u]).collect();
     let sub_w: f64 = weight.iter().sum();
     let sub_t: f64 = sub.labels.iter().map(|&t| input.targets[t]).sum();
+    // Targets scaled to the part's weight, so an unavoidable mismatch
+    // between a component and its territories is shared evenly.
+    let scale = if sub_w > 0.0 { sub_w / sub_t } else { 1.0 };
     let targets = sub
         .labels
         .iter()
-        .map(|&t| input.targets[t] * sub_w / sub_t)
+        .map(|&t| input.targets[t] * scale)
         .collect();
     let mut locked: Vec<u32> = sub
         .units
@@ -600,6 +605,7 @@ fn problem(input: &SplitInput, sub: &Sub, edge_len: f64) -> Problem {
         weight,
         targets,
         tol: input.tolerance,
+        step: 0.25 * sub.labels.len() as f64 / sub.units.len() as f64,
         locked,
         current,
         dis_w,

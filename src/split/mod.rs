@@ -11,7 +11,7 @@
 //!   spanning-tree bisection);
 //! - `anneal`: the proposals (boundary flip, pair flip, ReCom) with
 //!   Metropolis acceptance under a cooling schedule;
-//! - [`check`]: the hard constraints, verified from scratch;
+//! - [`check()`]: the hard constraints, verified from scratch;
 //! - `driver`: islands, parallel chains and the final report.
 //!
 //! Results are a function of the input and `seed` alone: chains are
@@ -140,7 +140,7 @@ pub struct SplitResult {
     /// changed owner (0 without a current alignment).
     pub disruption: f64,
     pub per_territory: Vec<TerritoryMetrics>,
-    /// Broken hard constraints, as [`check`] reports them.
+    /// Broken hard constraints, as [`check()`] reports them.
     pub violations: Vec<Violation>,
     /// Iterations over all chains.
     pub iterations: u64,

@@ -43,6 +43,8 @@ pub(crate) struct Problem {
     pub weight: Vec<f64>,
     pub targets: Vec<f64>,
     pub tol: f64,
+    /// See [`Problem::excess`].
+    pub step: f64,
     pub locked: Vec<u32>,
     pub current: Vec<u32>,
     pub dis_w: Vec<f64>,
@@ -66,13 +68,18 @@ impl Problem {
     }
 
     /// Balance penalty of territory `t` at weight `w`: zero within the
-    /// tolerance, then growing convexly, so when the tolerance is out of
-    /// reach (a unit heavier than a target) the excess is spread evenly
-    /// instead of piling up in a few territories.
+    /// tolerance; past it a step (a quarter of an average unit) so that a
+    /// near miss is worth fixing at the end of the run, then growing
+    /// convexly, so when the tolerance is out of reach (a unit heavier than
+    /// a target) the excess is spread evenly instead of piling up.
     #[inline]
     pub fn excess(&self, t: usize, w: f64) -> f64 {
-        let x = ((w / self.targets[t] - 1.0).abs() - self.tol).max(0.0);
-        x + x * x / (2.0 * self.tol.max(0.01))
+        let x = (w / self.targets[t] - 1.0).abs() - self.tol;
+        if x > 0.0 {
+            self.step + x + x * x / (2.0 * self.tol.max(0.01))
+        } else {
+            0.0
+        }
     }
 
     /// Share of disruption weight over the cap.
@@ -161,7 +168,7 @@ pub(crate) struct State<'p> {
     pub lock_viol: usize,
     ex: Vec<f64>,
     pub ex_total: f64,
-    n_over: usize,
+    pub n_over: usize,
 }
 
 impl<'p> State<'p> {
@@ -228,6 +235,20 @@ impl<'p> State<'p> {
         self.n_over = self.ex.iter().filter(|&&x| x > 0.0).count();
     }
 
+    /// Squared relative excess over the tolerance: the measure rebalancing
+    /// drives down, since it favours sharing an excess over piling it up.
+    pub fn sq_excess(&self, t: usize) -> f64 {
+        let p = self.p;
+        ((self.tw[t] / p.targets[t] - 1.0).abs() - p.tol)
+            .max(0.0)
+            .powi(2)
+    }
+
+    /// Territories outside the tolerance.
+    pub fn over(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.p.k()).filter(|&t| self.ex[t] > 0.0)
+    }
+
     pub fn objective(&self) -> f64 {
         self.cut_real as f64 + self.home
     }
@@ -281,6 +302,15 @@ impl<'p> State<'p> {
             d += LOCK_PENALTY * (f64::from(l == a) - f64::from(l == b));
         }
         d
+    }
+
+    /// Whether moving `u` to `b` leaves both territories within tolerance.
+    #[inline]
+    pub fn flip_keeps_balance(&self, u: usize, b: u32) -> bool {
+        let p = self.p;
+        let (a, b) = (self.assign[u] as usize, b as usize);
+        let w = p.weight[u];
+        p.excess(a, self.tw[a] - w) == 0.0 && p.excess(b, self.tw[b] + w) == 0.0
     }
 
     /// Moves `u` to `b`, updating every derived term. No constraint checks:
@@ -403,5 +433,131 @@ impl<'p> State<'p> {
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
+    /// A `w` x `h` grid with unit weights, `k` equal targets, homes at the
+    /// corners and every unit currently owned by territory 0.
+    pub(crate) fn grid_problem(w: usize, h: usize, k: usize, tol: f64) -> Problem {
+        let mut edges = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let u = y * w + x;
+                if x + 1 < w {
+                    edges.push((u, u + 1));
+                }
+                if y + 1 < h {
+                    edges.push((u, u + w));
+                }
+            }
+        }
+        let n = w * h;
+        let graph = Graph::from_edges(n, &edges).unwrap();
+        let real = vec![true; graph.edge_count()];
+        let loc: Vec<(f64, f64)> = (0..n).map(|u| ((u % w) as f64, (u / w) as f64)).collect();
+        Problem {
+            graph,
+            real,
+            weight: vec![1.0; n],
+            targets: vec![n as f64 / k as f64; k],
+            tol,
+            step: 0.25 * k as f64 / n as f64,
+            locked: vec![NONE; n],
+            current: vec![0; n],
+            dis_w: vec![1.0; n],
+            dis_total: n as f64,
+            dis_cap: Some(0.5),
+            home: Some(HomeTerm {
+                loc,
+                homes: (0..k).map(|t| Some((t as f64, 0.0))).collect(),
+                factor: vec![0.1; n],
+            }),
+            units: (0..n).collect(),
+            labels: (0..k).collect(),
+        }
+    }
+
+    #[test]
+    fn incremental_terms_match_a_rebuild() {
+        let p = grid_problem(8, 6, 3, 0.05);
+        let n = p.n();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut s = State::new(&p, (0..n).map(|u| (u % 3) as u32).collect());
+        for _ in 0..2000 {
+            let u = rng.random_range(0..n);
+            let b = rng.random_range(0..3) as u32;
+            let before = s.energy(2.0, 3.0);
+            let predicted = if b == s.assign[u] {
+                0.0
+            } else {
+                s.flip_delta(u, b, 2.0, 3.0)
+            };
+            s.flip(u, b);
+            let after = s.energy(2.0, 3.0);
+            assert!(
+                (after - before - predicted).abs() < 1e-9,
+                "delta of moving {u} to {b}"
+            );
+        }
+        let fresh = State::new(&p, s.assign.clone());
+        assert_eq!(s.cut_real, fresh.cut_real);
+        assert_eq!(s.cut_list.len(), fresh.cut_list.len());
+        assert!((s.home - fresh.home).abs() < 1e-9);
+        assert!((s.moved - fresh.moved).abs() < 1e-9);
+        assert!((s.ex_total - fresh.ex_total).abs() < 1e-9);
+        assert_eq!(s.n_over, fresh.n_over);
+        for t in 0..3 {
+            let mut a = s.members[t].clone();
+            let mut b = fresh.members[t].clone();
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn donor_check_matches_a_full_connectivity_test() {
+        let p = grid_problem(5, 5, 2, 0.1);
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut bfs = Bfs::new(p.n());
+        for _ in 0..300 {
+            let assign: Vec<u32> = (0..p.n())
+                .map(|_| u32::from(rng.random::<f64>() < 0.6))
+                .collect();
+            let s = State::new(&p, assign.clone());
+            for u in 0..p.n() {
+                let a = assign[u];
+                let count_pieces = |skip: Option<usize>| {
+                    let mut seen = vec![false; p.n()];
+                    let mut pieces = 0;
+                    for s0 in 0..p.n() {
+                        if seen[s0] || assign[s0] != a || Some(s0) == skip {
+                            continue;
+                        }
+                        pieces += 1;
+                        let mut stack = vec![s0];
+                        seen[s0] = true;
+                        while let Some(x) = stack.pop() {
+                            for y in p.graph.neighbors(x) {
+                                if !seen[y] && assign[y] == a && Some(y) != skip {
+                                    seen[y] = true;
+                                    stack.push(y);
+                                }
+                            }
+                        }
+                    }
+                    pieces
+                };
+                let has_neighbour = p.graph.neighbors(u).any(|v| assign[v] == a);
+                let expected = !has_neighbour || count_pieces(Some(u)) <= count_pieces(None);
+                assert_eq!(s.donor_stays_connected(u, &mut bfs), expected, "unit {u}");
+            }
+        }
     }
 }

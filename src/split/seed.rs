@@ -38,7 +38,11 @@ pub(crate) fn tree_seed(p: &Problem, trees: &mut Trees, rng: &mut ChaCha8Rng) ->
             l1.iter().map(|&t| p.targets[t as usize]).sum(),
             l2.iter().map(|&t| p.targets[t as usize]).sum(),
         );
-        let scale = region_w / (s1 + s2);
+        let scale = if region_w > 0.0 {
+            region_w / (s1 + s2)
+        } else {
+            1.0
+        };
         let spec = CutSpec {
             t1: s1 * scale,
             t2: s2 * scale,
@@ -312,5 +316,52 @@ pub(crate) fn relabel_for_homes(p: &Problem, assign: &mut [u32]) {
     }
     for s in assign.iter_mut() {
         *s = label[*s as usize] as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::split::check;
+    use crate::split::plan::tests::grid_problem;
+    use crate::split::tree::Trees;
+    use rand::SeedableRng;
+
+    fn violations(p: &Problem, a: &[u32], tol: f64) -> Vec<check::Violation> {
+        let a: Vec<usize> = a.iter().map(|&t| t as usize).collect();
+        check::check(
+            &p.graph,
+            &a,
+            p.k(),
+            &p.weight,
+            &p.targets,
+            tol,
+            &vec![None; p.n()],
+        )
+    }
+
+    #[test]
+    fn tree_seed_is_contiguous_and_roughly_balanced() {
+        let p = grid_problem(12, 10, 6, 0.05);
+        let mut trees = Trees::new(p.n());
+        for seed in 0..10 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let a = tree_seed(&p, &mut trees, &mut rng);
+            assert!(a.iter().all(|&t| (t as usize) < p.k()));
+            assert!(violations(&p, &a, 0.25).is_empty(), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn current_alignment_is_repaired() {
+        let mut p = grid_problem(6, 1, 2, 0.0);
+        // 0 0 _ 1 0 1: a gap and a stray piece of territory 0.
+        p.current = vec![0, 0, NONE, 1, 0, 1];
+        let (a, changed) = repair_current(&p).unwrap();
+        assert!(changed);
+        assert!(violations(&p, &a, 1.0).is_empty(), "{a:?}");
+        assert_eq!(&a[..2], &[0, 0]);
+        p.current = vec![0; 6];
+        assert!(repair_current(&p).is_none(), "territory 1 would be empty");
     }
 }

@@ -20,7 +20,7 @@ pub(crate) struct CutSpec {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Cut {
     pub node: usize,
-    /// Lock violations, then balance excess; lower is better.
+    /// Lock violations, then squared balance excess; lower is better.
     pub locks: u32,
     pub excess: f64,
     /// `Some(true)`: the subtree is side 1; `None`: both orientations score
@@ -132,9 +132,10 @@ impl Trees {
         }
         self.adj_off.clear();
         self.adj_off.push(0);
-        for i in 0..m {
-            let last = self.adj_off[i];
-            self.adj_off.push(last + deg[i]);
+        let mut last = 0;
+        for d in &deg[..m] {
+            last += d;
+            self.adj_off.push(last);
         }
         self.adj.clear();
         self.adj.resize(2 * tree_edges.len(), 0);
@@ -206,7 +207,9 @@ impl Trees {
         let root = self.order[0] as usize;
         let total_w = self.sub_w[root];
         let total_n = m;
-        let excess = |w: f64, t: f64| ((w / t - 1.0).abs() - spec.tol).max(0.0);
+        // Squared excess: zero within the tolerance, and when both sides
+        // cannot fit, the cut that shares the excess evenly wins.
+        let excess = |w: f64, t: f64| ((w / t - 1.0).abs() - spec.tol).max(0.0).powi(2);
         let mut best: Option<Cut> = None;
         let mut ties = 0u32;
         for &x in &self.order[1..] {
