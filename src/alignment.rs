@@ -300,7 +300,11 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         .map(|(u, w)| {
             (
                 u,
-                w / inp.targets.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+                w / inp
+                    .targets
+                    .iter()
+                    .cloned()
+                    .fold(f64::NEG_INFINITY, f64::max),
             )
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -314,7 +318,13 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         ));
     }
     if opts.balance != Balance::Risk {
-        notes.extend(first.notes.iter().filter(|n| !n.contains(" alone exceeds the largest target")).cloned());
+        notes.extend(
+            first
+                .notes
+                .iter()
+                .filter(|n| !n.contains(" alone exceeds the largest target"))
+                .cloned(),
+        );
         return Ok(Alignment {
             result: first,
             notes,

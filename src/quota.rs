@@ -97,7 +97,11 @@ pub fn equal_probability(model: &Model, opts: &SimOptions) -> Result<QuotaSoluti
     let calib = SimOptions {
         analytics: false,
         precision: None,
-        trials: if opts.precision.is_some() { opts.trials.min(200_000) } else { opts.trials },
+        trials: if opts.precision.is_some() {
+            opts.trials.min(200_000)
+        } else {
+            opts.trials
+        },
         ..opts.clone()
     };
     let res = engine::run(model, &provisional, &calib, None)?;

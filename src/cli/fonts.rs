@@ -39,8 +39,9 @@ fn load(path: &Path) -> Result<FontSet, String> {
 }
 
 /// The fonts for PNG charts. `explicit` (`--font`) must work; otherwise
-/// the environment and the system are searched, and without a find only
-/// the embedded font is used.
+/// `QUOTAPLAN_FONT` (a path, or `none` for the embedded font alone) and
+/// then the system are searched, and without a find only the embedded
+/// font is used.
 pub fn find(explicit: Option<&Path>) -> Result<Found, String> {
     if let Some(p) = explicit {
         return Ok(Found {
@@ -49,7 +50,14 @@ pub fn find(explicit: Option<&Path>) -> Result<Found, String> {
         });
     }
     let mut notes = Vec::new();
-    if let Some(env) = std::env::var_os("QUOTAPLAN_FONT").filter(|v| !v.is_empty()) {
+    let env = std::env::var_os("QUOTAPLAN_FONT").filter(|v| !v.is_empty());
+    if env.as_deref() == Some(std::ffi::OsStr::new("none")) {
+        return Ok(Found {
+            fonts: FontSet::embedded(),
+            notes,
+        });
+    }
+    if let Some(env) = env {
         match load(&PathBuf::from(&env)) {
             Ok(fonts) => return Ok(Found { fonts, notes }),
             Err(e) => notes.push(format!("QUOTAPLAN_FONT: {e}; looking for a system font")),

@@ -2,6 +2,7 @@
 //! problems. The library below it never touches files or the terminal.
 
 mod args;
+mod compare_cmd;
 mod files;
 mod fonts;
 mod init_cmd;
@@ -11,7 +12,6 @@ mod render;
 mod report_cmd;
 mod split_cmd;
 mod sweep_cmd;
-mod compare_cmd;
 
 use anyhow_free::Fail;
 use args::{Cli, Command, GenerateArgs, QuotasArgs, SimulateArgs, ValidateArgs};
@@ -346,7 +346,7 @@ fn quotas(a: QuotasArgs) -> Result<(), Fail> {
         .max(4);
     let _ = writeln!(
         table,
-        "{:<8} {} {:>14} {:>14} {:>14} {:>9} {:>9}  {}",
+        "{:<8} {} {:>14} {:>14} {:>14} {:>9} {:>9}  Held at",
         "Rep",
         report::pad("Name", nw),
         "Expected",
@@ -354,7 +354,6 @@ fn quotas(a: QuotasArgs) -> Result<(), Fail> {
         "Proposed",
         "P before",
         "P after",
-        "Held at"
     );
     let mut rows = Vec::new();
     for (i, r) in model.reps.iter().enumerate() {

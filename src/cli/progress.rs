@@ -39,9 +39,15 @@ impl Progress {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{msg} {bar:32.cyan/blue} {human_pos}/{human_len} trials  {per_sec}  ETA {eta}",
+                    "{msg} {wide_bar:.cyan/blue} {human_pos}/{human_len} trials · {rate} · ETA {eta}",
                 )
                 .expect("a valid template")
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}/s", rate(s.per_sec()));
+                    },
+                )
                 .progress_chars("█▉▊▋▌▍▎▏ "),
             );
             bar.set_message(what.to_string());
@@ -69,6 +75,17 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// Trials per second, short: "850", "255k", "1.2M".
+fn rate(per_sec: f64) -> String {
+    if per_sec >= 1e6 {
+        format!("{:.1}M", per_sec / 1e6)
+    } else if per_sec >= 1e3 {
+        format!("{:.0}k", per_sec / 1e3)
+    } else {
+        format!("{per_sec:.0}")
     }
 }
 

@@ -2,9 +2,13 @@
 //! tables and the terminal summary. Everything here returns text; the CLI
 //! decides where it goes.
 
+pub mod charts;
+pub mod html;
+mod load;
 mod summary;
 mod table;
 
+pub use load::{chart_data_from_json, summary_from_json};
 pub use summary::{Band, Quarter, RepSummary, Summary, Team, summarise};
 pub use table::{pad, summary_table, width};
 

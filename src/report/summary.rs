@@ -7,10 +7,10 @@ use crate::quota::method_name;
 use crate::stats::{
     Welford, pearson, proportion_se, quantile_sorted, ranks, spearman_ranked, var_cvar, wilson95,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Mean (with its standard error and 95 % interval), spread and quantiles.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Band {
     pub mean: f64,
     pub mean_se: f64,
@@ -25,7 +25,7 @@ pub struct Band {
     pub p95: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Count {
     pub mean: f64,
     pub p10: f64,
@@ -33,7 +33,7 @@ pub struct Count {
     pub p90: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Shortfall {
     /// 95th percentile of max(0, target - team sales).
     pub var95: f64,
@@ -41,7 +41,7 @@ pub struct Shortfall {
     pub cvar95: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Team {
     pub target: f64,
     pub sales: Band,
@@ -54,7 +54,7 @@ pub struct Team {
 }
 
 /// Mean (with SE and interval) and quantiles of a per-rep quantity.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Spread {
     pub mean: f64,
     pub mean_se: f64,
@@ -65,14 +65,14 @@ pub struct Spread {
     pub p90: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RepAttainment {
     pub p10: f64,
     pub p50: f64,
     pub p90: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RepQuarter {
     pub quarter: String,
     pub quota: f64,
@@ -86,7 +86,7 @@ pub struct RepQuarter {
     pub p_ytd_attain: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RepSummary {
     pub id: String,
     pub name: String,
@@ -104,7 +104,7 @@ pub struct RepSummary {
     pub payout: Option<Spread>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Quarter {
     pub quarter: String,
     pub months: Vec<usize>,
@@ -117,7 +117,7 @@ pub struct Quarter {
     pub p_hit_ci95: [f64; 2],
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct QuotaInfo {
     pub method: String,
     pub over_assignment: f64,
@@ -130,13 +130,13 @@ pub struct QuotaInfo {
     pub pinned: Vec<Pinned>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Pinned {
     pub id: String,
     pub by: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Compensation {
     pub total_payout: Band,
     /// Total payout / team sales, per trial.
@@ -147,7 +147,7 @@ pub struct Compensation {
     pub p_over_budget: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Tornado {
     /// Team sales P50 among trials with the risk's input in its bottom decile.
     pub low_p50: f64,
@@ -156,7 +156,7 @@ pub struct Tornado {
     pub swing: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RiskSummary {
     pub id: String,
     pub kind: String,
@@ -176,7 +176,7 @@ pub struct RiskSummary {
     pub rank: usize,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct FairnessFlag {
     pub id: String,
     pub name: String,
@@ -184,7 +184,7 @@ pub struct FairnessFlag {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Fairness {
     pub p_attain_min: f64,
     pub p_attain_max: f64,
@@ -195,7 +195,7 @@ pub struct Fairness {
     pub flags: Vec<FairnessFlag>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub version: String,
     pub scenario: String,

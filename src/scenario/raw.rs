@@ -258,18 +258,14 @@ pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
 }
 
 /// Reads a parsed (possibly merged) document.
-pub fn read_doc(
-    doc: &toml::Spanned<toml::de::DeTable<'_>>,
-    reader: &mut Reader<'_>,
-) -> RawScenario {
-    let mut r = reader;
+pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) -> RawScenario {
     let mut raw = RawScenario::default();
     let mut top = Tab::new("the scenario file", doc.span(), doc.get_ref());
     // `extends` was resolved by the merge; it is allowed here.
     let _ = top.get("extends");
 
     if let Some(n) = top.get("scenario") {
-        raw.header = read_header(&mut r, n);
+        raw.header = read_header(r, n);
     }
     if let Some(n) = top.get("seasonality")
         && let Some(mut t) = r.table(n, "seasonality")
@@ -277,7 +273,7 @@ pub fn read_doc(
         if let Some(w) = t.get("weights") {
             raw.seasonality = r.numbers(w, "weights");
         }
-        t.finish(&mut r, &["weights"]);
+        t.finish(r, &["weights"]);
     }
     if let Some(n) = top.get("units") {
         match n.get_ref() {
@@ -289,12 +285,12 @@ pub fn read_doc(
                 if let Some(f) = t.get("edges") {
                     raw.units_edges = r.string(f, "edges");
                 }
-                t.finish(&mut r, &["file", "edges"]);
+                t.finish(r, &["file", "edges"]);
             }
             DeValue::Array(items) => {
                 for item in items {
                     if let Some(t) = r.table(item, "[[units]]") {
-                        raw.units.push(read_unit(&mut r, t));
+                        raw.units.push(read_unit(r, t));
                     }
                 }
             }
@@ -306,8 +302,8 @@ pub fn read_doc(
     if let Some(n) = top.get("rep_defaults")
         && let Some(mut t) = r.table(n, "[rep_defaults]")
     {
-        raw.rep_defaults = read_rep_fields(&mut r, &mut t);
-        t.finish(&mut r, REP_FIELD_KEYS);
+        raw.rep_defaults = read_rep_fields(r, &mut t);
+        t.finish(r, REP_FIELD_KEYS);
     }
     if let Some(n) = top.get("reps")
         && let Some(items) = r.array(n, "reps")
@@ -335,10 +331,10 @@ pub fn read_doc(
                     start_month: t
                         .get("start_month")
                         .and_then(|n| r.integer(n, "start_month")),
-                    fields: read_rep_fields(&mut r, &mut t),
+                    fields: read_rep_fields(r, &mut t),
                     span: Some(r.span(item)),
                 };
-                t.finish(&mut r, REP_KEYS);
+                t.finish(r, REP_KEYS);
                 raw.reps.push(rep);
             }
         }
@@ -348,12 +344,12 @@ pub fn read_doc(
     {
         for item in items {
             if let Some(t) = r.table(item, "[[risks]]") {
-                raw.risks.push(read_risk(&mut r, t, item));
+                raw.risks.push(read_risk(r, t, item));
             }
         }
     }
     if let Some(n) = top.get("correlation") {
-        raw.correlation = read_correlation(&mut r, n);
+        raw.correlation = read_correlation(r, n);
     }
     if let Some(n) = top.get("quotas")
         && let Some(mut t) = r.table(n, "[quotas]")
@@ -362,12 +358,12 @@ pub fn read_doc(
         raw.quotas.over_assignment = t
             .get("over_assignment")
             .and_then(|n| r.number(n, "over_assignment"));
-        t.finish(&mut r, QUOTA_KEYS);
+        t.finish(r, QUOTA_KEYS);
     }
     if let Some(n) = top.get("comp_plan") {
-        raw.comp_plan = read_comp(&mut r, n);
+        raw.comp_plan = read_comp(r, n);
     }
-    top.finish(&mut r, TOP_KEYS);
+    top.finish(r, TOP_KEYS);
     raw
 }
 

@@ -6,6 +6,6 @@ mod engine_closed_form;
 mod errors;
 mod format_example;
 mod quota_analytics;
-mod whatif;
 mod report;
 mod split;
+mod whatif;

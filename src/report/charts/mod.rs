@@ -1,0 +1,281 @@
+//! Charts of a run, drawn with plotters into memory: SVG text or PNG bytes.
+//! Nothing here touches files; the CLI decides where the bytes go.
+//!
+//! Build charts with the functions below (each takes the summary and, where
+//! it needs more, [`ChartData`]), then render each with [`Chart::svg`] or
+//! [`Chart::png`]. PNG text uses the [`FontSet`]; labels it cannot draw are
+//! replaced (names by ids) and listed in [`Rendered::missing_glyphs`].
+
+mod data;
+mod draw;
+mod fonts;
+mod map;
+mod plots;
+mod voronoi;
+
+pub use data::{
+    ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
+    charts_json,
+};
+pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
+
+use super::Summary;
+use draw::Cx;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// A generic grid of values for a heatmap (e.g. a sweep of two scenario
+/// parameters). `values[row][col]`; `None` for a cell without a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Column headings (left to right).
+    pub columns: Vec<String>,
+    /// Row headings (top to bottom).
+    pub rows: Vec<String>,
+    pub values: Vec<Vec<Option<f64>>>,
+    /// How cell values read.
+    pub format: ValueFormat,
+    /// Colours run from bad (low) to good (high), or the reverse.
+    pub higher_is_better: bool,
+}
+
+/// How numbers in a chart read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueFormat {
+    /// 0.523 reads "52.3 %".
+    Percent,
+    /// Plain number with up to three significant decimals.
+    Number,
+    /// Money in the currency's millions / thousands.
+    Money,
+}
+
+/// What a chart shows, with the data it needs (owned, so a chart can be
+/// rendered in any format later).
+#[derive(Clone, Debug)]
+pub(crate) enum Kind {
+    TeamDistribution(plots::TeamDist),
+    RepAttainment(plots::RepFan),
+    PAttain(plots::PAttain),
+    Tornado(plots::TornadoData),
+    QuarterlyFan(plots::QuarterFan),
+    Payout(plots::PayoutData),
+    Convergence(plots::ConvergenceData),
+    Map(map::MapChart),
+    Heatmap(plots::HeatmapData),
+}
+
+/// One chart, ready to render.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// File stem and HTML anchor, e.g. "team-distribution".
+    pub id: String,
+    pub title: String,
+    /// One or two sentences on how to read it.
+    pub caption: String,
+    /// Logical size in pixels (SVG user units; PNG is this times the scale).
+    pub size: (u32, u32),
+    pub(crate) kind: Kind,
+}
+
+/// A rendered chart.
+#[derive(Clone, Debug)]
+pub struct Rendered<T> {
+    pub data: T,
+    /// Texts the fonts could not draw (PNG only); each was replaced.
+    pub missing_glyphs: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw chart `{chart}`: {message}")]
+pub struct ChartError {
+    pub chart: String,
+    pub message: String,
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+impl Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cx: &Cx) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        match &self.kind {
+            Kind::TeamDistribution(d) => plots::team_distribution(root, cx, &self.title, d),
+            Kind::RepAttainment(d) => plots::rep_attainment(root, cx, &self.title, d),
+            Kind::PAttain(d) => plots::p_attain(root, cx, &self.title, d),
+            Kind::Tornado(d) => plots::tornado(root, cx, &self.title, d),
+            Kind::QuarterlyFan(d) => plots::quarterly_fan(root, cx, &self.title, d),
+            Kind::Payout(d) => plots::payout(root, cx, &self.title, d),
+            Kind::Convergence(d) => plots::convergence(root, cx, &self.title, d),
+            Kind::Map(d) => map::draw(root, cx, &self.title, d),
+            Kind::Heatmap(d) => plots::heatmap(root, cx, &self.title, d),
+        }
+    }
+
+    fn error(&self, e: impl std::fmt::Display) -> ChartError {
+        ChartError {
+            chart: self.id.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// The chart as an SVG document (text as text: any script shows in a
+    /// browser), with a `<title>` for accessibility.
+    pub fn svg(&self, fonts: &FontSet) -> Result<Rendered<String>, ChartError> {
+        let cx = Cx::new(fonts, false, 1.0);
+        let mut buf = String::new();
+        {
+            let root = SVGBackend::with_string(&mut buf, self.size).into_drawing_area();
+            self.draw(&root, &cx).map_err(|e| self.error(e))?;
+            root.present().map_err(|e| self.error(e))?;
+        }
+        let title = format!("<title>{}</title>\n", draw::xml_escape(&self.title));
+        if let Some(end) = buf.find('>') {
+            buf.insert_str(end + 1, &format!("\n{title}"));
+        }
+        Ok(Rendered {
+            data: buf,
+            missing_glyphs: Vec::new(),
+        })
+    }
+
+    /// The chart as PNG bytes at `scale` times its logical size (2.0 makes
+    /// sharp images for slides). Text the fonts cannot draw is replaced and
+    /// reported in `missing_glyphs`.
+    pub fn png(&self, fonts: &FontSet, scale: f64) -> Result<Rendered<Vec<u8>>, ChartError> {
+        let scale = scale.clamp(0.5, 4.0);
+        let (w, h) = (
+            (f64::from(self.size.0) * scale).round() as u32,
+            (f64::from(self.size.1) * scale).round() as u32,
+        );
+        let cx = Cx::new(fonts, true, scale);
+        let mut rgb = vec![0u8; w as usize * h as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            self.draw(&root, &cx).map_err(|e| self.error(e))?;
+            root.present().map_err(|e| self.error(e))?;
+        }
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, w, h);
+            enc.set_color(png::ColorType::Rgb);
+            enc.set_depth(png::BitDepth::Eight);
+            enc.set_compression(png::Compression::Best);
+            let mut writer = enc.write_header().map_err(|e| self.error(e))?;
+            writer.write_image_data(&rgb).map_err(|e| self.error(e))?;
+        }
+        Ok(Rendered {
+            data: out,
+            missing_glyphs: cx.missing(),
+        })
+    }
+}
+
+/// Every chart the summary and chart data support, in report order.
+/// Without chart data only the charts drawn from the summary alone are
+/// returned.
+pub fn standard(s: &Summary, d: Option<&ChartData>) -> Vec<Chart> {
+    let mut out = Vec::new();
+    if let Some(d) = d {
+        out.push(team_distribution(s, d));
+        out.push(convergence(s, d));
+        out.push(rep_attainment(s, d));
+    }
+    out.push(p_attain(s));
+    out.extend(quarterly_fan(s));
+    if let Some(d) = d {
+        out.extend(payout_curve(s, d));
+    }
+    out.extend(tornado(s));
+    if let Some(map) = d.and_then(|d| d.map.as_ref()) {
+        out.extend(territory_map(
+            map,
+            &map.current(),
+            None,
+            "Territories today",
+        ));
+    }
+    out
+}
+
+/// Team sales over the horizon: histogram with the target and P10/P50/P90.
+pub fn team_distribution(s: &Summary, d: &ChartData) -> Chart {
+    plots::team_distribution_chart(s, d)
+}
+
+/// Per-rep attainment (P5–P95 whiskers, P10–P90 and P25–P75 boxes, median,
+/// mean), riskiest rep (lowest P(quota)) first.
+pub fn rep_attainment(s: &Summary, d: &ChartData) -> Chart {
+    plots::rep_attainment_chart(s, d)
+}
+
+/// P(quota) per rep with its 95 % interval and the fairness band.
+pub fn p_attain(s: &Summary) -> Chart {
+    plots::p_attain_chart(s)
+}
+
+/// Tornado of the risk drivers: team sales P50 in each risk's worst and
+/// best decile. `None` without risk analytics.
+pub fn tornado(s: &Summary) -> Option<Chart> {
+    plots::tornado_chart(s)
+}
+
+/// Team sales per quarter against the quarter's target, with bands.
+pub fn quarterly_fan(s: &Summary) -> Option<Chart> {
+    plots::quarterly_fan_chart(s)
+}
+
+/// The payout curve over the pooled attainment distribution. `None`
+/// without a comp plan.
+pub fn payout_curve(s: &Summary, d: &ChartData) -> Option<Chart> {
+    plots::payout_chart(s, d)
+}
+
+/// The running estimate of P(team hits target) against trials.
+pub fn convergence(s: &Summary, d: &ChartData) -> Chart {
+    plots::convergence_chart(s, d)
+}
+
+/// The territory map for an assignment (index into `map.units`, which
+/// holds the located units, -> index into `map.reps`; see
+/// [`MapData::assign_by_id`]): Voronoi
+/// cells of the units coloured by territory, borders between territories,
+/// units sized by potential, and each rep at its home (or its territory's
+/// potential-weighted centre). With `compare_to` (e.g. the current owners
+/// when `assignment` is a proposed split), units that change owner are
+/// ringed. `None` when no unit has a location.
+pub fn territory_map(
+    map: &MapData,
+    assignment: &[Option<usize>],
+    compare_to: Option<&[Option<usize>]>,
+    title: &str,
+) -> Option<Chart> {
+    map::chart(map, assignment, compare_to, title)
+}
+
+/// A heatmap of a grid of values (e.g. a parameter sweep).
+pub fn heatmap(grid: &Grid) -> Chart {
+    plots::heatmap_chart(grid)
+}
+
+/// A text in the summary or chart data that PNG charts cannot draw with
+/// the embedded font alone (e.g. a Chinese name), if any: the CLI looks for
+/// a fallback font only when this says one is needed.
+pub fn needs_fallback(s: &Summary, d: Option<&ChartData>) -> Option<String> {
+    let fonts = FontSet::embedded();
+    let mut texts: Vec<&str> = vec![&s.scenario, &s.currency];
+    texts.extend(s.reps.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]));
+    texts.extend(s.risks.iter().map(|r| r.id.as_str()));
+    if let Some(m) = d.and_then(|d| d.map.as_ref()) {
+        texts.extend(m.reps.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]));
+    }
+    texts
+        .into_iter()
+        .find(|t| !fonts.latin_covers(t))
+        .map(str::to_string)
+}

@@ -1,0 +1,577 @@
+//! The HTML report: one self-contained file with the summary, the tables,
+//! every chart as inline SVG, the risk register and the warnings. No
+//! scripts, no fonts or images from anywhere: it opens offline, and a
+//! Content-Security-Policy forbids the page from loading anything, so
+//! customer data never leaves the machine. Prints on A4.
+
+use super::Summary;
+use super::charts::{self, Chart, ChartData, ChartError, FontSet};
+use std::fmt::Write;
+
+/// The report for a run: renders the standard charts (see
+/// [`charts::standard`]) as SVG and lays out the page. `notes` are shown
+/// near the top (e.g. why a chart is missing).
+pub fn report(
+    s: &Summary,
+    d: Option<&ChartData>,
+    fonts: &FontSet,
+    notes: &[String],
+) -> Result<String, ChartError> {
+    let list = charts::standard(s, d);
+    let mut svgs = Vec::with_capacity(list.len());
+    for c in &list {
+        svgs.push(c.svg(fonts)?.data);
+    }
+    let pairs: Vec<(&Chart, &str)> = list.iter().zip(svgs.iter().map(String::as_str)).collect();
+    Ok(render(s, &pairs, notes))
+}
+
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Money with thousands separators (for reading; CSV keeps plain numbers).
+fn money(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < -0.5 { format!("−{out}") } else { out }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1}&nbsp;%", 100.0 * x)
+    } else {
+        "—".into()
+    }
+}
+
+/// CSS class of a rep's probability against the fairness flags.
+fn p_class(p: f64) -> &'static str {
+    if p < 0.3 {
+        "p-low"
+    } else if p > 0.8 {
+        "p-high"
+    } else {
+        "p-mid"
+    }
+}
+
+/// CSS class of the team's headline probability.
+fn team_class(p: f64) -> &'static str {
+    if p >= 0.7 {
+        "good"
+    } else if p >= 0.5 {
+        "fair"
+    } else {
+        "poor"
+    }
+}
+
+const CSS: &str = r#"
+:root { --ink:#212529; --muted:#6c757d; --line:#dee2e6; --bg:#f8f9fa; --blue:#2f6db5;
+  --red:#c83636; --amber:#b7770d; --green:#2e8b57; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, "PingFang SC",
+    "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; }
+main { max-width: 1040px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 40px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+p { margin: 6px 0 10px; }
+.meta, .muted, figcaption { color: var(--muted); }
+.meta { font-size: 13px; }
+nav { margin: 14px 0 6px; font-size: 14px; }
+nav a { color: var(--blue); text-decoration: none; margin-right: 14px; white-space: nowrap; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); gap: 12px; margin: 18px 0; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; background: var(--bg); }
+.card .k { font-size: 12.5px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+.card .v { font-size: 24px; font-weight: 600; margin: 2px 0; }
+.card .s { font-size: 13px; color: var(--muted); }
+.good { color: var(--green); } .fair { color: var(--amber); } .poor { color: var(--red); }
+.p-low { color: var(--red); font-weight: 600; } .p-high { color: var(--amber); font-weight: 600; }
+.p-mid { color: var(--ink); }
+.notes, .warnings { border-left: 4px solid var(--amber); background: #fff8e6; padding: 8px 14px; margin: 14px 0; }
+.warnings li, .notes li { margin: 4px 0; }
+.warnings code { white-space: pre-wrap; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 8px 0 14px; }
+.scroll { overflow-x: auto; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; white-space: nowrap; }
+th { background: var(--bg); font-weight: 600; white-space: nowrap; }
+td.t, th.t { text-align: left; white-space: normal; }
+tbody tr:nth-child(even) td { background: #fcfcfd; }
+td.cell-low { background: #fbe3e0 !important; } td.cell-mid { background: #eef4fb !important; }
+td.cell-high { background: #fdf0d5 !important; } td.cell-none { color: var(--muted); }
+figure { margin: 18px 0 26px; }
+.chart svg { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
+figcaption { font-size: 13px; margin-top: 6px; }
+ul.read { padding-left: 20px; } ul.read li { margin: 3px 0; }
+footer { margin-top: 44px; padding-top: 10px; border-top: 1px solid var(--line); font-size: 12.5px; color: var(--muted); }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { font-size: 10pt; }
+  table { font-size: 8pt; }
+  th, td { padding: 3px 4px; }
+  th { white-space: normal; }
+  .scroll { overflow: visible; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  h2 { break-after: avoid; margin-top: 22px; }
+  figure, table, .cards, .card { break-inside: avoid; }
+  .chart svg { border: none; }
+  a { color: inherit; text-decoration: none; }
+  tbody tr:nth-child(even) td { background: none; }
+}
+"#;
+
+/// Lays out the page around charts already rendered to SVG.
+pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> String {
+    let mut o = String::with_capacity(256 * 1024);
+    let t = &s.team;
+    let cur = esc(&s.currency);
+    let figure = |o: &mut String, id: &str| {
+        if let Some((c, svg)) = charts.iter().find(|(c, _)| c.id == id) {
+            let _ = writeln!(
+                o,
+                "<figure id=\"fig-{}\"><div class=\"chart\">{}</div><figcaption><b>{}.</b> {}</figcaption></figure>",
+                esc(&c.id),
+                svg,
+                esc(&c.title),
+                esc(&c.caption)
+            );
+        }
+    };
+    let _ = writeln!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta name=\"generator\" content=\"quotaplan {}\">\n<title>{} — quotaplan report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>",
+        esc(&s.version),
+        esc(&s.scenario)
+    );
+    let _ = writeln!(
+        o,
+        "<header>\n<h1>{}</h1>\n<div class=\"meta\">Monte Carlo risk report · {} simulated years of {} months · seed {} · {} sampling · quotas: {}</div>",
+        esc(&s.scenario),
+        s.trials,
+        s.months,
+        s.seed,
+        esc(&s.sampler),
+        esc(&s.quota.method)
+    );
+    let has_comp = s.compensation.is_some();
+    let has_map = charts
+        .iter()
+        .any(|(c, _)| c.id.starts_with("territory-map"));
+    let _ = writeln!(
+        o,
+        "<nav><a href=\"#team\">Team</a><a href=\"#reps\">Reps</a><a href=\"#quarters\">Quarters</a>{}<a href=\"#risks\">Risks</a>{}<a href=\"#about\">About</a></nav>\n</header>",
+        if has_comp {
+            "<a href=\"#compensation\">Compensation</a>"
+        } else {
+            ""
+        },
+        if has_map {
+            "<a href=\"#territories\">Territories</a>"
+        } else {
+            ""
+        }
+    );
+
+    // Headline cards.
+    let _ = writeln!(o, "<section class=\"cards\">");
+    let _ = writeln!(
+        o,
+        "<div class=\"card\"><div class=\"k\">P(team hits target)</div><div class=\"v {}\">{}</div><div class=\"s\">± {} (95 %), target {} {cur}</div></div>",
+        team_class(t.p_hit_target),
+        pct(t.p_hit_target),
+        pct(1.96 * t.p_hit_target_se),
+        money(t.target)
+    );
+    let _ = writeln!(
+        o,
+        "<div class=\"card\"><div class=\"k\">Expected team sales</div><div class=\"v\">{}</div><div class=\"s\">{cur} · sd {} · {} of target</div></div>",
+        money(t.sales.mean),
+        money(t.sales.sd),
+        pct(t.attainment.mean)
+    );
+    let _ = writeln!(
+        o,
+        "<div class=\"card\"><div class=\"k\">Attainment P10 / P50 / P90</div><div class=\"v\">{}</div><div class=\"s\">{} / {} / {}</div></div>",
+        pct(t.attainment.p50),
+        pct(t.attainment.p10),
+        pct(t.attainment.p50),
+        pct(t.attainment.p90)
+    );
+    let _ = writeln!(
+        o,
+        "<div class=\"card\"><div class=\"k\">Shortfall in a 1-in-20 year</div><div class=\"v\">{}</div><div class=\"s\">{cur} below target (VaR95); {} on average in those years (CVaR95)</div></div>",
+        money(t.shortfall.var95),
+        money(t.shortfall.cvar95)
+    );
+    let _ = writeln!(
+        o,
+        "<div class=\"card\"><div class=\"k\">Reps at quota</div><div class=\"v\">{:.1} of {}</div><div class=\"s\">P10 {} · P50 {} · P90 {}</div></div>",
+        t.reps_at_quota.mean,
+        s.reps.len(),
+        t.reps_at_quota.p10,
+        t.reps_at_quota.p50,
+        t.reps_at_quota.p90
+    );
+    if let Some(c) = &s.compensation {
+        let _ = writeln!(
+            o,
+            "<div class=\"card\"><div class=\"k\">Total payout</div><div class=\"v\">{}</div><div class=\"s\">{cur} mean · cost of sales {}</div></div>",
+            money(c.total_payout.mean),
+            pct(c.cost_of_sales.mean)
+        );
+    }
+    o.push_str("</section>\n");
+
+    if !notes.is_empty() {
+        o.push_str("<div class=\"notes\"><ul>\n");
+        for n in notes {
+            let _ = writeln!(o, "<li>{}</li>", esc(n));
+        }
+        o.push_str("</ul></div>\n");
+    }
+    if !s.warnings.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section class=\"warnings\" id=\"warnings\"><h3>Warnings ({})</h3><ul>",
+            s.warnings.len()
+        );
+        for w in &s.warnings {
+            let _ = writeln!(o, "<li><code>{}</code></li>", esc(w));
+        }
+        o.push_str("</ul></section>\n");
+    }
+
+    o.push_str(
+        "<ul class=\"read muted\">\
+<li><b>P(team hits target)</b> is the share of simulated years in which the team reaches the company target; around 50 % is a coin flip, leadership usually wants 70 % or more for a commitment.</li>\
+<li><b>Attainment P10</b>: in one year out of ten the team does worse than this.</li>\
+<li><b>Shortfall VaR95 / CVaR95</b>: how far below target a 1-in-20 bad year lands, and the average miss across those years.</li>\
+<li><b>Reps at quota</b>: 50–60 % of reps reaching quota is typical; far fewer means quotas above what territories support.</li>\
+</ul>\n",
+    );
+
+    // Team.
+    o.push_str("<section id=\"team\">\n<h2>Team</h2>\n");
+    let b = &t.sales;
+    let _ = write!(
+        o,
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Team sales ({cur})</th><th>Mean</th><th>SD</th><th>P5</th><th>P10</th><th>P25</th><th>P50</th><th>P75</th><th>P90</th><th>P95</th></tr></thead><tbody>\
+<tr><td class=\"t\">Sales</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        money(b.mean),
+        money(b.sd),
+        money(b.p5),
+        money(b.p10),
+        money(b.p25),
+        money(b.p50),
+        money(b.p75),
+        money(b.p90),
+        money(b.p95)
+    );
+    let a = &t.attainment;
+    let _ = writeln!(
+        o,
+        "<tr><td class=\"t\">Attainment</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table></div>",
+        pct(a.mean),
+        pct(a.sd),
+        pct(a.p5),
+        pct(a.p10),
+        pct(a.p25),
+        pct(a.p50),
+        pct(a.p75),
+        pct(a.p90),
+        pct(a.p95)
+    );
+    figure(&mut o, "team-distribution");
+    figure(&mut o, "convergence");
+    o.push_str("</section>\n");
+
+    // Reps.
+    o.push_str("<section id=\"reps\">\n<h2>Reps</h2>\n");
+    let _ = writeln!(
+        o,
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th>Coverage</th><th>A P10</th><th>A P50</th><th>A P90</th><th>P(quota)</th><th>95 % interval</th></tr></thead><tbody>"
+    );
+    for r in &s.reps {
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}&nbsp;–&nbsp;{}</td></tr>",
+            esc(&r.id),
+            esc(&r.name),
+            money(r.quota),
+            money(r.sales.mean),
+            money(r.expected_sales),
+            pct(r.coverage),
+            pct(r.attainment.p10),
+            pct(r.attainment.p50),
+            pct(r.attainment.p90),
+            p_class(r.p_attain),
+            pct(r.p_attain),
+            pct(r.p_attain_ci95[0]),
+            pct(r.p_attain_ci95[1])
+        );
+    }
+    o.push_str("</tbody></table></div>\n");
+    figure(&mut o, "rep-attainment");
+    figure(&mut o, "p-attain");
+    let q = &s.quota;
+    let f = &s.fairness;
+    let _ = writeln!(
+        o,
+        "<h3>Quotas and fairness</h3><p>Quotas: <b>{}</b> (over-assignment {}), total {} {cur}{}.</p>\
+<p>P(quota) ranges from {} to {} (sd {}); the correlation of territory size with attainment is {:+.2} (near 0 when attainment does not depend on territory size).</p>",
+        esc(&q.method),
+        pct(q.over_assignment),
+        money(q.total),
+        q.p_star
+            .map(|p| format!(", every rep's P(quota) = {}", pct(p)))
+            .unwrap_or_default(),
+        pct(f.p_attain_min),
+        pct(f.p_attain_max),
+        pct(f.p_attain_sd),
+        f.corr_size_attainment
+    );
+    if !q.pinned.is_empty() {
+        let list: Vec<String> = q
+            .pinned
+            .iter()
+            .map(|p| format!("{} ({})", esc(&p.id), esc(&p.by)))
+            .collect();
+        let _ = writeln!(o, "<p>Held at a bound: {}.</p>", list.join(", "));
+    }
+    if !f.flags.is_empty() {
+        o.push_str("<div class=\"scroll\"><table><thead><tr><th class=\"t\">Flagged rep</th><th class=\"t\">Name</th><th>P(quota)</th><th class=\"t\">Likely reason</th></tr></thead><tbody>\n");
+        for fl in &f.flags {
+            let _ = writeln!(
+                o,
+                "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"{}\">{}</td><td class=\"t\">{}</td></tr>",
+                esc(&fl.id),
+                esc(&fl.name),
+                p_class(fl.p_attain),
+                pct(fl.p_attain),
+                esc(&fl.reason)
+            );
+        }
+        o.push_str("</tbody></table></div>\n");
+    }
+    o.push_str("</section>\n");
+
+    // Quarters.
+    o.push_str("<section id=\"quarters\">\n<h2>Quarters</h2>\n");
+    let _ = writeln!(
+        o,
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Quarter</th><th class=\"t\">Months</th><th>Target ({cur})</th><th>Mean sales</th><th>SD</th><th>P(hit)</th><th>95 % interval</th></tr></thead><tbody>"
+    );
+    for qr in &s.quarters {
+        let months: Vec<String> = qr.months.iter().map(|m| m.to_string()).collect();
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}&nbsp;–&nbsp;{}</td></tr>",
+            esc(&qr.quarter),
+            months.join(", "),
+            money(qr.target),
+            money(qr.sales_mean),
+            money(qr.sales_sd),
+            pct(qr.p_hit),
+            pct(qr.p_hit_ci95[0]),
+            pct(qr.p_hit_ci95[1])
+        );
+    }
+    o.push_str("</tbody></table></div>\n");
+    figure(&mut o, "quarterly-fan");
+    if let Some(first) = s.reps.first() {
+        o.push_str("<h3>P(reaching each quarter's quota) per rep</h3>\n<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th>");
+        for qq in &first.quarters {
+            let _ = write!(o, "<th>{}</th>", esc(&qq.quarter));
+        }
+        o.push_str(
+            "<th>YTD attainment at year end</th><th>P(YTD quota)</th></tr></thead><tbody>\n",
+        );
+        for r in &s.reps {
+            let _ = write!(
+                o,
+                "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td>",
+                esc(&r.id),
+                esc(&r.name)
+            );
+            for qq in &r.quarters {
+                match qq.p_attain {
+                    Some(p) => {
+                        let cls = match p_class(p) {
+                            "p-low" => "cell-low",
+                            "p-high" => "cell-high",
+                            _ => "cell-mid",
+                        };
+                        let _ = write!(o, "<td class=\"{cls}\">{}</td>", pct(p));
+                    }
+                    None => o.push_str("<td class=\"cell-none\">no quota</td>"),
+                }
+            }
+            let last = r.quarters.last();
+            let _ = writeln!(
+                o,
+                "<td>{}</td><td>{}</td></tr>",
+                last.map_or("—".into(), |q| pct(q.ytd_attainment_mean)),
+                last.map_or("—".into(), |q| pct(q.p_ytd_attain))
+            );
+        }
+        o.push_str("</tbody></table></div>\n");
+    }
+    o.push_str("</section>\n");
+
+    // Compensation.
+    if let Some(c) = &s.compensation {
+        o.push_str("<section id=\"compensation\">\n<h2>Compensation</h2>\n");
+        let _ = write!(
+            o,
+            "<p>Total payout: mean {} {cur}, P10 / P50 / P90 {} / {} / {}; cost of sales {} (P90 {}).",
+            money(c.total_payout.mean),
+            money(c.total_payout.p10),
+            money(c.total_payout.p50),
+            money(c.total_payout.p90),
+            pct(c.cost_of_sales.mean),
+            pct(c.cost_of_sales.p90)
+        );
+        if let (Some(b), Some(p)) = (c.budget, c.p_over_budget) {
+            let _ = write!(
+                o,
+                " P(payout above the budget of {} {cur}) = <b>{}</b>.",
+                money(b),
+                pct(p)
+            );
+        }
+        o.push_str("</p>\n");
+        if s.reps.iter().any(|r| r.payout.is_some()) {
+            let _ = writeln!(
+                o,
+                "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Mean payout ({cur})</th><th>P10</th><th>P50</th><th>P90</th></tr></thead><tbody>"
+            );
+            for r in &s.reps {
+                if let Some(p) = &r.payout {
+                    let _ = writeln!(
+                        o,
+                        "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        esc(&r.id),
+                        esc(&r.name),
+                        money(p.mean),
+                        money(p.p10),
+                        money(p.p50),
+                        money(p.p90)
+                    );
+                }
+            }
+            o.push_str("</tbody></table></div>\n");
+        }
+        figure(&mut o, "payout-curve");
+        o.push_str("</section>\n");
+    }
+
+    // Risks.
+    o.push_str("<section id=\"risks\">\n<h2>Risk register</h2>\n");
+    if s.risks.is_empty() {
+        o.push_str("<p class=\"muted\">No risks in the scenario, or the run skipped the risk analytics.</p>\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "<div class=\"scroll\"><table><thead><tr><th>Rank</th><th class=\"t\">Risk</th><th class=\"t\">Kind</th><th>P</th><th>Expected impact</th><th>Rank corr.</th><th>Share of variance</th><th>Attributable loss ({cur})</th><th>Tornado swing</th></tr></thead><tbody>"
+        );
+        let mut risks: Vec<_> = s.risks.iter().collect();
+        risks.sort_by_key(|r| r.rank);
+        for r in risks {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{:+.3}</td><td>{:+.2}</td><td>{}</td><td>{} ± {}</td><td>{}</td></tr>",
+                r.rank,
+                esc(&r.id),
+                esc(&r.kind),
+                pct(r.probability),
+                r.expected_impact,
+                r.spearman,
+                pct(r.contribution),
+                money(r.attributable_loss),
+                money(1.96 * r.attributable_loss_se),
+                money(r.tornado.swing)
+            );
+        }
+        o.push_str("</tbody></table></div>\n<p class=\"muted\">Rank 1 drives most of the spread of team sales. Attributable loss: the team mean with the risk switched off minus with it, in the same simulated years (negative for an upside). Tornado swing: how far team sales P50 moves between the risk's worst and best decile.</p>\n");
+        figure(&mut o, "tornado");
+    }
+    o.push_str("</section>\n");
+
+    if has_map {
+        o.push_str("<section id=\"territories\">\n<h2>Territories</h2>\n");
+        for (c, _) in charts
+            .iter()
+            .filter(|(c, _)| c.id.starts_with("territory-map"))
+        {
+            figure(&mut o, &c.id);
+        }
+        o.push_str("</section>\n");
+    }
+    // Any other chart (e.g. a heatmap) goes at the end.
+    let known = [
+        "team-distribution",
+        "convergence",
+        "rep-attainment",
+        "p-attain",
+        "quarterly-fan",
+        "payout-curve",
+        "tornado",
+    ];
+    let extra: Vec<&str> = charts
+        .iter()
+        .map(|(c, _)| c.id.as_str())
+        .filter(|id| !known.contains(id) && !id.starts_with("territory-map"))
+        .collect();
+    if !extra.is_empty() {
+        o.push_str("<section id=\"more\">\n<h2>More</h2>\n");
+        for id in extra {
+            figure(&mut o, id);
+        }
+        o.push_str("</section>\n");
+    }
+
+    let _ = writeln!(
+        o,
+        "<footer id=\"about\">Made by quotaplan {} from scenario “{}”: {} trials, seed {}, chunks of {}, generator {}, {} sampling{}. The same scenario, seed and version give the same numbers on any machine. This page is self-contained: it loads nothing from anywhere and works offline.</footer>\n</main>\n</body>\n</html>",
+        esc(&s.version),
+        esc(&s.scenario),
+        s.trials,
+        s.seed,
+        s.chunk_size,
+        esc(&s.generator),
+        esc(&s.sampler),
+        if s.reached_precision {
+            ", stopped at the requested precision"
+        } else {
+            ""
+        }
+    );
+    o
+}
