@@ -74,6 +74,7 @@ fn main() {
         seed: 1,
         trials,
         units_file: "bench-units.csv".into(),
+        edges_file: None,
     });
     let loaded = scenario::load(
         "bench.toml",

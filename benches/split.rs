@@ -35,7 +35,7 @@ struct Iowa {
 }
 
 fn iowa() -> Iowa {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/iowa-counties");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/iowa-counties");
     let read = |f: &str| {
         std::fs::read_to_string(dir.join(f))
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join(f).display()))

@@ -5,12 +5,12 @@ DbCL 1.0). Potential is proportional to population (USD 60 per resident),
 workload to land area (0.06 selling hours per km2); the current owner of a
 county is the congressional district of the 2011 enacted plan (R1..R4).
 
-Run from the repo root:  python3 scripts/make_iowa.py ../shared/data/iowa-counties
+Run from the repo root:  python3 scripts/make_iowa.py data/iowa-counties
 """
 import csv
 import sys
 
-src = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/iowa-counties"
+src = sys.argv[1] if len(sys.argv) > 1 else "data/iowa-counties"
 rows = list(csv.DictReader(open(f"{src}/units.csv", encoding="utf-8")))
 geoid = {r["id"]: r["geoid"] for r in rows}
 with open("scenarios/iowa-units.csv", "w", encoding="utf-8", newline="") as f:

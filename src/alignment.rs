@@ -210,6 +210,17 @@ pub fn input<'a>(
     inp.threads = opts.threads;
     inp.locations = locations;
     inp.disruption_weight = model.units.iter().map(|u| u.potential.mean()).collect();
+    // Reps' homes pull their territories close (distance-to-home term).
+    if same
+        && let Some(loc) = locations
+        && model.reps.iter().any(|r| r.home_unit.is_some())
+    {
+        inp.homes = model
+            .reps
+            .iter()
+            .map(|r| r.home_unit.map(|u| loc[u]))
+            .collect();
+    }
     for (i, u) in model.units.iter().enumerate() {
         if same {
             inp.current[i] = u.owner;

@@ -49,6 +49,9 @@ pub struct GenerateSpec {
     pub trials: u64,
     /// file name the TOML's `[units] file =` points at, e.g. "big-units.csv"
     pub units_file: String,
+    /// When given, an adjacency CSV (Delaunay triangulation of the unit
+    /// locations) is generated and the TOML's `[units] edges =` names it.
+    pub edges_file: Option<String>,
 }
 
 /// A generated scenario: the TOML and the units CSV it refers to.
@@ -56,6 +59,8 @@ pub struct GenerateSpec {
 pub struct Generated {
     pub toml: String,
     pub units_csv: String,
+    /// Pairs of adjacent unit ids (`from,to`), when `edges_file` was given.
+    pub edges_csv: Option<String>,
 }
 
 /// The header of the units CSV, in column order.
@@ -295,7 +300,24 @@ pub fn synthetic(spec: &GenerateSpec) -> Generated {
         &pairs,
     );
     let units_csv = write_csv(&units, &regions, &reps, owner_of);
-    Generated { toml, units_csv }
+    let edges_csv = spec.edges_file.as_ref().map(|_| write_edges(&units));
+    Generated {
+        toml,
+        units_csv,
+        edges_csv,
+    }
+}
+
+/// Planar adjacency: the Delaunay triangulation of the unit locations.
+fn write_edges(units: &[Unit]) -> String {
+    let pts: Vec<(f64, f64)> = units.iter().map(|u| (u.x, u.y)).collect();
+    let g = crate::split::Graph::delaunay(&pts).expect("generated locations are finite");
+    let mut c = String::with_capacity(16 + g.edge_count() * 20);
+    c.push_str("from,to\n");
+    for (a, b) in g.edges() {
+        let _ = writeln!(c, "{},{}", unit_id(a, units.len()), unit_id(b, units.len()));
+    }
+    c
 }
 
 // ---------------------------------------------------------------- sampling
@@ -1003,6 +1025,13 @@ fn write_toml(
     out!(t, "[units]");
     out!(t, "# {UNITS_CSV_HEADER}");
     out!(t, "file = {}", quoted(&spec.units_file));
+    if let Some(e) = &spec.edges_file {
+        out!(
+            t,
+            "# adjacency: Delaunay triangulation of the unit locations"
+        );
+        out!(t, "edges = {}", quoted(e));
+    }
     out!(t);
     out!(t, "[rep_defaults]");
     out!(t, "capacity_hours = {DEFAULT_CAPACITY:.0}");
@@ -1156,6 +1185,7 @@ mod tests {
             seed,
             trials: 20_000,
             units_file: "synthetic-units.csv".to_string(),
+            edges_file: None,
         }
     }
 

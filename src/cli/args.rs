@@ -248,6 +248,9 @@ pub struct GenerateArgs {
     /// Scenario file to write; the units CSV goes beside it as <stem>-units.csv
     #[arg(long)]
     pub out: PathBuf,
+    /// Do not write the adjacency (<stem>-edges.csv, a Delaunay triangulation of the unit locations)
+    #[arg(long)]
+    pub no_edges: bool,
 }
 
 pub(crate) fn threads(s: &str) -> Result<usize, String> {

@@ -250,6 +250,7 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
         seed: a.seed,
         trials: a.trials,
         units_file: units_file.clone(),
+        edges_file: (!a.no_edges).then(|| format!("{stem}-edges.csv")),
     });
     let dir = a
         .out
@@ -262,13 +263,15 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
         .ok_or("--out must name a file")?
         .to_string_lossy()
         .into_owned();
-    files::write_all(
-        dir,
-        &[
-            (&name, g.toml.as_bytes()),
-            (&units_file, g.units_csv.as_bytes()),
-        ],
-    )?;
+    let edges_file = format!("{stem}-edges.csv");
+    let mut out: Vec<(&str, &[u8])> = vec![
+        (&name, g.toml.as_bytes()),
+        (&units_file, g.units_csv.as_bytes()),
+    ];
+    if let Some(e) = &g.edges_csv {
+        out.push((&edges_file, e.as_bytes()));
+    }
+    files::write_all(dir, &out)?;
     eprintln!(
         "Wrote {} and {}",
         a.out.display(),

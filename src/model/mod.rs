@@ -99,6 +99,8 @@ pub struct Rep {
     pub quota_override: Option<f64>,
     /// Quota per quarter; when absent the quota is phased by seasonality.
     pub quarterly_quota: Option<Vec<f64>>,
+    /// Index of the unit where the rep is based.
+    pub home_unit: Option<usize>,
     /// `None` means unlimited: the rep always covers its territory fully.
     pub capacity_hours: Option<f64>,
     pub capacity_elasticity: f64,

@@ -77,6 +77,8 @@ pub struct RawRep {
     pub quota: Option<Sp<f64>>,
     /// The key was written (even if its value was unusable).
     pub quota_written: bool,
+    /// The unit where the rep is based (for distance-to-home compactness).
+    pub home: Option<Sp<String>>,
     pub quota_floor: Option<Sp<f64>>,
     pub quota_cap: Option<Sp<f64>>,
     pub quota_override: Option<Sp<f64>>,
@@ -208,6 +210,7 @@ const REP_FIELD_KEYS: &[&str] = &[
 const REP_KEYS: &[&str] = &[
     "id",
     "name",
+    "home",
     "quota",
     "quota_floor",
     "quota_cap",
@@ -314,6 +317,7 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                     id: t.get("id").and_then(|n| r.string(n, "id")),
                     name: t.get("name").and_then(|n| r.string(n, "name")),
                     quota_written: t.get("quota").is_some(),
+                    home: t.get("home").and_then(|n| r.string(n, "home")),
                     quota: t.get("quota").and_then(|n| r.number(n, "quota")),
                     quota_floor: t
                         .get("quota_floor")

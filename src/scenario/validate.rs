@@ -587,6 +587,7 @@ pub(super) fn validate(
                 quota_cap,
                 quota_override,
                 quarterly_quota,
+                home_unit: None,
                 capacity_hours,
                 capacity_elasticity: ce,
                 attrition: att,
@@ -1203,6 +1204,33 @@ pub(super) fn validate(
                 v.warn(&span, format!("the correlation matrix is not positive semi-definite and was repaired to the nearest correlation matrix (Higham 2002){change}"));
             }
             corr = Some(rep.matrix);
+        }
+    }
+
+    // Reps' home units.
+    for r in &raw.reps {
+        let (Some(id), Some(home)) = (&r.id, &r.home) else {
+            continue;
+        };
+        match unit_index.get(&home.v) {
+            Some(&u) => {
+                if let Some(rep) = reps.iter_mut().find(|x| x.id == id.v) {
+                    rep.home_unit = Some(u);
+                }
+            }
+            None => {
+                let ids: Vec<&str> = units.iter().map(|u| u.id.as_str()).collect();
+                let p = v.err(
+                    &home.span,
+                    format!(
+                        "`home` of rep `{}` is `{}`, which is not a unit id",
+                        id.v, home.v
+                    ),
+                );
+                if let Some(s) = did_you_mean(&home.v, &ids) {
+                    p.help(format!("did you mean `{s}`?"));
+                }
+            }
         }
     }
 

@@ -227,6 +227,16 @@ fn generated_scenarios_validate_and_run() {
         .assert()
         .success();
     assert!(dir.join("g-units.csv").is_file());
+    // Planar adjacency comes with it: a Delaunay triangulation (at most 3n - 6 edges).
+    let edges = std::fs::read_to_string(dir.join("g-edges.csv")).unwrap();
+    assert!(edges.starts_with("from,to\n"));
+    let n_edges = edges.lines().count() - 1;
+    assert!((299..=3 * 300 - 6).contains(&n_edges), "{n_edges}");
+    assert!(
+        std::fs::read_to_string(&toml)
+            .unwrap()
+            .contains("edges = \"g-edges.csv\"")
+    );
     quotaplan().arg("validate").arg(&toml).assert().success();
     quotaplan()
         .arg("simulate")

@@ -93,7 +93,7 @@ fn unknown_key_suggests_the_right_one() {
     assert_eq!(
         p,
         [
-            "error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, quota, quota_floor, quota_cap, quota_override, quarterly_quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity)"
+            "error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, home, quota, quota_floor, quota_cap, quota_override, quarterly_quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity)"
         ]
     );
 }
@@ -365,4 +365,23 @@ fn edges_name_units_that_exist() {
         Purpose::Simulate,
     );
     assert_eq!(ok.model.unwrap().edges, Some(vec![(0, 1)]));
+}
+
+#[test]
+fn a_home_must_be_a_unit() {
+    let t = edit("name = \"王芳\"", "name = \"王芳\"\nhome = \"U9\"");
+    assert_eq!(
+        problems(&t, UNITS),
+        [
+            "error: s.toml:15:8: `home` of rep `R01` is `U9`, which is not a unit id (did you mean `U1`?)"
+        ]
+    );
+    let ok = edit("name = \"王芳\"", "name = \"王芳\"\nhome = \"U2\"");
+    let l = scenario::load(
+        "s.toml",
+        &ok,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
+    assert_eq!(l.model.unwrap().reps[0].home_unit, Some(1));
 }

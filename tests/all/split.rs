@@ -18,7 +18,7 @@ struct Iowa {
 /// The Iowa counties from the shared data folder. A missing folder fails
 /// the test: this instance is the reference, not an optional extra.
 fn iowa() -> Iowa {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/iowa-counties");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/iowa-counties");
     let read = |f: &str| {
         std::fs::read_to_string(dir.join(f))
             .unwrap_or_else(|e| panic!("Iowa data missing: {}: {e}", dir.join(f).display()))
