@@ -14,6 +14,10 @@ pub struct Cli {
     /// No progress bar and no "Wrote ..." messages
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Start CSV outputs with a UTF-8 byte-order mark, so Excel opens
+    /// Chinese names correctly (numbers stay plain, without separators)
+    #[arg(long, global = true)]
+    pub bom: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -34,6 +34,13 @@ pub fn slug(name: &str) -> String {
     if s.is_empty() { "scenario".into() } else { s }
 }
 
+static BOM: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether CSV files get a UTF-8 byte-order mark (`--bom`, for Excel).
+pub fn set_bom(on: bool) {
+    BOM.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Writes every file to a temporary name first and renames them into place
 /// only when all were written, so a failure leaves no half-written output.
 pub fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), String> {
@@ -43,7 +50,13 @@ pub fn write_all(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), String> {
         |temps: &[std::path::PathBuf]| temps.iter().for_each(|t| drop(std::fs::remove_file(t)));
     for (name, bytes) in files {
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let bom = BOM.load(std::sync::atomic::Ordering::Relaxed)
+            && name.ends_with(".csv")
+            && !bytes.starts_with(b"\xef\xbb\xbf");
         let res = std::fs::File::create(&tmp).and_then(|mut f| {
+            if bom {
+                f.write_all(b"\xef\xbb\xbf")?;
+            }
             f.write_all(bytes)?;
             f.sync_all()
         });

@@ -48,6 +48,7 @@ const DEMO_NAME: &str = "scenarios/demo.toml (embedded)";
 pub fn run() -> i32 {
     let cli = Cli::parse();
     progress::set_quiet(cli.quiet);
+    files::set_bom(cli.bom);
     let result = match cli.command {
         Command::Simulate(a) => simulate(a),
         Command::Validate(a) => validate(a),

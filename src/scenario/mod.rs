@@ -100,6 +100,7 @@ pub fn load_with(
                     &sources.files[id].text.clone(),
                     id,
                     &mut problems,
+                    &raw.units_columns,
                 ))
             }
             Err(e) => {

@@ -154,6 +154,8 @@ pub struct RawScenario {
     pub units_file: Option<Sp<String>>,
     /// Adjacency as a CSV of unit-id pairs.
     pub units_edges: Option<Sp<String>>,
+    /// CSV header names for unit keys (CRM exports): (key, column name).
+    pub units_columns: Vec<(String, Sp<String>)>,
     pub units: Vec<RawUnit>,
     pub rep_defaults: RawRepFields,
     pub reps: Vec<RawRep>,
@@ -288,7 +290,19 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                 if let Some(f) = t.get("edges") {
                     raw.units_edges = r.string(f, "edges");
                 }
-                t.finish(r, &["file", "edges"]);
+                if let Some(c) = t.get("columns")
+                    && let Some(mut ct) = r.table(c, "[units] columns")
+                {
+                    for key in UNIT_KEYS {
+                        if let Some(n) = ct.get(key)
+                            && let Some(name) = r.string(n, key)
+                        {
+                            raw.units_columns.push((key.to_string(), name));
+                        }
+                    }
+                    ct.finish(r, UNIT_KEYS);
+                }
+                t.finish(r, &["file", "edges", "columns"]);
             }
             DeValue::Array(items) => {
                 for item in items {

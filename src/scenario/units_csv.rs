@@ -33,7 +33,12 @@ fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
 
 /// Reads the units CSV. Unknown columns are reported as warnings (CRM
 /// exports carry many); bad cells as errors with their row and column.
-pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
+pub fn read(
+    text: &str,
+    file: FileId,
+    problems: &mut Problems,
+    mapping: &[(String, Sp<String>)],
+) -> Vec<RawUnit> {
     let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_nobom.len();
     let mut rdr = csv::ReaderBuilder::new()
@@ -55,7 +60,15 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
     let mut columns: Vec<Option<&str>> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let range = header_spans.get(i).cloned().unwrap_or(0..0);
-        let known = UNIT_KEYS.iter().find(|k| **k == h).copied();
+        // A mapped column takes its key; a key that is mapped elsewhere no
+        // longer matches its own name.
+        let known = match mapping.iter().find(|(_, name)| name.v == h) {
+            Some((key, _)) => UNIT_KEYS.iter().find(|k| **k == key).copied(),
+            None => UNIT_KEYS
+                .iter()
+                .find(|k| **k == h && !mapping.iter().any(|(key, _)| key == *k))
+                .copied(),
+        };
         if known.is_none() {
             let mut help = String::new();
             if let Some(s) = did_you_mean(h, UNIT_KEYS) {
@@ -78,6 +91,26 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
         }
         columns.push(known);
     }
+    for (key, name) in mapping {
+        if !headers.iter().any(|h| h == name.v) {
+            let cols: Vec<&str> = headers.iter().collect();
+            let p = problems.error(
+                name.span.file,
+                name.span.range.clone(),
+                format!(
+                    "column `{}` (mapped to `{key}`) is not in the units CSV",
+                    name.v
+                ),
+            );
+            match did_you_mean(&name.v, &cols) {
+                Some(s) => p.help(format!(
+                    "did you mean `{s}`? the CSV has: {}",
+                    cols.join(", ")
+                )),
+                None => p.help(format!("the CSV has: {}", cols.join(", "))),
+            };
+        }
+    }
     for req in REQUIRED {
         if !columns.contains(&Some(req)) {
             let end = header_spans.last().map_or(0, |r| r.end);
@@ -94,6 +127,7 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
         }
     }
 
+    let has_potential = columns.contains(&Some("potential"));
     let mut units = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -179,6 +213,8 @@ pub fn read(text: &str, file: FileId, problems: &mut Problems) -> Vec<RawUnit> {
                 _ => {}
             }
         }
+        // Without a potential column the header error says it once.
+        u.potential_unreadable |= !has_potential;
         u.potential = potential.map(RawPotential::Mean);
         units.push(u);
     }

@@ -551,3 +551,36 @@ fn check_runs_a_folder_against_its_baselines() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn bom_option_for_excel_and_plain_numbers() {
+    let out = tmp("bom");
+    quotaplan()
+        .args(["simulate", "--bom", "--trials", "1000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read(out.join("reps.csv")).unwrap();
+    assert!(csv.starts_with(b"\xef\xbb\xbfid,name,quota,"));
+    let json = std::fs::read(out.join("summary.json")).unwrap();
+    assert!(json.starts_with(b"{"), "JSON never gets a BOM");
+    // Plain numbers: no thousands separators in any numeric field.
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    for line in text.lines().skip(1) {
+        for field in line.split(',').skip(2) {
+            assert!(field.parse::<f64>().is_ok(), "`{field}` is a plain number");
+        }
+    }
+    // Without the flag, no BOM.
+    let plain = tmp("nobom");
+    quotaplan()
+        .args(["simulate", "--trials", "1000", "--out"])
+        .arg(&plain)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read(plain.join("reps.csv"))
+            .unwrap()
+            .starts_with(b"id,")
+    );
+}

@@ -385,3 +385,53 @@ fn a_home_must_be_a_unit() {
     );
     assert_eq!(l.model.unwrap().reps[0].home_unit, Some(1));
 }
+
+/// A CRM export read through a column mapping; unmapped columns are
+/// reported and ignored, a mapping to a column that is not there is an error.
+#[test]
+fn crm_exports_through_a_column_mapping() {
+    let crm = "Account ID,Account Name,Annual Potential,Account Owner,Hours,Industry\nA-1,Acme 上海,1000000,R01,100,Retail\nA-2,Beta,2000000,R02,100,Retail\n";
+    let t = GOOD
+        .replace("file = \"units.csv\"", "file = \"units.csv\"\ncolumns = { id = \"Account ID\", name = \"Account Name\", potential = \"Annual Potential\", owner = \"Account Owner\", workload_hours = \"Hours\" }")
+        .replace("applies_to = { regions = [\"江苏\"] }", "applies_to = \"all\"")
+        .replace("applies_to = { segments = [\"Enterprise\"] }", "applies_to = { units = [\"A-2\"] }");
+    let l = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![("units.csv".into(), crm.into())]),
+        Purpose::Simulate,
+    );
+    let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("warning: units.csv:1:62: unknown column `Industry` is ignored"),
+        "{p:?}"
+    );
+    let m = l.model.expect("valid");
+    assert_eq!(
+        (
+            m.units[0].id.as_str(),
+            m.units[0].name.as_str(),
+            m.units[1].potential.mean()
+        ),
+        ("A-1", "Acme 上海", 2_000_000.0)
+    );
+    assert_eq!(m.units[1].owner, Some(1));
+
+    let typo = t.replace("\"Annual Potential\"", "\"Annual Potentail\"");
+    let l = scenario::load(
+        "s.toml",
+        &typo,
+        &MemoryLoader(vec![("units.csv".into(), crm.into())]),
+        Purpose::Simulate,
+    );
+    let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
+    assert_eq!(
+        p[..2],
+        [
+            "error: s.toml:11:67: column `Annual Potentail` (mapped to `potential`) is not in the units CSV (did you mean `Annual Potential`? the CSV has: Account ID, Account Name, Annual Potential, Account Owner, Hours, Industry)",
+            "error: units.csv:1:1: the units CSV has no `potential` column (required columns: id, potential; optional: the other unit keys)",
+        ]
+    );
+    assert_eq!(p.len(), 4, "no repeated per-row errors: {p:?}");
+}
