@@ -189,6 +189,48 @@ pub fn split(a: SplitArgs) -> Result<(), Fail> {
             ),
         ],
     )?;
+    // Maps before and after (SVG: text is drawn by the viewer, any script).
+    if let Some(map) = report::charts::MapData::from_model(&after_model) {
+        let fonts = report::charts::FontSet::embedded();
+        let after: Vec<Option<usize>> = r.assignment.iter().map(|&t| Some(t)).collect();
+        let before: Vec<Option<usize>> = model
+            .units
+            .iter()
+            .map(|u| u.owner.filter(|&o| o < k))
+            .collect();
+        let mut maps: Vec<(String, String)> = Vec::new();
+        if let Some(c) = report::charts::territory_map(
+            &map,
+            &before,
+            None,
+            &format!("{}: territories before", model.name),
+        ) {
+            maps.push((
+                "map-before.svg".into(),
+                c.svg(&fonts).map_err(|e| e.to_string())?.data,
+            ));
+        }
+        if let Some(c) = report::charts::territory_map(
+            &map,
+            &after,
+            Some(&before),
+            &format!(
+                "{}: proposed territories (ringed units change owner)",
+                model.name
+            ),
+        ) {
+            maps.push((
+                "map-after.svg".into(),
+                c.svg(&fonts).map_err(|e| e.to_string())?.data,
+            ));
+        }
+        let list: Vec<(&str, &[u8])> = maps
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_bytes()))
+            .collect();
+        files::write_all(&out_dir, &list)?;
+        written.extend(maps.iter().map(|(n, _)| out_dir.join(n)));
+    }
     let mut scenario_note = String::new();
     if k == model.reps.len() {
         let source = &loaded.sources.files[0];

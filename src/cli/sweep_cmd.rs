@@ -72,6 +72,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), Fail> {
     );
     csv.write_record(&header)?;
     let mut name = String::new();
+    let mut p_hits = Vec::new();
     for combo in &grid {
         let mut sets = a.set.clone();
         sets.extend(combo.iter().map(|(k, v)| format!("{k}={v}")));
@@ -90,6 +91,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), Fail> {
         let res = engine::simulate(model, &opts, None)?;
         let s = report::summarise(model, &res, Vec::new());
         let t = &s.team;
+        p_hits.push(t.p_hit_target);
         let payout = s.compensation.as_ref().map(|c| c.total_payout.mean);
         let mut row: Vec<String> = combo.iter().map(|(_, v)| v.clone()).collect();
         row.extend(
@@ -140,18 +142,53 @@ pub fn sweep(a: SweepArgs) -> Result<(), Fail> {
     });
     let json = serde_json::json!({ "scenario": name, "vary": varies.iter().map(|(k, v)| serde_json::json!({ "key": k, "values": v })).collect::<Vec<_>>(), "runs": rows });
     let csv_text = String::from_utf8(csv.into_inner().map_err(|e| e.to_string())?)?;
-    files::write_all(
-        &out_dir,
-        &[
-            ("sweep.csv", csv_text.as_bytes()),
-            (
-                "sweep.json",
-                (serde_json::to_string_pretty(&json)? + "\n").as_bytes(),
-            ),
-        ],
-    )?;
+    // A heatmap of P(team hits target) over one or two varied keys.
+    let heat = match &varies[..] {
+        [(k, vals)] => Some(report::charts::Grid {
+            title: format!("{name}: P(team hits target)"),
+            x_label: k.clone(),
+            y_label: String::new(),
+            columns: vals.clone(),
+            rows: vec![String::new()],
+            values: vec![p_hits.iter().map(|&p| Some(p)).collect()],
+            format: report::charts::ValueFormat::Percent,
+            higher_is_better: true,
+        }),
+        [(k1, v1), (k2, v2)] => Some(report::charts::Grid {
+            title: format!("{name}: P(team hits target)"),
+            x_label: k2.clone(),
+            y_label: k1.clone(),
+            columns: v2.clone(),
+            rows: v1.clone(),
+            values: p_hits
+                .chunks(v2.len())
+                .map(|row| row.iter().map(|&p| Some(p)).collect())
+                .collect(),
+            format: report::charts::ValueFormat::Percent,
+            higher_is_better: true,
+        }),
+        _ => None,
+    };
+    let svg = match &heat {
+        Some(g) => Some(
+            report::charts::heatmap(g)
+                .svg(&report::charts::FontSet::embedded())
+                .map_err(|e| e.to_string())?
+                .data,
+        ),
+        None => None,
+    };
+    let json_text = serde_json::to_string_pretty(&json)? + "\n";
+    let mut out: Vec<(&str, &[u8])> = vec![
+        ("sweep.csv", csv_text.as_bytes()),
+        ("sweep.json", json_text.as_bytes()),
+    ];
+    if let Some(svg) = &svg {
+        out.push(("sweep.svg", svg.as_bytes()));
+    }
+    files::write_all(&out_dir, &out)?;
     println!(
-        "Wrote {}/{{sweep.csv, sweep.json}} ({} runs, same seed: differences are not noise)",
+        "Wrote {}/{{sweep.csv, sweep.json, sweep.svg}} ({} runs, same seed: differences are not noise)",
         out_dir.display(),
         grid.len()
     );

@@ -337,6 +337,13 @@ fn split_iowa_writes_a_plan_and_a_runnable_scenario() {
             .unwrap();
     assert_eq!(plan["feasible"], true);
     assert!(plan["cut_edges"].as_u64().unwrap() <= 40);
+    for map in ["map-before.svg", "map-after.svg"] {
+        let svg = std::fs::read_to_string(dir.join("out").join(map)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("Des Moines"),
+            "{map} shows the territories"
+        );
+    }
     // The new scenario carries the alignment and runs.
     quotaplan()
         .arg("validate")
@@ -430,6 +437,11 @@ fn a_sweep_reproduces_the_single_runs_exactly() {
     );
     let csv = std::fs::read_to_string(dir.join("sw/sweep.csv")).unwrap();
     assert!(csv.starts_with("risks.macro.impact.normal.sd,trials,p_hit_target,"));
+    let svg = std::fs::read_to_string(dir.join("sw/sweep.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("P(team hits target)"),
+        "a heatmap of the sweep"
+    );
 }
 
 fn demo_copy(dir: &Path) -> PathBuf {
