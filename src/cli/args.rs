@@ -62,6 +62,11 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan check scenarios/ --baseline baselines/ --update     # record baselines\n  quotaplan check scenarios/ --baseline baselines/ --max-drop team.p_hit_target=0.02 --junit gates.xml"
     )]
     Check(CheckArgs),
+    /// Rank mitigations (bench rep, key-account programme, rebalancing, your [[mitigations]]) by what they buy
+    #[command(
+        after_help = "Examples:\n  quotaplan mitigate plan.toml --goal 0.8\n  quotaplan mitigate plan.toml --budget 500000 --bench-cost 240000 --programme-cost 150000"
+    )]
+    Mitigate(MitigateArgs),
     /// Write a self-contained HTML report with every chart, and the charts as SVG and PNG
     #[command(
         after_help = "Examples:\n  quotaplan report                        # simulate the demo and report on it\n  quotaplan report output/my-team/        # a folder written by `simulate`\n  quotaplan report plan.toml --out plan.html --charts none\n  quotaplan report plan.toml --font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n\nThe HTML file loads nothing from anywhere: it works offline and prints on A4."
@@ -337,4 +342,33 @@ pub struct CheckArgs {
     pub update: bool,
     #[command(flatten)]
     pub gates: GateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MitigateArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// Wanted P(team hits target)
+    #[arg(long, default_value_t = 0.8)]
+    pub goal: f64,
+    /// Most to spend on the recommended combination
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Cost of a bench rep (default: 2 x the comp plan's target incentive)
+    #[arg(long)]
+    pub bench_cost: Option<f64>,
+    /// Cost of a key-account programme (default: 1 x target incentive)
+    #[arg(long)]
+    pub programme_cost: Option<f64>,
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario-name>/mitigate/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

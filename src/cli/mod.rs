@@ -6,6 +6,7 @@ mod compare_cmd;
 mod files;
 mod fonts;
 mod init_cmd;
+mod mitigate_cmd;
 mod paint;
 mod progress;
 mod render;
@@ -58,6 +59,7 @@ pub fn run() -> i32 {
         Command::Sweep(a) => sweep_cmd::sweep(a),
         Command::Compare(a) => compare_cmd::compare(a),
         Command::Check(a) => compare_cmd::check(a),
+        Command::Mitigate(a) => mitigate_cmd::mitigate(a),
         Command::Report(a) => report_cmd::run(a),
         Command::Init(a) => init_cmd::init(a),
         Command::Completions(a) => init_cmd::completions(a),

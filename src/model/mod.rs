@@ -28,6 +28,20 @@ pub struct Model {
     /// Adjacency between units (index pairs, i < j) when the scenario gives
     /// an edge list; otherwise territory tools derive it from locations.
     pub edges: Option<Vec<(usize, usize)>>,
+    /// User-defined mitigations (`[[mitigations]]`).
+    pub mitigations: Vec<Mitigation>,
+}
+
+/// A mitigation the user defined: overrides of the scenario plus a cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mitigation {
+    pub id: String,
+    /// avoidance, transfer, reduction (or acceptance).
+    pub kind: String,
+    pub description: String,
+    pub cost: f64,
+    /// Overrides as `key.path=value` (the value as written in the file).
+    pub sets: Vec<String>,
 }
 
 impl Model {

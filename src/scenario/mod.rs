@@ -143,7 +143,15 @@ pub fn load_with(
     } else {
         None
     };
-    let model = if problems.has_errors() { None } else { model };
+    let mitigations = mitigations(&raw, &sources, &mut problems);
+    let model = if problems.has_errors() {
+        None
+    } else {
+        model.map(|mut m| {
+            m.mitigations = mitigations;
+            m
+        })
+    };
     Loaded {
         model,
         problems: problems.sorted(),
@@ -162,4 +170,99 @@ impl SourceLoader for MemoryLoader {
             .map(|(n, t)| (n.clone(), t.clone()))
             .ok_or_else(|| "no such file".to_string())
     }
+}
+
+/// `[[mitigations]]`: each needs an id, a kind and a cost; its `set` keys
+/// are paths as `--set` takes them, kept with the value's source text.
+fn mitigations(
+    raw: &raw::RawScenario,
+    sources: &Sources,
+    problems: &mut diag::Problems,
+) -> Vec<crate::model::Mitigation> {
+    const KINDS: &[&str] = &["avoidance", "transfer", "reduction", "acceptance"];
+    let mut out: Vec<crate::model::Mitigation> = Vec::new();
+    for m in &raw.mitigations {
+        let span = m.span.clone().unwrap_or(Span {
+            file: 0,
+            range: 0..0,
+        });
+        let Some(id) = &m.id else {
+            problems.error(
+                span.file,
+                span.range.clone(),
+                "a [[mitigations]] entry has no `id`",
+            );
+            continue;
+        };
+        if out.iter().any(|x| x.id == id.v) {
+            problems.error(
+                id.span.file,
+                id.span.range.clone(),
+                format!("duplicate mitigation id `{}`", id.v),
+            );
+            continue;
+        }
+        let kind = m
+            .kind
+            .as_ref()
+            .map_or("reduction", |k| k.v.as_str())
+            .to_string();
+        if let Some(k) = &m.kind
+            && !KINDS.contains(&k.v.as_str())
+        {
+            problems
+                .error(
+                    k.span.file,
+                    k.span.range.clone(),
+                    format!("unknown mitigation kind `{}`", k.v),
+                )
+                .help(format!("allowed: {}", KINDS.join(", ")));
+        }
+        let cost = match &m.cost {
+            Some(c) if c.v.is_finite() && c.v >= 0.0 => c.v,
+            Some(c) => {
+                problems.error(
+                    c.span.file,
+                    c.span.range.clone(),
+                    format!("`cost` must be a number >= 0, found {}", c.v),
+                );
+                0.0
+            }
+            None => {
+                problems
+                    .error(
+                        span.file,
+                        span.range.clone(),
+                        format!("mitigation `{}` has no `cost`", id.v),
+                    )
+                    .help("what it costs over the horizon, in the scenario's currency (0 if free)");
+                0.0
+            }
+        };
+        if m.set.is_empty() {
+            problems
+                .error(
+                    span.file,
+                    span.range.clone(),
+                    format!("mitigation `{}` changes nothing", id.v),
+                )
+                .help("give set = { \"key.path\" = value, ... } with the overrides it makes");
+        }
+        let sets = m
+            .set
+            .iter()
+            .map(|(k, v)| format!("{}={}", k.v, &sources.files[v.file].text[v.range.clone()]))
+            .collect();
+        out.push(crate::model::Mitigation {
+            id: id.v.clone(),
+            kind,
+            description: m
+                .description
+                .as_ref()
+                .map_or_else(String::new, |d| d.v.clone()),
+            cost,
+            sets,
+        });
+    }
+    out
 }

@@ -147,6 +147,19 @@ pub struct RawComp {
     pub span: Option<Span>,
 }
 
+/// A user-defined mitigation: overrides (as `--set` would apply them,
+/// each with the source text of its value) and a cost.
+#[derive(Clone, Debug, Default)]
+pub struct RawMitigation {
+    pub id: Option<Sp<String>>,
+    pub kind: Option<Sp<String>>,
+    pub description: Option<Sp<String>>,
+    pub cost: Option<Sp<f64>>,
+    /// (key path, value span) pairs.
+    pub set: Vec<(Sp<String>, super::diag::Span)>,
+    pub span: Option<super::diag::Span>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct RawScenario {
     pub header: RawHeader,
@@ -163,6 +176,7 @@ pub struct RawScenario {
     pub correlation: Option<RawCorrelation>,
     pub quotas: RawQuotas,
     pub comp_plan: Option<RawComp>,
+    pub mitigations: Vec<RawMitigation>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -175,6 +189,7 @@ const TOP_KEYS: &[&str] = &[
     "correlation",
     "quotas",
     "comp_plan",
+    "mitigations",
 ];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
@@ -377,6 +392,41 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
             .get("over_assignment")
             .and_then(|n| r.number(n, "over_assignment"));
         t.finish(r, QUOTA_KEYS);
+    }
+    if let Some(n) = top.get("mitigations")
+        && let Some(items) = r.array(n, "mitigations")
+    {
+        for item in items {
+            if let Some(mut t) = r.table(item, "[[mitigations]]") {
+                let mut m = RawMitigation {
+                    id: t.get("id").and_then(|n| r.string(n, "id")),
+                    kind: t.get("kind").and_then(|n| r.string(n, "kind")),
+                    description: t
+                        .get("description")
+                        .and_then(|n| r.string(n, "description")),
+                    cost: t.get("cost").and_then(|n| r.number(n, "cost")),
+                    span: Some(r.span(item)),
+                    ..RawMitigation::default()
+                };
+                if let Some(sn) = t.get("set")
+                    && let DeValue::Table(st) = sn.get_ref()
+                {
+                    for (k, v) in st.iter() {
+                        m.set.push((
+                            Sp::new(k.get_ref().to_string(), r.locate(k.span())),
+                            r.span(v),
+                        ));
+                    }
+                } else if let Some(sn) = t.get("set") {
+                    r.err(
+                        sn.span(),
+                        "`set` must be a table of \"key.path\" = value overrides",
+                    );
+                }
+                t.finish(r, &["id", "kind", "description", "cost", "set"]);
+                raw.mitigations.push(m);
+            }
+        }
     }
     if let Some(n) = top.get("comp_plan") {
         raw.comp_plan = read_comp(r, n);

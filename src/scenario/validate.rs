@@ -1299,6 +1299,7 @@ pub(super) fn validate(
         },
         comp_plan,
         edges,
+        mitigations: Vec::new(),
     })
 }
 

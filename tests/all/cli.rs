@@ -596,3 +596,45 @@ fn bom_option_for_excel_and_plain_numbers() {
             .starts_with(b"id,")
     );
 }
+
+#[test]
+fn mitigate_ranks_candidates_and_recommends_a_combination() {
+    let out = tmp("mitigate");
+    let a = quotaplan()
+        .args([
+            "mitigate", "--trials", "5000", "--budget", "500000", "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    for id in [
+        "bench_rep",
+        "key_account_programme",
+        "rebalance",
+        "smb_distributor",
+        "public_sector_framework",
+    ] {
+        assert!(stdout.contains(id), "{id} evaluated: {stdout}");
+    }
+    assert!(
+        stdout.contains("Over-assignment:") && stdout.contains("Recommended"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("mitigations.csv")).unwrap();
+    assert!(csv.starts_with("rank,id,kind,description,delta_p_hit,delta_p_hit_se,"));
+    assert_eq!(csv.lines().count(), 6);
+    // Faster backfill can only help: its change in P(team) is positive and beyond noise.
+    let row = csv.lines().find(|l| l.contains(",bench_rep,")).unwrap();
+    let dp: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
+    let se: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+    assert!(dp > 1.96 * se, "{row}");
+    // What is recommended fits the budget.
+    let spent: f64 = csv
+        .lines()
+        .skip(1)
+        .filter(|l| l.ends_with(",true"))
+        .map(|l| l.split(',').nth(8).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(spent <= 500_000.0);
+}

@@ -435,3 +435,30 @@ fn crm_exports_through_a_column_mapping() {
     );
     assert_eq!(p.len(), 4, "no repeated per-row errors: {p:?}");
 }
+
+#[test]
+fn mitigations_need_an_id_a_known_kind_and_a_cost() {
+    let t = format!(
+        "{GOOD}\n[[mitigations]]\nid = \"m1\"\nkind = \"insurance\"\nset = {{ \"reps.R01.quota\" = 900000 }}\n"
+    );
+    assert_eq!(
+        problems(&t, UNITS),
+        [
+            "error: s.toml:42:1: mitigation `m1` has no `cost` (what it costs over the horizon, in the scenario's currency (0 if free))",
+            "error: s.toml:44:8: unknown mitigation kind `insurance` (allowed: avoidance, transfer, reduction, acceptance)",
+        ]
+    );
+    let ok = format!(
+        "{GOOD}\n[[mitigations]]\nid = \"m1\"\nkind = \"reduction\"\ncost = 5\nset = {{ \"reps.R01.quota\" = 900_000 }}\n"
+    );
+    let l = scenario::load(
+        "s.toml",
+        &ok,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
+    assert_eq!(
+        l.model.unwrap().mitigations[0].sets,
+        ["reps.R01.quota=900_000"]
+    );
+}
