@@ -240,6 +240,26 @@ pub fn gates(gates: &[Gate], base: &Value, candidate: &Value, deltas: &[Delta]) 
         .collect()
 }
 
+/// Standard error of the mean of per-trial differences: the change of a
+/// mean (or of a probability, with 0/1 values) between two runs that share
+/// their random numbers.
+pub fn paired_se(base: &[f64], candidate: &[f64]) -> f64 {
+    let n = base.len().min(candidate.len()) as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let d: Vec<f64> = base.iter().zip(candidate).map(|(a, b)| b - a).collect();
+    let m = d.iter().sum::<f64>() / n;
+    (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
+}
+
+/// 1 where a trial reaches the target, else 0.
+pub fn hits(team: &[f64], target: f64) -> Vec<f64> {
+    team.iter()
+        .map(|&x| f64::from(u8::from(x >= target)))
+        .collect()
+}
+
 /// A PR-comment-ready markdown report.
 pub fn markdown(title: &str, deltas: &[Delta], results: &[GateResult]) -> String {
     let mut o = format!(

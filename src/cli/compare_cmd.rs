@@ -96,31 +96,19 @@ fn side(path: &Path, g: &GateArgs) -> Result<Side, Fail> {
 fn paired(a: &Side, b: &Side) -> impl Fn(&str) -> Option<f64> {
     let pairs = match (&a.run, &b.run) {
         (Some(x), Some(y)) if x.trials == y.trials && x.seed == y.seed => Some((
-            x.team
-                .iter()
-                .zip(&y.team)
-                .map(|(p, q)| q - p)
-                .collect::<Vec<f64>>(),
-            x.team
-                .iter()
-                .zip(&y.team)
-                .map(|(p, q)| {
-                    f64::from(u8::from(*q >= b.target)) - f64::from(u8::from(*p >= a.target))
-                })
-                .collect::<Vec<f64>>(),
+            compare::paired_se(&x.team, &y.team),
+            compare::paired_se(
+                &compare::hits(&x.team, a.target),
+                &compare::hits(&y.team, b.target),
+            ),
         )),
         _ => None,
     };
     move |metric: &str| {
-        let (sales, hits) = pairs.as_ref()?;
-        let se = |d: &[f64]| {
-            let n = d.len() as f64;
-            let m = d.iter().sum::<f64>() / n;
-            (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
-        };
+        let (sales, hits) = pairs?;
         match metric {
-            "team.sales.mean" => Some(se(sales)),
-            "team.p_hit_target" => Some(se(hits)),
+            "team.sales.mean" => Some(sales),
+            "team.p_hit_target" => Some(hits),
             _ => None,
         }
     }

@@ -6,8 +6,10 @@
 use super::args::MitigateArgs;
 use super::{Fail, check, files, load};
 use quotaplan::alignment::{self, AlignOptions, Balance};
+use quotaplan::compare;
 use quotaplan::engine::{self, SimOptions, SimResult};
 use quotaplan::model::{Model, RiskKind};
+use quotaplan::report;
 use quotaplan::scenario::Purpose;
 use quotaplan::stats::quantile_sorted;
 use std::fmt::Write as _;
@@ -44,18 +46,12 @@ fn mean(x: &[f64]) -> f64 {
 
 /// Paired (common random numbers) change against the base.
 fn outcome(base: &SimResult, cand: &SimResult, target: f64) -> Outcome {
-    let n = base.trials as f64;
-    let d: Vec<f64> = base
-        .team
-        .iter()
-        .zip(&cand.team)
-        .map(|(a, b)| f64::from(u8::from(*b >= target)) - f64::from(u8::from(*a >= target)))
-        .collect();
-    let m = mean(&d);
-    let var = d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
     Outcome {
         dp: p_hit(cand, target) - p_hit(base, target),
-        dp_se: (var / n).sqrt(),
+        dp_se: compare::paired_se(
+            &compare::hits(&base.team, target),
+            &compare::hits(&cand.team, target),
+        ),
         dsales: mean(&cand.team) - mean(&base.team),
         dpayout: mean(&cand.payout_total) - mean(&base.payout_total),
     }
@@ -249,12 +245,12 @@ pub fn mitigate(a: MitigateArgs) -> Result<(), Fail> {
     let _ = writeln!(
         o,
         "Over-assignment: the team reaches {} with probability {:.0} %; to carry the target {} safely, quotas need {:.1} % over-assignment (now {:.1} %), or commit {} to head office.",
-        report_money(safe),
+        report::money(safe),
         100.0 * a.goal,
-        report_money(target),
+        report::money(target),
         100.0 * oa_needed,
         100.0 * model.quotas.over_assignment,
-        report_money(safe)
+        report::money(safe)
     );
     let _ = writeln!(o);
     let _ = writeln!(
@@ -377,16 +373,4 @@ pub fn mitigate(a: MitigateArgs) -> Result<(), Fail> {
     );
     print!("{o}");
     Ok(())
-}
-
-fn report_money(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 { format!("-{out}") } else { out }
 }

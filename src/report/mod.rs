@@ -10,7 +10,7 @@ mod table;
 
 pub use load::{chart_data_from_json, summary_from_json};
 pub use summary::{Band, Quarter, RepSummary, Summary, Team, summarise};
-pub use table::{pad, summary_table, width};
+pub use table::{money, pad, summary_table, width};
 
 /// `reps.csv`: one row per rep, plain numbers (no thousands separators).
 pub fn reps_csv(s: &Summary) -> String {

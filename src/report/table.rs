@@ -4,7 +4,7 @@ use super::Summary;
 use std::fmt::Write;
 
 /// Money with thousands separators for reading (CSV/JSON keep plain numbers).
-fn money(x: f64) -> String {
+pub fn money(x: f64) -> String {
     let neg = x < 0.0;
     let s = format!("{:.0}", x.abs());
     let mut out = String::new();
