@@ -41,20 +41,9 @@ fn esc(s: &str) -> String {
     o
 }
 
-/// Money with thousands separators (for reading; CSV keeps plain numbers).
+/// Money as the terminal table shows it, with a typographic minus.
 fn money(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < -0.5 { format!("−{out}") } else { out }
+    super::table::money(x).replacen('-', "−", 1)
 }
 
 fn pct(x: f64) -> String {

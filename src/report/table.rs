@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 /// Money with thousands separators for reading (CSV/JSON keep plain numbers).
 pub fn money(x: f64) -> String {
-    let neg = x < 0.0;
+    if !x.is_finite() {
+        return "—".into();
+    }
     let s = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -14,7 +16,8 @@ pub fn money(x: f64) -> String {
         }
         out.push(c);
     }
-    if neg { format!("-{out}") } else { out }
+    // No "-0" for amounts that round to zero.
+    if x <= -0.5 { format!("-{out}") } else { out }
 }
 
 fn pct(x: f64) -> String {
