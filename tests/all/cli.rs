@@ -1,23 +1,8 @@
 //! The `quotaplan` binary end to end: files written, exit codes, and
 //! byte-identical results for any thread count.
 
-use assert_cmd::Command;
+use crate::common::{quotaplan, repo, tmp};
 use std::path::{Path, PathBuf};
-
-fn quotaplan() -> Command {
-    Command::cargo_bin("quotaplan").expect("binary built")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("quotaplan-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 #[test]
 fn demo_runs_and_writes_every_output() {

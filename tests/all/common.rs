@@ -78,3 +78,45 @@ pub fn assert_exact(what: &str, got: f64, want: f64) {
         got - want
     );
 }
+
+/// The `quotaplan` binary built by cargo for these tests.
+pub fn quotaplan() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("quotaplan").expect("binary built")
+}
+
+/// A fresh, empty folder for one test (named after the test and process).
+pub fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("quotaplan-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// A path inside the repository.
+pub fn repo(p: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// The first of `names` found on PATH. A test that needs an outside program
+/// skips (with a note) when it is missing, so `cargo test` passes on a fresh
+/// machine; `.ci/run` installs the programs and sets
+/// `QUOTAPLAN_REQUIRE_EXTERNAL=1`, under which a missing program fails the
+/// test instead: CI never skips silently.
+pub fn external_program(names: &[&str], why: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("QUOTAPLAN_REQUIRE_EXTERNAL").is_none_or(|v| v != "1"),
+            "{why}; none of {names:?} is on PATH and QUOTAPLAN_REQUIRE_EXTERNAL=1 (CI) forbids skipping"
+        );
+        eprintln!(
+            "SKIP: {why}; none of {names:?} is on PATH (set QUOTAPLAN_REQUIRE_EXTERNAL=1 to make this an error)"
+        );
+    }
+    found
+}

@@ -5,6 +5,7 @@ mod common;
 mod engine_closed_form;
 mod errors;
 mod format_example;
+mod golden;
 mod quota_analytics;
 mod report;
 mod split;

@@ -1,28 +1,13 @@
 //! Charts, the HTML report (checked in a real headless browser), and the
 //! terminal commands around them: init, completions, help, colour.
 
-use assert_cmd::Command;
+use crate::common::{external_program, quotaplan, repo, tmp};
 use quotaplan::engine::{SimOptions, simulate};
 use quotaplan::model::Model;
 use quotaplan::report::{self, charts};
 use quotaplan::scenario::{self, MemoryLoader, Purpose};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-fn quotaplan() -> Command {
-    Command::cargo_bin("quotaplan").expect("binary built")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("quotaplan-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn demo() -> Model {
     let toml = std::fs::read_to_string(repo("scenarios/demo.toml")).unwrap();
@@ -445,18 +430,12 @@ fn report_simulates_a_scenario_first() {
     assert!(!out.join("charts/tornado.png").exists(), "--charts svg");
 }
 
-/// A headless browser on this machine, if any.
+/// A headless browser on this machine, if any (see [`external_program`]).
 fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in std::env::split_paths(&path) {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
+    external_program(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "the HTML report test needs headless Chromium (Debian: apt-get install chromium)",
+    )
 }
 
 /// Runs headless Chromium on `page` with extra arguments; returns (stdout,
@@ -494,15 +473,7 @@ fn browse(chrome: &Path, page: &Path, profile: &Path, extra: &[&str]) -> (String
 
 #[test]
 fn report_loads_in_a_real_browser_without_console_errors() {
-    let Some(chrome) = chromium() else {
-        if std::env::var_os("QUOTAPLAN_SKIP_BROWSER").is_some_and(|v| v == "1") {
-            println!("SKIP: no chromium and QUOTAPLAN_SKIP_BROWSER=1");
-            return;
-        }
-        panic!(
-            "headless Chromium is needed to test the HTML report: install it (Debian: apt-get install chromium; .ci/run does) or set QUOTAPLAN_SKIP_BROWSER=1 to skip this test"
-        );
-    };
+    let Some(chrome) = chromium() else { return };
     let out = simulated("browser");
     quotaplan()
         .args(["report", "--charts", "none"])
