@@ -82,7 +82,10 @@ fn main() {
         &MemoryLoader(vec![("bench-units.csv".into(), g.units_csv)]),
         Purpose::Simulate,
     );
-    let model = loaded.model.expect("the generated scenario is valid");
+    let model = loaded
+        .scenario
+        .expect("the generated scenario is valid")
+        .model;
     let units = model.units.len();
     println!(
         "scenario: {} units, {} reps, {} risks; {trials} trials; {threads} threads",
@@ -97,8 +100,9 @@ fn main() {
             ..SimOptions::new(trials, 1)
         };
         let start = Instant::now();
-        let res = engine::simulate(&model, &opts, None).expect("runs");
-        let summary = quotaplan::report::summarise(&model, &res, Vec::new());
+        let sim = quotaplan::simulate(&model, &opts, None).expect("runs");
+        let summary = sim.summary(&model, Vec::new());
+        let res = &sim.result;
         let secs = start.elapsed().as_secs_f64();
         assert_eq!(res.team.len() as u64, trials);
         assert!(summary.team.p_hit_target >= 0.0);
@@ -135,8 +139,8 @@ fn main() {
     if memory {
         let n = 1_000_000;
         let start = Instant::now();
-        let res = engine::simulate(&model, &SimOptions::new(n, 1), None).expect("runs");
-        let summary = quotaplan::report::summarise(&model, &res, Vec::new());
+        let sim = quotaplan::simulate(&model, &SimOptions::new(n, 1), None).expect("runs");
+        let summary = sim.summary(&model, Vec::new());
         let secs = start.elapsed().as_secs_f64();
         println!(
             "1,000,000 trials: {secs:.1} s, P(team hits target) {:.4}; peak memory {:.0} MB (target < 300 MB)",

@@ -1,8 +1,20 @@
-//! quotaplan: Monte Carlo risk and territory planning for quota-carrying sales
-//! organisations. The library does no I/O and never prints; the CLI does.
+//! quotaplan: Monte Carlo risk and territory planning for quota-carrying
+//! sales organisations. The library does no I/O and never prints; the CLI
+//! does.
+//!
+//! Layers, each using only those listed before it:
+//! - [`stats`]: accumulators, quantiles, proportions, correlation;
+//! - [`model`]: validated domain types (units, reps, risks, distributions,
+//!   comp plan, geography, decided quotas);
+//! - [`scenario`]: files -> document -> validated [`scenario::Scenario`],
+//!   what-if overrides applied in memory;
+//! - [`engine`]: random streams, the trial kernel, the parallel driver;
+//! - [`analysis`]: summary statistics, sensitivity, fairness, chart data;
+//! - capabilities: [`quota`], [`simulation`] (quotas + engine), [`split`],
+//!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`];
+//! - [`report`]: rendering only (tables, exporters, charts, HTML).
 
-pub mod alignment;
-pub mod comp;
+pub mod analysis;
 pub mod compare;
 pub mod engine;
 pub mod generate;
@@ -10,5 +22,10 @@ pub mod model;
 pub mod quota;
 pub mod report;
 pub mod scenario;
+pub mod simulation;
 pub mod split;
 pub mod stats;
+pub mod whatif;
+
+pub use engine::{RunRequest, SimOptions};
+pub use simulation::{Simulation, simulate};

@@ -1,4 +1,5 @@
-//! Raw command-line arguments (clap). Checked further where they are used.
+//! Raw command-line arguments (clap). The options every run shares are one
+//! group, [`RunArgs`], resolved once per command in `options`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -11,15 +12,45 @@ use std::path::PathBuf;
     after_help = "Examples:\n  quotaplan init my-plan                  # a commented starter scenario\n  quotaplan simulate my-plan/scenario.toml\n  quotaplan report my-plan/scenario.toml  # one HTML file with every chart\n  quotaplan simulate                      # the embedded East China demo\n\nEach command has examples: quotaplan help <COMMAND>"
 )]
 pub struct Cli {
-    /// No progress bar and no "Wrote ..." messages
-    #[arg(long, short, global = true)]
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How a command runs and where its results go. One group for every
+/// command that simulates or writes results; defaults are documented on
+/// each option and decided in one place (`SimOptions::resolve` for the
+/// run, `options::resolve` for the output).
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    /// Number of trials (default: the scenario's `trials`, else 10,000)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Random seed (default: the scenario's `seed`, else 0)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); results do not depend on it
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// How risk drivers are sampled
+    #[arg(long, value_enum, default_value_t = SamplerArg::Mc)]
+    pub sampler: SamplerArg,
+    /// Add whole chunks of trials until the 95 % half-width of P(team hits
+    /// target) is at most this (e.g. 0.005); --trials is then the most to
+    /// run (default 10,000,000). simulate and report only: the other
+    /// commands compare runs trial by trial
+    #[arg(long, value_parser = precision)]
+    pub precision: Option<f64>,
+    /// Output folder (default: output/<scenario-name>/, with a subfolder
+    /// per command); for report, a FILE.html or a folder
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no "Wrote ..." status lines
+    #[arg(long, short)]
     pub quiet: bool,
     /// Start CSV outputs with a UTF-8 byte-order mark, so Excel opens
     /// Chinese names correctly (numbers stay plain, without separators)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub bom: bool,
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,17 +102,17 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  quotaplan report                        # simulate the demo and report on it\n  quotaplan report output/my-team/        # a folder written by `simulate`\n  quotaplan report plan.toml --out plan.html --charts none\n  quotaplan report plan.toml --font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc\n\nThe HTML file loads nothing from anywhere: it works offline and prints on A4."
     )]
-    Report(super::report_cmd::ReportArgs),
+    Report(ReportArgs),
     /// Write a commented starter scenario (scenario.toml) and units template (units.csv)
     #[command(
         after_help = "Examples:\n  quotaplan init                          # into the current folder\n  quotaplan init plans/fy27 && quotaplan validate plans/fy27/scenario.toml"
     )]
-    Init(super::init_cmd::InitArgs),
+    Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  quotaplan completions bash > ~/.local/share/bash-completion/completions/quotaplan\n  quotaplan completions zsh > ~/.zfunc/_quotaplan      # with fpath+=(~/.zfunc) in .zshrc\n  quotaplan completions fish > ~/.config/fish/completions/quotaplan.fish"
     )]
-    Completions(super::init_cmd::CompletionsArgs),
+    Completions(CompletionsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -103,16 +134,8 @@ pub struct SplitArgs {
     /// Targets proportional to reps' capacity instead of equal
     #[arg(long)]
     pub capacity_targets: bool,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
-    /// Trials for the before/after simulation and risk evaluations
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    /// Output folder (default: output/<scenario-name>/split/)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
@@ -146,15 +169,8 @@ pub struct QuotasArgs {
     /// Sum of quotas = company_target x (1 + this) (default: the scenario's)
     #[arg(long, allow_negative_numbers = true)]
     pub over_assignment: Option<f64>,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
-    /// Folder for quotas.csv (default: output/<scenario-name>/)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Where to write the scenario with the proposed quotas (default:
     /// <scenario>.quotas.toml beside the scenario; for the demo, in --out)
     #[arg(long)]
@@ -169,29 +185,11 @@ pub struct QuotasArgs {
 pub struct SimulateArgs {
     /// Scenario file; the embedded demo when omitted
     pub scenario: Option<PathBuf>,
-    /// Number of trials (default: the scenario's `trials`)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    /// Random seed (default: the scenario's `seed`)
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores); results do not depend on it
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario-name>/)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Print summary.json to stdout instead of the table
     #[arg(long)]
     pub json: bool,
-    /// How risk drivers are sampled
-    #[arg(long, value_enum, default_value_t = SamplerArg::Mc)]
-    pub sampler: SamplerArg,
-    /// Add whole chunks of trials until the 95 % half-width of P(team hits
-    /// target) is at most this (e.g. 0.005); --trials is then the most to
-    /// run (default 10,000,000)
-    #[arg(long, value_parser = precision)]
-    pub precision: Option<f64>,
     /// Skip the risk analytics (rank correlations, tornado, attributable loss)
     #[arg(long)]
     pub no_analytics: bool,
@@ -201,8 +199,9 @@ pub struct SimulateArgs {
     pub set: Vec<String>,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
 pub enum SamplerArg {
+    #[default]
     /// Plain Monte Carlo
     Mc,
     /// Latin hypercube on the risk drivers
@@ -260,6 +259,9 @@ pub struct GenerateArgs {
     /// Do not write the adjacency (<stem>-edges.csv, a Delaunay triangulation of the unit locations)
     #[arg(long)]
     pub no_edges: bool,
+    /// No "Wrote ..." status line
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 pub(crate) fn threads(s: &str) -> Result<usize, String> {
@@ -279,15 +281,8 @@ pub struct SweepArgs {
     /// Fixed overrides applied to every run
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario-name>/sweep/)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Gates shared by compare and check.
@@ -308,13 +303,10 @@ pub struct GateArgs {
     /// Write a PR-comment-ready markdown report
     #[arg(long)]
     pub markdown: Option<PathBuf>,
-    /// Trials when simulating scenarios (default: the scenario's)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
+    /// When a side is a scenario, how it is simulated; --out DIR keeps the
+    /// summary.json of each side simulated
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Args, Debug)]
@@ -362,13 +354,71 @@ pub struct MitigateArgs {
     pub programme_cost: Option<f64>,
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A result folder written by `simulate` (it holds summary.json), or a
+    /// scenario file to simulate first; the embedded demo when omitted
+    #[arg(value_name = "RESULT_DIR|SCENARIO")]
+    pub input: Option<PathBuf>,
+    /// Chart files to write into charts/ beside the report
+    #[arg(long, value_enum, default_value_t = ChartFiles::All)]
+    pub charts: ChartFiles,
+    /// Font for the names the embedded font cannot draw in PNG charts (e.g.
+    /// a CJK .ttc); default: $QUOTAPLAN_FONT, then common system CJK fonts
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// PNG pixels per chart pixel (2 gives sharp slides)
+    #[arg(long, default_value_t = 2.0, value_parser = png_scale)]
+    pub png_scale: f64,
+    /// When simulating a scenario, how; --out is the HTML file to write
+    /// (FILE.html) or its folder (default: report.html in the result
+    /// folder, or in output/<scenario-name>/ for a scenario)
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// When simulating a scenario: override a scenario key (repeatable),
+    /// e.g. --set reps.R03.quota=7e6
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Which chart files to write beside the HTML report.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartFiles {
+    /// SVG and PNG
+    All,
+    Svg,
+    Png,
+    /// Only the HTML report
+    None,
+}
+
+fn png_scale(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.5..=4.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a PNG scale; allowed: 0.5 to 4")),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to write scenario.toml and units.csv into (created if needed)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite scenario.toml and units.csv if they exist
     #[arg(long)]
-    pub seed: Option<u64>,
-    #[arg(long, value_parser = threads)]
-    pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario-name>/mitigate/)
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    pub force: bool,
+    /// No "Wrote ..." status line
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -3,6 +3,7 @@
 //! common system locations of CJK fonts. SVG charts and the HTML report
 //! need none of this: browsers draw their text with their own fonts.
 
+use super::fail::Fail;
 use quotaplan::report::charts::FontSet;
 use std::path::{Path, PathBuf};
 
@@ -32,17 +33,19 @@ pub struct Found {
     pub notes: Vec<String>,
 }
 
-fn load(path: &Path) -> Result<FontSet, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read font `{}`: {e}", path.display()))?;
-    FontSet::with_fallback(bytes, &path.display().to_string()).map_err(|e| e.to_string())
+fn load(path: &Path) -> Result<FontSet, Fail> {
+    let bytes = std::fs::read(path).map_err(|source| Fail::ReadFont {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(FontSet::with_fallback(bytes, &path.display().to_string())?)
 }
 
 /// The fonts for PNG charts. `explicit` (`--font`) must work; otherwise
 /// `QUOTAPLAN_FONT` (a path, or `none` for the embedded font alone) and
 /// then the system are searched, and without a find only the embedded
 /// font is used.
-pub fn find(explicit: Option<&Path>) -> Result<Found, String> {
+pub fn find(explicit: Option<&Path>) -> Result<Found, Fail> {
     if let Some(p) = explicit {
         return Ok(Found {
             fonts: load(p)?,

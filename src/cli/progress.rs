@@ -7,24 +7,8 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-static QUIET: AtomicBool = AtomicBool::new(false);
-
 /// How long a run goes before its bar appears.
 const DELAY: Duration = Duration::from_millis(1000);
-
-/// Set once from `--quiet`.
-pub fn set_quiet(quiet: bool) {
-    QUIET.store(quiet, Ordering::Relaxed);
-}
-
-pub fn quiet() -> bool {
-    QUIET.load(Ordering::Relaxed)
-}
-
-/// Whether a bar may be drawn at all: stderr is a terminal and not quiet.
-fn enabled() -> bool {
-    !quiet() && std::io::stderr().is_terminal()
-}
 
 /// A bar for `total` trials that stays hidden for the first second.
 pub struct Progress {
@@ -34,8 +18,9 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new(what: &str, total: u64) -> Self {
-        let bar = enabled().then(|| {
+    /// A bar, unless `quiet` or stderr is not a terminal.
+    pub fn new(what: &str, total: u64, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
             bar.set_style(
                 ProgressStyle::with_template(
@@ -91,8 +76,13 @@ fn rate(per_sec: f64) -> String {
 
 /// Runs `f` with a progress callback for `total` trials and clears the bar
 /// afterwards, whatever `f` returns.
-pub fn run<T>(what: &str, total: u64, f: impl FnOnce(Option<&(dyn Fn(u64) + Sync)>) -> T) -> T {
-    let p = Progress::new(what, total);
+pub fn run<T>(
+    what: &str,
+    total: u64,
+    quiet: bool,
+    f: impl FnOnce(Option<&(dyn Fn(u64) + Sync)>) -> T,
+) -> T {
+    let p = Progress::new(what, total, quiet);
     let callback = |n: u64| p.update(n);
     let out = f(Some(&callback));
     p.finish();

@@ -3,9 +3,13 @@
 //! order, so results are bit-identical for any thread count.
 
 mod kernel;
+mod options;
 mod plan;
 pub mod streams;
 
+pub use options::{
+    DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, OptionsError, RunRequest, Sampler, SimOptions,
+};
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
 use crate::model::Model;
@@ -25,70 +29,15 @@ const PAY_RANGE: f64 = 1.25;
 const PAY_BINS: usize = 500;
 /// Chunks checked before `precision` may stop a run.
 const MIN_CHUNKS: u64 = 4;
-/// Upper bound on trials when running to a precision.
-pub const MAX_TRIALS: u64 = 10_000_000;
-
-/// How the risk drivers are sampled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Sampler {
-    #[default]
-    MonteCarlo,
-    /// Latin hypercube over the copula's independent normals, stratified
-    /// within each chunk; the copula factor then applies the correlation.
-    LatinHypercube,
-}
-
-impl Sampler {
-    pub fn name(self) -> &'static str {
-        match self {
-            Sampler::MonteCarlo => "monte-carlo",
-            Sampler::LatinHypercube => "latin-hypercube",
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct SimOptions {
-    /// Trials to run; with `precision`, the most to run.
-    pub trials: u64,
-    pub seed: u64,
-    /// Worker threads; `None` uses all cores. Never changes the results.
-    pub threads: Option<usize>,
-    pub sampler: Sampler,
-    /// Keep risk inputs and switched-off totals for the risk analytics.
-    pub analytics: bool,
-    /// Stop at the first whole chunk where the 95 % half-width of
-    /// P(team hits target) is at most this.
-    pub precision: Option<f64>,
-}
-
-impl SimOptions {
-    pub fn new(trials: u64, seed: u64) -> Self {
-        SimOptions {
-            trials,
-            seed,
-            threads: None,
-            sampler: Sampler::MonteCarlo,
-            analytics: true,
-            precision: None,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum EngineError {
-    #[error(
-        "rep `{0}` has no quota; give one, or choose [quotas] method = \"proportional\" or \"equal-probability\""
-    )]
-    MissingQuota(String),
-    #[error("trials must be at least 1")]
-    NoTrials,
-    #[error("precision must be a half-width between 0 and 0.5, found {0}")]
-    BadPrecision(f64),
+    #[error(transparent)]
+    Options(#[from] OptionsError),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
-    #[error("{0}")]
-    Quota(String),
+    #[error("{got} quotas given for {reps} reps")]
+    QuotaCount { got: usize, reps: usize },
 }
 
 /// Per-rep, per-quarter results.
@@ -181,8 +130,6 @@ pub struct SimResult {
     pub risks: Vec<RiskStats>,
     /// The run stopped early because it reached the requested precision.
     pub reached_precision: bool,
-    /// How the quotas were decided (set by [`simulate`]).
-    pub quota: Option<crate::quota::QuotaSolution>,
 }
 
 /// A chunk's results (and, merged in chunk order, the run's). Moments are
@@ -413,22 +360,21 @@ fn run_chunk(
     out
 }
 
-/// Runs the simulation with the quotas already decided (see [`crate::quota`]).
-/// `progress` is told the number of trials finished after each wave (for a
-/// progress bar); it never affects the results.
+/// Runs the simulation with the quotas already decided (see
+/// [`crate::quota`]). `progress` is told the number of trials finished
+/// after each wave (for a progress bar); it never affects the results.
 pub fn run(
     model: &Model,
     quotas: &[f64],
     opts: &SimOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<SimResult, EngineError> {
-    if opts.trials == 0 {
-        return Err(EngineError::NoTrials);
-    }
-    if let Some(p) = opts.precision
-        && !(p > 0.0 && p < 0.5)
-    {
-        return Err(EngineError::BadPrecision(p));
+    opts.check()?;
+    if quotas.len() != model.reps.len() {
+        return Err(EngineError::QuotaCount {
+            got: quotas.len(),
+            reps: model.reps.len(),
+        });
     }
     let plan = Plan::new(model, quotas);
     let expected = model.expected_sales();
@@ -498,11 +444,7 @@ pub fn run(
                 .map(|c| run_chunk(model, &plan, opts, c, trials_in(c), &scales))
                 .collect();
             for (c, p) in (w..end).zip(parts) {
-                hits += p
-                    .team
-                    .iter()
-                    .filter(|&&x| x >= model.company_target)
-                    .count() as u64;
+                hits += crate::stats::hits(&p.team, model.company_target);
                 acc.merge(p);
                 if let Some(target) = opts.precision
                     && c + 1 >= MIN_CHUNKS
@@ -611,18 +553,5 @@ fn assemble(
             })
             .collect(),
         reached_precision: reached,
-        quota: None,
     }
-}
-
-/// Decides the quotas (DESIGN §2) and runs the simulation with them.
-pub fn simulate(
-    model: &Model,
-    opts: &SimOptions,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
-) -> Result<SimResult, EngineError> {
-    let quotas = crate::quota::resolve(model, opts)?;
-    let mut res = run(model, &quotas.quotas, opts, progress)?;
-    res.quota = Some(quotas);
-    Ok(res)
 }

@@ -9,7 +9,9 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 use statrs::function::beta::{beta_reg, ln_beta};
 
-/// A distribution of the model (DESIGN §1.5). Parameters are already validated by the caller.
+/// A distribution of the model (DESIGN §1.5). Build one with a checked
+/// constructor ([`Dist::normal`], ..., or [`Dist::from_params`]), which
+/// refuses parameters the samplers cannot honour.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     Fixed(f64),
@@ -54,16 +56,373 @@ pub enum Dist {
     },
 }
 
-impl Dist {
-    /// Planners think of spread relative to the level ("±30 %"), so the
-    /// coefficient of variation is the natural way to state a log-normal.
-    pub fn lognormal_cv(mean: f64, cv: f64) -> Dist {
-        Dist::LogNormal {
-            mean,
-            sd: mean * cv,
+/// A distribution family as scenario files write it. This table is the one
+/// place the families are known: validation checks names and parameters
+/// against it, help texts list it, and the generator writes it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Family {
+    pub name: &'static str,
+    /// Parameters the family takes, in the order files write them.
+    pub params: &'static [&'static str],
+    /// Parameters it needs.
+    pub required: &'static [&'static str],
+    /// Parameters of which it needs one (a log-normal's `sd` or `cv`).
+    pub one_of: &'static [&'static str],
+    /// Parameters that are lists of numbers rather than numbers.
+    pub lists: &'static [&'static str],
+}
+
+const fn spec(
+    name: &'static str,
+    params: &'static [&'static str],
+    required: &'static [&'static str],
+) -> Family {
+    Family {
+        name,
+        params,
+        required,
+        one_of: &[],
+        lists: &[],
+    }
+}
+
+/// Every family, in the order help texts list them.
+pub const FAMILIES: &[Family] = &[
+    spec("fixed", &["value"], &["value"]),
+    spec("normal", &["mean", "sd"], &["mean", "sd"]),
+    Family {
+        one_of: &["sd", "cv"],
+        ..spec("lognormal", &["mean", "sd", "cv"], &["mean"])
+    },
+    spec("uniform", &["min", "max"], &["min", "max"]),
+    spec(
+        "triangular",
+        &["min", "mode", "max"],
+        &["min", "mode", "max"],
+    ),
+    spec("pert", &["min", "mode", "max"], &["min", "mode", "max"]),
+    spec("beta", &["alpha", "beta", "min", "max"], &["alpha", "beta"]),
+    Family {
+        lists: &["values", "weights"],
+        ..spec("discrete", &["values", "weights"], &["values"])
+    },
+    spec("bernoulli", &["p"], &["p"]),
+];
+
+impl Family {
+    pub fn by_name(name: &str) -> Option<&'static Family> {
+        FAMILIES.iter().find(|f| f.name == name)
+    }
+
+    /// Family names, for help texts and suggestions.
+    pub fn names() -> Vec<&'static str> {
+        FAMILIES.iter().map(|f| f.name).collect()
+    }
+}
+
+/// A parameter value given to [`Dist::from_params`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Param {
+    Num(f64),
+    List(Vec<f64>),
+}
+
+/// Why parameters do not make a distribution. The message names the
+/// parameter as files write it; [`DistError::param`] says which one is at
+/// fault (or none: the distribution as a whole).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DistError {
+    #[error("unknown distribution `{0}`")]
+    UnknownFamily(String),
+    #[error("`{param}` is missing")]
+    Missing { param: &'static str },
+    #[error("`{param}` must be a finite number, found {value}")]
+    NotFinite { param: &'static str, value: f64 },
+    #[error("`{param}` must not be negative, found {value}")]
+    Negative { param: &'static str, value: f64 },
+    #[error("`{param}` must be positive, found {value}")]
+    NotPositive { param: &'static str, value: f64 },
+    #[error("`{param}` must be a probability between 0 and 1, found {value}")]
+    NotProbability { param: &'static str, value: f64 },
+    #[error("give either `sd` or `cv` for a lognormal, not both")]
+    SdAndCv,
+    #[error("uniform needs min <= max, found min {min} > max {max}")]
+    UniformOrder { min: f64, max: f64 },
+    #[error(
+        "{family} needs min <= mode <= max with min < max, found min {min}, mode {mode}, max {max}"
+    )]
+    ModeOrder {
+        family: &'static str,
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    #[error("beta needs min < max, found min {min}, max {max}")]
+    BetaRange { min: f64, max: f64 },
+    #[error("discrete `weights` has {weights} entries but `values` has {values}")]
+    WeightsLength { weights: usize, values: usize },
+    #[error("discrete `weights` must be non-negative with a positive sum")]
+    BadWeights,
+    #[error("discrete `values` must be a non-empty array of finite numbers")]
+    BadValues,
+}
+
+impl DistError {
+    /// The parameter the problem is about; `None` for the whole distribution.
+    pub fn param(&self) -> Option<&'static str> {
+        match self {
+            DistError::Missing { param }
+            | DistError::NotFinite { param, .. }
+            | DistError::Negative { param, .. }
+            | DistError::NotPositive { param, .. }
+            | DistError::NotProbability { param, .. } => Some(param),
+            DistError::SdAndCv => Some("cv"),
+            DistError::UniformOrder { .. } | DistError::ModeOrder { .. } => Some("min"),
+            DistError::WeightsLength { .. } | DistError::BadWeights => Some("weights"),
+            DistError::BadValues => Some("values"),
+            DistError::UnknownFamily(_) | DistError::BetaRange { .. } => None,
         }
     }
 
+    /// What is allowed, where a short rule says it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            DistError::Negative { param, .. } => Some(format!("allowed: {param} >= 0")),
+            DistError::NotPositive { param, .. } => Some(format!("allowed: {param} > 0")),
+            DistError::NotProbability { .. } => Some("allowed: 0 <= value <= 1".into()),
+            _ => None,
+        }
+    }
+}
+
+fn finite(param: &'static str, value: f64) -> Result<f64, DistError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(DistError::NotFinite { param, value })
+    }
+}
+
+fn non_negative(param: &'static str, value: f64) -> Result<f64, DistError> {
+    if finite(param, value)? < 0.0 {
+        Err(DistError::Negative { param, value })
+    } else {
+        Ok(value)
+    }
+}
+
+fn positive(param: &'static str, value: f64) -> Result<f64, DistError> {
+    if finite(param, value)? <= 0.0 {
+        Err(DistError::NotPositive { param, value })
+    } else {
+        Ok(value)
+    }
+}
+
+/// Checked constructors: the only way library code builds a [`Dist`].
+impl Dist {
+    pub fn fixed(value: f64) -> Result<Dist, DistError> {
+        Ok(Dist::Fixed(finite("value", value)?))
+    }
+
+    pub fn normal(mean: f64, sd: f64) -> Result<Dist, DistError> {
+        let mean = finite("mean", mean)?;
+        Ok(Dist::Normal {
+            mean,
+            sd: non_negative("sd", sd)?,
+        })
+    }
+
+    /// A log-normal by its mean and standard deviation in natural units.
+    pub fn lognormal(mean: f64, sd: f64) -> Result<Dist, DistError> {
+        let mean = positive("mean", mean)?;
+        Ok(Dist::LogNormal {
+            mean,
+            sd: non_negative("sd", sd)?,
+        })
+    }
+
+    /// A log-normal by its mean and coefficient of variation.
+    pub fn lognormal_cv(mean: f64, cv: f64) -> Result<Dist, DistError> {
+        let mean = positive("mean", mean)?;
+        Ok(Dist::LogNormal {
+            mean,
+            sd: mean * non_negative("cv", cv)?,
+        })
+    }
+
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
+        let (min, max) = (finite("min", min)?, finite("max", max)?);
+        if min > max {
+            return Err(DistError::UniformOrder { min, max });
+        }
+        Ok(Dist::Uniform { min, max })
+    }
+
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
+        let (min, mode, max) = ordered("triangular", min, mode, max)?;
+        Ok(Dist::Triangular { min, mode, max })
+    }
+
+    /// Beta-PERT (lambda = 4) on [min, max] with its mode.
+    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
+        let (min, mode, max) = ordered("pert", min, mode, max)?;
+        Ok(Dist::Pert { min, mode, max })
+    }
+
+    pub fn beta(alpha: f64, beta: f64, min: f64, max: f64) -> Result<Dist, DistError> {
+        let alpha = positive("alpha", alpha)?;
+        let beta = positive("beta", beta)?;
+        let (min, max) = (finite("min", min)?, finite("max", max)?);
+        if min >= max {
+            return Err(DistError::BetaRange { min, max });
+        }
+        Ok(Dist::Beta {
+            alpha,
+            beta,
+            min,
+            max,
+        })
+    }
+
+    /// `values` with `weights` (equal weights when `None`).
+    pub fn discrete(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Dist, DistError> {
+        let weights = match weights {
+            Some(w) => {
+                if w.len() != values.len() {
+                    return Err(DistError::WeightsLength {
+                        weights: w.len(),
+                        values: values.len(),
+                    });
+                }
+                if w.iter().any(|x| !x.is_finite() || *x < 0.0) || w.iter().sum::<f64>() <= 0.0 {
+                    return Err(DistError::BadWeights);
+                }
+                w
+            }
+            None => vec![1.0; values.len()],
+        };
+        if values.is_empty() || values.iter().any(|x| !x.is_finite()) {
+            return Err(DistError::BadValues);
+        }
+        Ok(Dist::Discrete { values, weights })
+    }
+
+    pub fn bernoulli(p: f64) -> Result<Dist, DistError> {
+        if !(0.0..=1.0).contains(&finite("p", p)?) {
+            return Err(DistError::NotProbability {
+                param: "p",
+                value: p,
+            });
+        }
+        Ok(Dist::Bernoulli { p })
+    }
+
+    /// A distribution from its family name and named parameters, as a
+    /// scenario writes them. Unknown parameters are ignored here (files are
+    /// checked against [`FAMILIES`] first).
+    pub fn from_params(family: &str, params: &[(&str, Param)]) -> Result<Dist, DistError> {
+        let fam =
+            Family::by_name(family).ok_or_else(|| DistError::UnknownFamily(family.to_string()))?;
+        let get = |name: &'static str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+        let num = |name: &'static str| -> Result<Option<f64>, DistError> {
+            match get(name) {
+                None => Ok(None),
+                Some(Param::Num(x)) => Ok(Some(*x)),
+                Some(Param::List(_)) => Err(DistError::NotFinite {
+                    param: name,
+                    value: f64::NAN,
+                }),
+            }
+        };
+        let need = |name: &'static str| num(name)?.ok_or(DistError::Missing { param: name });
+        let list = |name: &'static str| match get(name) {
+            Some(Param::List(l)) => Ok(Some(l.clone())),
+            Some(Param::Num(_)) => Err(DistError::BadValues),
+            None => Ok(None),
+        };
+        match fam.name {
+            "fixed" => Dist::fixed(need("value")?),
+            "normal" => Dist::normal(need("mean")?, need("sd")?),
+            "lognormal" => match (num("sd")?, num("cv")?) {
+                (Some(_), Some(_)) => Err(DistError::SdAndCv),
+                (Some(sd), None) => Dist::lognormal(need("mean")?, sd),
+                (None, Some(cv)) => Dist::lognormal_cv(need("mean")?, cv),
+                (None, None) => Err(DistError::Missing { param: "sd" }),
+            },
+            "uniform" => Dist::uniform(need("min")?, need("max")?),
+            "triangular" => Dist::triangular(need("min")?, need("mode")?, need("max")?),
+            "pert" => Dist::pert(need("min")?, need("mode")?, need("max")?),
+            "beta" => Dist::beta(
+                need("alpha")?,
+                need("beta")?,
+                num("min")?.unwrap_or(0.0),
+                num("max")?.unwrap_or(1.0),
+            ),
+            "discrete" => Dist::discrete(
+                list("values")?.ok_or(DistError::Missing { param: "values" })?,
+                list("weights")?,
+            ),
+            "bernoulli" => Dist::bernoulli(need("p")?),
+            other => Err(DistError::UnknownFamily(other.to_string())),
+        }
+    }
+
+    /// Named parameters as files write them, in the family's order (a
+    /// log-normal by its mean and cv); inverse of [`Dist::from_params`].
+    pub fn params(&self) -> Vec<(&'static str, Param)> {
+        use Param::{List, Num};
+        match self {
+            &Dist::Fixed(v) => vec![("value", Num(v))],
+            &Dist::Normal { mean, sd } => vec![("mean", Num(mean)), ("sd", Num(sd))],
+            &Dist::LogNormal { mean, sd } => vec![("mean", Num(mean)), ("cv", Num(sd / mean))],
+            &Dist::Uniform { min, max } => vec![("min", Num(min)), ("max", Num(max))],
+            &Dist::Triangular { min, mode, max } | &Dist::Pert { min, mode, max } => {
+                vec![("min", Num(min)), ("mode", Num(mode)), ("max", Num(max))]
+            }
+            &Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            } => vec![
+                ("alpha", Num(alpha)),
+                ("beta", Num(beta)),
+                ("min", Num(min)),
+                ("max", Num(max)),
+            ],
+            Dist::Discrete { values, weights } => vec![
+                ("values", List(values.clone())),
+                ("weights", List(weights.clone())),
+            ],
+            &Dist::Bernoulli { p } => vec![("p", Num(p))],
+        }
+    }
+}
+
+fn ordered(
+    family: &'static str,
+    min: f64,
+    mode: f64,
+    max: f64,
+) -> Result<(f64, f64, f64), DistError> {
+    let (min, mode, max) = (
+        finite("min", min)?,
+        finite("mode", mode)?,
+        finite("max", max)?,
+    );
+    if !(min <= mode && mode <= max && min < max) {
+        return Err(DistError::ModeOrder {
+            family,
+            min,
+            mode,
+            max,
+        });
+    }
+    Ok((min, mode, max))
+}
+
+impl Dist {
     /// Draws one value.
     ///
     /// Point masses (`Fixed`, `sd == 0`, `min == max`) return their value
@@ -372,19 +731,34 @@ impl Dist {
         }
     }
 
+    /// Smallest and largest value the distribution can take.
+    pub fn support(&self) -> (f64, f64) {
+        match self {
+            Dist::Normal { sd, mean } if *sd == 0.0 => (*mean, *mean),
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+            _ => (self.quantile(0.0), self.quantile(1.0)),
+        }
+    }
+
+    /// The family's entry in [`FAMILIES`].
+    pub fn spec(&self) -> &'static Family {
+        &FAMILIES[match self {
+            Dist::Fixed(_) => 0,
+            Dist::Normal { .. } => 1,
+            Dist::LogNormal { .. } => 2,
+            Dist::Uniform { .. } => 3,
+            Dist::Triangular { .. } => 4,
+            Dist::Pert { .. } => 5,
+            Dist::Beta { .. } => 6,
+            Dist::Discrete { .. } => 7,
+            Dist::Bernoulli { .. } => 8,
+        }]
+    }
+
     /// Stable family name used in reports and serialised scenarios.
     pub fn family(&self) -> &'static str {
-        match self {
-            Dist::Fixed(_) => "fixed",
-            Dist::Normal { .. } => "normal",
-            Dist::LogNormal { .. } => "lognormal",
-            Dist::Uniform { .. } => "uniform",
-            Dist::Triangular { .. } => "triangular",
-            Dist::Pert { .. } => "pert",
-            Dist::Beta { .. } => "beta",
-            Dist::Discrete { .. } => "discrete",
-            Dist::Bernoulli { .. } => "bernoulli",
-        }
+        self.spec().name
     }
 }
 
@@ -796,7 +1170,7 @@ mod tests {
             },
             Case {
                 // cv = 0.4 → E = 100, Var = (0.4·100)² = 1600.
-                dist: Dist::lognormal_cv(100.0, 0.4),
+                dist: Dist::lognormal_cv(100.0, 0.4).unwrap(),
                 mean: 100.0,
                 var: 1600.0,
                 continuous: true,
@@ -1005,7 +1379,7 @@ mod tests {
         let n = Dist::Normal { mean: 0.0, sd: 1.0 };
         assert_eq!(n.quantile(0.0), f64::NEG_INFINITY);
         assert_eq!(n.quantile(1.0), f64::INFINITY);
-        assert_eq!(Dist::lognormal_cv(5.0, 0.2).quantile(0.0), 0.0);
+        assert_eq!(Dist::lognormal_cv(5.0, 0.2).unwrap().quantile(0.0), 0.0);
         let disc = Dist::Discrete {
             values: vec![5.0, 1.0, 2.0, 0.0],
             weights: vec![1.0, 2.0, 1.0, 0.0],
@@ -1091,7 +1465,7 @@ mod tests {
     #[test]
     fn lognormal_closed_forms() {
         let (mean, cv) = (100.0, 0.4);
-        let d = Dist::lognormal_cv(mean, cv);
+        let d = Dist::lognormal_cv(mean, cv).unwrap();
         assert_eq!(d, Dist::LogNormal { mean, sd: 40.0 });
         // Median exp(μ) = mean / sqrt(1 + cv²).
         let median = mean / (1.0 + cv * cv).sqrt();
@@ -1106,7 +1480,7 @@ mod tests {
             Dist::Fixed(7.0),
             Dist::Normal { mean: 7.0, sd: 0.0 },
             Dist::LogNormal { mean: 7.0, sd: 0.0 },
-            Dist::lognormal_cv(7.0, 0.0),
+            Dist::lognormal_cv(7.0, 0.0).unwrap(),
             Dist::Uniform { min: 7.0, max: 7.0 },
             Dist::Triangular {
                 min: 7.0,

@@ -1,8 +1,14 @@
 //! Validated domain types: pure data, no I/O. Everything here has passed
 //! validation, so the engine can trust it without re-checking.
 
+pub mod comp;
 pub mod correlation;
 pub mod dist;
+pub mod geo;
+pub mod quotas;
+
+pub use comp::{CompPlan, TeamBonus};
+pub use quotas::{Pin, QuotaSolution};
 
 use dist::Dist;
 use nalgebra::DMatrix;
@@ -13,8 +19,6 @@ pub struct Model {
     pub name: String,
     pub currency: String,
     pub months: usize,
-    pub seed: u64,
-    pub trials: u64,
     pub company_target: f64,
     /// One weight per month, summing to 1.
     pub seasonality: Vec<f64>,
@@ -28,20 +32,6 @@ pub struct Model {
     /// Adjacency between units (index pairs, i < j) when the scenario gives
     /// an edge list; otherwise territory tools derive it from locations.
     pub edges: Option<Vec<(usize, usize)>>,
-    /// User-defined mitigations (`[[mitigations]]`).
-    pub mitigations: Vec<Mitigation>,
-}
-
-/// A mitigation the user defined: overrides of the scenario plus a cost.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Mitigation {
-    pub id: String,
-    /// avoidance, transfer, reduction (or acceptance).
-    pub kind: String,
-    pub description: String,
-    pub cost: f64,
-    /// Overrides as `key.path=value` (the value as written in the file).
-    pub sets: Vec<String>,
 }
 
 impl Model {
@@ -226,6 +216,9 @@ pub enum RiskKind {
 }
 
 impl RiskKind {
+    /// The kinds' names as files write them.
+    pub const NAMES: [&'static str; 3] = ["shock", "event", "account_loss"];
+
     pub fn name(&self) -> &'static str {
         match self {
             RiskKind::Shock => "shock",
@@ -242,29 +235,32 @@ pub enum QuotaMethod {
     EqualProbability,
 }
 
+impl QuotaMethod {
+    /// Every method, in the order help texts list them.
+    pub const ALL: [QuotaMethod; 3] = [
+        QuotaMethod::Given,
+        QuotaMethod::Proportional,
+        QuotaMethod::EqualProbability,
+    ];
+
+    /// The name used in scenario files, flags and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuotaMethod::Given => "given",
+            QuotaMethod::Proportional => "proportional",
+            QuotaMethod::EqualProbability => "equal-probability",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<QuotaMethod> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuotaPolicy {
     pub method: QuotaMethod,
     pub over_assignment: f64,
-}
-
-/// Compensation plan (DESIGN §1, Compensation). Parsed and validated now;
-/// payouts are computed by the quota/comp issue.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompPlan {
-    pub target_incentive: f64,
-    /// (attainment, multiple of target incentive), strictly increasing attainment.
-    pub curve: Vec<(f64, f64)>,
-    /// (sales threshold, commission rate on sales above it).
-    pub commission: Vec<(f64, f64)>,
-    pub team_bonus: Option<TeamBonus>,
-    pub budget: Option<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TeamBonus {
-    pub pool: f64,
-    pub threshold: f64,
 }
 
 impl Model {
@@ -305,4 +301,13 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// What a scenario asks of a run (`[scenario] trials` and `seed`), before
+/// the run's own options and defaults are applied (see
+/// [`crate::engine::SimOptions::resolve`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunSettings {
+    pub trials: Option<u64>,
+    pub seed: Option<u64>,
 }

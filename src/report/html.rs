@@ -4,8 +4,9 @@
 //! Content-Security-Policy forbids the page from loading anything, so
 //! customer data never leaves the machine. Prints on A4.
 
-use super::Summary;
-use super::charts::{self, Chart, ChartData, ChartError, FontSet};
+use super::charts::{self, Chart, ChartError, FontSet};
+use super::escape::escape as esc;
+use crate::analysis::{ChartData, Summary};
 use std::fmt::Write;
 
 /// The report for a run: renders the standard charts (see
@@ -26,24 +27,9 @@ pub fn report(
     Ok(render(s, &pairs, notes))
 }
 
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 /// Money as the terminal table shows it, with a typographic minus.
 fn money(x: f64) -> String {
-    super::table::money(x).replacen('-', "−", 1)
+    super::format::money(x).replacen('-', "−", 1)
 }
 
 fn pct(x: f64) -> String {

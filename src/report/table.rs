@@ -1,43 +1,8 @@
 //! The readable summary printed after a run.
 
-use super::Summary;
+use super::format::{lpad, money, pad, pct, width};
+use crate::analysis::{RiskSummary, Summary};
 use std::fmt::Write;
-
-/// Money with thousands separators for reading (CSV/JSON keep plain numbers).
-pub fn money(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    // No "-0" for amounts that round to zero.
-    if x <= -0.5 { format!("-{out}") } else { out }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
-/// Display width, counting CJK characters as two columns.
-pub fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 })
-        .sum()
-}
-
-pub fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
-}
-
-fn lpad(s: &str, w: usize) -> String {
-    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
-}
 
 pub fn summary_table(s: &Summary) -> String {
     let mut o = String::new();
@@ -72,9 +37,8 @@ pub fn summary_table(s: &Summary) -> String {
     );
     let _ = writeln!(
         o,
-        "P(team hits target) {} ± {}",
-        pct(t.p_hit_target),
-        pct(1.96 * t.p_hit_target_se)
+        "P(team hits target) {}",
+        super::format::p_with_halfwidth(t.p_hit_target, t.p_hit_target_se)
     );
     let _ = writeln!(
         o,
@@ -261,7 +225,7 @@ fn risk_register(o: &mut String, s: &Summary, cur: &str) {
         "Attrib. loss",
         "Tornado swing"
     );
-    let mut order: Vec<&super::summary::RiskSummary> = s.risks.iter().collect();
+    let mut order: Vec<&RiskSummary> = s.risks.iter().collect();
     order.sort_by_key(|r| r.rank);
     for r in order {
         let _ = writeln!(

@@ -3,14 +3,16 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
 
 /// The texts a scenario was read from, so problems can point into them.
+/// Shared, so what-if runs can extend a copy without copying large files.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
-    pub files: Vec<SourceFile>,
+    pub files: Vec<Arc<SourceFile>>,
 }
 
 #[derive(Clone, Debug)]
@@ -22,10 +24,10 @@ pub struct SourceFile {
 
 impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile {
+        self.files.push(Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
-        });
+        }));
         self.files.len() - 1
     }
 
@@ -53,6 +55,42 @@ pub enum Severity {
     Warning,
 }
 
+/// What kind of problem it is, for programs that act on problems (the
+/// message says the specifics to people).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProblemKind {
+    /// The text is not valid TOML or CSV.
+    Syntax,
+    /// A file the scenario names cannot be read, or `extends` makes a cycle.
+    File,
+    /// A key or column the format does not know.
+    UnknownKey,
+    /// A value of the wrong type: a string where a number belongs, ...
+    WrongType,
+    /// Something required is missing: a key, a column, a section.
+    Missing,
+    /// A number outside what is allowed: negative, not finite, not a
+    /// probability, not a month of the horizon, ...
+    OutOfRange,
+    /// An id, column, pair or edge given twice.
+    Duplicate,
+    /// A name that refers to nothing: a rep, unit, risk, region, segment,
+    /// distribution family, risk kind or quota method.
+    UnknownName,
+    /// Values that contradict each other: a cap below a floor, both `sd`
+    /// and `cv`, quarterly quotas that do not add up, ...
+    Conflict,
+    /// A list of the wrong length or shape: weights per month, a matrix.
+    Shape,
+    /// A value changed to make it usable (a repaired correlation matrix).
+    Repaired,
+    /// Something that has no effect: a rep owning no units, a risk reaching
+    /// no unit, a column that is ignored.
+    NoEffect,
+    /// A `--set` or what-if override that cannot be applied.
+    Override,
+}
+
 /// Where a problem is: a file and a byte range in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
@@ -64,6 +102,7 @@ pub struct Span {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     pub severity: Severity,
+    pub kind: ProblemKind,
     pub message: String,
     pub span: Option<Span>,
     /// What is allowed, or how to fix it.
@@ -71,19 +110,20 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(message: impl Into<String>, span: Option<Span>) -> Self {
+    pub fn error(kind: ProblemKind, message: impl Into<String>, span: Option<Span>) -> Self {
         Problem {
             severity: Severity::Error,
+            kind,
             message: message.into(),
             span,
             help: None,
         }
     }
 
-    pub fn warning(message: impl Into<String>, span: Option<Span>) -> Self {
+    pub fn warning(kind: ProblemKind, message: impl Into<String>, span: Option<Span>) -> Self {
         Problem {
             severity: Severity::Warning,
-            ..Problem::error(message, span)
+            ..Problem::error(kind, message, span)
         }
     }
 
@@ -137,23 +177,23 @@ impl Problems {
 
     pub fn error(
         &mut self,
-        file: FileId,
-        range: Range<usize>,
+        kind: ProblemKind,
+        span: &Span,
         message: impl Into<String>,
     ) -> &mut Problem {
         self.list
-            .push(Problem::error(message, Some(Span { file, range })));
+            .push(Problem::error(kind, message, Some(span.clone())));
         self.list.last_mut().expect("just pushed")
     }
 
     pub fn warning(
         &mut self,
-        file: FileId,
-        range: Range<usize>,
+        kind: ProblemKind,
+        span: &Span,
         message: impl Into<String>,
     ) -> &mut Problem {
         self.list
-            .push(Problem::warning(message, Some(Span { file, range })));
+            .push(Problem::warning(kind, message, Some(span.clone())));
         self.list.last_mut().expect("just pushed")
     }
 

@@ -87,6 +87,55 @@ pub fn with_units_file(text: &str, path: &str) -> String {
     }
 }
 
+/// Why a units CSV could not be rewritten.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("the units CSV cannot be read: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("the units CSV has no `id` column")]
+    NoId,
+}
+
+/// The units CSV with the `owner` column set from `owner_of` (other
+/// columns, unknown ones included, kept as they were; the column is added
+/// when missing).
+pub fn units_with_owners(
+    csv_text: &str,
+    owner_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, EditError> {
+    let body = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut headers: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
+    let id_col = headers
+        .iter()
+        .position(|h| h.trim() == "id")
+        .ok_or(EditError::NoId)?;
+    let owner_col = match headers.iter().position(|h| h.trim() == "owner") {
+        Some(c) => c,
+        None => {
+            headers.push("owner".into());
+            headers.len() - 1
+        }
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(&headers)?;
+    for rec in rdr.records() {
+        let rec = rec?;
+        let mut row: Vec<String> = rec.iter().map(str::to_string).collect();
+        row.resize(headers.len(), String::new());
+        if let Some(o) = owner_of(rec.get(id_col).unwrap_or("").trim()) {
+            row[owner_col] = o;
+        }
+        w.write_record(&row)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| EditError::Csv(e.into_error().into()))?;
+    Ok(String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out"))
+}
+
 /// Applies edits from the end backwards; insertions at one place keep the
 /// order in which they were listed.
 fn apply(text: &str, edits: Vec<(std::ops::Range<usize>, String)>) -> String {

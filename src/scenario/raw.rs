@@ -1,9 +1,10 @@
 //! Stage one: the scenario file as written, every value with its place.
 //! Types and unknown keys are checked here; meaning is checked in `validate`.
 
-use super::diag::{Problems, Span};
-use super::toml_reader::{Node, Reader, Sp, Tab};
-use toml::de::DeValue;
+use super::diag::{ProblemKind, Problems, Span};
+use super::reader::{Reader, Sp, Tab};
+use super::tree::{self, Node, Value};
+use crate::model::dist::Family;
 
 /// A distribution as written: `{ family = { param = value, ... } }` or a plain number.
 #[derive(Clone, Debug)]
@@ -155,9 +156,9 @@ pub struct RawMitigation {
     pub kind: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
     pub cost: Option<Sp<f64>>,
-    /// (key path, value span) pairs.
-    pub set: Vec<(Sp<String>, super::diag::Span)>,
-    pub span: Option<super::diag::Span>,
+    /// (key path, value) pairs.
+    pub set: Vec<(Sp<String>, Node)>,
+    pub span: Option<Span>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -254,33 +255,20 @@ const COMP_KEYS: &[&str] = &[
     "team_bonus",
     "budget",
 ];
-pub const DIST_FAMILIES: &[&str] = &[
-    "fixed",
-    "normal",
-    "lognormal",
-    "uniform",
-    "triangular",
-    "pert",
-    "beta",
-    "discrete",
-    "bernoulli",
-];
 
 /// Reads the whole document; syntax errors come back as problems too.
 pub fn read(text: &str, file: usize, problems: &mut Problems) -> RawScenario {
-    let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
-    for e in errors {
-        let range = e.span().unwrap_or(0..0);
-        problems.error(file, range, format!("TOML syntax: {}", e.message().trim()));
-    }
-    let mut r = Reader::single(file, problems);
-    read_doc(&doc, &mut r)
+    let (doc, _) = tree::parse(text, file, problems);
+    read_doc(&doc, &mut Reader { problems })
 }
 
 /// Reads a parsed (possibly merged) document.
-pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) -> RawScenario {
+pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
     let mut raw = RawScenario::default();
-    let mut top = Tab::new("the scenario file", doc.span(), doc.get_ref());
+    let Value::Table(doc_table) = &doc.value else {
+        return raw;
+    };
+    let mut top = Tab::new("the scenario file", doc.span.clone(), doc_table);
     // `extends` was resolved by the merge; it is allowed here.
     let _ = top.get("extends");
 
@@ -296,8 +284,8 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
         t.finish(r, &["weights"]);
     }
     if let Some(n) = top.get("units") {
-        match n.get_ref() {
-            DeValue::Table(_) => {
+        match &n.value {
+            Value::Table(_) => {
                 let mut t = r.table(n, "[units]").expect("is a table");
                 if let Some(f) = t.get("file") {
                     raw.units_file = r.string(f, "file");
@@ -319,7 +307,7 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                 }
                 t.finish(r, &["file", "edges", "columns"]);
             }
-            DeValue::Array(items) => {
+            Value::Array(items) => {
                 for item in items {
                     if let Some(t) = r.table(item, "[[units]]") {
                         raw.units.push(read_unit(r, t));
@@ -327,7 +315,7 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                 }
             }
             _ => {
-                r.err(n.span(), "`units` must be a table `[units] file = \"...\"` or an array of `[[units]]` tables");
+                r.err(ProblemKind::WrongType, &n.span, "`units` must be a table `[units] file = \"...\"` or an array of `[[units]]` tables");
             }
         }
     }
@@ -365,7 +353,7 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                         .get("start_month")
                         .and_then(|n| r.integer(n, "start_month")),
                     fields: read_rep_fields(r, &mut t),
-                    span: Some(r.span(item)),
+                    span: Some(item.span.clone()),
                 };
                 t.finish(r, REP_KEYS);
                 raw.reps.push(rep);
@@ -405,21 +393,20 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
                         .get("description")
                         .and_then(|n| r.string(n, "description")),
                     cost: t.get("cost").and_then(|n| r.number(n, "cost")),
-                    span: Some(r.span(item)),
+                    span: Some(item.span.clone()),
                     ..RawMitigation::default()
                 };
                 if let Some(sn) = t.get("set")
-                    && let DeValue::Table(st) = sn.get_ref()
+                    && let Value::Table(st) = &sn.value
                 {
                     for (k, v) in st.iter() {
-                        m.set.push((
-                            Sp::new(k.get_ref().to_string(), r.locate(k.span())),
-                            r.span(v),
-                        ));
+                        m.set
+                            .push((Sp::new(k.name.clone(), k.span.clone()), v.clone()));
                     }
                 } else if let Some(sn) = t.get("set") {
                     r.err(
-                        sn.span(),
+                        ProblemKind::WrongType,
+                        &sn.span,
                         "`set` must be a table of \"key.path\" = value overrides",
                     );
                 }
@@ -435,7 +422,7 @@ pub fn read_doc(doc: &toml::Spanned<toml::de::DeTable<'_>>, r: &mut Reader<'_>) 
     raw
 }
 
-fn read_header(r: &mut Reader<'_>, n: &Node<'_>) -> RawHeader {
+fn read_header(r: &mut Reader<'_>, n: &Node) -> RawHeader {
     let Some(mut t) = r.table(n, "[scenario]") else {
         return RawHeader::default();
     };
@@ -448,17 +435,17 @@ fn read_header(r: &mut Reader<'_>, n: &Node<'_>) -> RawHeader {
         company_target: t
             .get("company_target")
             .and_then(|n| r.number(n, "company_target")),
-        span: Some(r.span(n)),
+        span: Some(n.span.clone()),
     };
     t.finish(r, SCENARIO_KEYS);
     h
 }
 
-fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
-    let span = Some(r.locate(t.range.clone()));
+fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_>) -> RawUnit {
+    let span = Some(t.span.clone());
     let written = t.get("potential").is_some();
-    let potential = t.get("potential").and_then(|n| match n.get_ref() {
-        DeValue::Table(_) => read_dist(r, n, "potential").map(RawPotential::Dist),
+    let potential = t.get("potential").and_then(|n| match &n.value {
+        Value::Table(_) => read_dist(r, n, "potential").map(RawPotential::Dist),
         _ => r.number(n, "potential").map(RawPotential::Mean),
     });
     let potential_unreadable = written && potential.is_none();
@@ -488,7 +475,7 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_, '_>) -> RawUnit {
     u
 }
 
-fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_, '_>) -> RawRepFields {
+fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_>) -> RawRepFields {
     RawRepFields {
         capacity_hours: t
             .get("capacity_hours")
@@ -512,7 +499,7 @@ fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_, '_>) -> RawRepFields {
     }
 }
 
-fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk {
+fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_>, item: &Node) -> RawRisk {
     let mut risk = RawRisk {
         id: t.get("id").and_then(|n| r.string(n, "id")),
         kind: t.get("kind").and_then(|n| r.string(n, "kind")),
@@ -520,30 +507,30 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
             .get("probability")
             .and_then(|n| r.number(n, "probability")),
         impact: t.get("impact").and_then(|n| read_dist(r, n, "impact")),
-        span: Some(r.span(item)),
+        span: Some(item.span.clone()),
         ..RawRisk::default()
     };
     if let Some(n) = t.get("applies_to") {
-        risk.applies_to = match n.get_ref() {
-            DeValue::String(s) if s == "all" => Some(RawScope::All),
-            DeValue::Table(_) => {
+        risk.applies_to = match &n.value {
+            Value::String(s) if s == "all" => Some(RawScope::All),
+            Value::Table(_) => {
                 let mut s = r.table(n, "applies_to").expect("is a table");
                 let scope = RawScope::Filter(Box::new(RawFilter {
                     regions: s.get("regions").and_then(|n| r.strings(n, "regions")),
                     segments: s.get("segments").and_then(|n| r.strings(n, "segments")),
                     units: s.get("units").and_then(|n| r.strings(n, "units")),
                     reps: s.get("reps").and_then(|n| r.strings(n, "reps")),
-                    span: r.span(n),
+                    span: n.span.clone(),
                 }));
                 if s.is_empty() {
-                    r.err(n.span(), "`applies_to` is empty")
+                    r.err(ProblemKind::Missing, &n.span, "`applies_to` is empty")
                         .help("write \"all\" or a table with regions, segments, units or reps");
                 }
                 s.finish(r, SCOPE_KEYS);
                 Some(scope)
             }
             _ => {
-                r.err(n.span(), "`applies_to` must be \"all\" or a table")
+                r.err(ProblemKind::WrongType, &n.span, "`applies_to` must be \"all\" or a table")
                     .help("e.g. applies_to = { regions = [\"Zhejiang\"] }; keys: regions, segments, units, reps");
                 None
             }
@@ -555,10 +542,11 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
         let from = s.get("from").and_then(|n| r.integer(n, "from"));
         let to = s.get("to").and_then(|n| r.integer(n, "to"));
         match (from, to) {
-            (Some(f), Some(t)) => risk.start = Some((f, t, r.span(n))),
+            (Some(f), Some(t)) => risk.start = Some((f, t, n.span.clone())),
             (f, t) if f.is_none() && t.is_none() || s.len() < 2 => {
                 r.err(
-                    n.span(),
+                    ProblemKind::Missing,
+                    &n.span,
                     "`start` needs both `from` and `to` (months, inclusive)",
                 );
             }
@@ -571,10 +559,10 @@ fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_, '_>, item: &Node<'_>) -> RawRisk
 }
 
 /// `{ family = { k = v } }`, `{ fixed = 1.0 }` or a plain number (fixed).
-pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist> {
-    let span = r.span(n);
-    match n.get_ref() {
-        DeValue::Integer(_) | DeValue::Float(_) => {
+pub fn read_dist(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<RawDist> {
+    let span = n.span.clone();
+    match &n.value {
+        Value::Integer(_) | Value::Float(_) => {
             let v = r.number(n, what)?;
             Some(RawDist {
                 family: Sp::new("fixed".into(), span.clone()),
@@ -585,10 +573,11 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                 span,
             })
         }
-        DeValue::Table(t) => {
+        Value::Table(t) => {
             if t.len() != 1 {
                 r.err(
-                    n.span(),
+                    ProblemKind::Shape,
+                    &n.span,
                     format!(
                         "`{what}` must name exactly one distribution, found {} keys",
                         t.len()
@@ -596,23 +585,23 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                 )
                 .help(format!(
                     "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
-                    DIST_FAMILIES.join(", ")
+                    Family::names().join(", ")
                 ));
                 return None;
             }
             let (k, v) = t.iter().next().expect("one entry");
-            let family = Sp::new(k.get_ref().to_string(), r.locate(k.span()));
+            let family = Sp::new(k.name.clone(), k.span.clone());
             let mut params = Vec::new();
-            match v.get_ref() {
-                DeValue::Table(p) => {
+            match &v.value {
+                Value::Table(p) => {
                     for (pk, pv) in p.iter() {
-                        let name = Sp::new(pk.get_ref().to_string(), r.locate(pk.span()));
-                        let val = match pv.get_ref() {
-                            DeValue::Array(_) => r
-                                .numbers(pv, pk.get_ref())
+                        let name = Sp::new(pk.name.clone(), pk.span.clone());
+                        let val = match &pv.value {
+                            Value::Array(_) => r
+                                .numbers(pv, &pk.name)
                                 .map(|l| Sp::new(RawParam::List(l.v), l.span)),
                             _ => r
-                                .number(pv, pk.get_ref())
+                                .number(pv, &pk.name)
                                 .map(|x| Sp::new(RawParam::Num(x.v), x.span)),
                         };
                         if let Some(val) = val {
@@ -620,8 +609,8 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                         }
                     }
                 }
-                DeValue::Integer(_) | DeValue::Float(_) => {
-                    let x = r.number(v, k.get_ref())?;
+                Value::Integer(_) | Value::Float(_) => {
+                    let x = r.number(v, &k.name)?;
                     params.push((
                         Sp::new("value".into(), x.span.clone()),
                         Sp::new(RawParam::Num(x.v), x.span),
@@ -629,10 +618,11 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
                 }
                 _ => {
                     r.err(
-                        v.span(),
+                        ProblemKind::WrongType,
+                        &v.span,
                         format!(
                             "parameters of `{}` must be a table, e.g. {{ mean = 0.0, sd = 0.05 }}",
-                            k.get_ref()
+                            k.name
                         ),
                     );
                     return None;
@@ -646,33 +636,34 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<RawDist
         }
         _ => {
             r.err(
-                n.span(),
+                ProblemKind::WrongType,
+                &n.span,
                 format!(
                     "`{what}` must be a distribution table or a number, found {}",
-                    super::toml_reader::type_name(n.get_ref())
+                    n.value.type_name()
                 ),
             )
             .help(format!(
                 "e.g. {what} = {{ normal = {{ mean = 0.0, sd = 0.05 }} }}; families: {}",
-                DIST_FAMILIES.join(", ")
+                Family::names().join(", ")
             ));
             None
         }
     }
 }
 
-fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> {
+fn read_correlation(r: &mut Reader<'_>, n: &Node) -> Option<RawCorrelation> {
     let mut t = r.table(n, "[correlation]")?;
     let mut c = RawCorrelation {
-        span: Some(r.span(n)),
+        span: Some(n.span.clone()),
         ..RawCorrelation::default()
     };
     if let Some(p) = t.get("pairs")
         && let Some(items) = r.array(p, "pairs")
     {
         for item in items {
-            let ok = match item.get_ref() {
-                DeValue::Array(a) if a.len() == 3 => {
+            let ok = match &item.value {
+                Value::Array(a) if a.len() == 3 => {
                     let a1 = r.string(&a[0], "pairs");
                     let b1 = r.string(&a[1], "pairs");
                     let rho = r.number(&a[2], "pairs");
@@ -685,7 +676,8 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
             };
             if !ok {
                 r.err(
-                    item.span(),
+                    ProblemKind::Shape,
+                    &item.span,
                     "each correlation pair must be [\"risk_a\", \"risk_b\", rho]",
                 );
             }
@@ -699,42 +691,43 @@ fn read_correlation(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawCorrelation> 
     {
         let parsed: Vec<_> = rows.iter().map(|row| r.numbers(row, "matrix")).collect();
         if let Some(rows) = parsed.into_iter().collect::<Option<Vec<_>>>() {
-            c.matrix = Some(Sp::new(rows, r.span(m)));
+            c.matrix = Some(Sp::new(rows, m.span.clone()));
         }
     }
     t.finish(r, CORRELATION_KEYS);
     Some(c)
 }
 
-fn read_points(r: &mut Reader<'_>, n: &Node<'_>, what: &str) -> Option<SpPoints> {
+fn read_points(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<SpPoints> {
     let items = r.array(n, what)?;
     let mut pts = Vec::new();
     for item in items {
-        match item.get_ref() {
-            DeValue::Array(a) if a.len() == 2 => {
+        match &item.value {
+            Value::Array(a) if a.len() == 2 => {
                 if let (Some(x), Some(y)) = (r.number(&a[0], what), r.number(&a[1], what)) {
                     pts.push((x, y));
                 }
             }
             _ => {
                 r.err(
-                    item.span(),
+                    ProblemKind::Shape,
+                    &item.span,
                     format!("each point of `{what}` must be a pair [x, y]"),
                 );
             }
         }
     }
-    Some(Sp::new(pts, r.span(n)))
+    Some(Sp::new(pts, n.span.clone()))
 }
 
-fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
+fn read_comp(r: &mut Reader<'_>, n: &Node) -> Option<RawComp> {
     let mut t = r.table(n, "[comp_plan]")?;
     let mut c = RawComp {
         target_incentive: t
             .get("target_incentive")
             .and_then(|n| r.number(n, "target_incentive")),
         budget: t.get("budget").and_then(|n| r.number(n, "budget")),
-        span: Some(r.span(n)),
+        span: Some(n.span.clone()),
         ..RawComp::default()
     };
     if let Some(x) = t.get("curve") {
@@ -750,7 +743,8 @@ fn read_comp(r: &mut Reader<'_>, n: &Node<'_>) -> Option<RawComp> {
         c.team_bonus_threshold = b.get("threshold").and_then(|n| r.number(n, "threshold"));
         if c.team_bonus_pool.is_none() && b.get("pool").is_none() {
             r.err(
-                x.span(),
+                ProblemKind::Missing,
+                &x.span,
                 "`team_bonus` needs `pool` (amount paid when the team reaches its threshold)",
             );
         }

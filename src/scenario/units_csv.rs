@@ -1,9 +1,9 @@
 //! Units from a CSV file: every cell keeps its place so problems point at
 //! the row and column where they are.
 
-use super::diag::{FileId, Problems, Span, did_you_mean};
+use super::diag::{FileId, ProblemKind, Problems, Span, did_you_mean};
 use super::raw::{RawPotential, RawUnit, UNIT_KEYS};
-use super::toml_reader::Sp;
+use super::reader::Sp;
 use std::ops::Range;
 
 const REQUIRED: &[&str] = &["id", "potential"];
@@ -52,7 +52,11 @@ pub fn read(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.error(file, 0..0, format!("cannot read the CSV header: {e}"));
+            problems.error(
+                ProblemKind::Syntax,
+                &Span { file, range: 0..0 },
+                format!("cannot read the CSV header: {e}"),
+            );
             return Vec::new();
         }
     };
@@ -77,15 +81,15 @@ pub fn read(
             help.push_str(&format!("known columns: {}", UNIT_KEYS.join(", ")));
             problems
                 .warning(
-                    file,
-                    range.start + bom..range.end + bom,
+                    ProblemKind::NoEffect,
+                    &span_at(range.clone()),
                     format!("unknown column `{h}` is ignored"),
                 )
                 .help(help);
         } else if columns.contains(&known) {
             problems.error(
-                file,
-                range.start + bom..range.end + bom,
+                ProblemKind::Duplicate,
+                &span_at(range.clone()),
                 format!("column `{h}` appears twice"),
             );
         }
@@ -95,8 +99,8 @@ pub fn read(
         if !headers.iter().any(|h| h == name.v) {
             let cols: Vec<&str> = headers.iter().collect();
             let p = problems.error(
-                name.span.file,
-                name.span.range.clone(),
+                ProblemKind::Missing,
+                &name.span,
                 format!(
                     "column `{}` (mapped to `{key}`) is not in the units CSV",
                     name.v
@@ -116,8 +120,8 @@ pub fn read(
             let end = header_spans.last().map_or(0, |r| r.end);
             problems
                 .error(
-                    file,
-                    bom..end + bom,
+                    ProblemKind::Missing,
+                    &span_at(0..end),
                     format!("the units CSV has no `{req}` column"),
                 )
                 .help(format!(
@@ -136,7 +140,11 @@ pub fn read(
             Ok(true) => {}
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
-                problems.error(file, at + bom..at + bom, format!("malformed CSV: {e}"));
+                problems.error(
+                    ProblemKind::Syntax,
+                    &span_at(at..at),
+                    format!("malformed CSV: {e}"),
+                );
                 break;
             }
         }
@@ -148,8 +156,8 @@ pub fn read(
         let line_end = spans.last().map_or(start, |r| r.end);
         if record.len() != headers.len() {
             problems.error(
-                file,
-                start + bom..line_end + bom,
+                ProblemKind::Shape,
+                &span_at(start..line_end),
                 format!(
                     "this row has {} fields but the header has {}",
                     record.len(),
@@ -174,7 +182,7 @@ pub fn read(
                 Ok(x) => Some(Sp::new(x, span.clone())),
                 Err(_) => {
                     problems
-                        .error(span.file, span.range.clone(), format!("column `{col}` must be a number, found `{value}`"))
+                        .error(ProblemKind::WrongType, &span, format!("column `{col}` must be a number, found `{value}`"))
                         .help("write plain numbers such as 1250000 or 0.18, without thousands separators");
                     None
                 }
@@ -202,8 +210,8 @@ pub fn read(
                         "false" | "no" | "0" => Some(Sp::new(false, span.clone())),
                         _ => {
                             problems.error(
-                                span.file,
-                                span.range.clone(),
+                                ProblemKind::WrongType,
+                                &span,
                                 format!("column `locked` must be true or false, found `{value}`"),
                             );
                             None
@@ -237,15 +245,22 @@ pub fn read_edges(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.error(file, 0..0, format!("cannot read the edges CSV header: {e}"));
+            problems.error(
+                ProblemKind::Syntax,
+                &Span { file, range: 0..0 },
+                format!("cannot read the edges CSV header: {e}"),
+            );
             return Vec::new();
         }
     };
     if headers.len() < 2 {
         problems
             .error(
-                file,
-                0..text_nobom.find('\n').unwrap_or(text_nobom.len()),
+                ProblemKind::Shape,
+                &Span {
+                    file,
+                    range: bom..bom + text_nobom.find('\n').unwrap_or(text_nobom.len()),
+                },
                 "the edges CSV needs two columns of unit ids",
             )
             .help("e.g. a header `from,to` and one row per pair of adjacent units");
@@ -269,7 +284,14 @@ pub fn read_edges(
             Ok(true) => {}
             Err(e) => {
                 let at = e.position().map_or(0, |p| p.byte() as usize);
-                problems.error(file, at + bom..at + bom, format!("malformed CSV: {e}"));
+                problems.error(
+                    ProblemKind::Syntax,
+                    &Span {
+                        file,
+                        range: at + bom..at + bom,
+                    },
+                    format!("malformed CSV: {e}"),
+                );
                 break;
             }
         }
@@ -291,7 +313,14 @@ pub fn read_edges(
         let (a, b) = (cell(pair.0), cell(pair.1));
         if a.v.is_empty() || b.v.is_empty() {
             let end = spans.last().map_or(start, |r| r.end);
-            problems.error(file, start + bom..end + bom, "an edge needs two unit ids");
+            problems.error(
+                ProblemKind::Missing,
+                &Span {
+                    file,
+                    range: start + bom..end + bom,
+                },
+                "an edge needs two unit ids",
+            );
             continue;
         }
         out.push((a, b));

@@ -1,65 +1,16 @@
-//! Adjacency derived from locations, for scenarios that give points but no
-//! edge list. The Delaunay triangulation is planar (at most 3n - 6 edges) and
-//! connected, which is what the contiguity constraint needs.
+//! The optimizer's graph from locations, for scenarios that give points but
+//! no edge list (the triangulation itself is [`crate::model::geo`]'s).
 
 use super::{Graph, SplitError};
+use crate::model::geo;
 
 impl Graph {
-    /// Delaunay adjacency of `points`. Degenerate inputs still give a
-    /// connected graph: collinear points are chained in order, and points the
-    /// triangulation drops (duplicates) are joined to their nearest point.
+    /// Delaunay adjacency of `points` (see [`geo::delaunay`]).
     pub fn delaunay(points: &[(f64, f64)]) -> Result<Graph, SplitError> {
-        if let Some(unit) = points
-            .iter()
-            .position(|p| !p.0.is_finite() || !p.1.is_finite())
-        {
-            return Err(SplitError::NonFiniteLocation { unit });
-        }
-        let n = points.len();
-        let pts: Vec<delaunator::Point> = points.iter().map(|&p| p.into()).collect();
-        let tri = delaunator::triangulate(&pts);
-        let mut list: Vec<(u32, u32)> = Vec::with_capacity(3 * n);
-        let mut push = |a: usize, b: usize| {
-            if a != b {
-                list.push((a.min(b) as u32, a.max(b) as u32));
-            }
-        };
-        if tri.triangles.is_empty() {
-            for w in tri.hull.windows(2) {
-                push(w[0], w[1]);
-            }
-        } else {
-            for e in 0..tri.triangles.len() {
-                let next = if e % 3 == 2 { e - 2 } else { e + 1 };
-                push(tri.triangles[e], tri.triangles[next]);
-            }
-        }
-        let mut has = vec![false; n];
-        for &(a, b) in &list {
-            has[a as usize] = true;
-            has[b as usize] = true;
-        }
-        if n > 1 {
-            for u in (0..n).filter(|&u| !has[u]) {
-                let nearest = (0..n)
-                    .filter(|&v| v != u)
-                    .min_by(|&a, &b| {
-                        dist2(points[u], points[a])
-                            .total_cmp(&dist2(points[u], points[b]))
-                            .then(a.cmp(&b))
-                    })
-                    .unwrap_or(u);
-                list.push((u.min(nearest) as u32, u.max(nearest) as u32));
-            }
-        }
-        list.sort_unstable();
-        list.dedup();
-        Ok(Graph::build(n, list))
+        let edges = geo::delaunay(points)
+            .map_err(|geo::NonFinite(unit)| SplitError::NonFiniteLocation { unit })?;
+        Ok(Graph::build(points.len(), edges))
     }
-}
-
-fn dist2(a: (f64, f64), b: (f64, f64)) -> f64 {
-    (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! compact territories that respect locked units and limit disruption of the
 //! current alignment.
 //!
-//! Pieces, small and composable in the GerryChain manner:
+//! `align` is the bridge from a scenario (adjacency, balance metric,
+//! targets, risk evaluation by simulation); the optimizer below it knows
+//! only graphs and weights. Pieces, small and composable in the GerryChain
+//! manner:
 //! - [`Graph`] (`graph`, `delaunay`): adjacency from an edge list or from
 //!   locations;
 //! - `plan`: a sub-problem and the incrementally scored plan state;
@@ -20,6 +23,7 @@
 //! never matters. Only a hit `time_limit` (a safety stop) makes a result
 //! depend on machine speed; [`SplitResult::hit_time_limit`] says so.
 
+mod align;
 mod anneal;
 mod check;
 mod delaunay;
@@ -30,6 +34,10 @@ mod plan;
 mod seed;
 mod tree;
 
+pub use align::{
+    AlignError, AlignOptions, Alignment, Balance, BalanceError, Realignment, TerritoryRow,
+    UnitMove, align, apply, graph, input, p_equal_quota, realign, weights,
+};
 pub use check::{Violation, check};
 pub use driver::optimize;
 pub use error::SplitError;

@@ -623,3 +623,139 @@ fn mitigate_ranks_candidates_and_recommends_a_combination() {
         .sum();
     assert!(spent <= 500_000.0);
 }
+
+/// Status lines ("Wrote ...") go to stderr for every command, and
+/// `--quiet` hides them; stdout holds only results.
+#[test]
+fn status_lines_are_on_stderr_and_quiet_hides_them() {
+    let dir = tmp("status");
+    let scen = demo_copy(&dir);
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        (
+            "simulate",
+            vec!["simulate".into(), "--trials".into(), "1000".into()],
+        ),
+        (
+            "quotas",
+            vec!["quotas".into(), "--trials".into(), "1000".into()],
+        ),
+        (
+            "sweep",
+            vec![
+                "sweep".into(),
+                "--vary".into(),
+                "quotas.over_assignment=0,0.1".into(),
+                "--trials".into(),
+                "1000".into(),
+            ],
+        ),
+        (
+            "mitigate",
+            vec!["mitigate".into(), "--trials".into(), "1000".into()],
+        ),
+        (
+            "split",
+            vec![
+                "split".into(),
+                "--tolerance".into(),
+                "0.5".into(),
+                "--trials".into(),
+                "1000".into(),
+            ],
+        ),
+        (
+            "report",
+            vec![
+                "report".into(),
+                "--trials".into(),
+                "1000".into(),
+                "--charts".into(),
+                "none".into(),
+            ],
+        ),
+    ];
+    for (name, args) in &runs {
+        for quiet in [false, true] {
+            let out = dir.join(format!("{name}-{quiet}"));
+            let mut cmd = quotaplan();
+            cmd.args(args)
+                .arg(scen.to_str().unwrap())
+                .arg("--out")
+                .arg(&out);
+            if quiet {
+                cmd.arg("--quiet");
+            }
+            let a = cmd.assert().success();
+            let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+            let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+            assert!(
+                !stdout.contains("Wrote"),
+                "{name}: stdout has a status line: {stdout}"
+            );
+            assert_eq!(
+                stderr.contains("Wrote"),
+                !quiet,
+                "{name} quiet={quiet}: stderr {stderr}"
+            );
+        }
+    }
+    for quiet in [false, true] {
+        let target = dir.join(format!("gen-{quiet}/g.toml"));
+        let mut gen_cmd = quotaplan();
+        gen_cmd
+            .args([
+                "generate", "--units", "30", "--reps", "3", "--risks", "3", "--out",
+            ])
+            .arg(&target);
+        let mut init = quotaplan();
+        init.arg("init").arg(dir.join(format!("init-{quiet}")));
+        for cmd in [&mut gen_cmd, &mut init] {
+            if quiet {
+                cmd.arg("--quiet");
+            }
+            let a = cmd.assert().success();
+            let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+            let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+            assert!(!stdout.contains("Wrote"), "{stdout}");
+            assert_eq!(stderr.contains("Wrote"), !quiet, "{stderr}");
+        }
+    }
+}
+
+/// A file named in an extends base that cannot be read is reported at the
+/// base file's line (miette renders the base's source, not an error about
+/// its own label).
+#[test]
+fn a_missing_file_in_a_base_is_rendered_at_the_base() {
+    let dir = tmp("base-edges");
+    let scen = demo_copy(&dir);
+    let base_text = std::fs::read_to_string(&scen)
+        .unwrap()
+        .replace("[units]\n", "[units]\nedges = \"no-such-edges.csv\"\n");
+    assert!(
+        base_text.contains("no-such-edges.csv"),
+        "the demo has [units]"
+    );
+    std::fs::write(dir.join("base.toml"), base_text).unwrap();
+    std::fs::write(
+        dir.join("child.toml"),
+        "extends = \"base.toml\"\n[scenario]\nname = \"child\"\n",
+    )
+    .unwrap();
+    let a = quotaplan()
+        .env("NO_COLOR", "1")
+        .args(["validate"])
+        .arg(dir.join("child.toml"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("cannot read edges file `no-such-edges.csv`"),
+        "{err}"
+    );
+    assert!(err.contains("base.toml:"), "points at the base: {err}");
+    assert!(
+        !err.contains("OutOfBounds") && !err.contains("Failed to read contents"),
+        "{err}"
+    );
+}

@@ -1,9 +1,10 @@
 //! Helpers shared by the integration test modules.
 #![allow(dead_code)]
 
-use quotaplan::engine::{SimOptions, SimResult, simulate};
+use quotaplan::engine::{SimOptions, SimResult};
 use quotaplan::model::Model;
 use quotaplan::scenario::{self, Loaded, MemoryLoader, Purpose};
+use quotaplan::{Simulation, simulate};
 
 /// Reads a scenario from text; `csv` is served as `units.csv` when given.
 pub fn load_full(toml: &str, csv: Option<&str>) -> Loaded {
@@ -16,8 +17,8 @@ pub fn load_full(toml: &str, csv: Option<&str>) -> Loaded {
 /// Reads a scenario that must be valid; panics with every problem rendered.
 pub fn load_str(toml: &str, csv: Option<&str>) -> Model {
     let loaded = load_full(toml, csv);
-    match loaded.model {
-        Some(m) => m,
+    match loaded.scenario {
+        Some(s) => s.model,
         None => {
             let msgs: Vec<String> = loaded
                 .problems
@@ -31,6 +32,11 @@ pub fn load_str(toml: &str, csv: Option<&str>) -> Model {
 
 /// Runs the engine; panics on an engine error.
 pub fn run(model: &Model, trials: u64, seed: u64, threads: usize) -> SimResult {
+    simulation(model, trials, seed, threads).result
+}
+
+/// Decides the quotas and runs the engine; panics on an error.
+pub fn simulation(model: &Model, trials: u64, seed: u64, threads: usize) -> Simulation {
     simulate(
         model,
         &SimOptions {

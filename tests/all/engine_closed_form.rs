@@ -6,7 +6,9 @@
 //!
 //! Run with `--nocapture` to see each estimate next to its closed form.
 
-use crate::common::{K_SE, assert_exact, assert_within_se, load_full, load_str, mean_var, run};
+use crate::common::{
+    K_SE, assert_exact, assert_within_se, load_full, load_str, mean_var, run, simulation,
+};
 use quotaplan::stats::{Welford, quantile_sorted};
 
 /// Uneven seasonality used by several tests (normalised by the loader).
@@ -988,7 +990,10 @@ fn non_psd_matrix_is_repaired_and_runs() {
             .any(|w| w.contains("not positive semi-definite") && w.contains("repaired")),
         "no repair warning in {warnings:?}"
     );
-    let model = loaded.model.expect("a repaired matrix still loads");
+    let model = loaded
+        .scenario
+        .expect("a repaired matrix still loads")
+        .model;
     let c = model.correlation.clone().expect("correlation kept");
     let repaired = [c[(0, 1)], c[(0, 2)], c[(1, 2)]];
     for (got, want) in repaired.iter().zip([0.7752, 0.0791, 0.6910]) {
@@ -1390,8 +1395,9 @@ fn reproducible_across_threads_and_trial_counts() {
 fn summary_consistent_with_team_vector() {
     let model = load_str(&rich_scenario(), None);
     let n = 8000;
-    let res = run(&model, n, 7, 1);
-    let sum = quotaplan::report::summarise(&model, &res, vec![]);
+    let sim = simulation(&model, n, 7, 1);
+    let res = &sim.result;
+    let sum = sim.summary(&model, vec![]);
     let target = model.company_target;
     let hits = res.team.iter().filter(|&&t| t >= target).count() as f64 / n as f64;
     println!(
@@ -1451,8 +1457,8 @@ fn summary_consistent_with_team_vector() {
         assert!(rs.sales.p10 <= rs.sales.p50 && rs.sales.p50 <= rs.sales.p90);
     }
     // summary.json is reproducible across thread counts.
-    let res2 = run(&model, n, 7, 2);
-    let sum2 = quotaplan::report::summarise(&model, &res2, vec![]);
+    let sim2 = simulation(&model, n, 7, 2);
+    let sum2 = sim2.summary(&model, vec![]);
     let j1 = serde_json::to_string(&sum).expect("serialises");
     let j2 = serde_json::to_string(&sum2).expect("serialises");
     assert_eq!(j1, j2);
@@ -1506,8 +1512,9 @@ owner = "A"
 fn summary_cvar_is_mean_of_worst_five_percent() {
     let model = load_str(&rich_scenario(), None);
     let n = 8000;
-    let res = run(&model, n, 7, 2);
-    let sum = quotaplan::report::summarise(&model, &res, vec![]);
+    let sim = simulation(&model, n, 7, 2);
+    let res = &sim.result;
+    let sum = sim.summary(&model, vec![]);
     let target = model.company_target;
     let mut short: Vec<f64> = res.team.iter().map(|t| (target - t).max(0.0)).collect();
     short.sort_by(f64::total_cmp);

@@ -227,7 +227,7 @@ fn units_without_owner_are_fine_for_alignment() {
         &MemoryLoader(vec![("units.csv".into(), units)]),
         Purpose::Align,
     );
-    assert!(l.model.is_some());
+    assert!(l.scenario.is_some());
 }
 
 #[test]
@@ -308,8 +308,9 @@ fn non_psd_matrix_is_repaired_with_a_warning() {
         ]
     );
     let c = l
-        .model
+        .scenario
         .expect("warnings do not stop a run")
+        .model
         .correlation
         .expect("a matrix");
     let r4 = |x: f64| (x * 1e4).round() / 1e4;
@@ -364,7 +365,7 @@ fn edges_name_units_that_exist() {
         ]),
         Purpose::Simulate,
     );
-    assert_eq!(ok.model.unwrap().edges, Some(vec![(0, 1)]));
+    assert_eq!(ok.scenario.unwrap().model.edges, Some(vec![(0, 1)]));
 }
 
 #[test]
@@ -383,7 +384,7 @@ fn a_home_must_be_a_unit() {
         &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
         Purpose::Simulate,
     );
-    assert_eq!(l.model.unwrap().reps[0].home_unit, Some(1));
+    assert_eq!(l.scenario.unwrap().model.reps[0].home_unit, Some(1));
 }
 
 /// A CRM export read through a column mapping; unmapped columns are
@@ -407,7 +408,7 @@ fn crm_exports_through_a_column_mapping() {
         p[0].starts_with("warning: units.csv:1:62: unknown column `Industry` is ignored"),
         "{p:?}"
     );
-    let m = l.model.expect("valid");
+    let m = l.scenario.expect("valid").model;
     assert_eq!(
         (
             m.units[0].id.as_str(),
@@ -458,7 +459,95 @@ fn mitigations_need_an_id_a_known_kind_and_a_cost() {
         Purpose::Simulate,
     );
     assert_eq!(
-        l.model.unwrap().mitigations[0].sets,
+        l.scenario.unwrap().mitigations[0]
+            .overrides
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["reps.R01.quota=900_000"]
     );
+}
+
+/// A units file that cannot be read is one error: the regions, segments and
+/// homes that name what it would have held are not reported as unknown,
+/// and no rep is warned to own no units.
+#[test]
+fn a_missing_units_file_is_one_error_without_cascades() {
+    let t = GOOD
+        .replace("file = \"units.csv\"", "file = \"missing.csv\"")
+        .replace("id = \"R02\"", "id = \"R02\"\nhome = \"U2\"");
+    let l = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
+    let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
+    assert_eq!(
+        p,
+        [
+            "error: s.toml:10:8: cannot read units file `missing.csv`: no such file (the path is relative to the scenario file)"
+        ]
+    );
+    assert_eq!(l.problems[0].kind, scenario::ProblemKind::File);
+}
+
+/// An edges file named in a base scenario that cannot be read points at the
+/// base file (where the key is written), not into the scenario extending it.
+#[test]
+fn a_missing_edges_file_in_a_base_points_at_the_base() {
+    let base = GOOD.replace(
+        "file = \"units.csv\"",
+        "file = \"units.csv\"\nedges = \"edges.csv\"",
+    );
+    let l = scenario::load_with(
+        "child.toml",
+        "extends = \"base.toml\"\n[scenario]\nname = \"child\"\n",
+        &MemoryLoader(vec![
+            ("base.toml".into(), base),
+            ("units.csv".into(), UNITS.into()),
+        ]),
+        Purpose::Simulate,
+        &[],
+    );
+    let p: Vec<String> = l.problems.iter().map(|p| p.plain(&l.sources)).collect();
+    assert_eq!(
+        p,
+        [
+            "error: base.toml:11:9: cannot read edges file `edges.csv`: no such file (the path is relative to the scenario file)"
+        ]
+    );
+    let span = l.problems[0].span.as_ref().expect("a place");
+    let file = &l.sources.files[span.file];
+    assert_eq!(&file.text[span.range.clone()], "\"edges.csv\"");
+}
+
+/// Problems say what kind they are, for programs that act on them.
+#[test]
+fn problems_carry_a_kind() {
+    let t = edit("sd = 0.05", "sd = -0.05").replace("probability = 0.05", "probability = 5");
+    let l = scenario::load(
+        "s.toml",
+        &t,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
+    let kinds: Vec<scenario::ProblemKind> = l.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            scenario::ProblemKind::OutOfRange,
+            scenario::ProblemKind::OutOfRange
+        ],
+        "{:?}",
+        l.problems
+    );
+    let unknown = edit("name = \"t\"", "nmae = \"t\"");
+    let l = scenario::load(
+        "s.toml",
+        &unknown,
+        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
+        Purpose::Simulate,
+    );
+    assert_eq!(l.problems[0].kind, scenario::ProblemKind::UnknownKey);
 }

@@ -1,6 +1,6 @@
 //! The reference scenario parses and means what its comments say.
 
-use crate::common::load_str;
+use crate::common::{load_full, load_str};
 use quotaplan::model::dist::Dist;
 use quotaplan::model::{Location, QuotaMethod, RiskKind};
 
@@ -27,15 +27,16 @@ fn every_key_means_what_its_comment_says() {
         "file = \"units.csv\"",
     );
     let m = load_str(&toml, Some(CSV));
+    let run = load_full(&toml, Some(CSV)).scenario.unwrap().run;
     assert_eq!(
         (
             m.name.as_str(),
             m.currency.as_str(),
             m.months,
-            m.seed,
-            m.trials
+            run.seed,
+            run.trials
         ),
-        ("East China FY2027", "CNY", 12, 2027, 20000)
+        ("East China FY2027", "CNY", 12, Some(2027), Some(20000))
     );
     assert_eq!(m.company_target, 80_000_000.0);
 
@@ -60,7 +61,7 @@ fn every_key_means_what_its_comment_says() {
         ),
         ("U06", "Qingpu", "Shanghai", "Enterprise")
     );
-    assert_eq!(u6.potential, Dist::lognormal_cv(5_355_000.0, 0.3));
+    assert_eq!(u6.potential, Dist::lognormal_cv(5_355_000.0, 0.3).unwrap());
     assert_eq!(
         (u6.workload_hours, u6.accounts, u6.locked),
         (583.0, 14, true)
@@ -90,7 +91,7 @@ fn every_key_means_what_its_comment_says() {
         ),
         (0.14, 3, 0.25, 5.0)
     );
-    assert_eq!(r01.productivity, Dist::lognormal_cv(1.0, 0.12));
+    assert_eq!(r01.productivity, Dist::lognormal_cv(1.0, 0.12).unwrap());
     assert_eq!(rep("R09").capacity_hours, Some(1300.0));
     // Recent hire: three more months of ramp (0.5, 0.7, 0.9, then 1 with a 5-month ramp).
     let r07 = rep("R07");

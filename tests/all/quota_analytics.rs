@@ -4,7 +4,6 @@
 use crate::common::{load_str, mean_var};
 use quotaplan::engine::{self, Sampler, SimOptions};
 use quotaplan::model::QuotaMethod;
-use quotaplan::report::summarise;
 
 const EXAMPLE: &str = include_str!("../../scenarios/format-example.toml");
 const EXAMPLE_UNITS: &str = include_str!("../../scenarios/format-example-units.csv");
@@ -30,8 +29,8 @@ fn equal_probability_quotas_give_every_rep_the_same_chance() {
         analytics: false,
         ..SimOptions::new(200_000, 7)
     };
-    let res = engine::simulate(&m, &opts, None).unwrap();
-    let q = res.quota.as_ref().unwrap();
+    let sim = quotaplan::simulate(&m, &opts, None).unwrap();
+    let (res, q) = (&sim.result, &sim.quotas);
     let p_star = q.p_star.unwrap();
     // The pool, to the cent: 80,000,000 x 1.10.
     assert_eq!(cents(&res.quotas), 8_800_000_000);
@@ -49,7 +48,9 @@ fn equal_probability_quotas_give_every_rep_the_same_chance() {
 #[test]
 fn proportional_quotas_follow_expected_sales_and_respect_bounds() {
     let m = example("proportional");
-    let res = engine::simulate(&m, &SimOptions::new(1000, 1), None).unwrap();
+    let res = quotaplan::simulate(&m, &SimOptions::new(1000, 1), None)
+        .unwrap()
+        .result;
     let expected = m.expected_sales();
     let total: f64 = expected.iter().sum();
     assert_eq!(cents(&res.quotas), 8_800_000_000);
@@ -81,7 +82,8 @@ fn proportional_quotas_follow_expected_sales_and_respect_bounds() {
             "quota = 6_000_000\nquota_floor = 5_000_000 ",
         );
     let b = load_str(&toml, Some(EXAMPLE_UNITS));
-    let res = engine::simulate(&b, &SimOptions::new(1000, 1), None).unwrap();
+    let sim = quotaplan::simulate(&b, &SimOptions::new(1000, 1), None).unwrap();
+    let res = &sim.result;
     let id = |s: &str| b.reps.iter().position(|r| r.id == s).unwrap();
     assert_eq!(res.quotas[id("R01")], 7_000_000.0);
     assert_eq!(res.quotas[id("R02")], 9_000_000.0);
@@ -95,14 +97,7 @@ fn proportional_quotas_follow_expected_sales_and_respect_bounds() {
     for &r in &free {
         assert!((res.quotas[r] / expected[r] - ratio).abs() < 1e-6 * ratio);
     }
-    let pinned: Vec<&str> = res
-        .quota
-        .as_ref()
-        .unwrap()
-        .pinned
-        .iter()
-        .map(|p| p.1.name())
-        .collect();
+    let pinned: Vec<&str> = sim.quotas.pinned.iter().map(|p| p.1.name()).collect();
     assert_eq!(pinned.len(), 3, "{pinned:?}");
 }
 
@@ -119,7 +114,7 @@ fn impossible_bounds_are_an_error_not_a_wrong_answer() {
             "quota = 7_900_000\nquota_floor = 90_000_000",
         );
     let b = load_str(&toml, Some(EXAMPLE_UNITS));
-    let err = engine::simulate(&b, &SimOptions::new(100, 1), None).unwrap_err();
+    let err = quotaplan::simulate(&b, &SimOptions::new(100, 1), None).unwrap_err();
     assert!(
         err.to_string()
             .contains("more than the quota pool 88000000.00"),
@@ -159,8 +154,8 @@ budget = 400
 #[test]
 fn payouts_quarters_and_ytd_are_exact_for_known_outcomes() {
     let m = load_str(FIXED, None);
-    let res = engine::simulate(&m, &SimOptions::new(50, 3), None).unwrap();
-    let s = summarise(&m, &res, vec![]);
+    let sim = quotaplan::simulate(&m, &SimOptions::new(50, 3), None).unwrap();
+    let s = sim.summary(&m, vec![]);
     // A sells 1200 of 1000 (120 %): 100 x (1 + 0.2 x 2) = 140, commission
     // 1000 x 0.01 + 200 x 0.02 = 14; team 2100 >= 2000 so the pool of 60 is
     // split: +30. B sells 900 of 1600 (56.25 %): 100 x 0.125 = 12.5,
@@ -201,8 +196,8 @@ fn payouts_quarters_and_ytd_are_exact_for_known_outcomes() {
         &FIXED.replace("company_target = 2000", "company_target = 2200"),
         None,
     );
-    let res = engine::simulate(&miss, &SimOptions::new(10, 3), None).unwrap();
-    let s = summarise(&miss, &res, vec![]);
+    let sim = quotaplan::simulate(&miss, &SimOptions::new(10, 3), None).unwrap();
+    let s = sim.summary(&miss, vec![]);
     assert!((s.compensation.unwrap().total_payout.mean - 175.5).abs() < 1e-9);
 }
 
@@ -252,8 +247,9 @@ impact = { uniform = { min = 0.5, max = 0.5 } }
 "#;
     let m = load_str(toml, None);
     let n = 40_000;
-    let res = engine::simulate(&m, &SimOptions::new(n, 5), None).unwrap();
-    let s = summarise(&m, &res, vec![]);
+    let sim = quotaplan::simulate(&m, &SimOptions::new(n, 5), None).unwrap();
+    let res = &sim.result;
+    let s = sim.summary(&m, vec![]);
     let risk = |id: &str| s.risks.iter().find(|r| r.id == id).unwrap();
     // Strike: E[loss] = p x 0.2 x E[sales with it switched off] = 0.25 x 0.2 x E[(1+X) (P_a + P_b (1 - loss_b))].
     // E[1+X] = 1; E[P_a] = 600; E[P_b (1 - F [m >= L])] = 400 x (1 - 0.3 x 0.5 x (13/24)) with equal seasonality.
@@ -338,7 +334,7 @@ impact = { normal = { mean = 0.0, sd = 0.1 } }
             sampler: Sampler::LatinHypercube,
             ..SimOptions::new(n, seed)
         };
-        engine::simulate(&m, &opts, None).unwrap()
+        quotaplan::simulate(&m, &opts, None).unwrap().result
     };
     // Team = 1000 (1 + 0.1 Z): recover Z's uniform and its stratum.
     let res = lhs(3, 2048);
@@ -360,7 +356,7 @@ impact = { normal = { mean = 0.0, sd = 0.1 } }
                     sampler,
                     ..SimOptions::new(1024, 100 + seed)
                 };
-                let r = engine::simulate(&m, &opts, None).unwrap();
+                let r = quotaplan::simulate(&m, &opts, None).unwrap().result;
                 r.team.iter().sum::<f64>() / r.team.len() as f64
             })
             .collect();
@@ -372,7 +368,7 @@ impact = { normal = { mean = 0.0, sd = 0.1 } }
     assert!(lh < 0.1 * mc, "LHS spread {lh} vs MC {mc}");
     // Reproducible: same seed, same numbers, any thread count.
     let a = lhs(9, 3000);
-    let b = engine::simulate(
+    let b = quotaplan::simulate(
         &m,
         &SimOptions {
             sampler: Sampler::LatinHypercube,
@@ -381,7 +377,8 @@ impact = { normal = { mean = 0.0, sd = 0.1 } }
         },
         None,
     )
-    .unwrap();
+    .unwrap()
+    .result;
     assert_eq!(a.team, b.team);
 }
 
@@ -395,7 +392,7 @@ fn precision_stops_at_the_same_whole_chunk_for_any_thread_count() {
             analytics: false,
             ..SimOptions::new(engine::MAX_TRIALS, 11)
         };
-        engine::simulate(&m, &opts, None).unwrap()
+        quotaplan::simulate(&m, &opts, None).unwrap().result
     };
     let (a, b) = (run(1), run(2));
     assert!(a.reached_precision);
@@ -417,8 +414,8 @@ fn precision_stops_at_the_same_whole_chunk_for_any_thread_count() {
 #[test]
 fn fairness_flags_name_the_reason() {
     let m = example("given");
-    let res = engine::simulate(&m, &SimOptions::new(20_000, 2), None).unwrap();
-    let s = summarise(&m, &res, vec![]);
+    let sim = quotaplan::simulate(&m, &SimOptions::new(20_000, 2), None).unwrap();
+    let s = sim.summary(&m, vec![]);
     let f = &s.fairness;
     let r06 = f
         .flags
@@ -435,8 +432,8 @@ fn fairness_flags_name_the_reason() {
     assert!(f.p_attain_min < 0.1 && f.p_attain_max > 0.5);
     // Under equal-probability quotas the spread collapses.
     let eq = example("equal-probability");
-    let res = engine::simulate(&eq, &SimOptions::new(20_000, 2), None).unwrap();
-    let s = summarise(&eq, &res, vec![]);
+    let sim = quotaplan::simulate(&eq, &SimOptions::new(20_000, 2), None).unwrap();
+    let s = sim.summary(&eq, vec![]);
     assert!(
         s.fairness.p_attain_sd < 0.01
             && s.fairness

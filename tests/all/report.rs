@@ -2,10 +2,12 @@
 //! terminal commands around them: init, completions, help, colour.
 
 use crate::common::{external_program, quotaplan, repo, tmp};
-use quotaplan::engine::{SimOptions, simulate};
+use quotaplan::analysis::{self, ChartData, Summary};
+use quotaplan::engine::SimOptions;
 use quotaplan::model::Model;
 use quotaplan::report::{self, charts};
 use quotaplan::scenario::{self, MemoryLoader, Purpose};
+use quotaplan::simulate;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -18,21 +20,17 @@ fn demo() -> Model {
         &MemoryLoader(vec![("demo-units.csv".into(), csv)]),
         Purpose::Simulate,
     );
-    loaded.model.expect("the demo loads")
+    loaded.scenario.expect("the demo loads").model
 }
 
 /// The demo simulated once (4,096 trials) for the library-level tests.
-fn demo_run() -> &'static (Model, report::Summary, charts::ChartData) {
-    static RUN: OnceLock<(Model, report::Summary, charts::ChartData)> = OnceLock::new();
+fn demo_run() -> &'static (Model, Summary, ChartData) {
+    static RUN: OnceLock<(Model, Summary, ChartData)> = OnceLock::new();
     RUN.get_or_init(|| {
         let model = demo();
-        let res = simulate(&model, &SimOptions::new(4096, 7), None).expect("runs");
-        let s = report::summarise(
-            &model,
-            &res,
-            vec!["warning: test.toml:1:1: a warning".into()],
-        );
-        let d = charts::chart_data(&model, &res);
+        let sim = simulate(&model, &SimOptions::new(4096, 7), None).expect("runs");
+        let s = sim.summary(&model, vec!["warning: test.toml:1:1: a warning".into()]);
+        let d = sim.chart_data(&model);
         (model, s, d)
     })
 }
@@ -263,9 +261,9 @@ fn heatmap_and_split_maps_take_generic_inputs() {
 #[test]
 fn summary_and_chart_data_read_back_from_json() {
     let (_, s, d) = demo_run();
-    let back = report::summary_from_json(&serde_json::to_string_pretty(s).unwrap()).unwrap();
+    let back = analysis::summary_from_json(&serde_json::to_string_pretty(s).unwrap()).unwrap();
     same_json("summary", &to_value(&back), &to_value(s));
-    let back = report::chart_data_from_json(&serde_json::to_string(d).unwrap()).unwrap();
+    let back = analysis::chart_data_from_json(&serde_json::to_string(d).unwrap()).unwrap();
     same_json("chart data", &to_value(&back), &to_value(d));
 }
 
@@ -358,7 +356,9 @@ fn report_from_a_result_folder_writes_html_and_chart_files() {
         .success();
     let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
-    assert!(stdout.contains("report.html"), "{stdout}");
+    // "Wrote ...report.html" is a status line: stderr, not stdout.
+    assert!(stderr.contains("report.html"), "{stderr}");
+    assert!(!stdout.contains("Wrote"), "{stdout}");
     // No CJK font: warned once, naming the fix; nothing crashes.
     assert_eq!(
         stderr.matches("warning: no font for").count(),

@@ -1,7 +1,7 @@
 //! What-if scenarios: `extends` deep merge and `--set` overrides, with
 //! problems pointing at the file (or argument) that wrote the value.
 
-use quotaplan::engine::{self, SimOptions};
+use quotaplan::engine::SimOptions;
 use quotaplan::scenario::{self, MemoryLoader, Purpose};
 
 const BASE: &str = r#"[scenario]
@@ -52,7 +52,7 @@ fn extends_merges_tables_and_matches_array_items_by_id() {
         &[],
     );
     assert_eq!(plain(&l), Vec::<String>::new());
-    let m = l.model.unwrap();
+    let m = l.scenario.unwrap().model;
     assert_eq!(m.name, "what if");
     assert_eq!(m.company_target, 3000.0, "kept from the base");
     assert_eq!(m.reps.len(), 3);
@@ -125,7 +125,7 @@ fn set_overrides_any_key_and_is_validated() {
         ],
     );
     assert_eq!(plain(&l), Vec::<String>::new());
-    let m = l.model.unwrap();
+    let m = l.scenario.unwrap().model;
     assert_eq!(m.reps[0].quota, Some(700.0));
     assert_eq!(m.name, "tuned");
     assert_eq!(
@@ -158,10 +158,18 @@ fn a_what_if_file_and_a_set_agree() {
         "extends = \"base.toml\"\n[[reps]]\nid = \"B\"\nattrition = 0.3\n",
         &[],
     )
-    .model
-    .unwrap();
-    let b = load(BASE, &["reps.B.attrition=0.3"]).model.unwrap();
-    let ra = engine::simulate(&a, &SimOptions::new(3000, 1), None).unwrap();
-    let rb = engine::simulate(&b, &SimOptions::new(3000, 1), None).unwrap();
+    .scenario
+    .unwrap()
+    .model;
+    let b = load(BASE, &["reps.B.attrition=0.3"])
+        .scenario
+        .unwrap()
+        .model;
+    let ra = quotaplan::simulate(&a, &SimOptions::new(3000, 1), None)
+        .unwrap()
+        .result;
+    let rb = quotaplan::simulate(&b, &SimOptions::new(3000, 1), None)
+        .unwrap()
+        .result;
     assert_eq!(ra.team, rb.team);
 }

@@ -3,10 +3,10 @@
 //! their homes (or their territory's centre), and units that change owner
 //! against a reference assignment ringed.
 
-use super::data::{MapData, MapRep, MapUnit};
 use super::draw::{self, Cx, anchor};
 use super::voronoi;
 use super::{Chart, Kind};
+use crate::analysis::{MapData, MapRep, MapUnit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

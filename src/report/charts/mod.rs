@@ -6,20 +6,15 @@
 //! [`Chart::png`]. PNG text uses the [`FontSet`]; labels it cannot draw are
 //! replaced (names by ids) and listed in [`Rendered::missing_glyphs`].
 
-mod data;
 mod draw;
 mod fonts;
 mod map;
 mod plots;
 mod voronoi;
 
-pub use data::{
-    ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
-    charts_json,
-};
 pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
 
-use super::Summary;
+use crate::analysis::{ChartData, MapData, Summary};
 use draw::Cx;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -134,7 +129,7 @@ impl Chart {
             self.draw(&root, &cx).map_err(|e| self.error(e))?;
             root.present().map_err(|e| self.error(e))?;
         }
-        let title = format!("<title>{}</title>\n", draw::xml_escape(&self.title));
+        let title = format!("<title>{}</title>\n", super::escape(&self.title));
         if let Some(end) = buf.find('>') {
             buf.insert_str(end + 1, &format!("\n{title}"));
         }

@@ -2,9 +2,10 @@
 //! with the fairness band, tornado, quarterly fan, payout curve,
 //! convergence, and a generic heatmap.
 
-use super::data::{ChartData, ConvergencePoint, Hist, PayoutCurve, RepDist};
 use super::draw::{self, Cx, anchor};
-use super::{Chart, Grid, Kind, Summary};
+use super::{Chart, Grid, Kind};
+use crate::analysis::Summary;
+use crate::analysis::{ChartData, ConvergencePoint, Hist, PayoutCurve, RepDist};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;

@@ -1,0 +1,102 @@
+//! Are the quotas fair? The spread of P(attain) across reps, whether
+//! attainment depends on territory size, and the reps far from the rest
+//! with the likely reason.
+
+use super::summary::RepSummary;
+use crate::model::Model;
+use crate::stats::{Welford, pearson};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FairnessFlag {
+    pub id: String,
+    pub name: String,
+    pub p_attain: f64,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Fairness {
+    pub p_attain_min: f64,
+    pub p_attain_max: f64,
+    pub p_attain_sd: f64,
+    /// Correlation across reps of territory expected sales and mean
+    /// attainment: near 0 when attainment does not depend on territory size.
+    pub corr_size_attainment: f64,
+    pub flags: Vec<FairnessFlag>,
+}
+
+/// Are the quotas fair? Spread of P(attain), dependence of attainment on
+/// territory size, and reps far from the rest with the likely reason.
+pub fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairness {
+    let mut w = Welford::default();
+    reps.iter().for_each(|r| w.push(r.p_attain));
+    let att: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            if r.quota > 0.0 {
+                r.sales.mean / r.quota
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let flags = reps
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.p_attain < 0.3 || r.p_attain > 0.8)
+        .map(|(i, r)| {
+            let rep = &model.reps[i];
+            let mut why = Vec::new();
+            if r.p_attain < 0.3 {
+                if r.coverage < 0.95 {
+                    why.push(format!(
+                        "overloaded territory (coverage {:.0} %)",
+                        r.coverage * 100.0
+                    ));
+                }
+                if rep.start_month.is_some() || rep.ramp_remaining.is_some() {
+                    why.push("ramping hire".to_string());
+                }
+                if r.quota > 1.1 * r.sales.mean {
+                    why.push(format!(
+                        "high quota ({:.0} % of mean sales)",
+                        100.0 * r.quota / r.sales.mean.max(1.0)
+                    ));
+                }
+                if why.is_empty() {
+                    why.push("wide sales spread against the quota".to_string());
+                }
+            } else {
+                if r.quota < 0.9 * r.sales.mean {
+                    why.push(format!(
+                        "low quota ({:.0} % of mean sales)",
+                        100.0 * r.quota / r.sales.mean.max(1.0)
+                    ));
+                }
+                if why.is_empty() {
+                    why.push("quota near the low end of the sales range".to_string());
+                }
+            }
+            FairnessFlag {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                p_attain: r.p_attain,
+                reason: why.join("; "),
+            }
+        })
+        .collect();
+    Fairness {
+        p_attain_min: reps
+            .iter()
+            .map(|r| r.p_attain)
+            .fold(f64::INFINITY, f64::min),
+        p_attain_max: reps
+            .iter()
+            .map(|r| r.p_attain)
+            .fold(f64::NEG_INFINITY, f64::max),
+        p_attain_sd: w.sd(),
+        corr_size_attainment: pearson(expected, &att),
+        flags,
+    }
+}

@@ -1,0 +1,21 @@
+//! What a run means: the summary statistics of `summary.json` (team, reps,
+//! quarters, payouts, shortfall VaR/CVaR), the risk drivers' sensitivity,
+//! the fairness of quotas, and the distributions the charts draw. Computed
+//! from the engine's results; rendering is [`crate::report`]'s.
+
+mod chart_data;
+mod fairness;
+mod json;
+mod sensitivity;
+mod summary;
+
+pub use chart_data::{
+    ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
+};
+pub use fairness::{Fairness, FairnessFlag};
+pub use json::{ReadError, chart_data_from_json, summary_from_json};
+pub use sensitivity::{RiskSummary, Tornado};
+pub use summary::{
+    Band, Compensation, Count, Pinned, Quarter, QuotaInfo, RepAttainment, RepQuarter, RepSummary,
+    Shortfall, Spread, Summary, Team, summarise,
+};

@@ -1,0 +1,12 @@
+//! One module per command: arguments to library calls to output.
+
+pub mod compare;
+pub mod generate;
+pub mod init;
+pub mod mitigate;
+pub mod quotas;
+pub mod report;
+pub mod simulate;
+pub mod split;
+pub mod sweep;
+pub mod validate;

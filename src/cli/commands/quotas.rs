@@ -1,0 +1,87 @@
+//! `quotaplan quotas`: propose quotas and write them as a new scenario,
+//! comments and layout untouched.
+
+use crate::cli::args::QuotasArgs;
+use crate::cli::fail::Fail;
+use crate::cli::files::absolute;
+use crate::cli::load::{self, DEMO_UNITS};
+use crate::cli::output::print;
+use quotaplan::model::QuotaMethod;
+use quotaplan::report::{self, Exporter, OutputFile};
+use quotaplan::scenario::{Purpose, edit};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(a: QuotasArgs) -> Result<(), Fail> {
+    let run = a.run.paired("quotas")?;
+    let (doc, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
+    let model = &checked.scenario.model;
+    let opts = run.sim(&checked.scenario.run)?;
+    let output = run.output();
+    let started = Instant::now();
+    let proposal = quotaplan::quota::propose(
+        model,
+        a.method.map(QuotaMethod::from),
+        a.over_assignment,
+        &opts,
+    )?;
+    let elapsed = started.elapsed().as_secs_f64();
+
+    // The new scenario: same text, proposed quotas, method "given".
+    let rows: Vec<(String, f64)> = proposal
+        .rows
+        .iter()
+        .map(|r| (r.id.clone(), r.proposed))
+        .collect();
+    let mut text = edit::with_given_quotas(&doc.root().text, &rows);
+    let out_dir = run.out_dir(&model.name, None);
+    let scenario_out = match (&a.write_scenario, &a.scenario) {
+        (Some(p), _) => p.clone(),
+        (None, Some(src)) => src.with_extension("quotas.toml"),
+        (None, None) => out_dir.join("demo.quotas.toml"),
+    };
+    let mut extra: Vec<(PathBuf, String)> = Vec::new();
+    match &a.scenario {
+        None => extra.push((
+            scenario_out.with_file_name("demo-units.csv"),
+            DEMO_UNITS.to_string(),
+        )),
+        Some(src) => {
+            let src_dir = src.parent().unwrap_or(Path::new(""));
+            let new_dir = scenario_out.parent().unwrap_or(Path::new(""));
+            if absolute(src_dir) != absolute(new_dir)
+                && let Some(units) = doc.units_source()
+            {
+                text = edit::with_units_file(
+                    &text,
+                    &absolute(Path::new(&units.name)).display().to_string(),
+                );
+            }
+        }
+    }
+    extra.push((scenario_out.clone(), text));
+    let csv = report::quotas::QuotasCsv;
+    output.write(
+        &out_dir,
+        &[OutputFile {
+            name: csv.file_name(),
+            bytes: csv.export(&proposal)?,
+        }],
+    )?;
+    for (path, body) in &extra {
+        output.write_file(path, body.as_bytes())?;
+    }
+    print(&format!(
+        "{}\n{} ({} trials, seed {}, {elapsed:.2} s)\n",
+        report::quotas::table(&proposal),
+        report::quotas::method_line(&proposal),
+        proposal.trials,
+        proposal.seed,
+    ))?;
+    output.status(format!(
+        "Wrote {} and {}",
+        out_dir.join(csv.file_name()).display(),
+        scenario_out.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! `quotaplan report`: one self-contained HTML file (and the charts as SVG
+//! and PNG files) from a result folder written by `simulate`, or from a
+//! scenario simulated on the spot.
+
+use crate::cli::args::{ChartFiles, ReportArgs};
+use crate::cli::fail::Fail;
+use crate::cli::output::print;
+use crate::cli::{files, fonts, load, progress};
+use quotaplan::analysis::{ChartData, Summary, chart_data_from_json, summary_from_json};
+use quotaplan::engine::SimOptions;
+use quotaplan::report::{OutputFile, charts, format, html};
+use quotaplan::scenario::Purpose;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What a report is made from.
+struct Input {
+    summary: Summary,
+    data: Option<ChartData>,
+    /// Where report.html goes by default.
+    dir: PathBuf,
+    notes: Vec<String>,
+    simulated: bool,
+}
+
+/// A result folder written by `simulate`.
+fn from_dir(dir: &Path) -> Result<Input, Fail> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Fail::Usage(format!(
+            "`{}` has no readable summary.json ({e}); run `quotaplan simulate SCENARIO --out {}` first, or give `quotaplan report` a scenario file",
+            dir.display(),
+            dir.display()
+        ))
+    })?;
+    let summary = summary_from_json(&text).map_err(|e| {
+        Fail::Usage(format!(
+            "cannot read `{}`: {e} (written by another quotaplan version? run `quotaplan simulate` again)",
+            path.display()
+        ))
+    })?;
+    let mut notes = Vec::new();
+    if summary.version != env!("CARGO_PKG_VERSION") {
+        notes.push(format!(
+            "These results were written by quotaplan {}; this report was made by {}.",
+            summary.version,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    let cpath = dir.join("charts.json");
+    let data = match std::fs::read_to_string(&cpath) {
+        Ok(t) => match chart_data_from_json(&t) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                notes.push(format!(
+                    "{} could not be read ({e}): the charts that need it are left out; run `quotaplan simulate` again to write it.",
+                    cpath.display()
+                ));
+                None
+            }
+        },
+        Err(_) => {
+            notes.push(format!(
+                "{} is missing (results written before quotaplan wrote chart data): the team distribution, convergence, per-rep attainment, payout and territory charts are left out; run `quotaplan simulate` again to add them.",
+                cpath.display()
+            ));
+            None
+        }
+    };
+    if let Some(d) = &data
+        && d.reps.len() != summary.reps.len()
+    {
+        return Err(Fail::Usage(format!(
+            "{} does not belong to {} (different reps); run `quotaplan simulate` again",
+            cpath.display(),
+            path.display()
+        )));
+    }
+    Ok(Input {
+        summary,
+        data,
+        dir: dir.to_path_buf(),
+        notes,
+        simulated: false,
+    })
+}
+
+/// A scenario (or the demo), simulated now.
+fn from_scenario(path: Option<&Path>, a: &ReportArgs) -> Result<Input, Fail> {
+    let (_, checked) = load::scenario(path, &a.set, Purpose::Simulate)?;
+    let model = &checked.scenario.model;
+    let opts: SimOptions = a.run.sim(&checked.scenario.run)?;
+    let sim = progress::run("Simulating", opts.trials, a.run.quiet, |p| {
+        quotaplan::simulate(model, &opts, p)
+    })?;
+    Ok(Input {
+        summary: sim.summary(model, checked.warnings),
+        data: Some(sim.chart_data(model)),
+        dir: PathBuf::from("output").join(files::slug(&model.name)),
+        notes: Vec::new(),
+        simulated: true,
+    })
+}
+
+pub fn run(a: ReportArgs) -> Result<(), Fail> {
+    let input = match &a.input {
+        Some(p) if p.is_dir() => from_dir(p)?,
+        other => from_scenario(other.as_deref(), &a)?,
+    };
+    let s = &input.summary;
+    let d = input.data.as_ref();
+    let output = a.run.output();
+    // --out is the page (FILE.html) or the folder it goes in.
+    let html_path = match &a.run.out {
+        Some(p) if p.extension().is_some_and(|e| e == "html" || e == "htm") => p.clone(),
+        Some(dir) => dir.join("report.html"),
+        None => input.dir.join("report.html"),
+    };
+    let html_dir = html_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let html_name = html_path
+        .file_name()
+        .ok_or_else(|| Fail::Usage("--out must name a file".into()))?
+        .to_string_lossy()
+        .into_owned();
+
+    let want_svg = matches!(a.charts, ChartFiles::All | ChartFiles::Svg);
+    let want_png = matches!(a.charts, ChartFiles::All | ChartFiles::Png);
+    let fonts = if want_png && (a.font.is_some() || charts::needs_fallback(s, d).is_some()) {
+        let found = fonts::find(a.font.as_deref())?;
+        for n in &found.notes {
+            eprintln!("warning: {n}");
+        }
+        found.fonts
+    } else {
+        charts::FontSet::embedded()
+    };
+
+    let list = charts::standard(s, d);
+    let mut svgs = Vec::with_capacity(list.len());
+    let mut chart_files: Vec<OutputFile> = Vec::new();
+    let mut missing = BTreeSet::new();
+    for c in &list {
+        let svg = c.svg(&fonts)?.data;
+        if want_svg {
+            chart_files.push(OutputFile {
+                name: format!("{}.svg", c.id),
+                bytes: svg.clone().into_bytes(),
+            });
+        }
+        if want_png {
+            let png = c.png(&fonts, a.png_scale)?;
+            missing.extend(png.missing_glyphs);
+            chart_files.push(OutputFile {
+                name: format!("{}.png", c.id),
+                bytes: png.data,
+            });
+        }
+        svgs.push(svg);
+    }
+    if !missing.is_empty() {
+        let missing: Vec<String> = missing.into_iter().collect();
+        eprintln!("{}", fonts::missing_warning(&missing));
+    }
+    let pairs: Vec<(&charts::Chart, &str)> =
+        list.iter().zip(svgs.iter().map(String::as_str)).collect();
+    let page = html::render(s, &pairs, &input.notes);
+
+    let charts_dir = html_dir.join("charts");
+    if !chart_files.is_empty() {
+        output.write(&charts_dir, &chart_files)?;
+    }
+    output.write(
+        &html_dir,
+        &[OutputFile {
+            name: html_name.clone(),
+            bytes: page.into_bytes(),
+        }],
+    )?;
+
+    if input.simulated {
+        print(&format!(
+            "{}: P(team hits target) {} ({} trials, seed {})\n",
+            s.scenario,
+            format::p_with_halfwidth(s.team.p_hit_target, s.team.p_hit_target_se),
+            s.trials,
+            s.seed
+        ))?;
+    }
+    let extra = if chart_files.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " and {} chart files in {}",
+            chart_files.len(),
+            charts_dir.display()
+        )
+    };
+    output.status(format!(
+        "Wrote {}{extra}",
+        html_dir.join(&html_name).display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! `quotaplan simulate`: run a scenario and write its results.
+
+use crate::cli::args::SimulateArgs;
+use crate::cli::fail::Fail;
+use crate::cli::load::{self, DEMO_NAME};
+use crate::cli::output::{listed, print};
+use crate::cli::{paint, progress};
+use quotaplan::engine::SimOptions;
+use quotaplan::report::{self, OutputFile, Results};
+use quotaplan::scenario::Purpose;
+use std::time::Instant;
+
+pub fn run(a: SimulateArgs) -> Result<(), Fail> {
+    let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
+    let model = &checked.scenario.model;
+    let output = a.run.output();
+    let mut request = a.run.request();
+    request.no_analytics = a.no_analytics;
+    let opts = SimOptions::resolve(&request, &checked.scenario.run)?;
+    let out_dir = a.run.out_dir(&model.name, None);
+    let started = Instant::now();
+    let sim = progress::run("Simulating", opts.trials, output.quiet, |p| {
+        quotaplan::simulate(model, &opts, p)
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = sim.summary(model, checked.warnings);
+    let charts = sim.chart_data(model);
+    let results = Results {
+        summary: &summary,
+        charts: &charts,
+    };
+    let mut files = report::render_all(&report::results_exporters(), &results)?;
+    let run = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": model.name,
+        "source": a.scenario.as_ref().map_or(DEMO_NAME.to_string(), |p| p.display().to_string()),
+        "started_unix": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(elapsed as u64),
+        "elapsed_seconds": elapsed,
+        "threads": opts.threads.unwrap_or_else(rayon::current_num_threads),
+        "trials": sim.result.trials,
+        "units": model.units.len(),
+        "unit_trials_per_second": model.units.len() as f64 * sim.result.trials as f64 / elapsed,
+    });
+    files.push(OutputFile {
+        name: "run.json".into(),
+        bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
+    });
+    output.write(&out_dir, &files)?;
+    if a.json {
+        print(&String::from_utf8_lossy(&files[0].bytes))?;
+    } else {
+        print(&paint::stdout(&report::summary_table(&summary)))?;
+    }
+    output.status(format!(
+        "Wrote {} in {elapsed:.2} s",
+        listed(&out_dir, &files)
+    ));
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! `quotaplan split`: propose territories, write the plan and a scenario
+//! with the new alignment, and compare P(attain) before and after.
+
+use crate::cli::args::SplitArgs;
+use crate::cli::fail::Fail;
+use crate::cli::load::{self, DEMO_UNITS};
+use crate::cli::output::print;
+use quotaplan::report::{self, OutputFile, split::SplitResult};
+use quotaplan::scenario::{Purpose, edit};
+use quotaplan::split::{AlignOptions, Balance};
+use std::path::{Path, PathBuf};
+
+pub fn run(a: SplitArgs) -> Result<(), Fail> {
+    let run = a.run.paired("split")?;
+    let (doc, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Align)?;
+    let model = &checked.scenario.model;
+    let sim = run.sim(&checked.scenario.run)?;
+    let output = run.output();
+    let k = a.territories.unwrap_or(model.reps.len());
+    let opts = AlignOptions {
+        k,
+        balance: Balance::parse(&a.balance)?,
+        tolerance: a.tolerance,
+        max_disruption: a.max_disruption,
+        capacity_targets: a.capacity_targets,
+        seed: sim.seed,
+        threads: sim.threads,
+        risk_trials: sim.trials,
+    };
+    let plan = quotaplan::split::realign(model, &opts, &sim)?;
+    let result = SplitResult {
+        before: model,
+        plan: &plan,
+    };
+    let out_dir = run.out_dir(&model.name, Some("split"));
+    let files = report::render_all(&report::split::split_exporters(&result), &result)?;
+    output.write(&out_dir, &files)?;
+    let mut written: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.name)).collect();
+
+    // The new scenario beside the original (relative paths keep working).
+    let mut note = String::new();
+    if plan.same_reps {
+        let (dir, stem) = match &a.scenario {
+            Some(p) => (
+                p.parent().unwrap_or(Path::new("")).to_path_buf(),
+                p.file_stem()
+                    .map_or("scenario".into(), |s| s.to_string_lossy().into_owned()),
+            ),
+            None => (out_dir.clone(), "demo".to_string()),
+        };
+        let units_name = format!("{stem}.split-units.csv");
+        let units_src = doc.units_source().map_or(DEMO_UNITS, |f| f.text.as_str());
+        let owner_of = |id: &str| {
+            model
+                .units
+                .iter()
+                .position(|u| u.id == id)
+                .map(|u| plan.moves[u].new_owner.clone())
+        };
+        let new_units = edit::units_with_owners(units_src, &owner_of)
+            .map_err(|e| Fail::Usage(e.to_string()))?;
+        let text = edit::with_units_file(&doc.root().text, &units_name);
+        let toml_name = format!("{stem}.split.toml");
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        output.write(
+            &dir,
+            &[
+                OutputFile {
+                    name: units_name,
+                    bytes: new_units.into_bytes(),
+                },
+                OutputFile {
+                    name: toml_name.clone(),
+                    bytes: text.into_bytes(),
+                },
+            ],
+        )?;
+        written.push(dir.join(toml_name));
+    } else {
+        note = format!(
+            " (no new scenario written: {k} territories for {} reps; assignment.csv holds the plan)",
+            model.reps.len()
+        );
+    }
+    print(&report::split::table(&result))?;
+    output.status(format!(
+        "Wrote {}{note}",
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if plan.alignment.result.feasible {
+        Ok(())
+    } else {
+        Err(Fail::Reported)
+    }
+}

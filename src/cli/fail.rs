@@ -1,0 +1,88 @@
+//! Why a command failed, with its exit code. Library errors arrive typed
+//! and are rendered here, at the edge.
+
+use quotaplan::compare::GateError;
+use quotaplan::engine::{EngineError, OptionsError};
+use quotaplan::quota::QuotaError;
+use quotaplan::report::ReportError;
+use quotaplan::report::charts::{ChartError, FontError};
+use quotaplan::split::{AlignError, BalanceError};
+use quotaplan::whatif::VaryError;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Fail {
+    /// Already told to the user (problems were printed).
+    #[error("")]
+    Reported,
+    /// A CI gate failed (compare and check): exit 1 with nothing more to say.
+    #[error("")]
+    GateFailed,
+    /// Stdout was closed (e.g. piped into `head`): stop quietly.
+    #[error("")]
+    BrokenPipe,
+    /// Arguments that do not go together, or a request the command cannot
+    /// honour, with what to do instead.
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read font `{}`: {source}", path.display())]
+    ReadFont {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create `{}`: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Options(#[from] OptionsError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Quota(#[from] QuotaError),
+    #[error(transparent)]
+    Align(#[from] AlignError),
+    #[error(transparent)]
+    Balance(#[from] BalanceError),
+    #[error(transparent)]
+    Vary(#[from] VaryError),
+    #[error(transparent)]
+    Gate(#[from] GateError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Font(#[from] FontError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// `compare` and `check` exit 2 on errors (1 is a failed gate).
+    #[error("{0}")]
+    Compare(Box<Fail>),
+}
+
+impl Fail {
+    /// The process exit code.
+    pub fn code(&self) -> i32 {
+        match self {
+            Fail::BrokenPipe => 0,
+            Fail::Compare(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Whether the message still needs printing.
+    pub fn needs_message(&self) -> bool {
+        !matches!(self, Fail::Reported | Fail::GateFailed | Fail::BrokenPipe)
+            && !matches!(self, Fail::Compare(inner) if !inner.needs_message())
+    }
+}

@@ -1,0 +1,59 @@
+//! The run options group resolved once per command: the simulation
+//! options (defaults decided by `SimOptions::resolve`), where results go,
+//! and how they are written.
+
+use super::args::RunArgs;
+use super::fail::Fail;
+use super::files::slug;
+use super::output::Output;
+use quotaplan::engine::{RunRequest, SimOptions};
+use quotaplan::model::RunSettings;
+use std::path::PathBuf;
+
+impl RunArgs {
+    /// What was asked of the run.
+    pub fn request(&self) -> RunRequest {
+        RunRequest {
+            trials: self.trials,
+            seed: self.seed,
+            threads: self.threads,
+            sampler: self.sampler.into(),
+            precision: self.precision,
+            no_analytics: false,
+        }
+    }
+
+    pub fn output(&self) -> Output {
+        Output {
+            quiet: self.quiet,
+            bom: self.bom,
+        }
+    }
+
+    /// The simulation options for a scenario that asks for `settings`.
+    pub fn sim(&self, settings: &RunSettings) -> Result<SimOptions, Fail> {
+        Ok(SimOptions::resolve(&self.request(), settings)?)
+    }
+
+    /// Refuses `--precision` for a command that compares runs trial by
+    /// trial (every run must have the same trials).
+    pub fn paired(&self, command: &str) -> Result<&Self, Fail> {
+        match self.precision {
+            Some(_) => Err(Fail::Usage(format!(
+                "--precision does not apply to `{command}`: it compares runs trial by trial, so every run needs the same trials; give --trials instead"
+            ))),
+            None => Ok(self),
+        }
+    }
+
+    /// `--out`, else `output/<scenario-name>/<sub>`.
+    pub fn out_dir(&self, scenario: &str, sub: Option<&str>) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let dir = PathBuf::from("output").join(slug(scenario));
+            match sub {
+                Some(s) => dir.join(s),
+                None => dir,
+            }
+        })
+    }
+}

@@ -1,0 +1,118 @@
+//! Quotas proposed by a method beside the current ones: what each rep would
+//! carry and how likely it is to reach it, before and after, on the same
+//! random numbers.
+
+use super::{QuotaError, resolve};
+use crate::engine::{self, SimOptions};
+use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};
+use crate::stats::proportion_se;
+
+/// One rep's current and proposed quota.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposalRow {
+    pub id: String,
+    pub name: String,
+    /// Closed-form expected sales before market risks.
+    pub expected_sales: f64,
+    /// The quota the scenario gives today (override, else quota).
+    pub current: Option<f64>,
+    pub proposed: f64,
+    /// P(reaching the current quota), when every rep has one.
+    pub p_current: Option<f64>,
+    pub p_proposed: f64,
+    /// The bound the proposed quota was held at, if any.
+    pub pinned: Option<Pin>,
+}
+
+/// A quota proposal for the whole team.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    pub method: QuotaMethod,
+    pub over_assignment: f64,
+    pub solution: QuotaSolution,
+    pub rows: Vec<ProposalRow>,
+    pub trials: u64,
+    pub seed: u64,
+}
+
+impl Proposal {
+    /// What the proposed quotas add up to.
+    pub fn total(&self) -> f64 {
+        self.solution
+            .pool
+            .unwrap_or_else(|| self.solution.quotas.iter().sum())
+    }
+
+    /// Standard error of each P(attain) figure (binomial, same trials).
+    pub fn p_se(&self, p: f64) -> f64 {
+        proportion_se(p, self.trials)
+    }
+}
+
+/// Proposes quotas by `method` (default: the scenario's computed method,
+/// else equal-probability) summing to the target times (1 +
+/// `over_assignment`, default the scenario's), and simulates the current
+/// and proposed quotas on the same trials (`opts.trials` exactly; risk
+/// analytics are not needed).
+pub fn propose(
+    model: &Model,
+    method: Option<QuotaMethod>,
+    over_assignment: Option<f64>,
+    opts: &SimOptions,
+) -> Result<Proposal, QuotaError> {
+    let method = method.unwrap_or(match model.quotas.method {
+        QuotaMethod::Given => QuotaMethod::EqualProbability,
+        m => m,
+    });
+    if let Some(x) = over_assignment
+        && !(x > -1.0 && x.is_finite())
+    {
+        return Err(QuotaError::OverAssignment(x));
+    }
+    let mut proposed = model.clone();
+    proposed.quotas.method = method;
+    if let Some(x) = over_assignment {
+        proposed.quotas.over_assignment = x;
+    }
+    let opts = SimOptions {
+        analytics: false,
+        precision: None,
+        ..opts.clone()
+    };
+    let solution = resolve(&proposed, &opts)?;
+    let after = engine::run(&proposed, &solution.quotas, &opts, None)?;
+    let current: Option<Vec<f64>> = model
+        .reps
+        .iter()
+        .map(|r| r.quota_override.or(r.quota))
+        .collect();
+    let before = match &current {
+        Some(q) => Some(engine::run(model, q, &opts, None)?),
+        None => None,
+    };
+    let expected = model.expected_sales();
+    let n = opts.trials as f64;
+    let rows = model
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ProposalRow {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            expected_sales: expected[i],
+            current: current.as_ref().map(|c| c[i]),
+            proposed: solution.quotas[i],
+            p_current: before.as_ref().map(|b| b.reps[i].hits as f64 / n),
+            p_proposed: after.reps[i].hits as f64 / n,
+            pinned: solution.pin_of(i),
+        })
+        .collect();
+    Ok(Proposal {
+        method,
+        over_assignment: proposed.quotas.over_assignment,
+        solution,
+        rows,
+        trials: opts.trials,
+        seed: opts.seed,
+    })
+}

@@ -1,0 +1,306 @@
+//! A scenario document: the scenario file, the chain of files it
+//! `extends`, its `--set` overrides and the CSV files it names, read once.
+//! Validating it (with more overrides, for what-ifs) works in memory: a
+//! sweep or a mitigation run never reads a file again.
+
+use super::diag::{FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span};
+use super::overrides::Override;
+use super::reader::Reader;
+use super::tree::{self, Node, Value};
+use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate};
+
+/// A file the scenario names, and whether it could be read.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum FileRef {
+    /// Not named.
+    None,
+    /// Read; the path as written and the file's id in the sources.
+    Loaded { path: String, file: FileId },
+    /// Named but unreadable (reported once): what depends on it is not
+    /// checked as if the file were empty.
+    Failed { path: String },
+}
+
+impl FileRef {
+    fn path(&self) -> Option<&str> {
+        match self {
+            FileRef::None => None,
+            FileRef::Loaded { path, .. } | FileRef::Failed { path } => Some(path),
+        }
+    }
+
+    fn failed(&self) -> bool {
+        matches!(self, FileRef::Failed { .. })
+    }
+}
+
+/// Keys whose values name files: they are followed when the document is
+/// read, so a what-if applied later cannot change them.
+const FILE_KEYS: [&[&str]; 3] = [&["extends"], &["units", "file"], &["units", "edges"]];
+
+/// The scenario as read: every text, the merged tree, and what reading found.
+#[derive(Clone, Debug)]
+pub struct Document {
+    sources: Sources,
+    tree: Node,
+    problems: Vec<Problem>,
+    /// Every base in the `extends` chain was read.
+    complete: bool,
+    syntax_errors: bool,
+    units: FileRef,
+    edges: FileRef,
+}
+
+impl Document {
+    /// Reads the scenario named `name` with text `text`, the files it
+    /// extends (base first, then the scenario on top), applies the `--set`
+    /// overrides `sets`, and reads the units and edges files it then names.
+    pub fn read(name: &str, text: &str, loader: &dyn SourceLoader, sets: &[String]) -> Document {
+        let mut sources = Sources::default();
+        let mut problems = Problems::default();
+        let root = sources.add(name, text);
+        let (trees, complete, syntax_errors) = chain(&mut sources, root, loader, &mut problems);
+        let mut docs = trees.into_iter().rev();
+        let mut tree = docs.next().expect("the scenario itself");
+        for over in docs {
+            if let (Value::Table(base), Value::Table(over)) = (&mut tree.value, over.value) {
+                tree::merge(base, over);
+            }
+            tree.span = Span {
+                file: root,
+                range: 0..text.len(),
+            };
+        }
+        for s in sets {
+            let label = format!("--set {s}");
+            match Override::parse(&label, s) {
+                Ok(o) if o.touches(FILE_KEYS[0]) => {
+                    let id = sources.add(label, s.clone());
+                    problems
+                        .error(
+                            ProblemKind::Override,
+                            &Span {
+                                file: id,
+                                range: 0..s.len(),
+                            },
+                            "`extends` cannot be set with --set",
+                        )
+                        .help("write `extends = \"base.toml\"` at the top of the scenario file");
+                }
+                Ok(o) => o.apply(&mut tree, &mut sources, &mut problems),
+                Err(e) => {
+                    let id = sources.add(label, s.clone());
+                    let p = problems.error(
+                        ProblemKind::Override,
+                        &Span {
+                            file: id,
+                            range: e.range,
+                        },
+                        e.message,
+                    );
+                    if let Some(h) = e.help {
+                        p.help(h);
+                    }
+                }
+            }
+        }
+        let units = load_named(&tree, "file", "units", loader, &mut sources, &mut problems);
+        let edges = load_named(&tree, "edges", "edges", loader, &mut sources, &mut problems);
+        Document {
+            sources,
+            tree,
+            problems: problems.list,
+            complete,
+            syntax_errors,
+            units,
+            edges,
+        }
+    }
+
+    /// The texts read so far (for rendering problems and editing files).
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Validates the scenario for `purpose` with `overrides` applied on
+    /// top (a what-if); nothing is read again.
+    pub fn validate(&self, purpose: Purpose, overrides: &[Override]) -> Loaded {
+        let mut sources = self.sources.clone();
+        let mut problems = Problems {
+            list: self.problems.clone(),
+        };
+        let mut tree = self.tree.clone();
+        for o in overrides {
+            if let Some(key) = FILE_KEYS.iter().find(|k| o.touches(k)) {
+                problems.push(Problem::error(
+                    ProblemKind::Override,
+                    format!(
+                        "the what-if `{o}` changes `{}`, which names a file: files are read once, before what-ifs apply",
+                        key.join(".")
+                    ),
+                    None,
+                ));
+                continue;
+            }
+            o.apply(&mut tree, &mut sources, &mut problems);
+        }
+        let raw = raw::read_doc(
+            &tree,
+            &mut Reader {
+                problems: &mut problems,
+            },
+        );
+        let csv_units = match &self.units {
+            FileRef::Loaded { file, .. } => Some(units_csv::read(
+                &sources.files[*file].text,
+                *file,
+                &mut problems,
+                &raw.units_columns,
+            )),
+            _ => None,
+        };
+        let edges = match &self.edges {
+            FileRef::Loaded { file, .. } => Some(units_csv::read_edges(
+                &sources.files[*file].text,
+                *file,
+                &mut problems,
+            )),
+            _ => None,
+        };
+        let scenario = if self.complete && (!self.syntax_errors || csv_units.is_some()) {
+            validate::validate(
+                &raw,
+                csv_units,
+                edges,
+                purpose,
+                !self.units.failed(),
+                &sources,
+                &mut problems,
+            )
+        } else {
+            None
+        };
+        Loaded {
+            scenario: scenario.filter(|_| !problems.has_errors()),
+            problems: problems.sorted(),
+            sources,
+        }
+    }
+
+    /// The path the scenario gives for its units CSV, as written.
+    pub fn units_file(&self) -> Option<&str> {
+        self.units.path()
+    }
+
+    /// The units CSV as read (its name as the loader gave it, and text).
+    pub fn units_source(&self) -> Option<&SourceFile> {
+        match &self.units {
+            FileRef::Loaded { file, .. } => Some(&self.sources.files[*file]),
+            _ => None,
+        }
+    }
+
+    /// The scenario file itself (not the bases it extends).
+    pub fn root(&self) -> &SourceFile {
+        &self.sources.files[0]
+    }
+}
+
+/// Parses the scenario and the chain of files it extends. Returns their
+/// trees (the scenario first, its base next, ...), whether the chain was
+/// read whole, and whether any file had syntax errors.
+fn chain(
+    sources: &mut Sources,
+    root: FileId,
+    loader: &dyn SourceLoader,
+    problems: &mut Problems,
+) -> (Vec<Node>, bool, bool) {
+    let mut trees = Vec::new();
+    let mut files = vec![root];
+    let mut syntax_errors = false;
+    let mut current = root;
+    loop {
+        let (node, had) = tree::parse(&sources.files[current].text.clone(), current, problems);
+        syntax_errors |= had;
+        let extends = match &node.value {
+            Value::Table(t) => t.get("extends").cloned(),
+            _ => None,
+        };
+        trees.push(node);
+        let Some(ext) = extends else {
+            return (trees, true, syntax_errors);
+        };
+        let Value::String(path) = &ext.value else {
+            problems.error(
+                ProblemKind::WrongType,
+                &ext.span,
+                "`extends` must be a string: the path of the base scenario, relative to this file",
+            );
+            return (trees, false, syntax_errors);
+        };
+        let from = sources.files[current].name.clone();
+        match loader.load(&from, path) {
+            Ok((name, text)) => {
+                if files.iter().any(|&f| sources.files[f].name == name) {
+                    problems
+                        .error(ProblemKind::File, &ext.span, format!("`extends` makes a cycle: `{name}` is already part of this scenario"))
+                        .help("a base scenario must not extend (directly or not) the file that extends it");
+                    return (trees, false, syntax_errors);
+                }
+                current = sources.add(name, text);
+                files.push(current);
+            }
+            Err(e) => {
+                problems
+                    .error(
+                        ProblemKind::File,
+                        &ext.span,
+                        format!("cannot read base scenario `{path}`: {e}"),
+                    )
+                    .help("the path is relative to the scenario that extends it");
+                return (trees, false, syntax_errors);
+            }
+        }
+    }
+}
+
+/// Reads the file named by `[units] key` (`file` or `edges`), relative to
+/// the file that wrote the key.
+fn load_named(
+    tree: &Node,
+    key: &str,
+    what: &str,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> FileRef {
+    let Value::Table(top) = &tree.value else {
+        return FileRef::None;
+    };
+    let Some(Value::Table(units)) = top.get("units").map(|n| &n.value) else {
+        return FileRef::None;
+    };
+    let Some(node) = units.get(key) else {
+        return FileRef::None;
+    };
+    let Value::String(path) = &node.value else {
+        return FileRef::None;
+    };
+    let from = sources.files[node.span.file].name.clone();
+    match loader.load(&from, path) {
+        Ok((name, text)) => FileRef::Loaded {
+            path: path.clone(),
+            file: sources.add(name, text),
+        },
+        Err(e) => {
+            problems
+                .error(
+                    ProblemKind::File,
+                    &node.span,
+                    format!("cannot read {what} file `{path}`: {e}"),
+                )
+                .help("the path is relative to the scenario file");
+            FileRef::Failed { path: path.clone() }
+        }
+    }
+}

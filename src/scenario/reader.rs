@@ -1,0 +1,174 @@
+//! Typed access to the document tree that records every problem instead of
+//! stopping at the first, so one pass reports them all.
+
+use super::diag::{Problem, ProblemKind, Problems, Span, did_you_mean};
+use super::tree::{Node, Table, Value};
+
+/// A value with the place it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    pub v: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(v: T, span: Span) -> Self {
+        Sp { v, span }
+    }
+}
+
+/// Reads values, collecting problems.
+pub struct Reader<'p> {
+    pub problems: &'p mut Problems,
+}
+
+impl Reader<'_> {
+    pub fn err(&mut self, kind: ProblemKind, span: &Span, msg: impl Into<String>) -> &mut Problem {
+        self.problems.error(kind, span, msg)
+    }
+
+    fn wrong_type(&mut self, n: &Node, what: &str, expected: &str) {
+        let found = n.value.type_name();
+        self.err(
+            ProblemKind::WrongType,
+            &n.span,
+            format!("`{what}` must be {expected}, found {found}"),
+        );
+    }
+
+    pub fn string(&mut self, n: &Node, what: &str) -> Option<Sp<String>> {
+        match &n.value {
+            Value::String(s) => Some(Sp::new(s.clone(), n.span.clone())),
+            _ => {
+                self.wrong_type(n, what, "a string");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, n: &Node, what: &str) -> Option<Sp<bool>> {
+        match n.value {
+            Value::Boolean(b) => Some(Sp::new(b, n.span.clone())),
+            _ => {
+                self.wrong_type(n, what, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A number; integers are accepted where a float is expected.
+    pub fn number(&mut self, n: &Node, what: &str) -> Option<Sp<f64>> {
+        let v = match n.value {
+            Value::Integer(i) => i.map(|x| x as f64),
+            Value::Float(f) => f,
+            _ => None,
+        };
+        match v {
+            Some(x) => Some(Sp::new(x, n.span.clone())),
+            None => {
+                self.wrong_type(n, what, "a number");
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, n: &Node, what: &str) -> Option<Sp<i64>> {
+        match n.value {
+            Value::Integer(Some(x)) => Some(Sp::new(x, n.span.clone())),
+            _ => {
+                self.wrong_type(n, what, "a whole number");
+                None
+            }
+        }
+    }
+
+    pub fn array<'a>(&mut self, n: &'a Node, what: &str) -> Option<&'a [Node]> {
+        match &n.value {
+            Value::Array(a) => Some(a),
+            _ => {
+                self.wrong_type(n, what, "an array");
+                None
+            }
+        }
+    }
+
+    pub fn numbers(&mut self, n: &Node, what: &str) -> Option<Sp<Vec<Sp<f64>>>> {
+        let items = self.array(n, what)?;
+        let vals: Vec<_> = items.iter().map(|x| self.number(x, what)).collect();
+        vals.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|v| Sp::new(v, n.span.clone()))
+    }
+
+    pub fn strings(&mut self, n: &Node, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        let items = self.array(n, what)?;
+        let vals: Vec<_> = items.iter().map(|x| self.string(x, what)).collect();
+        vals.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|v| Sp::new(v, n.span.clone()))
+    }
+
+    pub fn table<'a>(&mut self, n: &'a Node, what: &str) -> Option<Tab<'a>> {
+        match &n.value {
+            Value::Table(t) => Some(Tab::new(what, n.span.clone(), t)),
+            _ => {
+                self.wrong_type(n, what, "a table");
+                None
+            }
+        }
+    }
+}
+
+/// A table being read: remembers which keys were used so the rest can be
+/// reported as unknown, with a suggestion.
+pub struct Tab<'a> {
+    pub name: String,
+    pub span: Span,
+    map: &'a Table,
+    used: Vec<&'a str>,
+}
+
+impl<'a> Tab<'a> {
+    pub fn new(name: &str, span: Span, map: &'a Table) -> Self {
+        Tab {
+            name: name.to_string(),
+            span,
+            map,
+            used: Vec::new(),
+        }
+    }
+
+    pub fn get(&mut self, key: &str) -> Option<&'a Node> {
+        let (k, v) = self.map.entry(key)?;
+        self.used.push(&k.name);
+        Some(v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Reports every key not read, against the keys the table allows.
+    pub fn finish(self, r: &mut Reader<'_>, allowed: &[&str]) {
+        for (k, _) in self.map.iter() {
+            if self.used.contains(&k.name.as_str()) {
+                continue;
+            }
+            let mut help = String::new();
+            if let Some(s) = did_you_mean(&k.name, allowed) {
+                help.push_str(&format!("did you mean `{s}`? "));
+            }
+            help.push_str(&format!("allowed keys: {}", allowed.join(", ")));
+            r.err(
+                ProblemKind::UnknownKey,
+                &k.span,
+                format!("unknown key `{}` in {}", k.name, self.name),
+            )
+            .help(help);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `[scenario]` and `[seasonality]`: the horizon, the target, the run
+//! settings the scenario asks for, and the monthly weights.
+
+use super::super::Purpose;
+use super::super::diag::ProblemKind;
+use super::super::raw::RawScenario;
+use super::context::Context;
+use crate::model::RunSettings;
+
+pub struct Header {
+    pub name: String,
+    pub currency: String,
+    pub company_target: f64,
+    pub run: RunSettings,
+    /// One weight per month, summing to 1.
+    pub seasonality: Vec<f64>,
+}
+
+/// Reads the header; sets `cx.months` for the sections after it.
+pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
+    let h = &raw.header;
+    let hs = h.span.clone().unwrap_or(cx.top.clone());
+    cx.months = match &h.months {
+        Some(m) if (1..=600).contains(&m.v) => m.v as usize,
+        Some(m) => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &m.span,
+                format!("`months` must be between 1 and 600, found {}", m.v),
+            );
+            12
+        }
+        None => 12,
+    };
+    let seed = match &h.seed {
+        Some(s) if s.v >= 0 => Some(s.v as u64),
+        Some(s) => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &s.span,
+                format!("`seed` must be a non-negative whole number, found {}", s.v),
+            );
+            None
+        }
+        None => None,
+    };
+    let trials = match &h.trials {
+        Some(t) if t.v >= 1 => Some(t.v as u64),
+        Some(t) => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &t.span,
+                format!("`trials` must be at least 1, found {}", t.v),
+            );
+            None
+        }
+        None => None,
+    };
+    let company_target = match &h.company_target {
+        Some(t) => cx.positive(t, "company_target").unwrap_or(1.0),
+        None => {
+            if cx.purpose == Purpose::Simulate {
+                cx.err(
+                    ProblemKind::Missing,
+                    &hs,
+                    "[scenario] needs `company_target` (the company's sales target for the horizon)",
+                );
+            }
+            f64::NAN
+        }
+    };
+    Header {
+        name: h
+            .name
+            .as_ref()
+            .map_or_else(|| "scenario".to_string(), |s| s.v.clone()),
+        currency: h
+            .currency
+            .as_ref()
+            .map_or_else(String::new, |s| s.v.clone()),
+        company_target,
+        run: RunSettings { trials, seed },
+        seasonality: seasonality(cx, raw),
+    }
+}
+
+fn seasonality(cx: &mut Context<'_>, raw: &RawScenario) -> Vec<f64> {
+    let months = cx.months;
+    let even = vec![1.0 / months as f64; months];
+    let Some(w) = &raw.seasonality else {
+        return even;
+    };
+    let mut good = true;
+    if w.v.len() != months {
+        cx.err(
+            ProblemKind::Shape,
+            &w.span,
+            format!(
+                "`weights` must have one weight per month: expected {months}, found {}",
+                w.v.len()
+            ),
+        )
+        .help(format!(
+            "the horizon is {months} months, set by [scenario] months"
+        ));
+        good = false;
+    }
+    for x in &w.v {
+        good &= cx.non_negative(x, "seasonality weight").is_some();
+    }
+    let sum: f64 = w.v.iter().map(|x| x.v).sum();
+    if good && sum <= 0.0 {
+        cx.err(
+            ProblemKind::OutOfRange,
+            &w.span,
+            "seasonality `weights` are all zero",
+        )
+        .help("give at least one positive weight; they are normalised to sum to 1");
+        good = false;
+    }
+    if good {
+        w.v.iter().map(|x| x.v / sum).collect()
+    } else {
+        even
+    }
+}

@@ -1,0 +1,190 @@
+//! `[[reps]]` with `[rep_defaults]`: capacity, attrition, vacancy, ramp,
+//! productivity and quotas as written (quota methods are `quotas`).
+
+use super::super::diag::ProblemKind;
+use super::super::raw::{RawRep, RawRepFields, RawScenario};
+use super::super::reader::Sp;
+use super::context::Context;
+use super::dist::dist;
+use crate::model::Rep;
+use crate::model::dist::Dist;
+use std::collections::HashMap;
+
+/// The reps, and each id's position among the `[[reps]]` entries.
+pub struct Reps {
+    pub reps: Vec<Rep>,
+    pub index: HashMap<String, usize>,
+    /// Every entry became a rep (indices line up with `index`).
+    pub ok: bool,
+}
+
+pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
+    let mut out = Reps {
+        reps: Vec::new(),
+        index: HashMap::new(),
+        ok: true,
+    };
+    for (i, r) in raw.reps.iter().enumerate() {
+        let span = r.span.clone().unwrap_or(cx.top.clone());
+        let Some(id) = &r.id else {
+            cx.err(ProblemKind::Missing, &span, "a [[reps]] entry has no `id`")
+                .help("every rep needs a unique id, e.g. id = \"R01\"");
+            out.ok = false;
+            continue;
+        };
+        if out.index.contains_key(&id.v) {
+            cx.err(
+                ProblemKind::Duplicate,
+                &id.span,
+                format!("duplicate rep id `{}`", id.v),
+            )
+            .help("rep ids must be unique");
+            out.ok = false;
+            continue;
+        }
+        out.index.insert(id.v.clone(), i);
+        match rep(cx, r, &id.v, &raw.rep_defaults) {
+            Some(rep) => out.reps.push(rep),
+            None => out.ok = false,
+        }
+    }
+    if raw.reps.is_empty() {
+        let top = cx.top.clone();
+        cx.err(ProblemKind::Missing, &top, "the scenario has no [[reps]]")
+            .help("add at least one [[reps]] table with an id");
+    }
+    out
+}
+
+/// One rep: its own fields, else `[rep_defaults]`, else the defaults of
+/// DESIGN §1.
+fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<Rep> {
+    let months = cx.months;
+    let own = &r.fields;
+    let f = |a: &Option<Sp<f64>>, b: &Option<Sp<f64>>| a.clone().or_else(|| b.clone());
+    let capacity_hours = f(&own.capacity_hours, &d.capacity_hours)
+        .and_then(|x| cx.non_negative(&x, "capacity_hours"));
+    let capacity_elasticity = f(&own.capacity_elasticity, &d.capacity_elasticity)
+        .map_or(Some(1.0), |x| cx.non_negative(&x, "capacity_elasticity"));
+    let attrition =
+        f(&own.attrition, &d.attrition).map_or(Some(0.0), |x| cx.probability(&x, "attrition"));
+    let vacancy_months = match own.vacancy_months.clone().or(d.vacancy_months.clone()) {
+        None => Some(0),
+        Some(x) if x.v >= 0 && x.v <= months as i64 => Some(x.v as u32),
+        Some(x) => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!(
+                    "`vacancy_months` must be between 0 and {months}, found {}",
+                    x.v
+                ),
+            );
+            None
+        }
+    };
+    let vacancy_coverage = f(&own.vacancy_coverage, &d.vacancy_coverage)
+        .map_or(Some(0.0), |x| cx.probability(&x, "vacancy_coverage"));
+    let ramp_months = f(&own.ramp_months, &d.ramp_months)
+        .map_or(Some(0.0), |x| cx.non_negative(&x, "ramp_months"));
+    let productivity = match own.productivity.as_ref().or(d.productivity.as_ref()) {
+        None => Some(Dist::Fixed(1.0)),
+        Some(pd) => dist(cx, pd, "productivity").and_then(|dist| {
+            if dist.support().0 < 0.0 {
+                cx.err(ProblemKind::OutOfRange, &pd.span, "`productivity` can be negative with this distribution")
+                    .help("productivity multiplies sales; use lognormal { mean = 1.0, cv = 0.12 } or a bounded family with min >= 0");
+                None
+            } else {
+                Some(dist)
+            }
+        }),
+    };
+    let quota = cx.opt_positive(&r.quota, "quota");
+    let quota_floor = cx.opt_positive(&r.quota_floor, "quota_floor");
+    let quota_cap = cx.opt_positive(&r.quota_cap, "quota_cap");
+    let quota_override = cx.opt_positive(&r.quota_override, "quota_override");
+    if let (Some(Some(f)), Some(Some(c)), Some(cs)) = (quota_floor, quota_cap, &r.quota_cap)
+        && f > c
+    {
+        cx.err(
+            ProblemKind::Conflict,
+            &cs.span,
+            format!("`quota_cap` ({c}) is below `quota_floor` ({f})"),
+        );
+    }
+    let quarterly_quota = quarterly(cx, r);
+    let ramp_remaining = match &r.ramp_remaining {
+        Some(x) => match cx.non_negative(x, "ramp_remaining") {
+            Some(rr) if ramp_months.is_some_and(|rm| rr > rm) => {
+                cx.err(ProblemKind::Conflict, &x.span, format!("`ramp_remaining` ({rr}) exceeds `ramp_months` ({})", ramp_months.unwrap_or(0.0)))
+                    .help("ramp_remaining counts the months of ramp still ahead, so it is at most ramp_months");
+                None
+            }
+            other => other.map(Some),
+        },
+        None => Some(None),
+    };
+    let start_month = match &r.start_month {
+        Some(x) => cx.month(x, "start_month").map(Some),
+        None => Some(None),
+    };
+    if let (Some(_), Some(b)) = (&r.ramp_remaining, &r.start_month) {
+        cx.err(ProblemKind::Conflict, &b.span, "a rep cannot have both `start_month` (planned hire) and `ramp_remaining` (recent hire)");
+    }
+    Some(Rep {
+        id: id.to_string(),
+        name: r
+            .name
+            .as_ref()
+            .map_or_else(|| id.to_string(), |n| n.v.clone()),
+        quota: quota?,
+        quota_floor: quota_floor?,
+        quota_cap: quota_cap?,
+        quota_override: quota_override?,
+        quarterly_quota: quarterly_quota?,
+        home_unit: None,
+        capacity_hours,
+        capacity_elasticity: capacity_elasticity?,
+        attrition: attrition?,
+        vacancy_months: vacancy_months?,
+        vacancy_coverage: vacancy_coverage?,
+        ramp_months: ramp_months?,
+        ramp_remaining: ramp_remaining?,
+        start_month: start_month?,
+        productivity: productivity?,
+    })
+}
+
+/// `quarterly_quota`: one entry per quarter; a warning when they do not add
+/// up to the annual quota.
+fn quarterly(cx: &mut Context<'_>, r: &RawRep) -> Option<Option<Vec<f64>>> {
+    let months = cx.months;
+    let n_quarters = months.div_ceil(3);
+    let Some(qq) = &r.quarterly_quota else {
+        return Some(None);
+    };
+    let vals: Option<Vec<f64>> =
+        qq.v.iter()
+            .map(|x| cx.non_negative(x, "quarterly_quota"))
+            .collect();
+    if qq.v.len() != n_quarters {
+        cx.err(ProblemKind::Shape, &qq.span, format!("`quarterly_quota` must have one entry per quarter: expected {n_quarters}, found {}", qq.v.len()))
+            .help(format!("the horizon of {months} months has {n_quarters} quarters"));
+        return None;
+    }
+    if let (Some(vals), Some(q)) = (&vals, &r.quota) {
+        let sum: f64 = vals.iter().sum();
+        if (sum - q.v).abs() > 0.005 * q.v {
+            cx.warn(
+                ProblemKind::Conflict,
+                &qq.span,
+                format!(
+                    "`quarterly_quota` sums to {sum}, not the annual `quota` {}",
+                    q.v
+                ),
+            )
+            .help("quarterly attainment uses these figures; annual attainment uses `quota`");
+        }
+    }
+    vals.map(Some)
+}

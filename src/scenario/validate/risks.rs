@@ -1,0 +1,291 @@
+//! `[[risks]]`: kind, probability, start window, impact and the units each
+//! risk reaches.
+
+use super::super::diag::{ProblemKind, did_you_mean};
+use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, RawUnit, SpStrings};
+use super::context::Context;
+use super::dist::dist;
+use super::reps::Reps;
+use super::units::Units;
+use crate::model::{Risk, RiskKind};
+use std::collections::{BTreeSet, HashMap};
+
+pub struct Risks {
+    pub risks: Vec<Risk>,
+    /// Ids of every entry with an id, in file order (including risks that
+    /// failed their own checks).
+    pub ids: HashMap<String, usize>,
+}
+
+/// `units_known`: the units could be read, so scopes can be checked against
+/// them (after an unreadable units file, scopes are not reported as naming
+/// nothing).
+pub fn validate(
+    cx: &mut Context<'_>,
+    raw: &RawScenario,
+    raw_units: &[RawUnit],
+    reps: &Reps,
+    units: &Units,
+    units_known: bool,
+) -> Risks {
+    let names = |f: fn(&RawUnit) -> &Option<super::super::reader::Sp<String>>| -> BTreeSet<&str> {
+        raw_units
+            .iter()
+            .filter_map(|u| f(u).as_ref().map(|r| r.v.as_str()))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let regions = names(|u| &u.region);
+    let segments = names(|u| &u.segment);
+    let mut out = Risks {
+        risks: Vec::new(),
+        ids: HashMap::new(),
+    };
+    for r in &raw.risks {
+        let span = r.span.clone().unwrap_or(cx.top.clone());
+        let Some(id) = &r.id else {
+            cx.err(ProblemKind::Missing, &span, "a [[risks]] entry has no `id`");
+            continue;
+        };
+        if out.ids.contains_key(&id.v) {
+            cx.err(
+                ProblemKind::Duplicate,
+                &id.span,
+                format!("duplicate risk id `{}`", id.v),
+            )
+            .help("risk ids must be unique");
+            continue;
+        }
+        out.ids.insert(id.v.clone(), out.ids.len());
+        let kind = kind(cx, r, &id.v);
+        let impact = match &r.impact {
+            None => {
+                cx.err(ProblemKind::Missing, &span, format!("risk `{}` has no `impact`", id.v)).help("e.g. impact = { normal = { mean = 0.0, sd = 0.06 } }");
+                None
+            }
+            Some(d) => dist(cx, d, "impact").and_then(|dist| {
+                if matches!(kind, Some(RiskKind::AccountLoss { .. })) {
+                    let (lo, hi) = dist.support();
+                    if lo < 0.0 || hi > 1.0 {
+                        cx.err(ProblemKind::OutOfRange, &d.span, "an account_loss impact is the share of sales lost and must lie in [0, 1]")
+                            .help("use uniform, triangular, pert or beta with 0 <= min and max <= 1");
+                        return None;
+                    }
+                }
+                Some(dist)
+            }),
+        };
+        let scope = match &r.applies_to {
+            None => {
+                cx.err(ProblemKind::Missing, &span, format!("risk `{}` has no `applies_to`", id.v)).help("write applies_to = \"all\" or a table with regions, segments, units or reps");
+                None
+            }
+            Some(RawScope::All) => Some((0..units.units.len()).collect::<Vec<_>>()),
+            Some(RawScope::Filter(_)) if !units_known => None,
+            Some(RawScope::Filter(f)) => {
+                filter(cx, f, raw, reps, units, &regions, &segments).inspect(|s| {
+                    if s.is_empty() && units.ok {
+                        cx.warn(
+                            ProblemKind::NoEffect,
+                            &f.span,
+                            format!(
+                                "risk `{}` applies to no unit (its filters select nothing together)",
+                                id.v
+                            ),
+                        );
+                    }
+                })
+            }
+        };
+        if let (Some(kind), Some(impact), Some(units)) = (kind, impact, scope) {
+            out.risks.push(Risk {
+                id: id.v.clone(),
+                kind,
+                units,
+                impact,
+            });
+        }
+    }
+    out
+}
+
+fn kind(cx: &mut Context<'_>, r: &RawRisk, id: &str) -> Option<RiskKind> {
+    let span = r.span.clone().unwrap_or(cx.top.clone());
+    let probability = r
+        .probability
+        .as_ref()
+        .map(|p| cx.probability(p, "probability"));
+    let kinds = RiskKind::NAMES.join(", ");
+    let kind = match r.kind.as_ref().map(|k| k.v.as_str()) {
+        None => {
+            cx.err(
+                ProblemKind::Missing,
+                &span,
+                format!("risk `{id}` has no `kind`"),
+            )
+            .help(format!("allowed: {kinds}"));
+            None
+        }
+        Some("shock") => {
+            if let Some(p) = &r.probability {
+                cx.err(
+                    ProblemKind::Conflict,
+                    &p.span,
+                    "a shock has no `probability`; it always applies",
+                )
+                .help("use kind = \"event\" for something that may or may not happen");
+            }
+            Some(RiskKind::Shock)
+        }
+        Some("event") => {
+            let start = match &r.start {
+                None => Some((1, cx.months as u32)),
+                Some((f, t, s)) => match (cx.month(f, "from"), cx.month(t, "to")) {
+                    (Some(a), Some(b)) if a <= b => Some((a, b)),
+                    (Some(a), Some(b)) => {
+                        cx.err(
+                            ProblemKind::Conflict,
+                            s,
+                            format!("`start` window must have from <= to, found from {a} > to {b}"),
+                        );
+                        None
+                    }
+                    _ => None,
+                },
+            };
+            match probability {
+                None => {
+                    cx.err(
+                        ProblemKind::Missing,
+                        &span,
+                        format!("event `{id}` needs a `probability`"),
+                    )
+                    .help("the chance it happens within the horizon, 0..=1");
+                    None
+                }
+                Some(p) => p
+                    .zip(start)
+                    .map(|(probability, start)| RiskKind::Event { probability, start }),
+            }
+        }
+        Some("account_loss") => match probability {
+            None => {
+                cx.err(
+                    ProblemKind::Missing,
+                    &span,
+                    format!("account_loss `{id}` needs a `probability`"),
+                )
+                .help("the chance each unit in scope loses a share of its sales");
+                None
+            }
+            Some(p) => p.map(|probability| RiskKind::AccountLoss { probability }),
+        },
+        Some(other) => {
+            let k = r.kind.as_ref().expect("matched Some");
+            let mut help = String::new();
+            if let Some(s) = did_you_mean(other, &RiskKind::NAMES) {
+                help.push_str(&format!("did you mean `{s}`? "));
+            }
+            help.push_str(&format!("allowed: {kinds}"));
+            cx.err(
+                ProblemKind::UnknownName,
+                &k.span,
+                format!("unknown risk kind `{other}`"),
+            )
+            .help(help);
+            None
+        }
+    };
+    if let Some((_, _, s)) = &r.start
+        && !matches!(kind, Some(RiskKind::Event { .. }) | None)
+    {
+        cx.err(
+            ProblemKind::Conflict,
+            s,
+            "only events have a `start` window",
+        );
+    }
+    kind
+}
+
+/// The units a filter selects (all its lists must match), or `None` when it
+/// names something the scenario does not have.
+fn filter(
+    cx: &mut Context<'_>,
+    f: &RawFilter,
+    raw: &RawScenario,
+    reps: &Reps,
+    units: &Units,
+    regions: &BTreeSet<&str>,
+    segments: &BTreeSet<&str>,
+) -> Option<Vec<usize>> {
+    let mut ok = true;
+    let mut check =
+        |list: &Option<SpStrings>, known: &dyn Fn(&str) -> bool, all: Vec<&str>, what: &str| {
+            let Some(l) = list else { return };
+            if l.v.is_empty() {
+                cx.err(ProblemKind::Missing, &l.span, format!("`{what}` is empty"));
+                ok = false;
+            }
+            for s in &l.v {
+                if !known(&s.v) {
+                    ok = false;
+                    let p = cx.err(
+                        ProblemKind::UnknownName,
+                        &s.span,
+                        format!("`{}` is not one of the scenario's {what}", s.v),
+                    );
+                    match did_you_mean(&s.v, &all) {
+                        Some(m) => p.help(format!(
+                            "did you mean `{m}`? known {what}: {}",
+                            all.join(", ")
+                        )),
+                        None => p.help(format!("known {what}: {}", all.join(", "))),
+                    };
+                }
+            }
+        };
+    check(
+        &f.regions,
+        &|s| regions.contains(s),
+        regions.iter().copied().collect(),
+        "regions",
+    );
+    check(
+        &f.segments,
+        &|s| segments.contains(s),
+        segments.iter().copied().collect(),
+        "segments",
+    );
+    check(
+        &f.units,
+        &|s| units.index.contains_key(s),
+        Vec::new(),
+        "units",
+    );
+    check(
+        &f.reps,
+        &|s| reps.index.contains_key(s),
+        raw.reps
+            .iter()
+            .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
+            .collect(),
+        "reps",
+    );
+    let has =
+        |l: &Option<SpStrings>, s: &str| l.as_ref().is_none_or(|l| l.v.iter().any(|x| x.v == s));
+    ok.then(|| {
+        (0..units.units.len())
+            .filter(|&i| {
+                let u = &units.units[i];
+                has(&f.regions, &u.region)
+                    && has(&f.segments, &u.segment)
+                    && has(&f.units, &u.id)
+                    && f.reps.as_ref().is_none_or(|l| {
+                        l.v.iter()
+                            .any(|x| reps.index.get(&x.v).is_some_and(|&r| u.owner == Some(r)))
+                    })
+            })
+            .collect()
+    })
+}

@@ -1,0 +1,267 @@
+//! Units (from the CSV or inline `[[units]]`): potential, workload,
+//! accounts, location and owner.
+
+use super::super::Purpose;
+use super::super::diag::{ProblemKind, did_you_mean};
+use super::super::raw::{RawPotential, RawScenario, RawUnit};
+use super::super::reader::Sp;
+use super::context::Context;
+use super::dist::dist;
+use super::reps::Reps;
+use crate::model::dist::Dist;
+use crate::model::{Location, Unit};
+use std::collections::HashMap;
+
+pub struct Units {
+    pub units: Vec<Unit>,
+    pub index: HashMap<String, usize>,
+    /// Every unit validated (failed ones hold a place so indices line up).
+    pub ok: bool,
+}
+
+/// `raw_units` are the CSV's when the scenario names one, else its inline
+/// `[[units]]`. `file_failed`: the units file was named but could not be
+/// read (reported already), so "no units" is not an error here.
+pub fn validate(
+    cx: &mut Context<'_>,
+    raw: &RawScenario,
+    raw_units: &[RawUnit],
+    reps: &Reps,
+    file_failed: bool,
+) -> Units {
+    if raw_units.is_empty() && raw.units_file.is_none() && !file_failed {
+        let top = cx.top.clone();
+        cx.err(ProblemKind::Missing, &top, "the scenario has no units")
+            .help("add `[units] file = \"units.csv\"` or inline [[units]] tables");
+    }
+    let mut out = Units {
+        units: Vec::new(),
+        index: HashMap::new(),
+        ok: true,
+    };
+    for u in raw_units {
+        let span = u.span.clone().unwrap_or(cx.top.clone());
+        let Some(id) = &u.id else {
+            cx.err(ProblemKind::Missing, &span, "a unit has no `id`");
+            out.ok = false;
+            continue;
+        };
+        if out.index.contains_key(&id.v) {
+            cx.err(
+                ProblemKind::Duplicate,
+                &id.span,
+                format!("duplicate unit id `{}`", id.v),
+            )
+            .help("unit ids must be unique");
+            out.ok = false;
+            continue;
+        }
+        out.index.insert(id.v.clone(), out.units.len());
+        match unit(cx, u, &id.v, raw, reps) {
+            Some(unit) => out.units.push(unit),
+            None => {
+                out.ok = false;
+                // Holds the place so scopes can still be resolved by index.
+                out.units.push(Unit {
+                    id: id.v.clone(),
+                    name: String::new(),
+                    region: text(&u.region),
+                    segment: text(&u.segment),
+                    location: None,
+                    potential: Dist::Fixed(0.0),
+                    workload_hours: 0.0,
+                    accounts: 0,
+                    owner: None,
+                    locked: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn text(s: &Option<Sp<String>>) -> String {
+    s.as_ref().map_or_else(String::new, |n| n.v.clone())
+}
+
+fn unit(
+    cx: &mut Context<'_>,
+    u: &RawUnit,
+    id: &str,
+    raw: &RawScenario,
+    reps: &Reps,
+) -> Option<Unit> {
+    let span = u.span.clone().unwrap_or(cx.top.clone());
+    let potential = match &u.potential {
+        None if u.potential_unreadable => None,
+        None => {
+            cx.err(
+                ProblemKind::Missing,
+                &span,
+                format!("unit `{id}` has no `potential`"),
+            )
+            .help("potential = expected sales over the horizon at full coverage");
+            None
+        }
+        Some(RawPotential::Mean(m)) => {
+            let mean = cx.non_negative(m, "potential");
+            let cv = match &u.potential_cv {
+                Some(c) => cx.non_negative(c, "potential_cv"),
+                None => Some(0.0),
+            };
+            match (mean, cv) {
+                (Some(m), Some(c)) if m == 0.0 || c == 0.0 => Some(Dist::Fixed(m)),
+                (Some(m), Some(c)) => Dist::lognormal_cv(m, c).ok(),
+                _ => None,
+            }
+        }
+        Some(RawPotential::Dist(d)) => {
+            if let Some(c) = &u.potential_cv {
+                cx.err(
+                    ProblemKind::Conflict,
+                    &c.span,
+                    "`potential_cv` applies only when `potential` is a number (log-normal mean)",
+                );
+            }
+            dist(cx, d, "potential").and_then(|dist| {
+                if dist.support().0 < 0.0 {
+                    cx.err(
+                        ProblemKind::OutOfRange,
+                        &d.span,
+                        "`potential` can be negative with this distribution",
+                    )
+                    .help("use lognormal or a bounded family with min >= 0");
+                    None
+                } else {
+                    Some(dist)
+                }
+            })
+        }
+    };
+    let workload_hours = u
+        .workload_hours
+        .as_ref()
+        .map_or(Some(0.0), |w| cx.non_negative(w, "workload_hours"));
+    let accounts = match &u.accounts {
+        Some(a) if a.v >= 0.0 && a.v.fract() == 0.0 && a.v.is_finite() => Some(a.v as u64),
+        Some(a) => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &a.span,
+                format!("`accounts` must be a whole number >= 0, found {}", a.v),
+            );
+            None
+        }
+        None => Some(0),
+    };
+    let location = location(cx, u, id);
+    let owner = match &u.owner {
+        None => {
+            if cx.purpose == Purpose::Simulate {
+                cx.err(ProblemKind::Missing, &span, format!("unit `{id}` has no owner"))
+                    .help("simulate needs every unit assigned to a rep; fill the `owner` column with a rep id");
+            }
+            Some(None)
+        }
+        Some(o) => match reps.index.get(&o.v) {
+            Some(&r) => Some(Some(r)),
+            None => {
+                let ids: Vec<&str> = raw
+                    .reps
+                    .iter()
+                    .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
+                    .collect();
+                let p = cx.err(
+                    ProblemKind::UnknownName,
+                    &o.span,
+                    format!("unit `{id}` is owned by `{}`, which is not a rep", o.v),
+                );
+                match did_you_mean(&o.v, &ids) {
+                    Some(s) => p.help(format!(
+                        "did you mean `{s}`? owners must be ids of [[reps]]"
+                    )),
+                    None => p.help("owners must be ids of [[reps]]"),
+                };
+                None
+            }
+        },
+    };
+    Some(Unit {
+        id: id.to_string(),
+        name: u
+            .name
+            .as_ref()
+            .map_or_else(|| id.to_string(), |n| n.v.clone()),
+        region: text(&u.region),
+        segment: text(&u.segment),
+        location: location?,
+        potential: potential?,
+        workload_hours: workload_hours?,
+        accounts: accounts?,
+        owner: owner?,
+        locked: u.locked.as_ref().is_some_and(|l| l.v),
+    })
+}
+
+/// Both `x` and `y`, or both `lat` and `lon`, or none.
+fn location(cx: &mut Context<'_>, u: &RawUnit, id: &str) -> Option<Option<Location>> {
+    let span = u.span.clone().unwrap_or(cx.top.clone());
+    match (&u.x, &u.y, &u.lat, &u.lon) {
+        (Some(x), Some(y), None, None) => {
+            let x = cx.finite(x, "x");
+            let y = cx.finite(y, "y");
+            x.zip(y).map(|(x, y)| Some(Location::Planar { x, y }))
+        }
+        (None, None, Some(la), Some(lo)) => {
+            let lat = cx.finite(la, "lat").filter(|l| (-90.0..=90.0).contains(l));
+            let lon = cx
+                .finite(lo, "lon")
+                .filter(|l| (-180.0..=180.0).contains(l));
+            if lat.is_none() {
+                cx.err(
+                    ProblemKind::OutOfRange,
+                    &la.span,
+                    format!("`lat` must be between -90 and 90 degrees, found {}", la.v),
+                );
+            }
+            if lon.is_none() {
+                cx.err(
+                    ProblemKind::OutOfRange,
+                    &lo.span,
+                    format!("`lon` must be between -180 and 180 degrees, found {}", lo.v),
+                );
+            }
+            lat.zip(lon)
+                .map(|(lat, lon)| Some(Location::Geo { lat, lon }))
+        }
+        (None, None, None, None) => Some(None),
+        _ => {
+            cx.err(
+                ProblemKind::Missing,
+                &span,
+                format!(
+                    "unit `{id}` needs a location as both `x` and `y`, or both `lat` and `lon`"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A warning for each rep without units (its sales would be zero).
+pub fn warn_idle_reps(cx: &mut Context<'_>, raw: &RawScenario, reps: &Reps, units: &Units) {
+    if !(reps.ok && units.ok) {
+        return;
+    }
+    for (ri, r) in raw.reps.iter().enumerate() {
+        if !units.units.iter().any(|u| u.owner == Some(ri)) {
+            let span = r.id.as_ref().map_or(cx.top.clone(), |i| i.span.clone());
+            cx.warn(
+                ProblemKind::NoEffect,
+                &span,
+                format!("rep `{}` owns no units", reps.reps[ri].id),
+            )
+            .help("its sales will be zero; assign units or remove the rep");
+        }
+    }
+}

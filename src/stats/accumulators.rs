@@ -1,0 +1,247 @@
+//! Streaming, mergeable accumulators. Memory stays fixed however many
+//! trials run; merging in a fixed order keeps floating-point results
+//! reproducible.
+
+/// Mean and variance by Welford's method; merged with Chan's formula.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Welford {
+    pub n: u64,
+    pub mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    pub fn merge(&mut self, o: &Welford) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64 / n as f64);
+        self.n = n;
+    }
+
+    /// Sample variance (n - 1 denominator).
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            self.m2 / (self.n - 1) as f64
+        }
+    }
+
+    pub fn sd(&self) -> f64 {
+        self.variance().sqrt()
+    }
+
+    /// Standard error of the mean.
+    pub fn se(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            (self.variance() / self.n as f64).sqrt()
+        }
+    }
+}
+
+impl Welford {
+    /// From a count, mean and sum of squared deviations.
+    pub fn from_parts(n: u64, mean: f64, m2: f64) -> Self {
+        Welford {
+            n,
+            mean,
+            m2: m2.max(0.0),
+        }
+    }
+}
+
+/// Sums of deviations from a fixed shift: no division per value, so cheap
+/// on the hot path; the shift (a value near the mean) keeps the sums
+/// accurate. Chunks with the same shift merge by adding, in chunk order.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    shift: f64,
+    s1: f64,
+    s2: f64,
+}
+
+impl Moments {
+    pub fn new(shift: f64) -> Self {
+        Moments {
+            n: 0,
+            shift,
+            s1: 0.0,
+            s2: 0.0,
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        let d = x - self.shift;
+        self.n += 1;
+        self.s1 += d;
+        self.s2 += d * d;
+    }
+
+    pub fn merge(&mut self, o: &Moments) {
+        debug_assert_eq!(
+            self.shift.to_bits(),
+            o.shift.to_bits(),
+            "moments merge with one shift"
+        );
+        self.n += o.n;
+        self.s1 += o.s1;
+        self.s2 += o.s2;
+    }
+
+    pub fn welford(&self) -> Welford {
+        if self.n == 0 {
+            return Welford::default();
+        }
+        let n = self.n as f64;
+        Welford::from_parts(
+            self.n,
+            self.shift + self.s1 / n,
+            self.s2 - self.s1 * self.s1 / n,
+        )
+    }
+}
+
+/// Integer-count histogram on `[0, hi)` with equal bins plus an overflow
+/// count; counts merge exactly in any order. Quantiles interpolate within a
+/// bin, so their error is at most one bin width.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    hi: f64,
+    /// bins / hi, so a push multiplies instead of dividing.
+    per_unit: f64,
+    counts: Vec<u32>,
+    overflow: u64,
+    max: f64,
+}
+
+impl Histogram {
+    pub fn new(hi: f64, bins: usize) -> Self {
+        Histogram {
+            hi,
+            per_unit: bins as f64 / hi,
+            counts: vec![0; bins],
+            overflow: 0,
+            max: 0.0,
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        let b = (x.max(0.0) * self.per_unit) as usize;
+        if b < self.counts.len() {
+            self.counts[b] += 1;
+        } else {
+            self.overflow += 1;
+            self.max = self.max.max(x);
+        }
+    }
+
+    pub fn merge(&mut self, o: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        self.overflow += o.overflow;
+        self.max = self.max.max(o.max);
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|&c| u64::from(c)).sum::<u64>() + self.overflow
+    }
+
+    /// Quantile by linear interpolation of the cumulative counts; values in
+    /// the overflow are spread evenly between `hi` and the largest seen.
+    pub fn quantile(&self, p: f64) -> f64 {
+        let n = self.total();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let target = p.clamp(0.0, 1.0) * n as f64;
+        let width = self.hi / self.counts.len() as f64;
+        let mut cum = 0.0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            let c = f64::from(c);
+            if c > 0.0 && cum + c >= target {
+                return width * (i as f64 + (target - cum) / c);
+            }
+            cum += c;
+        }
+        let frac = if self.overflow == 0 {
+            1.0
+        } else {
+            ((target - cum) / self.overflow as f64).clamp(0.0, 1.0)
+        };
+        self.hi + (self.max - self.hi) * frac
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::quantile_sorted;
+
+    #[test]
+    fn welford_merge_matches_single_pass() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 10.0)
+            .collect();
+        let mut all = Welford::default();
+        xs.iter().for_each(|&x| all.push(x));
+        let (mut a, mut b) = (Welford::default(), Welford::default());
+        xs[..333].iter().for_each(|&x| a.push(x));
+        xs[333..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        let mean = xs.iter().sum::<f64>() / 1000.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 999.0;
+        assert!((a.mean - mean).abs() < 1e-10 && (all.mean - mean).abs() < 1e-10);
+        assert!((a.variance() - var).abs() < 1e-8 && (all.variance() - var).abs() < 1e-8);
+    }
+
+    #[test]
+    fn moments_match_welford() {
+        let xs: Vec<f64> = (0..5000)
+            .map(|i| 1e6 + ((i * 7919) % 1000) as f64)
+            .collect();
+        let mut w = Welford::default();
+        xs.iter().for_each(|&x| w.push(x));
+        let (mut a, mut b) = (Moments::new(1.0005e6), Moments::new(1.0005e6));
+        xs[..1234].iter().for_each(|&x| a.push(x));
+        xs[1234..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        let m = a.welford();
+        assert_eq!(m.n, 5000);
+        assert!((m.mean - w.mean).abs() < 1e-9);
+        assert!((m.variance() - w.variance()).abs() < 1e-6 * w.variance());
+    }
+
+    #[test]
+    fn histogram_quantiles_within_a_bin() {
+        let mut h = Histogram::new(2.0, 2000);
+        let xs: Vec<f64> = (0..10_000).map(|i| i as f64 / 10_000.0 * 1.5).collect();
+        xs.iter().for_each(|&x| h.push(x));
+        for p in [0.1, 0.5, 0.9] {
+            assert!((h.quantile(p) - quantile_sorted(&xs, p)).abs() <= 0.001 + 1e-12);
+        }
+        let mut o = Histogram::new(1.0, 10);
+        [0.5, 3.0, 5.0].iter().for_each(|&x| o.push(x));
+        assert_eq!(o.quantile(1.0), 5.0);
+    }
+}

@@ -1,0 +1,88 @@
+//! Probabilities estimated from trials: how often a total reaches its
+//! target, with standard errors and intervals. "Hits" means reaching it
+//! (>=) everywhere in quotaplan.
+
+/// Trials in which `value >= target`.
+pub fn hits(values: &[f64], target: f64) -> u64 {
+    values.iter().filter(|&&x| x >= target).count() as u64
+}
+
+/// The share of trials in which `value >= target` (NaN without trials).
+pub fn p_hit(values: &[f64], target: f64) -> f64 {
+    hits(values, target) as f64 / values.len() as f64
+}
+
+/// 1 where a trial reaches the target, else 0 (for paired differences).
+pub fn hit_indicators(values: &[f64], target: f64) -> Vec<f64> {
+    values
+        .iter()
+        .map(|&x| f64::from(u8::from(x >= target)))
+        .collect()
+}
+
+/// Standard error of a proportion.
+pub fn proportion_se(p: f64, n: u64) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        (p * (1.0 - p) / n as f64).sqrt()
+    }
+}
+
+/// Wilson score interval for a proportion at 95 %: better than ±1.96 SE
+/// near 0 and 1, where headline probabilities often sit.
+pub fn wilson95(p: f64, n: u64) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 1.0];
+    }
+    let (z, n) = (1.959963984540054, n as f64);
+    let d = 1.0 + z * z / n;
+    let c = (p + z * z / (2.0 * n)) / d;
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+    // At p = 0 or 1 the bound is exactly 0 or 1 (rounding would nudge it).
+    let lo = if p <= 0.0 { 0.0 } else { (c - h).max(0.0) };
+    let hi = if p >= 1.0 { 1.0 } else { (c + h).min(1.0) };
+    [lo, hi]
+}
+
+/// Standard error of the mean of per-trial differences: the change of a
+/// mean (or of a probability, with 0/1 values) between two runs that share
+/// their random numbers.
+pub fn paired_se(base: &[f64], candidate: &[f64]) -> f64 {
+    let n = base.len().min(candidate.len()) as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let d: Vec<f64> = base.iter().zip(candidate).map(|(a, b)| b - a).collect();
+    let m = d.iter().sum::<f64>() / n;
+    (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_interval() {
+        // p = 0.5, n = 100: centre 0.5, half-width 0.0962 (textbook value).
+        let [lo, hi] = wilson95(0.5, 100);
+        assert!((lo - 0.4038).abs() < 1e-4 && (hi - 0.5962).abs() < 1e-4);
+        let [lo, _] = wilson95(0.0, 50);
+        assert_eq!(lo, 0.0);
+    }
+
+    #[test]
+    fn hits_count_reaching_the_target() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(hits(&v, 3.0), 2);
+        assert_eq!(p_hit(&v, 3.0), 0.5);
+        assert_eq!(hit_indicators(&v, 3.0), vec![0.0, 0.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn paired_se_of_a_constant_shift_is_zero() {
+        assert_eq!(paired_se(&[1.0, 2.0, 3.0], &[2.0, 3.0, 4.0]), 0.0);
+        // Differences 1, -1: sd sqrt(2), se 1.
+        assert!((paired_se(&[0.0, 0.0], &[1.0, -1.0]) - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,138 @@
+//! A grid of what-ifs: every combination of the varied keys' values,
+//! simulated with the same seed, with the headline figures of each.
+
+use super::{WhatIfError, variant};
+use crate::analysis::Team;
+use crate::engine::{RunRequest, SimOptions};
+use crate::scenario::{Document, Override, OverrideError};
+use crate::simulation::simulate;
+
+/// One varied key and its values, each as an override (`key=value`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vary {
+    pub key: String,
+    /// The values as written.
+    pub values: Vec<String>,
+    overrides: Vec<Override>,
+}
+
+/// Why a `--vary` could not be read.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum VaryError {
+    #[error("--vary `{0}` needs key.path=v1,v2,... (e.g. --vary reps.R03.quota=6e6,7e6,8e6)")]
+    NoKey(String),
+    #[error("--vary `{0}` lists no values")]
+    NoValues(String),
+    #[error("--vary `{text}`: {}", .error.message)]
+    Value { text: String, error: OverrideError },
+}
+
+impl Vary {
+    /// `key.path=v1,v2,...` (values are TOML, as `--set` takes them).
+    pub fn parse(text: &str) -> Result<Vary, VaryError> {
+        let (k, v) = text
+            .split_once('=')
+            .ok_or_else(|| VaryError::NoKey(text.to_string()))?;
+        let key = k.trim().to_string();
+        let values: Vec<String> = v
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(VaryError::NoValues(text.to_string()));
+        }
+        let overrides = values
+            .iter()
+            .map(|v| {
+                let one = format!("{key}={v}");
+                Override::parse(&format!("--vary {one}"), &one).map_err(|error| VaryError::Value {
+                    text: text.to_string(),
+                    error,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Vary {
+            key,
+            values,
+            overrides,
+        })
+    }
+}
+
+/// One point of the grid.
+#[derive(Clone, Debug)]
+pub struct SweepRun {
+    /// The value of each varied key, as written.
+    pub values: Vec<String>,
+    pub trials: u64,
+    pub team: Team,
+    /// Mean total payout (with a comp plan).
+    pub payout_mean: Option<f64>,
+}
+
+/// The grid and its results, the first key varying slowest.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    pub scenario: String,
+    pub vary: Vec<Vary>,
+    pub runs: Vec<SweepRun>,
+}
+
+/// Simulates every combination of `vary` on the scenario `doc` (with the
+/// same seed, so the differences between runs are the changes'). Each
+/// point resolves its run options against its own scenario (a sweep may
+/// vary `scenario.trials`).
+pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Sweep, WhatIfError> {
+    let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
+    for v in vary {
+        grid = grid
+            .into_iter()
+            .flat_map(|combo| {
+                (0..v.values.len()).map(move |i| {
+                    let mut c = combo.clone();
+                    c.push(i);
+                    c
+                })
+            })
+            .collect();
+    }
+    let mut name = String::new();
+    let mut runs = Vec::with_capacity(grid.len());
+    for combo in &grid {
+        let overrides: Vec<Override> = combo
+            .iter()
+            .zip(vary)
+            .map(|(&i, v)| v.overrides[i].clone())
+            .collect();
+        let label = overrides
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let scenario = variant(doc, &overrides, &label)?;
+        let model = &scenario.model;
+        name.clone_from(&model.name);
+        let opts = SimOptions {
+            analytics: false,
+            ..SimOptions::resolve(request, &scenario.run)?
+        };
+        let sim = simulate(model, &opts, None)?;
+        let s = sim.summary(model, Vec::new());
+        runs.push(SweepRun {
+            values: combo
+                .iter()
+                .zip(vary)
+                .map(|(&i, v)| v.values[i].clone())
+                .collect(),
+            trials: s.trials,
+            team: s.team,
+            payout_mean: s.compensation.as_ref().map(|c| c.total_payout.mean),
+        });
+    }
+    Ok(Sweep {
+        scenario: name,
+        vary: vary.to_vec(),
+        runs,
+    })
+}
