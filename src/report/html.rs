@@ -33,11 +33,7 @@ fn money(x: f64) -> String {
 }
 
 fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.1}&nbsp;%", 100.0 * x)
-    } else {
-        "—".into()
-    }
+    super::format::pct_spaced(x).replace(' ', "&nbsp;")
 }
 
 /// CSS class of a rep's probability against the fairness flags.

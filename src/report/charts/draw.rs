@@ -2,6 +2,7 @@
 //! that could not be drawn), number formats, colours.
 
 use super::fonts::{FontSet, SANS};
+use crate::report::format;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::cell::RefCell;
@@ -183,80 +184,11 @@ where
     Ok(rest)
 }
 
-/// A money unit chosen for a range of values: (divisor, suffix).
-pub fn money_unit(max_abs: f64) -> (f64, &'static str) {
-    if max_abs >= 1e9 {
-        (1e9, "bn")
-    } else if max_abs >= 1e6 {
-        (1e6, "M")
-    } else if max_abs >= 1e4 {
-        (1e3, "k")
-    } else {
-        (1.0, "")
-    }
-}
-
-/// A value in a unit with just enough decimals for the step between ticks.
-pub fn fmt_scaled(x: f64, unit: (f64, &str)) -> String {
-    let v = x / unit.0;
-    let a = v.abs();
-    let s = if a >= 100.0 || a == 0.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if unit.1.is_empty() {
-        s
-    } else {
-        format!("{s} {}", unit.1)
-    }
-}
-
-/// Money with its unit and currency, e.g. "80.0 M CNY".
-pub fn money(x: f64, currency: &str) -> String {
-    let unit = money_unit(x.abs());
-    let v = x / unit.0;
-    let s = if unit.0 == 1.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    let mut out = s;
-    if !unit.1.is_empty() {
-        out.push(' ');
-        out.push_str(unit.1);
-    }
-    if !currency.is_empty() {
-        out.push(' ');
-        out.push_str(currency);
-    }
-    out
-}
-
-pub fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.1} %", 100.0 * x)
-    } else {
-        "—".to_string()
-    }
-}
-
-pub fn pct0(x: f64) -> String {
-    format!("{:.0} %", 100.0 * x)
-}
-
 /// Value format for a heatmap cell or an axis.
 pub fn format_value(x: f64, f: super::ValueFormat) -> String {
     match f {
-        super::ValueFormat::Percent => pct(x),
-        super::ValueFormat::Money => money(x, ""),
+        super::ValueFormat::Percent => format::pct_spaced(x),
+        super::ValueFormat::Money => format::money_short(x, ""),
         super::ValueFormat::Number => {
             if x.abs() >= 1000.0 {
                 format!("{x:.0}")
@@ -301,20 +233,5 @@ pub fn probability_colour(p: f64) -> RGBColor {
         AMBER
     } else {
         BLUE
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert_eq!(money(80_000_000.0, "CNY"), "80.0 M CNY");
-        assert_eq!(money(950.0, ""), "950");
-        assert_eq!(fmt_scaled(82_500_000.0, money_unit(9e7)), "82.5 M");
-        assert_eq!(fmt_scaled(80_000_000.0, money_unit(9e7)), "80 M");
-        assert_eq!(fmt_scaled(1_250.0, money_unit(2e4)), "1.25 k");
-        assert_eq!(pct(0.5234), "52.3 %");
     }
 }

@@ -6,10 +6,18 @@
 //! [`Chart::png`]. PNG text uses the [`FontSet`]; labels it cannot draw are
 //! replaced (names by ids) and listed in [`Rendered::missing_glyphs`].
 
+mod convergence;
 mod draw;
 mod fonts;
+mod frame;
+mod heatmap;
 mod map;
-mod plots;
+mod p_attain;
+mod payout;
+mod quarterly_fan;
+mod rep_attainment;
+mod team_distribution;
+mod tornado;
 mod voronoi;
 
 pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
@@ -52,15 +60,15 @@ pub enum ValueFormat {
 /// rendered in any format later).
 #[derive(Clone, Debug)]
 pub(crate) enum Kind {
-    TeamDistribution(plots::TeamDist),
-    RepAttainment(plots::RepFan),
-    PAttain(plots::PAttain),
-    Tornado(plots::TornadoData),
-    QuarterlyFan(plots::QuarterFan),
-    Payout(plots::PayoutData),
-    Convergence(plots::ConvergenceData),
+    TeamDistribution(team_distribution::TeamDist),
+    RepAttainment(rep_attainment::RepFan),
+    PAttain(p_attain::PAttain),
+    Tornado(tornado::TornadoData),
+    QuarterlyFan(quarterly_fan::QuarterFan),
+    Payout(payout::PayoutData),
+    Convergence(convergence::ConvergenceData),
     Map(map::MapChart),
-    Heatmap(plots::HeatmapData),
+    Heatmap(heatmap::HeatmapData),
 }
 
 /// One chart, ready to render.
@@ -100,15 +108,17 @@ impl Chart {
     {
         root.fill(&WHITE)?;
         match &self.kind {
-            Kind::TeamDistribution(d) => plots::team_distribution(root, cx, &self.title, d),
-            Kind::RepAttainment(d) => plots::rep_attainment(root, cx, &self.title, d),
-            Kind::PAttain(d) => plots::p_attain(root, cx, &self.title, d),
-            Kind::Tornado(d) => plots::tornado(root, cx, &self.title, d),
-            Kind::QuarterlyFan(d) => plots::quarterly_fan(root, cx, &self.title, d),
-            Kind::Payout(d) => plots::payout(root, cx, &self.title, d),
-            Kind::Convergence(d) => plots::convergence(root, cx, &self.title, d),
+            Kind::TeamDistribution(d) => {
+                team_distribution::team_distribution(root, cx, &self.title, d)
+            }
+            Kind::RepAttainment(d) => rep_attainment::rep_attainment(root, cx, &self.title, d),
+            Kind::PAttain(d) => p_attain::p_attain(root, cx, &self.title, d),
+            Kind::Tornado(d) => tornado::tornado(root, cx, &self.title, d),
+            Kind::QuarterlyFan(d) => quarterly_fan::quarterly_fan(root, cx, &self.title, d),
+            Kind::Payout(d) => payout::payout(root, cx, &self.title, d),
+            Kind::Convergence(d) => convergence::convergence(root, cx, &self.title, d),
             Kind::Map(d) => map::draw(root, cx, &self.title, d),
-            Kind::Heatmap(d) => plots::heatmap(root, cx, &self.title, d),
+            Kind::Heatmap(d) => heatmap::heatmap(root, cx, &self.title, d),
         }
     }
 
@@ -200,40 +210,40 @@ pub fn standard(s: &Summary, d: Option<&ChartData>) -> Vec<Chart> {
 
 /// Team sales over the horizon: histogram with the target and P10/P50/P90.
 pub fn team_distribution(s: &Summary, d: &ChartData) -> Chart {
-    plots::team_distribution_chart(s, d)
+    team_distribution::team_distribution_chart(s, d)
 }
 
 /// Per-rep attainment (P5–P95 whiskers, P10–P90 and P25–P75 boxes, median,
 /// mean), riskiest rep (lowest P(quota)) first.
 pub fn rep_attainment(s: &Summary, d: &ChartData) -> Chart {
-    plots::rep_attainment_chart(s, d)
+    rep_attainment::rep_attainment_chart(s, d)
 }
 
 /// P(quota) per rep with its 95 % interval and the fairness band.
 pub fn p_attain(s: &Summary) -> Chart {
-    plots::p_attain_chart(s)
+    p_attain::p_attain_chart(s)
 }
 
 /// Tornado of the risk drivers: team sales P50 in each risk's worst and
 /// best decile. `None` without risk analytics.
 pub fn tornado(s: &Summary) -> Option<Chart> {
-    plots::tornado_chart(s)
+    tornado::tornado_chart(s)
 }
 
 /// Team sales per quarter against the quarter's target, with bands.
 pub fn quarterly_fan(s: &Summary) -> Option<Chart> {
-    plots::quarterly_fan_chart(s)
+    quarterly_fan::quarterly_fan_chart(s)
 }
 
 /// The payout curve over the pooled attainment distribution. `None`
 /// without a comp plan.
 pub fn payout_curve(s: &Summary, d: &ChartData) -> Option<Chart> {
-    plots::payout_chart(s, d)
+    payout::payout_chart(s, d)
 }
 
 /// The running estimate of P(team hits target) against trials.
 pub fn convergence(s: &Summary, d: &ChartData) -> Chart {
-    plots::convergence_chart(s, d)
+    convergence::convergence_chart(s, d)
 }
 
 /// The territory map for an assignment (index into `map.units`, which
@@ -255,7 +265,7 @@ pub fn territory_map(
 
 /// A heatmap of a grid of values (e.g. a parameter sweep).
 pub fn heatmap(grid: &Grid) -> Chart {
-    plots::heatmap_chart(grid)
+    heatmap::heatmap_chart(grid)
 }
 
 /// A text in the summary or chart data that PNG charts cannot draw with
