@@ -8,6 +8,9 @@
 //! Options: `--trials N` (default 50,000), `--threads N` (default all cores),
 //! `--repeat N` (default 3; the best run counts, as the least disturbed).
 
+// Benchmarks print their figures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use quotaplan::engine::{self, SimOptions};
 use quotaplan::generate::{GenerateSpec, synthetic};
 use quotaplan::scenario::{self, MemoryLoader, Purpose};

@@ -8,6 +8,9 @@
 //! Options: `--seed N` (default 1), `--threads N` (default all cores),
 //! `--chains N`, `--iterations N` (defaults: the library's).
 
+// Benchmarks print their figures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use quotaplan::split::{Graph, SplitInput, SplitResult, optimize};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -64,7 +67,7 @@ fn iowa() -> Iowa {
     Iowa { pop: p, loc, edges }
 }
 
-fn configure(input: &mut SplitInput) {
+fn configure(input: &mut SplitInput<'_>) {
     input.seed = num("--seed").unwrap_or(1);
     input.threads = num("--threads");
     if let Some(c) = num("--chains") {

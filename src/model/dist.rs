@@ -10,7 +10,7 @@ use rand_distr::{Distribution, StandardNormal};
 use statrs::function::beta::{beta_reg, ln_beta};
 
 /// A distribution of the model (DESIGN §1.5). Build one with a checked
-/// constructor ([`Dist::normal`], ..., or [`Dist::from_params`]), which
+/// constructor ([`Dist::normal`], ..., or [`Dist::new`]), which
 /// refuses parameters the samplers cannot honour.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
@@ -120,7 +120,7 @@ impl Family {
     }
 }
 
-/// A parameter value given to [`Dist::from_params`].
+/// A parameter value given to [`Dist::new`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Param {
     Num(f64),
@@ -321,7 +321,7 @@ impl Dist {
     /// A distribution from its family name and named parameters, as a
     /// scenario writes them. Unknown parameters are ignored here (files are
     /// checked against [`FAMILIES`] first).
-    pub fn from_params(family: &str, params: &[(&str, Param)]) -> Result<Dist, DistError> {
+    pub fn new(family: &str, params: &[(&str, Param)]) -> Result<Dist, DistError> {
         let fam =
             Family::by_name(family).ok_or_else(|| DistError::UnknownFamily(family.to_string()))?;
         let get = |name: &'static str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
@@ -369,7 +369,7 @@ impl Dist {
     }
 
     /// Named parameters as files write them, in the family's order (a
-    /// log-normal by its mean and cv); inverse of [`Dist::from_params`].
+    /// log-normal by its mean and cv); inverse of [`Dist::new`].
     pub fn params(&self) -> Vec<(&'static str, Param)> {
         use Param::{List, Num};
         match self {

@@ -34,7 +34,7 @@ struct Sub {
 
 /// Runs the optimizer. Errors only for invalid input; an unattainable
 /// tolerance or disruption cap gives `feasible = false` and the best plan.
-pub fn optimize(input: &SplitInput) -> Result<SplitResult, SplitError> {
+pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
     let started = Instant::now();
     validate(input)?;
     let deadline = input.time_limit.map(|d| started + d);
@@ -134,7 +134,7 @@ pub fn optimize(input: &SplitInput) -> Result<SplitResult, SplitError> {
 
 /// A unit heavier than every target makes the tolerance unattainable
 /// whatever the plan; saying so up front explains the infeasible result.
-fn heavy_unit_note(input: &SplitInput, notes: &mut Vec<String>) {
+fn heavy_unit_note(input: &SplitInput<'_>, notes: &mut Vec<String>) {
     let t_max = input.targets.iter().copied().fold(0.0, f64::max);
     let heaviest = (0..input.weight.len())
         .max_by(|&a, &b| input.weight[a].total_cmp(&input.weight[b]).then(b.cmp(&a)));
@@ -177,7 +177,7 @@ fn chain_rng(seed: u64, si: usize, c: usize) -> ChaCha8Rng {
 
 /// The search schedule. Starting from the current alignment the chain runs
 /// cooler, so it refines that plan instead of wandering far from it.
-fn params(input: &SplitInput, p: &Problem, deadline: Option<Instant>, warm: bool) -> Params {
+fn params(input: &SplitInput<'_>, p: &Problem, deadline: Option<Instant>, warm: bool) -> Params {
     let n = p.n() as u64;
     let iterations = input
         .iterations
@@ -194,7 +194,7 @@ fn params(input: &SplitInput, p: &Problem, deadline: Option<Instant>, warm: bool
     }
 }
 
-fn validate(input: &SplitInput) -> Result<(), SplitError> {
+fn validate(input: &SplitInput<'_>) -> Result<(), SplitError> {
     let n = input.graph.len();
     let k = input.targets.len();
     let lengths = [
@@ -332,7 +332,7 @@ fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The typical distance between adjacent units: the unit of the
 /// distance-to-home term, so `home_weight` means the same at any scale.
-fn mean_edge_length(input: &SplitInput) -> f64 {
+fn mean_edge_length(input: &SplitInput<'_>) -> f64 {
     let Some(loc) = input.locations else {
         return 1.0;
     };
@@ -346,7 +346,7 @@ fn mean_edge_length(input: &SplitInput) -> f64 {
 }
 
 /// Allocates territories to components (see the module docs).
-fn allocate(input: &SplitInput, notes: &mut Vec<String>) -> Vec<Sub> {
+fn allocate(input: &SplitInput<'_>, notes: &mut Vec<String>) -> Vec<Sub> {
     let g = input.graph;
     let k = input.targets.len();
     let comps = g.components();
@@ -523,7 +523,7 @@ fn allocate(input: &SplitInput, notes: &mut Vec<String>) -> Vec<Sub> {
     subs
 }
 
-fn problem(input: &SplitInput, sub: &Sub, edge_len: f64) -> Problem {
+fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
     let g = input.graph;
     let mut local = vec![u32::MAX; g.len()];
     for (i, &u) in sub.units.iter().enumerate() {
@@ -618,7 +618,7 @@ fn problem(input: &SplitInput, sub: &Sub, edge_len: f64) -> Problem {
 }
 
 fn report(
-    input: &SplitInput,
+    input: &SplitInput<'_>,
     assignment: Vec<usize>,
     iterations: u64,
     started: Instant,

@@ -1,11 +1,15 @@
 //! Integration tests: one binary, shared helpers in `common`.
 
+// Tests report what they checked.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod cli;
 mod common;
 mod engine_closed_form;
 mod errors;
 mod format_example;
 mod golden;
+mod layout;
 mod quota_analytics;
 mod report;
 mod split;

@@ -164,7 +164,7 @@ fn audit(
 }
 
 /// Audits a result against its input and checks the result's own figures.
-fn audited(input: &SplitInput, edges: &[(usize, usize)], r: &SplitResult) -> Audit {
+fn audited(input: &SplitInput<'_>, edges: &[(usize, usize)], r: &SplitResult) -> Audit {
     let k = input.targets.len();
     let a = audit(
         input.graph.len(),

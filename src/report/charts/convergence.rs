@@ -36,7 +36,7 @@ pub fn convergence_chart(s: &Summary, d: &ChartData) -> Chart {
 
 pub fn convergence<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &ConvergenceData,
 ) -> Res

@@ -158,7 +158,7 @@ pub fn anchor(style: TextStyle<'_>, h: HPos, v: VPos) -> TextStyle<'_> {
 /// The title strip at the top of a chart; returns the area below it.
 pub fn title<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     subtitle: &str,
 ) -> Result<DrawingArea<DB, plotters::coord::Shift>, Box<dyn std::error::Error>>

@@ -21,7 +21,7 @@ pub const WIDTH: u32 = 960;
 #[allow(clippy::too_many_arguments)]
 pub fn mesh<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     x_desc: &str,
     y_desc: &str,
     x_fmt: &dyn Fn(&f64) -> String,
@@ -58,7 +58,7 @@ where
 /// A row of legend entries (colour swatch, text) right-aligned at `y`.
 pub fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     items: &[(RGBColor, &str)],
     y: f64,
 ) -> Res
@@ -128,7 +128,7 @@ where
 pub fn label_at<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Plot<'_, DB>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     text: &str,
     at: (f64, f64),
     nudge: (f64, f64),

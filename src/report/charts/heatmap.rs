@@ -36,7 +36,7 @@ pub fn heatmap_chart(grid: &Grid) -> Chart {
 
 pub fn heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &HeatmapData,
 ) -> Res

@@ -121,7 +121,7 @@ fn colours(k: usize, adjacent: &[Vec<usize>]) -> Vec<RGBColor> {
 
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &MapChart,
 ) -> Res

@@ -102,7 +102,7 @@ pub struct ChartError {
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 impl Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cx: &Cx) -> DrawResult
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cx: &Cx<'_>) -> DrawResult
     where
         DB::ErrorType: 'static,
     {

@@ -72,7 +72,7 @@ pub fn p_attain_chart(s: &Summary) -> Chart {
 
 pub fn p_attain<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &PAttain,
 ) -> Res

@@ -39,7 +39,7 @@ pub fn payout_chart(s: &Summary, d: &ChartData) -> Option<Chart> {
 
 pub fn payout<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &PayoutData,
 ) -> Res

@@ -52,7 +52,7 @@ pub fn quarterly_fan_chart(s: &Summary) -> Option<Chart> {
 
 pub fn quarterly_fan<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &QuarterFan,
 ) -> Res

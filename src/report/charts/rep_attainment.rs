@@ -54,7 +54,7 @@ pub fn rep_attainment_chart(s: &Summary, d: &ChartData) -> Chart {
 
 pub fn rep_attainment<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &RepFan,
 ) -> Res

@@ -50,7 +50,7 @@ pub fn team_distribution_chart(s: &Summary, d: &ChartData) -> Chart {
 
 pub fn team_distribution<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &TeamDist,
 ) -> Res

@@ -63,7 +63,7 @@ pub fn tornado_chart(s: &Summary) -> Option<Chart> {
 
 pub fn tornado<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cx: &Cx,
+    cx: &Cx<'_>,
     title: &str,
     d: &TornadoData,
 ) -> Res

@@ -106,7 +106,7 @@ pub fn dist(cx: &mut Context<'_>, d: &RawDist, what: &str) -> Option<Dist> {
     if !ok {
         return None;
     }
-    match Dist::from_params(fam, &params) {
+    match Dist::new(fam, &params) {
         Ok(dist) => Some(dist),
         Err(e) => {
             let span: Span = e
