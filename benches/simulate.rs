@@ -1,30 +1,182 @@
 //! Throughput and memory of `simulate` on the reference large scenario
-//! (10,000 units, 200 reps, 20 risks), beside the raw rate of drawing
-//! log-normal samples on the same threads in the same run.
+//! (10,000 units, 200 reps, 20 risks, generated with seed 1), beside the raw
+//! rate of drawing log-normal samples on the same threads in the same run.
 //!
-//!     cargo bench --bench simulate                 # throughput (about a minute)
-//!     cargo bench --bench simulate -- --memory     # adds 1,000,000 trials and peak memory
+//! Benchmarks (divan; each counts units × trials as items, so divan's
+//! throughput column is in unit-trials/s, or draws/s for the raw rate):
 //!
-//! Options: `--trials N` (default 50,000), `--threads N` (default all cores),
-//! `--repeat N` (default 3; the best run counts, as the least disturbed).
+//! - `simulate_analytics`: the engine and the summary, risk analytics on
+//!   (what `quotaplan simulate` does), 50,000 trials, 3 samples;
+//! - `simulate_no_analytics`: the same without the risk analytics;
+//! - `raw_lognormal_draws`: as many log-normal draws as the simulation has
+//!   unit-trials, with the engine's chunking and generator (ChaCha8, one
+//!   stream per chunk), each summed so that none is optimised away;
+//! - `memory_1m_trials`: one run of 1,000,000 trials with analytics, for the
+//!   peak resident set (VmHWM).
+//!
+//! After divan's table a "figures" block gives what the README quotes,
+//! computed from the runs above (the fastest sample of each, as divan's
+//! "fastest" column, the least disturbed): M unit-trials/s with and without
+//! analytics, the raw draw rate, the ratio simulate / raw (target >= 40 %),
+//! the analytics cost (target <= 25 %), whether 100 M unit-trials/s is met,
+//! and the 1,000,000-trial run's time, P(team hits target) and peak memory
+//! (target < 300 MB).
+//!
+//!     cargo bench --bench simulate                        # everything
+//!     cargo bench --bench simulate -- memory              # only the 1,000,000-trial run and peak memory
+//!     cargo bench --bench simulate -- --skip memory       # only the throughput figures
+//!     cargo bench --bench simulate -- --skip memory --sample-count 5   # more samples
+//!
+//! On the project's 2-core machine the throughput benches take 40–50 s and
+//! the memory run 1.5 minutes when the machine is quiet, 3 minutes when
+//! other jobs share it (`quotaplan simulate --trials 1000000` takes as
+//! long). Filters are regular expressions on the bench's path, which
+//! starts with the crate name `simulate::`: filter `simulate_`, not
+//! `simulate`, to mean the two simulate benches.
+//!
+//! Peak memory is that of the whole process, so it is only the 1,000,000-trial
+//! run's when nothing large ran before it: divan runs `memory_1m_trials`
+//! first by default, and the figure is flagged when another bench preceded
+//! it (e.g. with `--sortr`). `cargo bench --bench simulate -- memory` runs it
+//! alone.
+//!
+//! Environment: `QUOTAPLAN_BENCH_TRIALS` (trials of the throughput benches,
+//! default 50,000) and `QUOTAPLAN_BENCH_THREADS` (the engine's worker threads,
+//! default all cores; `RAYON_NUM_THREADS` works too). Divan's own
+//! `DIVAN_THREADS` / `--threads` runs several copies of a bench at once, which
+//! is not the engine's thread count: leave it unset.
 
 // Benchmarks print their figures.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use quotaplan::engine::{self, SimOptions};
-use quotaplan::generate::{GenerateSpec, synthetic};
-use quotaplan::scenario::{self, MemoryLoader, Purpose};
+use divan::Bencher;
+use divan::counter::ItemsCount;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 use rayon::prelude::*;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
+fn main() {
+    divan::main();
+    print_figures();
+}
+
+/// Trials of the memory run.
+const MEMORY_TRIALS: u64 = 1_000_000;
+
+/// What the benches take from the library. Everything that names a
+/// `quotaplan` path is in [`setup`].
+struct Setup {
+    units: usize,
+    reps: usize,
+    risks: usize,
+    /// Trials of the throughput benches.
+    trials: u64,
+    /// Trials per chunk of the engine; each chunk has its own stream.
+    chunk_size: u64,
+    /// Runs the engine and the summary for `trials` trials, with or without
+    /// the risk analytics; returns P(team hits target).
+    simulate: Box<dyn Fn(u64, bool) -> f64 + Send + Sync>,
+}
+
+/// Generates and loads the scenario once (not timed: called outside the
+/// benched closures), and sizes the global thread pool.
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        use quotaplan::engine::{self, SimOptions};
+        use quotaplan::generate::{GenerateSpec, synthetic};
+        use quotaplan::scenario::{self, MemoryLoader, Purpose};
+
+        if let Some(n) = env_num::<usize>("QUOTAPLAN_BENCH_THREADS") {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .expect("thread pool");
+        }
+        let trials = env_num("QUOTAPLAN_BENCH_TRIALS").unwrap_or(50_000);
+        let g = synthetic(&GenerateSpec {
+            units: 10_000,
+            reps: 200,
+            risks: 20,
+            seed: 1,
+            trials,
+            units_file: "bench-units.csv".into(),
+            edges_file: None,
+        });
+        let loaded = scenario::load(
+            "bench.toml",
+            &g.toml,
+            &MemoryLoader(vec![("bench-units.csv".into(), g.units_csv)]),
+            Purpose::Simulate,
+        );
+        let model = loaded
+            .scenario
+            .expect("the generated scenario is valid")
+            .model;
+        Setup {
+            units: model.units.len(),
+            reps: model.reps.len(),
+            risks: model.risks.len(),
+            trials,
+            chunk_size: engine::CHUNK_SIZE,
+            simulate: Box::new(move |trials, analytics| {
+                let opts = SimOptions {
+                    analytics,
+                    ..SimOptions::new(trials, 1)
+                };
+                let sim = quotaplan::simulate(&model, &opts, None).expect("runs");
+                let summary = sim.summary(&model, Vec::new());
+                assert_eq!(sim.result.team.len() as u64, trials);
+                summary.team.p_hit_target
+            }),
+        }
+    })
+}
+
+fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let v = std::env::var(name).ok()?;
+    Some(
+        v.parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, found {v:?}")),
+    )
+}
+
+// ---- what the benched closures measured, for the figures ----
+
+#[derive(Clone, Copy, PartialEq)]
+enum Figure {
+    Analytics,
+    NoAnalytics,
+    Raw,
+}
+
+/// One timed call of a benched closure (sample size 1: one call per sample,
+/// the same interval divan times).
+static RUNS: Mutex<Vec<(Figure, Duration)>> = Mutex::new(Vec::new());
+
+struct MemoryRun {
+    secs: f64,
+    p_hit_target: f64,
+    peak_mb: Option<f64>,
+    /// No throughput bench ran in this process before it.
+    alone: bool,
+}
+
+static MEMORY: Mutex<Vec<MemoryRun>> = Mutex::new(Vec::new());
+
+/// Set by the throughput benches: after them the process's peak memory is
+/// no longer the memory run's alone.
+static THROUGHPUT_RAN: AtomicBool = AtomicBool::new(false);
+
+fn timed<T>(figure: Figure, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    RUNS.lock().unwrap().push((figure, start.elapsed()));
+    out
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -34,121 +186,157 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Log-normal draws per second: the same chunking and generator as the
-/// engine, each draw summed so none is optimised away.
-fn raw_lognormal_rate(units: usize, trials: u64) -> f64 {
-    let chunks = trials.div_ceil(engine::CHUNK_SIZE);
-    let start = Instant::now();
-    let total: f64 = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = ChaCha8Rng::seed_from_u64(7);
-            rng.set_stream(c);
-            let d = LogNormal::new(12.0, 0.25).expect("valid");
-            let mut s = 0.0;
-            for _ in 0..engine::CHUNK_SIZE.min(trials - c * engine::CHUNK_SIZE) * units as u64 {
-                s += d.sample(&mut rng);
-            }
-            s
-        })
-        .sum();
-    let secs = start.elapsed().as_secs_f64();
-    assert!(total > 0.0);
-    units as f64 * trials as f64 / secs
+// ---- benchmarks ----
+
+fn bench_simulate(bencher: Bencher<'_, '_>, figure: Figure, analytics: bool) {
+    let s = setup();
+    THROUGHPUT_RAN.store(true, Ordering::Relaxed);
+    bencher
+        .counter(ItemsCount::new(s.units as u64 * s.trials))
+        .bench(|| timed(figure, || (s.simulate)(s.trials, analytics)));
 }
 
-fn main() {
-    let trials: u64 = arg("--trials").map_or(50_000, |s| s.parse().expect("--trials N"));
-    let repeat: usize = arg("--repeat").map_or(3, |s| s.parse().expect("--repeat N"));
-    let threads: usize = arg("--threads").map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |s| s.parse().expect("--threads N"),
-    );
-    let memory = std::env::args().any(|a| a == "--memory");
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global()
-        .expect("thread pool");
+/// The engine and the summary with the risk analytics (rank correlations).
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn simulate_analytics(bencher: Bencher<'_, '_>) {
+    bench_simulate(bencher, Figure::Analytics, true);
+}
 
-    let g = synthetic(&GenerateSpec {
-        units: 10_000,
-        reps: 200,
-        risks: 20,
-        seed: 1,
-        trials,
-        units_file: "bench-units.csv".into(),
-        edges_file: None,
+/// The engine and the summary without the risk analytics.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn simulate_no_analytics(bencher: Bencher<'_, '_>) {
+    bench_simulate(bencher, Figure::NoAnalytics, false);
+}
+
+/// Log-normal draws, units × trials of them: the same chunking and
+/// generator as the engine, on the same threads.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn raw_lognormal_draws(bencher: Bencher<'_, '_>) {
+    let s = setup();
+    THROUGHPUT_RAN.store(true, Ordering::Relaxed);
+    let (units, trials, chunk) = (s.units as u64, s.trials, s.chunk_size);
+    bencher.counter(ItemsCount::new(units * trials)).bench(|| {
+        timed(Figure::Raw, || {
+            let total: f64 = (0..trials.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(7);
+                    rng.set_stream(c);
+                    let d = LogNormal::new(12.0, 0.25).expect("valid");
+                    let mut sum = 0.0;
+                    for _ in 0..chunk.min(trials - c * chunk) * units {
+                        sum += d.sample(&mut rng);
+                    }
+                    sum
+                })
+                .sum();
+            assert!(total > 0.0);
+            total
+        })
     });
-    let loaded = scenario::load(
-        "bench.toml",
-        &g.toml,
-        &MemoryLoader(vec![("bench-units.csv".into(), g.units_csv)]),
-        Purpose::Simulate,
-    );
-    let model = loaded
-        .scenario
-        .expect("the generated scenario is valid")
-        .model;
-    let units = model.units.len();
-    println!(
-        "scenario: {} units, {} reps, {} risks; {trials} trials; {threads} threads",
-        units,
-        model.reps.len(),
-        model.risks.len()
-    );
+}
 
-    let time = |analytics: bool| {
-        let opts = SimOptions {
-            analytics,
-            ..SimOptions::new(trials, 1)
-        };
-        let start = Instant::now();
-        let sim = quotaplan::simulate(&model, &opts, None).expect("runs");
-        let summary = sim.summary(&model, Vec::new());
-        let res = &sim.result;
-        let secs = start.elapsed().as_secs_f64();
-        assert_eq!(res.team.len() as u64, trials);
-        assert!(summary.team.p_hit_target >= 0.0);
-        units as f64 * trials as f64 / secs
-    };
-    let (mut best_base, mut best_full, mut best_raw) = (0.0f64, 0.0f64, 0.0f64);
-    for _ in 0..repeat {
-        best_base = best_base.max(time(false));
-        best_full = best_full.max(time(true));
-        best_raw = best_raw.max(raw_lognormal_rate(units, trials));
+/// One run of 1,000,000 trials with the risk analytics; peak memory read
+/// right after it.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn memory_1m_trials(bencher: Bencher<'_, '_>) {
+    let s = setup();
+    let alone = !THROUGHPUT_RAN.load(Ordering::Relaxed);
+    let last = Mutex::new((0.0, 0.0));
+    bencher
+        .counter(ItemsCount::new(s.units as u64 * MEMORY_TRIALS))
+        .bench(|| {
+            let start = Instant::now();
+            let p = (s.simulate)(MEMORY_TRIALS, true);
+            *last.lock().unwrap() = (start.elapsed().as_secs_f64(), p);
+        });
+    let (secs, p_hit_target) = *last.lock().unwrap();
+    MEMORY.lock().unwrap().push(MemoryRun {
+        secs,
+        p_hit_target,
+        peak_mb: peak_rss_mb(),
+        alone,
+    });
+}
+
+// ---- figures ----
+
+fn print_figures() {
+    let runs = RUNS.lock().unwrap();
+    let memory = MEMORY.lock().unwrap();
+    if runs.is_empty() && memory.is_empty() {
+        return;
     }
-    println!(
-        "simulate:            {:>8.1} M unit-trials/s   (with risk analytics)",
-        best_full / 1e6
-    );
-    println!(
-        "without analytics:   {:>8.1} M unit-trials/s",
-        best_base / 1e6
-    );
-    println!("raw log-normal draws:{:>8.1} M draws/s", best_raw / 1e6);
-    println!(
-        "ratio:               {:>8.1} %   (target >= 40 %)",
-        100.0 * best_full / best_raw
-    );
-    println!(
-        "analytics cost:      {:>8.1} %   of simulate time (target <= 25 %)",
-        100.0 * (best_base / best_full - 1.0)
-    );
-    println!(
-        "target 100 M unit-trials/s: {}",
-        if best_full >= 100e6 { "met" } else { "NOT met" }
-    );
+    let s = setup();
+    // Fastest sample of a bench, in items per second.
+    let rate = |figure: Figure, items: f64| {
+        runs.iter()
+            .filter(|(f, _)| *f == figure)
+            .map(|(_, d)| d.as_secs_f64())
+            .min_by(f64::total_cmp)
+            .map(|secs| items / secs)
+    };
+    let items = s.units as f64 * s.trials as f64;
+    let full = rate(Figure::Analytics, items);
+    let base = rate(Figure::NoAnalytics, items);
+    let raw = rate(Figure::Raw, items);
 
-    if memory {
-        let n = 1_000_000;
-        let start = Instant::now();
-        let sim = quotaplan::simulate(&model, &SimOptions::new(n, 1), None).expect("runs");
-        let summary = sim.summary(&model, Vec::new());
-        let secs = start.elapsed().as_secs_f64();
+    println!();
+    println!("figures (from the runs above: the fastest sample of each bench)");
+    let trials = if runs.is_empty() {
+        String::new()
+    } else {
+        format!("{} trials; ", s.trials)
+    };
+    println!(
+        "scenario: {} units, {} reps, {} risks; {trials}{} threads",
+        s.units,
+        s.reps,
+        s.risks,
+        rayon::current_num_threads()
+    );
+    let na = "n/a (bench not run)";
+    let m = |r: Option<f64>| r.map_or(na.to_string(), |r| format!("{:>8.1}", r / 1e6));
+    if !runs.is_empty() {
         println!(
-            "1,000,000 trials: {secs:.1} s, P(team hits target) {:.4}; peak memory {:.0} MB (target < 300 MB)",
-            summary.team.p_hit_target,
-            peak_rss_mb().unwrap_or(f64::NAN)
+            "simulate:            {} M unit-trials/s   (with risk analytics)",
+            m(full)
+        );
+        println!("without analytics:   {} M unit-trials/s", m(base));
+        println!("raw log-normal draws:{} M draws/s", m(raw));
+        match (full, raw) {
+            (Some(full), Some(raw)) => println!(
+                "ratio:               {:>8.1} %   (target >= 40 %)",
+                100.0 * full / raw
+            ),
+            _ => println!("ratio:               {na}"),
+        }
+        match (full, base) {
+            (Some(full), Some(base)) => println!(
+                "analytics cost:      {:>8.1} %   of simulate time (target <= 25 %)",
+                100.0 * (base / full - 1.0)
+            ),
+            _ => println!("analytics cost:      {na}"),
+        }
+        if let Some(full) = full {
+            println!(
+                "target 100 M unit-trials/s: {}",
+                if full >= 100e6 { "met" } else { "NOT met" }
+            );
+        }
+    }
+    for run in memory.iter() {
+        println!(
+            "1,000,000 trials: {:.1} s, P(team hits target) {:.4}; peak memory {:.0} MB (target < 300 MB){}",
+            run.secs,
+            run.p_hit_target,
+            run.peak_mb.unwrap_or(f64::NAN),
+            if run.alone {
+                ""
+            } else {
+                "\n  (other benches ran before it in this process, so this is their peak too: \
+                 run `cargo bench --bench simulate -- memory` for the figure)"
+            }
         );
     }
 }

@@ -1,43 +1,218 @@
-//! Territory optimizer figures: the Iowa counties (4, 8 and 12 territories,
-//! population balance) and a synthetic 10,000-unit map split into 200
-//! territories within ±2 %.
+//! Territory optimizer: time and quality of the plans on the Iowa counties
+//! (data/iowa-counties; population balance) and on a synthetic 10,000-unit
+//! map split into 200 territories.
 //!
-//!     cargo bench --bench split                  # everything (about two minutes)
-//!     cargo bench --bench split -- --only iowa   # or: --only scale
+//! Benchmarks (divan):
 //!
-//! Options: `--seed N` (default 1), `--threads N` (default all cores),
-//! `--chains N`, `--iterations N` (defaults: the library's).
+//! - `iowa` (4, 8, 12 territories, equal targets, ±0.5 %): with 8 and 12
+//!   this is infeasible, Polk County alone being more than a territory;
+//! - `iowa_polk_alone` (8, 12 territories × ±0.5 / 1 / 2 %): what a planner
+//!   does instead, Polk County as its own locked territory (target = its
+//!   population) and the others sharing the rest equally;
+//! - `synthetic_delaunay_10k`: the adjacency (Delaunay) of 10,000 random
+//!   points (items = points);
+//! - `synthetic_10k_k200`: those 10,000 units (log-normal-ish weights) into
+//!   200 territories within ±2 % (120 s safety time limit).
+//!
+//! The optimizer is deterministic per seed, so every sample of a case finds
+//! the same plan. After divan's table a "figures" block gives, for each
+//! case, what the README quotes: feasibility, largest deviation, cut edges,
+//! iterations and time (the fastest sample, as divan's "fastest" column);
+//! sorted deviations for the infeasible cases, the optimizer's notes for
+//! the synthetic map.
+//!
+//!     cargo bench --bench split                  # everything (about 1.5 minutes on 2 cores)
+//!     cargo bench --bench split -- iowa          # only the Iowa cases
+//!     cargo bench --bench split -- synthetic     # only the 10,000-unit map
+//!
+//! Environment: `QUOTAPLAN_BENCH_SEED` (default 1), `QUOTAPLAN_BENCH_THREADS`
+//! (the optimizer's worker threads, default all cores),
+//! `QUOTAPLAN_BENCH_CHAINS` and `QUOTAPLAN_BENCH_ITERATIONS` (default: the
+//! library's). Divan's own `DIVAN_THREADS` / `--threads` runs several copies
+//! of a bench at once, which is not the optimizer's thread count: leave it
+//! unset.
 
 // Benchmarks print their figures.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use quotaplan::split::{Graph, SplitInput, SplitResult, optimize};
+use divan::Bencher;
+use divan::counter::ItemsCount;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
+fn main() {
+    divan::main();
+    print_figures();
 }
 
-fn num<T: std::str::FromStr>(name: &str) -> Option<T> {
-    arg(name).map(|s| {
-        s.parse()
-            .unwrap_or_else(|_| panic!("{name} takes a number"))
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Map {
+    Iowa,
+    Synthetic,
+}
+
+/// One optimizer run.
+#[derive(Clone, Debug)]
+struct Case {
+    map: Map,
+    k: usize,
+    tolerance: f64,
+    /// The unit of largest weight (Polk County) alone in territory 0,
+    /// locked, with its weight as target; the others share the rest.
+    largest_alone: bool,
+    time_limit: Option<Duration>,
+}
+
+impl Case {
+    fn label(&self) -> String {
+        match (self.map, self.largest_alone) {
+            (Map::Iowa, false) => format!("iowa k={}", self.k),
+            (Map::Iowa, true) => format!("iowa k={}, Polk alone", self.k),
+            (Map::Synthetic, _) => format!("10k units, k={}", self.k),
+        }
+    }
+
+    fn order(&self) -> (Map, bool, usize, u64) {
+        (
+            self.map,
+            self.largest_alone,
+            self.k,
+            (self.tolerance * 1e6) as u64,
+        )
+    }
+}
+
+/// What the figures need of a plan.
+#[derive(Clone, Debug, PartialEq)]
+struct Plan {
+    feasible: bool,
+    max_deviation: f64,
+    cut_edges: usize,
+    iterations: u64,
+    hit_time_limit: bool,
+    /// Per territory, in %, largest first.
+    deviations: Vec<f64>,
+    notes: Vec<String>,
+}
+
+struct MapInfo {
+    units: usize,
+    edges: usize,
+    weight: f64,
+}
+
+/// What the benches take from the library. Everything that names a
+/// `quotaplan` path is in [`setup`].
+struct Setup {
+    iowa: MapInfo,
+    synthetic: MapInfo,
+    /// Runs the optimizer on a case.
+    split: Box<dyn Fn(&Case) -> Plan + Send + Sync>,
+    /// Builds the adjacency of the synthetic map; returns its edge count.
+    delaunay: Box<dyn Fn() -> usize + Send + Sync>,
+}
+
+/// Reads Iowa, draws the synthetic map and builds both graphs once (not
+/// timed: called outside the benched closures).
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        use quotaplan::split::{Graph, SplitInput, SplitResult, optimize};
+
+        let iowa = read_iowa();
+        let iowa_graph = Graph::from_edges(iowa.weight.len(), &iowa.edges).expect("Iowa graph");
+        let synthetic = draw_synthetic();
+        let synthetic_graph = Graph::delaunay(&synthetic.loc).expect("finite points");
+        let info = |m: &MapData, g: &Graph| MapInfo {
+            units: g.len(),
+            edges: g.edge_count(),
+            weight: m.weight.iter().sum(),
+        };
+        let (iowa_info, synthetic_info) =
+            (info(&iowa, &iowa_graph), info(&synthetic, &synthetic_graph));
+        let points = synthetic.loc.clone();
+        let seed = env_num("QUOTAPLAN_BENCH_SEED").unwrap_or(1);
+        let threads = env_num("QUOTAPLAN_BENCH_THREADS");
+        let chains = env_num("QUOTAPLAN_BENCH_CHAINS");
+        let iterations = env_num("QUOTAPLAN_BENCH_ITERATIONS");
+        Setup {
+            iowa: iowa_info,
+            synthetic: synthetic_info,
+            delaunay: Box::new(move || {
+                Graph::delaunay(&points)
+                    .expect("finite points")
+                    .edge_count()
+            }),
+            split: Box::new(move |case| {
+                let (m, g) = match case.map {
+                    Map::Iowa => (&iowa, &iowa_graph),
+                    Map::Synthetic => (&synthetic, &synthetic_graph),
+                };
+                let mut input = SplitInput::new(g, m.weight.clone(), case.k);
+                input.tolerance = case.tolerance;
+                input.locations = Some(&m.loc);
+                input.time_limit = case.time_limit;
+                if case.largest_alone {
+                    let largest = (0..m.weight.len())
+                        .max_by(|&a, &b| m.weight[a].total_cmp(&m.weight[b]))
+                        .expect("units");
+                    let rest = m.weight.iter().sum::<f64>() - m.weight[largest];
+                    input.targets = (0..case.k)
+                        .map(|t| {
+                            if t == 0 {
+                                m.weight[largest]
+                            } else {
+                                rest / (case.k - 1) as f64
+                            }
+                        })
+                        .collect();
+                    input.locked[largest] = Some(0);
+                }
+                input.seed = seed;
+                input.threads = threads;
+                input.chains = chains.unwrap_or(input.chains);
+                input.iterations = iterations;
+                let r: SplitResult = optimize(&input).expect("valid input");
+                let mut deviations: Vec<f64> = r
+                    .per_territory
+                    .iter()
+                    .map(|t| 100.0 * t.deviation)
+                    .collect();
+                deviations.sort_by(|a, b| b.total_cmp(a));
+                Plan {
+                    feasible: r.feasible,
+                    max_deviation: r.max_deviation,
+                    cut_edges: r.cut_edges,
+                    iterations: r.iterations,
+                    hit_time_limit: r.hit_time_limit,
+                    deviations,
+                    notes: r.notes,
+                }
+            }),
+        }
     })
 }
 
-struct Iowa {
-    pop: Vec<f64>,
+fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let v = std::env::var(name).ok()?;
+    Some(
+        v.parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, found {v:?}")),
+    )
+}
+
+/// Weights, planar coordinates (km for Iowa) and edges of a map.
+struct MapData {
+    weight: Vec<f64>,
     loc: Vec<(f64, f64)>,
     edges: Vec<(usize, usize)>,
 }
 
-fn iowa() -> Iowa {
+/// The Iowa counties: population, and lon/lat projected to km.
+fn read_iowa() -> MapData {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/iowa-counties");
     let read = |f: &str| {
         std::fs::read_to_string(dir.join(f))
@@ -48,10 +223,10 @@ fn iowa() -> Iowa {
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
     let (pop, lat, lon) = (col("pop"), col("lat"), col("lon"));
-    let (mut p, mut loc) = (Vec::new(), Vec::new());
+    let (mut weight, mut loc) = (Vec::new(), Vec::new());
     for line in lines.filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
-        p.push(f[pop].parse().expect("pop"));
+        weight.push(f[pop].parse().expect("pop"));
         let (la, lo): (f64, f64) = (f[lat].parse().expect("lat"), f[lon].parse().expect("lon"));
         loc.push((lo * la.to_radians().cos() * 111.0, la * 111.0));
     }
@@ -64,131 +239,208 @@ fn iowa() -> Iowa {
             (f[0].parse().expect("i"), f[1].parse().expect("j"))
         })
         .collect();
-    Iowa { pop: p, loc, edges }
+    MapData { weight, loc, edges }
 }
 
-fn configure(input: &mut SplitInput<'_>) {
-    input.seed = num("--seed").unwrap_or(1);
-    input.threads = num("--threads");
-    if let Some(c) = num("--chains") {
-        input.chains = c;
-    }
-    input.iterations = num("--iterations");
-}
-
-fn line(name: &str, tol: f64, r: &SplitResult) {
-    println!(
-        "{name:<28} tol ±{:>5.2} %  feasible {:<5}  max dev {:>6.3} %  cut edges {:>5}  {:>7.2} s  ({} iterations{})",
-        100.0 * tol,
-        r.feasible,
-        100.0 * r.max_deviation,
-        r.cut_edges,
-        r.elapsed.as_secs_f64(),
-        r.iterations,
-        if r.hit_time_limit {
-            ", time limit hit"
-        } else {
-            ""
-        }
-    );
-}
-
-fn bench_iowa() {
-    let data = iowa();
-    let g = Graph::from_edges(data.pop.len(), &data.edges).expect("Iowa graph");
-    println!(
-        "Iowa counties: {} units, {} edges, population {}",
-        g.len(),
-        g.edge_count(),
-        data.pop.iter().sum::<f64>()
-    );
-    for k in [4, 8, 12] {
-        let mut input = SplitInput::new(&g, data.pop.clone(), k);
-        input.tolerance = 0.005;
-        input.locations = Some(&data.loc);
-        configure(&mut input);
-        let r = optimize(&input).expect("valid input");
-        line(&format!("iowa k={k}"), input.tolerance, &r);
-        if !r.feasible {
-            let mut devs: Vec<f64> = r
-                .per_territory
-                .iter()
-                .map(|m| 100.0 * m.deviation)
-                .collect();
-            devs.sort_by(|a, b| b.total_cmp(a));
-            let shown: Vec<String> = devs.iter().map(|d| format!("{d:+.2}")).collect();
-            println!("  deviations (%): {}", shown.join(" "));
-        }
-    }
-    // Polk County alone exceeds an eighth of Iowa by 13 %, so with equal
-    // targets no tolerance below that is reachable for 8 or 12 territories.
-    // What a planner would do instead: Polk is one territory (target = its
-    // population, locked), the rest share the remainder equally. Shown for
-    // several tolerances: the price of tighter balance in cut edges.
-    let polk = (0..data.pop.len())
-        .max_by(|&a, &b| data.pop[a].total_cmp(&data.pop[b]))
-        .expect("units");
-    let total: f64 = data.pop.iter().sum();
-    for k in [8, 12] {
-        for tol in [0.005, 0.01, 0.02] {
-            let mut input = SplitInput::new(&g, data.pop.clone(), k);
-            input.targets = (0..k)
-                .map(|t| {
-                    if t == 0 {
-                        data.pop[polk]
-                    } else {
-                        (total - data.pop[polk]) / (k - 1) as f64
-                    }
-                })
-                .collect();
-            input.locked[polk] = Some(0);
-            input.tolerance = tol;
-            input.locations = Some(&data.loc);
-            configure(&mut input);
-            let r = optimize(&input).expect("valid input");
-            line(&format!("iowa k={k}, Polk alone"), tol, &r);
-        }
-    }
-}
-
-fn bench_scale() {
+/// 10,000 uniform points in the unit square, log-normal-ish weights (exp
+/// of a sum of uniforms, sigma about 0.7); edges come from the Delaunay
+/// triangulation.
+fn draw_synthetic() -> MapData {
     let n = 10_000;
     let mut rng = ChaCha8Rng::seed_from_u64(2024);
-    let pts: Vec<(f64, f64)> = (0..n)
+    let loc: Vec<(f64, f64)> = (0..n)
         .map(|_| (rng.random::<f64>(), rng.random::<f64>()))
         .collect();
-    // Log-normal-ish: exp of a sum of uniforms (sigma about 0.7).
-    let weight: Vec<f64> = (0..n)
+    let weight = (0..n)
         .map(|_| {
             let z: f64 = (0..12).map(|_| rng.random::<f64>()).sum::<f64>() - 6.0;
             (0.7 * z).exp()
         })
         .collect();
-    let t = std::time::Instant::now();
-    let g = Graph::delaunay(&pts).expect("finite points");
-    println!(
-        "synthetic: {n} points, {} Delaunay edges ({:.2} s)",
-        g.edge_count(),
-        t.elapsed().as_secs_f64()
-    );
-    let mut input = SplitInput::new(&g, weight, 200);
-    input.tolerance = 0.02;
-    input.locations = Some(&pts);
-    input.time_limit = Some(Duration::from_secs(120));
-    configure(&mut input);
-    let r = optimize(&input).expect("valid input");
-    line("10k units, k=200", 0.02, &r);
-    for note in &r.notes {
-        println!("  note: {note}");
+    MapData {
+        weight,
+        loc,
+        edges: Vec::new(),
     }
 }
 
-fn main() {
-    let only = arg("--only");
-    if only.as_deref().is_none_or(|o| o == "iowa") {
-        bench_iowa();
+// ---- what the benched closures measured, for the figures ----
+
+struct Run {
+    case: Case,
+    time: Duration,
+    plan: Plan,
+}
+
+/// One timed call of a benched closure (sample size 1: one call per sample,
+/// the same interval divan times).
+static RUNS: Mutex<Vec<Run>> = Mutex::new(Vec::new());
+
+/// Fastest Delaunay build of the synthetic map, and its edge count.
+static DELAUNAY: Mutex<Option<(Duration, usize)>> = Mutex::new(None);
+
+fn bench_case(bencher: Bencher<'_, '_>, case: Case) {
+    let s = setup();
+    bencher.bench(|| {
+        let start = Instant::now();
+        let plan = (s.split)(&case);
+        let time = start.elapsed();
+        RUNS.lock().unwrap().push(Run {
+            case: case.clone(),
+            time,
+            plan,
+        });
+    });
+}
+
+// ---- benchmarks ----
+
+/// Equal targets, ±0.5 %.
+#[divan::bench(args = [4, 8, 12], sample_count = 5, sample_size = 1)]
+fn iowa(bencher: Bencher<'_, '_>, k: usize) {
+    bench_case(
+        bencher,
+        Case {
+            map: Map::Iowa,
+            k,
+            tolerance: 0.005,
+            largest_alone: false,
+            time_limit: None,
+        },
+    );
+}
+
+/// Polk County alone and locked; the rest equal. Polk alone exceeds an
+/// eighth of Iowa by 13 %, so with equal targets no tolerance below that is
+/// reachable for 8 or 12 territories: this is what a planner would do
+/// instead, shown for several tolerances (the price of tighter balance in
+/// cut edges).
+#[divan::bench(consts = [8, 12], args = [0.005, 0.01, 0.02], sample_count = 5, sample_size = 1)]
+fn iowa_polk_alone<const K: usize>(bencher: Bencher<'_, '_>, tolerance: f64) {
+    bench_case(
+        bencher,
+        Case {
+            map: Map::Iowa,
+            k: K,
+            tolerance,
+            largest_alone: true,
+            time_limit: None,
+        },
+    );
+}
+
+/// The adjacency of 10,000 random points.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn synthetic_delaunay_10k(bencher: Bencher<'_, '_>) {
+    let s = setup();
+    bencher
+        .counter(ItemsCount::new(s.synthetic.units))
+        .bench(|| {
+            let start = Instant::now();
+            let edges = (s.delaunay)();
+            let time = start.elapsed();
+            let mut d = DELAUNAY.lock().unwrap();
+            if d.is_none_or(|(t, _)| time < t) {
+                *d = Some((time, edges));
+            }
+        });
+}
+
+/// 10,000 units into 200 territories, ±2 %.
+#[divan::bench(sample_count = 2, sample_size = 1)]
+fn synthetic_10k_k200(bencher: Bencher<'_, '_>) {
+    bench_case(
+        bencher,
+        Case {
+            map: Map::Synthetic,
+            k: 200,
+            tolerance: 0.02,
+            largest_alone: false,
+            time_limit: Some(Duration::from_secs(120)),
+        },
+    );
+}
+
+// ---- figures ----
+
+fn print_figures() {
+    let mut runs = RUNS.lock().unwrap();
+    let delaunay = *DELAUNAY.lock().unwrap();
+    if runs.is_empty() && delaunay.is_none() {
+        return;
     }
-    if only.as_deref().is_none_or(|o| o == "scale") {
-        bench_scale();
+    let s = setup();
+    runs.sort_by_key(|r| r.case.order());
+
+    println!();
+    println!("figures (from the runs above; time: the fastest sample of each case)");
+    if runs.iter().any(|r| r.case.map == Map::Iowa) {
+        println!(
+            "Iowa counties: {} units, {} edges, population {}",
+            s.iowa.units, s.iowa.edges, s.iowa.weight
+        );
+    }
+    let mut printed_synthetic = false;
+    for (i, run) in runs.iter().enumerate() {
+        if i > 0 && runs[i - 1].case.order() == run.case.order() {
+            continue;
+        }
+        let case = &run.case;
+        if case.map == Map::Synthetic && !printed_synthetic {
+            print_synthetic(s, delaunay);
+            printed_synthetic = true;
+        }
+        let same: Vec<&Run> = runs[i..]
+            .iter()
+            .take_while(|r| r.case.order() == case.order())
+            .collect();
+        let fastest = same.iter().map(|r| r.time).min().expect("one run");
+        let plan = &run.plan;
+        println!(
+            "{:<28} tol ±{:>5.2} %  feasible {:<5}  max dev {:>6.3} %  cut edges {:>5}  {:>7.2} s  ({} iterations{}){}",
+            case.label(),
+            100.0 * case.tolerance,
+            plan.feasible,
+            100.0 * plan.max_deviation,
+            plan.cut_edges,
+            fastest.as_secs_f64(),
+            plan.iterations,
+            if plan.hit_time_limit {
+                ", time limit hit"
+            } else {
+                ""
+            },
+            if same.iter().all(|r| r.plan == *plan) {
+                ""
+            } else {
+                "  [samples found different plans]"
+            }
+        );
+        if !plan.feasible && case.map == Map::Iowa && !case.largest_alone {
+            let shown: Vec<String> = plan.deviations.iter().map(|d| format!("{d:+.2}")).collect();
+            println!("  deviations (%): {}", shown.join(" "));
+        }
+        if case.map == Map::Synthetic {
+            for note in &plan.notes {
+                println!("  note: {note}");
+            }
+        }
+    }
+    if !printed_synthetic && delaunay.is_some() {
+        print_synthetic(s, delaunay);
+    }
+}
+
+fn print_synthetic(s: &Setup, delaunay: Option<(Duration, usize)>) {
+    match delaunay {
+        Some((time, edges)) => println!(
+            "synthetic: {} points, {edges} Delaunay edges ({:.2} s)",
+            s.synthetic.units,
+            time.as_secs_f64()
+        ),
+        None => println!(
+            "synthetic: {} points, {} Delaunay edges",
+            s.synthetic.units, s.synthetic.edges
+        ),
     }
 }
