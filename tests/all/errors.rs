@@ -50,14 +50,19 @@ applies_to = { segments = ["Enterprise"] }
 impact = { uniform = { min = 0.3, max = 0.8 } }
 "#;
 
-/// Problems of a scenario, rendered one per line as `severity: file:line:col: message (help)`.
-fn problems(toml: &str, units: &str) -> Vec<String> {
-    let l = scenario::load(
+/// A scenario `s.toml` read with `units` as its `units.csv`.
+fn load(toml: &str, units: &str) -> scenario::Loaded {
+    scenario::load(
         "s.toml",
         toml,
         &MemoryLoader(vec![("units.csv".into(), units.into())]),
         Purpose::Simulate,
-    );
+    )
+}
+
+/// Problems of a scenario, rendered one per line as `severity: file:line:col: message (help)`.
+fn problems(toml: &str, units: &str) -> Vec<String> {
+    let l = load(toml, units);
     l.problems.iter().map(|p| p.plain(&l.sources)).collect()
 }
 
@@ -526,12 +531,7 @@ fn a_missing_edges_file_in_a_base_points_at_the_base() {
 #[test]
 fn problems_carry_a_kind() {
     let t = edit("sd = 0.05", "sd = -0.05").replace("probability = 0.05", "probability = 5");
-    let l = scenario::load(
-        "s.toml",
-        &t,
-        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
-        Purpose::Simulate,
-    );
+    let l = load(&t, UNITS);
     let kinds: Vec<scenario::ProblemKind> = l.problems.iter().map(|p| p.kind).collect();
     assert_eq!(
         kinds,
@@ -543,11 +543,6 @@ fn problems_carry_a_kind() {
         l.problems
     );
     let unknown = edit("name = \"t\"", "nmae = \"t\"");
-    let l = scenario::load(
-        "s.toml",
-        &unknown,
-        &MemoryLoader(vec![("units.csv".into(), UNITS.into())]),
-        Purpose::Simulate,
-    );
+    let l = load(&unknown, UNITS);
     assert_eq!(l.problems[0].kind, scenario::ProblemKind::UnknownKey);
 }

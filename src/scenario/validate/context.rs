@@ -24,6 +24,41 @@ impl Context<'_> {
         self.problems.warning(kind, span, msg)
     }
 
+    /// An entry's id when it has one not `seen` before; a missing or
+    /// repeated id is reported. `entry` names the entry in messages ("a
+    /// [[reps]] entry"), `kind` the id ("rep").
+    pub fn new_id<'a>(
+        &mut self,
+        id: &'a Option<Sp<String>>,
+        entry: &Span,
+        seen: bool,
+        rule: &IdRule,
+    ) -> Option<&'a Sp<String>> {
+        let Some(id) = id else {
+            let p = self.err(
+                ProblemKind::Missing,
+                entry,
+                format!("{} has no `id`", rule.entry),
+            );
+            if let Some(h) = rule.missing_help {
+                p.help(h);
+            }
+            return None;
+        };
+        if seen {
+            let p = self.err(
+                ProblemKind::Duplicate,
+                &id.span,
+                format!("duplicate {} id `{}`", rule.kind, id.v),
+            );
+            if rule.unique_help {
+                p.help(format!("{} ids must be unique", rule.kind));
+            }
+            return None;
+        }
+        Some(id)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.has_errors()
     }
@@ -110,4 +145,12 @@ impl Context<'_> {
         }
         Some(x.v as u32)
     }
+}
+
+/// How an entry's id is named in messages.
+pub struct IdRule {
+    pub entry: &'static str,
+    pub kind: &'static str,
+    pub missing_help: Option<&'static str>,
+    pub unique_help: bool,
 }

@@ -6,28 +6,25 @@ use super::super::overrides::Override;
 use super::super::raw::RawScenario;
 use super::super::tree::Key;
 use super::super::{Mitigation, MitigationKind};
-use super::context::Context;
+use super::context::{Context, IdRule};
+
+const ID: IdRule = IdRule {
+    entry: "a [[mitigations]] entry",
+    kind: "mitigation",
+    missing_help: None,
+    unique_help: false,
+};
 
 pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, sources: &Sources) -> Vec<Mitigation> {
     let mut out: Vec<Mitigation> = Vec::new();
     for m in &raw.mitigations {
         let span = m.span.clone().unwrap_or(cx.top.clone());
-        let Some(id) = &m.id else {
-            cx.err(
-                ProblemKind::Missing,
-                &span,
-                "a [[mitigations]] entry has no `id`",
-            );
+        let seen =
+            m.id.as_ref()
+                .is_some_and(|i| out.iter().any(|x| x.id == i.v));
+        let Some(id) = cx.new_id(&m.id, &span, seen, &ID) else {
             continue;
         };
-        if out.iter().any(|x| x.id == id.v) {
-            cx.err(
-                ProblemKind::Duplicate,
-                &id.span,
-                format!("duplicate mitigation id `{}`", id.v),
-            );
-            continue;
-        }
         let kind = match &m.kind {
             None => MitigationKind::Reduction,
             Some(k) => MitigationKind::ALL

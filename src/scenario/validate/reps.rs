@@ -4,7 +4,7 @@
 use super::super::diag::ProblemKind;
 use super::super::raw::{RawRep, RawRepFields, RawScenario};
 use super::super::reader::Sp;
-use super::context::Context;
+use super::context::{Context, IdRule};
 use super::dist::dist;
 use crate::model::Rep;
 use crate::model::dist::Dist;
@@ -18,6 +18,13 @@ pub struct Reps {
     pub ok: bool,
 }
 
+const ID: IdRule = IdRule {
+    entry: "a [[reps]] entry",
+    kind: "rep",
+    missing_help: Some("every rep needs a unique id, e.g. id = \"R01\""),
+    unique_help: true,
+};
+
 pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
     let mut out = Reps {
         reps: Vec::new(),
@@ -26,22 +33,11 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
     };
     for (i, r) in raw.reps.iter().enumerate() {
         let span = r.span.clone().unwrap_or(cx.top.clone());
-        let Some(id) = &r.id else {
-            cx.err(ProblemKind::Missing, &span, "a [[reps]] entry has no `id`")
-                .help("every rep needs a unique id, e.g. id = \"R01\"");
+        let seen = r.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
+        let Some(id) = cx.new_id(&r.id, &span, seen, &ID) else {
             out.ok = false;
             continue;
         };
-        if out.index.contains_key(&id.v) {
-            cx.err(
-                ProblemKind::Duplicate,
-                &id.span,
-                format!("duplicate rep id `{}`", id.v),
-            )
-            .help("rep ids must be unique");
-            out.ok = false;
-            continue;
-        }
         out.index.insert(id.v.clone(), i);
         match rep(cx, r, &id.v, &raw.rep_defaults) {
             Some(rep) => out.reps.push(rep),

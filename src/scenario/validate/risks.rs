@@ -3,12 +3,19 @@
 
 use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, RawUnit, SpStrings};
-use super::context::Context;
+use super::context::{Context, IdRule};
 use super::dist::dist;
 use super::reps::Reps;
 use super::units::Units;
 use crate::model::{Risk, RiskKind};
 use std::collections::{BTreeSet, HashMap};
+
+const ID: IdRule = IdRule {
+    entry: "a [[risks]] entry",
+    kind: "risk",
+    missing_help: None,
+    unique_help: true,
+};
 
 pub struct Risks {
     pub risks: Vec<Risk>,
@@ -43,19 +50,10 @@ pub fn validate(
     };
     for r in &raw.risks {
         let span = r.span.clone().unwrap_or(cx.top.clone());
-        let Some(id) = &r.id else {
-            cx.err(ProblemKind::Missing, &span, "a [[risks]] entry has no `id`");
+        let seen = r.id.as_ref().is_some_and(|i| out.ids.contains_key(&i.v));
+        let Some(id) = cx.new_id(&r.id, &span, seen, &ID) else {
             continue;
         };
-        if out.ids.contains_key(&id.v) {
-            cx.err(
-                ProblemKind::Duplicate,
-                &id.span,
-                format!("duplicate risk id `{}`", id.v),
-            )
-            .help("risk ids must be unique");
-            continue;
-        }
         out.ids.insert(id.v.clone(), out.ids.len());
         let kind = kind(cx, r, &id.v);
         let impact = match &r.impact {

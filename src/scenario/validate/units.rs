@@ -5,12 +5,19 @@ use super::super::Purpose;
 use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawPotential, RawScenario, RawUnit};
 use super::super::reader::Sp;
-use super::context::Context;
+use super::context::{Context, IdRule};
 use super::dist::dist;
 use super::reps::Reps;
 use crate::model::dist::Dist;
 use crate::model::{Location, Unit};
 use std::collections::HashMap;
+
+const ID: IdRule = IdRule {
+    entry: "a unit",
+    kind: "unit",
+    missing_help: None,
+    unique_help: true,
+};
 
 pub struct Units {
     pub units: Vec<Unit>,
@@ -41,21 +48,11 @@ pub fn validate(
     };
     for u in raw_units {
         let span = u.span.clone().unwrap_or(cx.top.clone());
-        let Some(id) = &u.id else {
-            cx.err(ProblemKind::Missing, &span, "a unit has no `id`");
+        let seen = u.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
+        let Some(id) = cx.new_id(&u.id, &span, seen, &ID) else {
             out.ok = false;
             continue;
         };
-        if out.index.contains_key(&id.v) {
-            cx.err(
-                ProblemKind::Duplicate,
-                &id.span,
-                format!("duplicate unit id `{}`", id.v),
-            )
-            .help("unit ids must be unique");
-            out.ok = false;
-            continue;
-        }
         out.index.insert(id.v.clone(), out.units.len());
         match unit(cx, u, &id.v, raw, reps) {
             Some(unit) => out.units.push(unit),
