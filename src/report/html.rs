@@ -115,23 +115,42 @@ footer { margin-top: 44px; padding-top: 10px; border-top: 1px solid var(--line);
 }
 "#;
 
-/// Lays out the page around charts already rendered to SVG.
-pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> String {
+/// Charts already rendered to SVG, by chart.
+type Charts<'a> = [(&'a Chart, &'a str)];
+
+/// Lays out the page around charts already rendered to SVG: the header,
+/// the headline cards, then a section per part of the summary.
+pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
     let mut o = String::with_capacity(256 * 1024);
-    let t = &s.team;
-    let cur = esc(&s.currency);
-    let figure = |o: &mut String, id: &str| {
-        if let Some((c, svg)) = charts.iter().find(|(c, _)| c.id == id) {
-            let _ = writeln!(
-                o,
-                "<figure id=\"fig-{}\"><div class=\"chart\">{}</div><figcaption><b>{}.</b> {}</figcaption></figure>",
-                esc(&c.id),
-                svg,
-                esc(&c.title),
-                esc(&c.caption)
-            );
-        }
-    };
+    head(&mut o, s, charts);
+    cards(&mut o, s, notes);
+    team(&mut o, s, charts);
+    reps(&mut o, s, charts);
+    quarters(&mut o, s, charts);
+    compensation(&mut o, s, charts);
+    risks(&mut o, s, charts);
+    territories(&mut o, charts);
+    more(&mut o, charts);
+    footer(&mut o, s);
+    o
+}
+
+/// A chart, as a captioned figure, when it was drawn.
+fn figure(o: &mut String, charts: &Charts<'_>, id: &str) {
+    if let Some((c, svg)) = charts.iter().find(|(c, _)| c.id == id) {
+        let _ = writeln!(
+            o,
+            "<figure id=\"fig-{}\"><div class=\"chart\">{}</div><figcaption><b>{}.</b> {}</figcaption></figure>",
+            esc(&c.id),
+            svg,
+            esc(&c.title),
+            esc(&c.caption)
+        );
+    }
+}
+
+/// The document head, the title and the navigation.
+fn head(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     let _ = writeln!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -169,7 +188,12 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
             ""
         }
     );
+}
 
+/// The headline cards, notes, warnings and how to read them.
+fn cards(o: &mut String, s: &Summary, notes: &[String]) {
+    let cur = esc(&s.currency);
+    let t = &s.team;
     // Headline cards.
     let _ = writeln!(o, "<section class=\"cards\">");
     let _ = writeln!(
@@ -247,7 +271,12 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
 <li><b>Reps at quota</b>: 50–60 % of reps reaching quota is typical; far fewer means quotas above what territories support.</li>\
 </ul>\n",
     );
+}
 
+/// Team sales and attainment.
+fn team(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    let cur = esc(&s.currency);
+    let t = &s.team;
     // Team.
     o.push_str("<section id=\"team\">\n<h2>Team</h2>\n");
     let b = &t.sales;
@@ -279,10 +308,14 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
         pct(a.p90),
         pct(a.p95)
     );
-    figure(&mut o, "team-distribution");
-    figure(&mut o, "convergence");
+    figure(o, charts, "team-distribution");
+    figure(o, charts, "convergence");
     o.push_str("</section>\n");
+}
 
+/// Every rep, quotas and fairness.
+fn reps(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    let cur = esc(&s.currency);
     // Reps.
     o.push_str("<section id=\"reps\">\n<h2>Reps</h2>\n");
     let _ = writeln!(
@@ -309,8 +342,8 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
         );
     }
     o.push_str("</tbody></table></div>\n");
-    figure(&mut o, "rep-attainment");
-    figure(&mut o, "p-attain");
+    figure(o, charts, "rep-attainment");
+    figure(o, charts, "p-attain");
     let q = &s.quota;
     let f = &s.fairness;
     let _ = writeln!(
@@ -352,7 +385,11 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
         o.push_str("</tbody></table></div>\n");
     }
     o.push_str("</section>\n");
+}
 
+/// The team per quarter and each rep's quarters.
+fn quarters(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    let cur = esc(&s.currency);
     // Quarters.
     o.push_str("<section id=\"quarters\">\n<h2>Quarters</h2>\n");
     let _ = writeln!(
@@ -375,7 +412,7 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
         );
     }
     o.push_str("</tbody></table></div>\n");
-    figure(&mut o, "quarterly-fan");
+    figure(o, charts, "quarterly-fan");
     if let Some(first) = s.reps.first() {
         o.push_str("<h3>P(reaching each quarter's quota) per rep</h3>\n<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th>");
         for qq in &first.quarters {
@@ -415,7 +452,11 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
         o.push_str("</tbody></table></div>\n");
     }
     o.push_str("</section>\n");
+}
 
+/// Payouts and cost of sales (with a comp plan).
+fn compensation(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    let cur = esc(&s.currency);
     // Compensation.
     if let Some(c) = &s.compensation {
         o.push_str("<section id=\"compensation\">\n<h2>Compensation</h2>\n");
@@ -459,10 +500,14 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
             }
             o.push_str("</tbody></table></div>\n");
         }
-        figure(&mut o, "payout-curve");
+        figure(o, charts, "payout-curve");
         o.push_str("</section>\n");
     }
+}
 
+/// The risk register.
+fn risks(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    let cur = esc(&s.currency);
     // Risks.
     o.push_str("<section id=\"risks\">\n<h2>Risk register</h2>\n");
     if s.risks.is_empty() {
@@ -491,20 +536,30 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
             );
         }
         o.push_str("</tbody></table></div>\n<p class=\"muted\">Rank 1 drives most of the spread of team sales. Attributable loss: the team mean with the risk switched off minus with it, in the same simulated years (negative for an upside). Tornado swing: how far team sales P50 moves between the risk's worst and best decile.</p>\n");
-        figure(&mut o, "tornado");
+        figure(o, charts, "tornado");
     }
     o.push_str("</section>\n");
+}
 
-    if has_map {
+/// The territory maps.
+fn territories(o: &mut String, charts: &Charts<'_>) {
+    if charts
+        .iter()
+        .any(|(c, _)| c.id.starts_with("territory-map"))
+    {
         o.push_str("<section id=\"territories\">\n<h2>Territories</h2>\n");
         for (c, _) in charts
             .iter()
             .filter(|(c, _)| c.id.starts_with("territory-map"))
         {
-            figure(&mut o, &c.id);
+            figure(o, charts, &c.id);
         }
         o.push_str("</section>\n");
     }
+}
+
+/// Any other chart (e.g. a heatmap), at the end.
+fn more(o: &mut String, charts: &Charts<'_>) {
     // Any other chart (e.g. a heatmap) goes at the end.
     let known = [
         "team-distribution",
@@ -523,11 +578,14 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
     if !extra.is_empty() {
         o.push_str("<section id=\"more\">\n<h2>More</h2>\n");
         for id in extra {
-            figure(&mut o, id);
+            figure(o, charts, id);
         }
         o.push_str("</section>\n");
     }
+}
 
+/// What made the page, and that it loads nothing.
+fn footer(o: &mut String, s: &Summary) {
     let _ = writeln!(
         o,
         "<footer id=\"about\">Made by quotaplan {} from scenario “{}”: {} trials, seed {}, chunks of {}, generator {}, {} sampling{}. The same scenario, seed and version give the same numbers on any machine. This page is self-contained: it loads nothing from anywhere and works offline.</footer>\n</main>\n</body>\n</html>",
@@ -544,5 +602,4 @@ pub fn render(s: &Summary, charts: &[(&Chart, &str)], notes: &[String]) -> Strin
             ""
         }
     );
-    o
 }
