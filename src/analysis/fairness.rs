@@ -2,29 +2,9 @@
 //! attainment depends on territory size, and the reps far from the rest
 //! with the likely reason.
 
-use super::summary::RepSummary;
+use super::summary::{Fairness, FairnessFlag, RepSummary};
 use crate::model::Model;
 use crate::stats::{Welford, pearson};
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct FairnessFlag {
-    pub id: String,
-    pub name: String,
-    pub p_attain: f64,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Fairness {
-    pub p_attain_min: f64,
-    pub p_attain_max: f64,
-    pub p_attain_sd: f64,
-    /// Correlation across reps of territory expected sales and mean
-    /// attainment: near 0 when attainment does not depend on territory size.
-    pub corr_size_attainment: f64,
-    pub flags: Vec<FairnessFlag>,
-}
 
 /// Are the quotas fair? Spread of P(attain), dependence of attainment on
 /// territory size, and reps far from the rest with the likely reason.

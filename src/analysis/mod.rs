@@ -7,15 +7,16 @@ mod chart_data;
 mod fairness;
 mod json;
 mod sensitivity;
+mod summarise;
 mod summary;
 
 pub use chart_data::{
     ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
 };
-pub use fairness::{Fairness, FairnessFlag};
 pub use json::{ReadError, chart_data_from_json, summary_from_json};
 pub use sensitivity::{RiskSummary, Tornado};
+pub use summarise::summarise;
 pub use summary::{
-    Band, Compensation, Count, Pinned, Quarter, QuotaInfo, RepAttainment, RepQuarter, RepSummary,
-    Shortfall, Spread, Summary, Team, summarise,
+    Band, Compensation, Count, Fairness, FairnessFlag, Pinned, Quarter, QuotaInfo, RepAttainment,
+    RepQuarter, RepSummary, Shortfall, Spread, Summary, Team,
 };

@@ -1,0 +1,231 @@
+//! Building the summary of a run from the engine's results and the quotas
+//! it was run with.
+
+use super::fairness::fairness;
+use super::sensitivity::risks;
+use super::summary::*;
+use crate::engine::{CHUNK_SIZE, GENERATOR, SimResult};
+use crate::model::{Model, QuotaSolution};
+use crate::stats::{Welford, hits, proportion_se, quantile_sorted, var_cvar, wilson95};
+
+fn ci(w: &Welford) -> [f64; 2] {
+    let h = 1.959963984540054 * w.se();
+    [w.mean - h, w.mean + h]
+}
+
+/// Band of per-trial values (exact quantiles).
+fn band_of(values: &[f64]) -> Band {
+    let mut w = Welford::default();
+    values.iter().for_each(|&x| w.push(x));
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let q = |p| quantile_sorted(&sorted, p);
+    Band {
+        mean: w.mean,
+        mean_se: w.se(),
+        mean_ci95: ci(&w),
+        sd: w.sd(),
+        p5: q(0.05),
+        p10: q(0.10),
+        p25: q(0.25),
+        p50: q(0.50),
+        p75: q(0.75),
+        p90: q(0.90),
+        p95: q(0.95),
+    }
+}
+
+fn spread(w: &Welford, q: impl Fn(f64) -> f64) -> Spread {
+    Spread {
+        mean: w.mean,
+        mean_se: w.se(),
+        mean_ci95: ci(w),
+        sd: w.sd(),
+        p10: q(0.1),
+        p50: q(0.5),
+        p90: q(0.9),
+    }
+}
+
+/// Smallest count k with P(K <= k) >= p.
+fn count_quantile(hist: &[u64], p: f64) -> f64 {
+    let n: u64 = hist.iter().sum();
+    let mut cum = 0;
+    for (k, &c) in hist.iter().enumerate() {
+        cum += c;
+        if cum as f64 >= p * n as f64 && cum > 0 {
+            return k as f64;
+        }
+    }
+    (hist.len() - 1) as f64
+}
+
+/// Builds the summary of a run with the quotas it was decided with;
+/// `warnings` are the scenario's, already rendered.
+pub fn summarise(
+    model: &Model,
+    res: &SimResult,
+    decided: &QuotaSolution,
+    warnings: Vec<String>,
+) -> Summary {
+    let n = res.trials;
+    let target = model.company_target;
+    let team_band = band_of(&res.team);
+    let attainment: Vec<f64> = res.team.iter().map(|x| x / target).collect();
+    let p_hit = hits(&res.team, target) as f64 / n as f64;
+    let mut shortfall: Vec<f64> = res.team.iter().map(|x| (target - x).max(0.0)).collect();
+    shortfall.sort_by(f64::total_cmp);
+    let (var95, cvar95) = var_cvar(&shortfall, 0.95);
+    let n_at: u64 = res.at_quota.iter().sum();
+    let at_mean = res
+        .at_quota
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| k as f64 * c as f64)
+        .sum::<f64>()
+        / n_at as f64;
+
+    let workload = model.workload_by_rep();
+    let expected = model.expected_sales();
+    let quarter_names: Vec<String> = (1..=model.quarters().len())
+        .map(|q| format!("Q{q}"))
+        .collect();
+    let reps: Vec<RepSummary> = model
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let st = &res.reps[i];
+            let quota = res.quotas[i];
+            let p = st.hits as f64 / n as f64;
+            let q = |x: f64| st.sales_quantile(x);
+            RepSummary {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                quota,
+                coverage: r.coverage(workload[i]),
+                workload_hours: workload[i],
+                expected_sales: expected[i],
+                sales: spread(&st.sales, q),
+                attainment: RepAttainment {
+                    p10: q(0.1) / quota,
+                    p50: q(0.5) / quota,
+                    p90: q(0.9) / quota,
+                },
+                p_attain: p,
+                p_attain_se: proportion_se(p, n),
+                p_attain_ci95: wilson95(p, n),
+                quarters: st
+                    .quarters
+                    .iter()
+                    .zip(&quarter_names)
+                    .map(|(qs, name)| {
+                        let pq = qs.hits as f64 / n as f64;
+                        RepQuarter {
+                            quarter: name.clone(),
+                            quota: qs.quota,
+                            sales: spread(&qs.sales, |x| qs.sales_quantile(x)),
+                            p_attain: (qs.quota > 0.0).then_some(pq),
+                            p_attain_se: (qs.quota > 0.0).then(|| proportion_se(pq, n)),
+                            ytd_quota: qs.ytd_quota,
+                            ytd_attainment_mean: qs.ytd_attainment.mean,
+                            p_ytd_attain: qs.ytd_hits as f64 / n as f64,
+                        }
+                    })
+                    .collect(),
+                payout: st
+                    .payout
+                    .as_ref()
+                    .map(|ps| spread(&ps.payout, |x| ps.quantile(x))),
+            }
+        })
+        .collect();
+    let quarters = model
+        .quarters()
+        .iter()
+        .zip(&res.quarters)
+        .zip(&quarter_names)
+        .map(|((range, q), name)| {
+            let p = q.hits as f64 / n as f64;
+            Quarter {
+                quarter: name.clone(),
+                months: range.clone().map(|m| m + 1).collect(),
+                target: q.target,
+                sales_mean: q.sales.mean,
+                sales_sd: q.sales.sd(),
+                p_hit: p,
+                p_hit_se: proportion_se(p, n),
+                p_hit_ci95: wilson95(p, n),
+            }
+        })
+        .collect();
+    let compensation = model.comp_plan.as_ref().map(|c| {
+        let cost: Vec<f64> = res
+            .payout_total
+            .iter()
+            .zip(&res.team)
+            .map(|(p, t)| if *t > 0.0 { p / t } else { 0.0 })
+            .collect();
+        Compensation {
+            total_payout: band_of(&res.payout_total),
+            cost_of_sales: band_of(&cost),
+            budget: c.budget,
+            p_over_budget: c
+                .budget
+                .map(|b| res.payout_total.iter().filter(|&&p| p > b).count() as f64 / n as f64),
+        }
+    });
+    let quota = QuotaInfo {
+        method: decided.method.name().to_string(),
+        over_assignment: model.quotas.over_assignment,
+        total: (res
+            .quotas
+            .iter()
+            .map(|q| (q * 100.0).round() as i64)
+            .sum::<i64>()) as f64
+            / 100.0,
+        p_star: decided.p_star,
+        pinned: decided
+            .pinned
+            .iter()
+            .map(|&(r, by)| Pinned {
+                id: model.reps[r].id.clone(),
+                by: by.name().to_string(),
+            })
+            .collect(),
+    };
+    Summary {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        months: model.months,
+        seed: res.seed,
+        trials: n,
+        chunk_size: CHUNK_SIZE,
+        generator: GENERATOR.to_string(),
+        sampler: res.sampler.name().to_string(),
+        reached_precision: res.reached_precision,
+        team: Team {
+            target,
+            sales: team_band,
+            attainment: band_of(&attainment),
+            p_hit_target: p_hit,
+            p_hit_target_se: proportion_se(p_hit, n),
+            p_hit_target_ci95: wilson95(p_hit, n),
+            reps_at_quota: Count {
+                mean: at_mean,
+                p10: count_quantile(&res.at_quota, 0.1),
+                p50: count_quantile(&res.at_quota, 0.5),
+                p90: count_quantile(&res.at_quota, 0.9),
+            },
+            shortfall: Shortfall { var95, cvar95 },
+        },
+        quota,
+        fairness: fairness(model, &reps, &expected),
+        reps,
+        quarters,
+        compensation,
+        risks: risks(model, res),
+        warnings,
+    }
+}
