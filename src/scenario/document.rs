@@ -71,6 +71,7 @@ impl Document {
                 range: 0..text.len(),
             };
         }
+        let first_set = sources.files.len();
         for s in sets {
             let label = format!("--set {s}");
             match Override::parse(&label, s) {
@@ -104,8 +105,32 @@ impl Document {
                 }
             }
         }
-        let units = load_named(&tree, "file", "units", loader, &mut sources, &mut problems);
-        let edges = load_named(&tree, "edges", "edges", loader, &mut sources, &mut problems);
+        // Files named on the command line are relative to the working folder.
+        let from_cli = |file: FileId, sources: &Sources| {
+            if file >= first_set {
+                String::new()
+            } else {
+                sources.files[file].name.clone()
+            }
+        };
+        let units = load_named(
+            &tree,
+            "file",
+            "units",
+            &from_cli,
+            loader,
+            &mut sources,
+            &mut problems,
+        );
+        let edges = load_named(
+            &tree,
+            "edges",
+            "edges",
+            &from_cli,
+            loader,
+            &mut sources,
+            &mut problems,
+        );
         Document {
             sources,
             tree,
@@ -220,7 +245,7 @@ fn chain(
     let mut syntax_errors = false;
     let mut current = root;
     loop {
-        let (node, had) = tree::parse(&sources.files[current].text.clone(), current, problems);
+        let (node, had) = tree::parse(&sources.files[current].text, current, problems);
         syntax_errors |= had;
         let extends = match &node.value {
             Value::Table(t) => t.get("extends").cloned(),
@@ -265,11 +290,12 @@ fn chain(
 }
 
 /// Reads the file named by `[units] key` (`file` or `edges`), relative to
-/// the file that wrote the key.
+/// the file that wrote the key (`from` gives its name).
 fn load_named(
     tree: &Node,
     key: &str,
     what: &str,
+    from: &dyn Fn(FileId, &Sources) -> String,
     loader: &dyn SourceLoader,
     sources: &mut Sources,
     problems: &mut Problems,
@@ -286,7 +312,7 @@ fn load_named(
     let Value::String(path) = &node.value else {
         return FileRef::None;
     };
-    let from = sources.files[node.span.file].name.clone();
+    let from = from(node.span.file, sources);
     match loader.load(&from, path) {
         Ok((name, text)) => FileRef::Loaded {
             path: path.clone(),

@@ -759,3 +759,20 @@ fn a_missing_file_in_a_base_is_rendered_at_the_base() {
         "{err}"
     );
 }
+
+/// A file named by `--set` is relative to the working folder, like any path
+/// on the command line.
+#[test]
+fn a_units_file_given_with_set_is_relative_to_the_working_folder() {
+    let dir = tmp("set-units");
+    let scen = demo_copy(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(dir.join("demo-units.csv"), dir.join("data/other-units.csv")).unwrap();
+    quotaplan()
+        .current_dir(&dir)
+        .arg("validate")
+        .arg(&scen)
+        .args(["--set", "units.file=data/other-units.csv"])
+        .assert()
+        .success();
+}
