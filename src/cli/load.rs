@@ -2,7 +2,7 @@
 //! read into a document once, validated, its problems printed.
 
 use super::fail::Fail;
-use super::files::DiskLoader;
+use super::files::{DiskLoader, read_input};
 use super::render;
 use quotaplan::scenario::{Document, Loaded, MemoryLoader, Purpose, Scenario};
 use quotaplan::whatif::WhatIfError;
@@ -23,13 +23,13 @@ pub fn document(path: Option<&Path>, sets: &[String]) -> Result<Document, Fail> 
             sets,
         )),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|source| Fail::Read {
+            let bytes = read_input(p).map_err(|source| Fail::Read {
                 path: p.to_path_buf(),
                 source,
             })?;
-            Ok(Document::read(
+            Ok(Document::read_bytes(
                 &p.display().to_string(),
-                &text,
+                &bytes,
                 &DiskLoader,
                 sets,
             ))

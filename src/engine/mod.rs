@@ -7,6 +7,7 @@ mod options;
 mod plan;
 pub mod streams;
 
+pub use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT};
 pub use options::{
     DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, OptionsError, RunRequest, Sampler, SimOptions,
 };

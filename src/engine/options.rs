@@ -1,7 +1,7 @@
 //! How a run is made: trials, seed, threads, sampler, precision and
 //! analytics, resolved once from what was asked and what the scenario says.
 
-use crate::model::RunSettings;
+use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
 
 /// Trials when neither the request nor the scenario says.
 pub const DEFAULT_TRIALS: u64 = 10_000;
@@ -62,6 +62,8 @@ pub struct RunRequest {
 pub enum OptionsError {
     #[error("trials must be at least 1")]
     NoTrials,
+    #[error("{0} trials is more than the {MAX_RUN_TRIALS} a run accepts; {PRECISION_HINT}")]
+    TooManyTrials(u64),
     #[error("precision must be a half-width between 0 and 0.5, found {0}")]
     BadPrecision(f64),
     #[error("threads must be between 1 and 1024, found {0}")]
@@ -112,6 +114,9 @@ impl SimOptions {
         if self.trials == 0 {
             return Err(OptionsError::NoTrials);
         }
+        if self.trials > MAX_RUN_TRIALS {
+            return Err(OptionsError::TooManyTrials(self.trials));
+        }
         if let Some(p) = self.precision
             && !(p > 0.0 && p < 0.5)
         {
@@ -125,3 +130,4 @@ impl SimOptions {
         Ok(())
     }
 }
+

@@ -311,3 +311,10 @@ pub struct RunSettings {
     pub trials: Option<u64>,
     pub seed: Option<u64>,
 }
+
+/// The most trials one run accepts: per-trial values (the team total, the
+/// payout, the risk drivers) are kept for exact quantiles and analytics.
+pub const MAX_RUN_TRIALS: u64 = 100_000_000;
+
+/// What to do instead of asking for more trials than a run accepts.
+pub const PRECISION_HINT: &str = "to stop when P(team hits target) is known well enough, use --precision (e.g. --precision 0.001: about 960,000 trials at P near 0.5, fewer elsewhere)";

@@ -89,6 +89,9 @@ pub enum ProblemKind {
     NoEffect,
     /// A `--set` or what-if override that cannot be applied.
     Override,
+    /// A file read in another encoding than UTF-8 or with another
+    /// delimiter than commas (a note).
+    FileFormat,
 }
 
 /// Where a problem is: a file and a byte range in it.

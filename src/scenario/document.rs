@@ -6,8 +6,12 @@
 use super::diag::{FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span};
 use super::overrides::Override;
 use super::reader::Reader;
+use super::text::{self, Encoding};
 use super::tree::{self, Node, Value};
 use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate};
+
+/// How deep `extends` may nest (a scenario, its base, the base's base, ...).
+pub const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// A file the scenario names, and whether it could be read.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,9 +60,30 @@ impl Document {
     /// extends (base first, then the scenario on top), applies the `--set`
     /// overrides `sets`, and reads the units and edges files it then names.
     pub fn read(name: &str, text: &str, loader: &dyn SourceLoader, sets: &[String]) -> Document {
+        Self::read_bytes(name, text.as_bytes(), loader, sets)
+    }
+
+    /// As [`Document::read`], from the file's bytes (decoded as
+    /// [`text::decode`] says; a file that is not UTF-8 gets a note).
+    pub fn read_bytes(
+        name: &str,
+        bytes: &[u8],
+        loader: &dyn SourceLoader,
+        sets: &[String],
+    ) -> Document {
         let mut sources = Sources::default();
         let mut problems = Problems::default();
-        let root = sources.add(name, text);
+        let decoded = text::decode(bytes);
+        let text = decoded.as_ref().map_or_else(|_| String::new(), |d| d.text.clone());
+        let root = sources.add(name, text.clone());
+        match &decoded {
+            Err(e) => problems.push(Problem::error(
+                ProblemKind::File,
+                format!("cannot read scenario `{name}`: {e}"),
+                None,
+            )),
+            Ok(d) => note_encoding(root, d, "scenario", &mut problems),
+        }
         let (trees, complete, syntax_errors) = chain(&mut sources, root, loader, &mut problems);
         let mut docs = trees.into_iter().rev();
         let mut tree = docs.next().expect("the scenario itself");
@@ -131,6 +156,7 @@ impl Document {
             &mut sources,
             &mut problems,
         );
+        let complete = complete && decoded.is_ok();
         Document {
             sources,
             tree,
@@ -169,6 +195,16 @@ impl Document {
             }
             o.apply(&mut tree, &mut sources, &mut problems);
         }
+        // A file that is not valid TOML gets its syntax errors only: read
+        // on, its broken tree would report keys and values that are not
+        // what the user wrote.
+        if self.syntax_errors {
+            return Loaded {
+                scenario: None,
+                problems: problems.sorted(),
+                sources,
+            };
+        }
         let raw = raw::read_doc(
             &tree,
             &mut Reader {
@@ -192,13 +228,14 @@ impl Document {
             )),
             _ => None,
         };
-        let scenario = if self.complete && (!self.syntax_errors || csv_units.is_some()) {
+        let units_known = !self.units.failed() && csv_units.as_ref().is_none_or(|c| c.ok);
+        let scenario = if self.complete {
             validate::validate(
                 &raw,
-                csv_units,
+                csv_units.map(|c| c.units),
                 edges,
                 purpose,
-                !self.units.failed(),
+                units_known,
                 &sources,
                 &mut problems,
             )
@@ -241,7 +278,7 @@ fn chain(
     problems: &mut Problems,
 ) -> (Vec<Node>, bool, bool) {
     let mut trees = Vec::new();
-    let mut files = vec![root];
+    let mut keys: Vec<String> = vec![sources.files[root].name.clone()];
     let mut syntax_errors = false;
     let mut current = root;
     loop {
@@ -263,28 +300,110 @@ fn chain(
             );
             return (trees, false, syntax_errors);
         };
+        if !has_extension(path, &["toml"]) {
+            problems
+                .error(
+                    ProblemKind::File,
+                    &ext.span,
+                    format!("`extends` must name a .toml scenario, found `{path}`"),
+                )
+                .help("the base scenario is a TOML file like this one");
+            return (trees, false, syntax_errors);
+        }
+        if trees.len() > MAX_EXTENDS_DEPTH {
+            problems.error(
+                ProblemKind::File,
+                &ext.span,
+                format!("`extends` nests more than {MAX_EXTENDS_DEPTH} scenarios deep"),
+            );
+            return (trees, false, syntax_errors);
+        }
         let from = sources.files[current].name.clone();
-        match loader.load(&from, path) {
-            Ok((name, text)) => {
-                if files.iter().any(|&f| sources.files[f].name == name) {
+        match fetch(loader, &from, path, "base scenario", &ext.span, sources, problems) {
+            Some((id, key)) => {
+                if keys.contains(&key) {
                     problems
-                        .error(ProblemKind::File, &ext.span, format!("`extends` makes a cycle: `{name}` is already part of this scenario"))
+                        .error(ProblemKind::File, &ext.span, format!("`extends` makes a cycle: `{}` is already part of this scenario", sources.files[id].name))
                         .help("a base scenario must not extend (directly or not) the file that extends it");
                     return (trees, false, syntax_errors);
                 }
-                current = sources.add(name, text);
-                files.push(current);
+                keys.push(key);
+                current = id;
             }
-            Err(e) => {
-                problems
-                    .error(
-                        ProblemKind::File,
-                        &ext.span,
-                        format!("cannot read base scenario `{path}`: {e}"),
-                    )
-                    .help("the path is relative to the scenario that extends it");
-                return (trees, false, syntax_errors);
-            }
+            None => return (trees, false, syntax_errors),
+        }
+    }
+}
+
+/// Whether `path` ends in one of `exts` (any case).
+fn has_extension(path: &str, exts: &[&str]) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// A warning that a file was not UTF-8 and how it was read.
+fn note_encoding(file: FileId, d: &text::Decoded, what: &str, problems: &mut Problems) {
+    if d.encoding != Encoding::Utf8 {
+        problems
+            .warning(
+                ProblemKind::FileFormat,
+                &Span { file, range: 0..0 },
+                format!(
+                    "the {what} file is not UTF-8: read as {}",
+                    d.encoding.name()
+                ),
+            )
+            .help("save it as UTF-8 to silence this (Excel: Save As \"CSV UTF-8\")");
+    }
+}
+
+/// Loads and decodes `path` (named by the key at `span`), adding it to the
+/// sources; a file that cannot be read is one problem at `span`. Returns
+/// the file's id and its identity key.
+fn fetch(
+    loader: &dyn SourceLoader,
+    from: &str,
+    path: &str,
+    what: &str,
+    span: &Span,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> Option<(FileId, String)> {
+    let help = if what == "base scenario" {
+        "the path is relative to the scenario that extends it"
+    } else {
+        "the path is relative to the scenario file"
+    };
+    let loaded = match loader.load(from, path) {
+        Ok(l) => l,
+        Err(e) => {
+            problems
+                .error(
+                    ProblemKind::File,
+                    span,
+                    format!("cannot read {what} `{path}`: {e}"),
+                )
+                .help(help);
+            return None;
+        }
+    };
+    match text::decode(&loaded.bytes) {
+        Ok(d) => {
+            let id = sources.add(loaded.name, d.text.clone());
+            note_encoding(id, &d, what, problems);
+            Some((id, loaded.key))
+        }
+        Err(e) => {
+            problems
+                .error(
+                    ProblemKind::File,
+                    span,
+                    format!("cannot read {what} `{path}`: {e}"),
+                )
+                .help(help);
+            None
         }
     }
 }
@@ -312,21 +431,22 @@ fn load_named(
     let Value::String(path) = &node.value else {
         return FileRef::None;
     };
+    if !has_extension(path, &["csv", "tsv", "txt"]) {
+        problems
+            .error(
+                ProblemKind::File,
+                &node.span,
+                format!("the {what} file must be a .csv (or .tsv, .txt) file, found `{path}`"),
+            )
+            .help("export the table as CSV, e.g. from Excel: Save As \"CSV UTF-8\"");
+        return FileRef::Failed { path: path.clone() };
+    }
     let from = from(node.span.file, sources);
-    match loader.load(&from, path) {
-        Ok((name, text)) => FileRef::Loaded {
+    match fetch(loader, &from, path, &format!("{what} file"), &node.span, sources, problems) {
+        Some((file, _)) => FileRef::Loaded {
             path: path.clone(),
-            file: sources.add(name, text),
+            file,
         },
-        Err(e) => {
-            problems
-                .error(
-                    ProblemKind::File,
-                    &node.span,
-                    format!("cannot read {what} file `{path}`: {e}"),
-                )
-                .help("the path is relative to the scenario file");
-            FileRef::Failed { path: path.clone() }
-        }
+        None => FileRef::Failed { path: path.clone() },
     }
 }

@@ -9,6 +9,7 @@ pub mod edit;
 mod overrides;
 mod raw;
 mod reader;
+pub mod text;
 mod tree;
 mod units_csv;
 mod validate;
@@ -28,23 +29,38 @@ pub enum Purpose {
     Align,
 }
 
+/// A file as a loader found it: the name to show in messages, a key that
+/// is the same for every path to the same file (so `extends` cycles are
+/// found however they are spelt), and its bytes (decoded by the library,
+/// see [`text::decode`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceBytes {
+    pub name: String,
+    pub key: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Fetches files a scenario refers to (the base it extends, the units and
 /// edges CSVs).
 pub trait SourceLoader {
     /// `path` as written in the scenario, relative to the scenario named
-    /// `from`. Returns the name to show in messages and the text.
-    fn load(&self, from: &str, path: &str) -> std::io::Result<(String, String)>;
+    /// `from`.
+    fn load(&self, from: &str, path: &str) -> std::io::Result<SourceBytes>;
 }
 
 /// A loader over texts in memory (the embedded demo, tests).
 pub struct MemoryLoader(pub Vec<(String, String)>);
 
 impl SourceLoader for MemoryLoader {
-    fn load(&self, _from: &str, path: &str) -> std::io::Result<(String, String)> {
+    fn load(&self, _from: &str, path: &str) -> std::io::Result<SourceBytes> {
         self.0
             .iter()
             .find(|(n, _)| n == path)
-            .map(|(n, t)| (n.clone(), t.clone()))
+            .map(|(n, t)| SourceBytes {
+                name: n.clone(),
+                key: n.clone(),
+                bytes: t.clone().into_bytes(),
+            })
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
     }
 }

@@ -69,10 +69,27 @@ impl Override {
             help: Some("segments are separated by dots, e.g. scenario.trials".into()),
             range: 0..eq,
         })?;
-        let value = tree::parse_value(value_text, OWN_TEXT, eq + 1).unwrap_or_else(|| Node {
-            span: own(eq + 1..text.len()),
-            value: Value::String(value_text.trim().to_string()),
-        });
+        let value = match tree::parse_value(value_text, OWN_TEXT, eq + 1) {
+            Ok(v) => v,
+            // A bare word is text; what looks like a number, a string, an
+            // array or a table must be valid TOML.
+            Err(e) if looks_like_toml(value_text) => {
+                return Err(OverrideError {
+                    message: format!(
+                        "`{}` is not a valid value: {e}",
+                        value_text.trim()
+                    ),
+                    help: Some(
+                        "values are TOML: 0.1, 7e6, \"text\", [1, 2], { normal = { mean = 0, sd = 0.1 } }; a bare word is taken as text".into(),
+                    ),
+                    range: eq + 1..text.len(),
+                });
+            }
+            Err(_) => Node {
+                span: own(eq + 1..text.len()),
+                value: Value::String(value_text.trim().to_string()),
+            },
+        };
         Ok(Override {
             path,
             value,
@@ -178,6 +195,18 @@ impl Override {
         };
         let path = o.path();
         set_in(t, &o.path, o.value, problems, &path);
+    }
+}
+
+/// Text that can only be meant as a TOML number, string, array or table.
+fn looks_like_toml(value: &str) -> bool {
+    let v = value.trim();
+    let mut c = v.chars();
+    match (c.next(), c.next()) {
+        (Some('[' | '{' | '"' | '\''), _) => true,
+        (Some(d), _) if d.is_ascii_digit() => true,
+        (Some('+' | '-' | '.'), Some(d)) => d.is_ascii_digit(),
+        _ => false,
     }
 }
 

@@ -11,6 +11,8 @@ use crate::model::dist::Family;
 pub struct RawDist {
     pub family: Sp<String>,
     pub params: Vec<(Sp<String>, Sp<RawParam>)>,
+    /// Parameters written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Span,
 }
 
@@ -28,6 +30,8 @@ pub struct RawHeader {
     pub seed: Option<Sp<i64>>,
     pub trials: Option<Sp<i64>>,
     pub company_target: Option<Sp<f64>>,
+    /// Keys written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -50,6 +54,8 @@ pub struct RawUnit {
     pub locked: Option<Sp<bool>>,
     /// A potential was written but could not be read.
     pub potential_unreadable: bool,
+    /// Keys (or columns) written, also those whose value could not be read.
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -87,6 +93,8 @@ pub struct RawRep {
     pub ramp_remaining: Option<Sp<f64>>,
     pub start_month: Option<Sp<i64>>,
     pub fields: RawRepFields,
+    /// Keys written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -120,6 +128,8 @@ pub struct RawRisk {
     pub applies_to: Option<RawScope>,
     pub start: Option<(Sp<i64>, Sp<i64>, Span)>,
     pub impact: Option<RawDist>,
+    /// Keys written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -145,6 +155,8 @@ pub struct RawComp {
     pub team_bonus_pool: Option<Sp<f64>>,
     pub team_bonus_threshold: Option<Sp<f64>>,
     pub budget: Option<Sp<f64>>,
+    /// Keys written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -158,6 +170,8 @@ pub struct RawMitigation {
     pub cost: Option<Sp<f64>>,
     /// (key path, value) pairs.
     pub set: Vec<(Sp<String>, Node)>,
+    /// Keys written (also those whose value could not be read).
+    pub written: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -331,6 +345,7 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
         for item in items {
             if let Some(mut t) = r.table(item, "[[reps]]") {
                 let rep = RawRep {
+                    written: t.keys(),
                     id: t.get("id").and_then(|n| r.string(n, "id")),
                     name: t.get("name").and_then(|n| r.string(n, "name")),
                     quota_written: t.get("quota").is_some(),
@@ -387,6 +402,7 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
         for item in items {
             if let Some(mut t) = r.table(item, "[[mitigations]]") {
                 let mut m = RawMitigation {
+                    written: t.keys(),
                     id: t.get("id").and_then(|n| r.string(n, "id")),
                     kind: t.get("kind").and_then(|n| r.string(n, "kind")),
                     description: t
@@ -427,6 +443,7 @@ fn read_header(r: &mut Reader<'_>, n: &Node) -> RawHeader {
         return RawHeader::default();
     };
     let h = RawHeader {
+        written: t.keys(),
         name: t.get("name").and_then(|n| r.string(n, "name")),
         currency: t.get("currency").and_then(|n| r.string(n, "currency")),
         months: t.get("months").and_then(|n| r.integer(n, "months")),
@@ -450,6 +467,7 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_>) -> RawUnit {
     });
     let potential_unreadable = written && potential.is_none();
     let u = RawUnit {
+        written: t.keys(),
         id: t.get("id").and_then(|n| r.string(n, "id")),
         name: t.get("name").and_then(|n| r.string(n, "name")),
         region: t.get("region").and_then(|n| r.string(n, "region")),
@@ -501,6 +519,7 @@ fn read_rep_fields(r: &mut Reader<'_>, t: &mut Tab<'_>) -> RawRepFields {
 
 fn read_risk(r: &mut Reader<'_>, mut t: Tab<'_>, item: &Node) -> RawRisk {
     let mut risk = RawRisk {
+        written: t.keys(),
         id: t.get("id").and_then(|n| r.string(n, "id")),
         kind: t.get("kind").and_then(|n| r.string(n, "kind")),
         probability: t
@@ -570,6 +589,7 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<RawDist> {
                     Sp::new("value".into(), span.clone()),
                     Sp::new(RawParam::Num(v.v), span.clone()),
                 )],
+                written: vec!["value".into()],
                 span,
             })
         }
@@ -592,9 +612,11 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<RawDist> {
             let (k, v) = t.iter().next().expect("one entry");
             let family = Sp::new(k.name.clone(), k.span.clone());
             let mut params = Vec::new();
+            let mut written = Vec::new();
             match &v.value {
                 Value::Table(p) => {
                     for (pk, pv) in p.iter() {
+                        written.push(pk.name.clone());
                         let name = Sp::new(pk.name.clone(), pk.span.clone());
                         let val = match &pv.value {
                             Value::Array(_) => r
@@ -611,6 +633,7 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<RawDist> {
                 }
                 Value::Integer(_) | Value::Float(_) => {
                     let x = r.number(v, &k.name)?;
+                    written.push("value".into());
                     params.push((
                         Sp::new("value".into(), x.span.clone()),
                         Sp::new(RawParam::Num(x.v), x.span),
@@ -631,6 +654,7 @@ pub fn read_dist(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<RawDist> {
             Some(RawDist {
                 family,
                 params,
+                written,
                 span,
             })
         }
@@ -723,6 +747,7 @@ fn read_points(r: &mut Reader<'_>, n: &Node, what: &str) -> Option<SpPoints> {
 fn read_comp(r: &mut Reader<'_>, n: &Node) -> Option<RawComp> {
     let mut t = r.table(n, "[comp_plan]")?;
     let mut c = RawComp {
+        written: t.keys(),
         target_incentive: t
             .get("target_incentive")
             .and_then(|n| r.number(n, "target_incentive")),

@@ -38,7 +38,10 @@ impl Reader<'_> {
 
     pub fn string(&mut self, n: &Node, what: &str) -> Option<Sp<String>> {
         match &n.value {
-            Value::String(s) => Some(Sp::new(s.clone(), n.span.clone())),
+            Value::String(s) => {
+                let s = Sp::new(s.clone(), n.span.clone());
+                plain_text(self.problems, &s, what).then_some(s)
+            }
             _ => {
                 self.wrong_type(n, what, "a string");
                 None
@@ -119,6 +122,28 @@ impl Reader<'_> {
     }
 }
 
+/// Text without control characters: one in a name (a NUL, an escape
+/// sequence) would corrupt the CSV and JSON written from it and could
+/// take over the terminal that shows it. Reports the first one.
+pub fn plain_text(problems: &mut Problems, s: &Sp<String>, what: &str) -> bool {
+    match s.v.chars().find(|c| c.is_control()) {
+        None => true,
+        Some(c) => {
+            problems
+                .error(
+                    ProblemKind::WrongType,
+                    &s.span,
+                    format!(
+                        "`{what}` contains a control character (U+{:04X})",
+                        c as u32
+                    ),
+                )
+                .help("text in a scenario is plain: remove tabs, line breaks and other control characters");
+            false
+        }
+    }
+}
+
 /// A table being read: remembers which keys were used so the rest can be
 /// reported as unknown, with a suggestion.
 pub struct Tab<'a> {
@@ -146,6 +171,11 @@ impl<'a> Tab<'a> {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Every key written in the table (read or not, of any type).
+    pub fn keys(&self) -> Vec<String> {
+        self.map.iter().map(|(k, _)| k.name.clone()).collect()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -92,12 +92,47 @@ impl Table {
     }
 }
 
-/// Parses one file's text into a table; syntax errors become problems.
-/// Returns whether the text had syntax errors.
+/// Syntax errors reported per file: the parser recovers and goes on, but
+/// after the first few the rest mostly follow from them.
+pub const MAX_SYNTAX_ERRORS: usize = 5;
+
+/// Parses one file's text into a table; syntax errors become problems (the
+/// first [`MAX_SYNTAX_ERRORS`], and a count of the rest). Returns whether
+/// the text had syntax errors.
 pub fn parse(text: &str, file: FileId, problems: &mut Problems) -> (Node, bool) {
     let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
     let had_errors = !errors.is_empty();
-    for e in errors {
+    let n = errors.len();
+    // A `{ ...` left open on its line is the usual cause; the parser only
+    // notices lines later.
+    if let Some(first) = errors.first().and_then(|e| e.span())
+        && let Some(at) = unclosed_brace_before(text, first.start)
+    {
+        problems
+            .error(
+                ProblemKind::Syntax,
+                &Span {
+                    file,
+                    range: at..at + 1,
+                },
+                "TOML syntax: this `{` is not closed on its line",
+            )
+            .help("an inline table `{ ... }` ends with `}` on the line where it starts");
+    }
+    for (i, e) in errors.into_iter().enumerate() {
+        if i == MAX_SYNTAX_ERRORS {
+            problems
+                .error(
+                    ProblemKind::Syntax,
+                    &Span {
+                        file,
+                        range: e.span().unwrap_or(0..0),
+                    },
+                    format!("{} more TOML syntax errors from here on", n - i),
+                )
+                .help("fix the first ones: the rest often follow from them");
+            break;
+        }
         problems.error(
             ProblemKind::Syntax,
             &Span {
@@ -120,13 +155,55 @@ pub fn parse(text: &str, file: FileId, problems: &mut Problems) -> (Node, bool) 
     )
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_open_brace_is_found_on_its_line() {
+        let t = "a = { x = 1 }\nb = { y = 2\n[c]\n";
+        let at = super::unclosed_brace_before(t, t.find("[c]").unwrap());
+        assert_eq!(at, Some(18));
+        assert_eq!(super::unclosed_brace_before("s = \"{\"\n# {\nx = 1\n", 15), None);
+    }
+}
+
 /// Parses a lone TOML value (the right side of `--set key=value`), its
 /// places counted from `offset` in `file`.
-pub fn parse_value(text: &str, file: FileId, offset: usize) -> Option<Node> {
-    let v = toml::de::DeValue::parse(text).ok()?;
+pub fn parse_value(text: &str, file: FileId, offset: usize) -> Result<Node, String> {
+    let v = toml::de::DeValue::parse(text).map_err(|e| e.message().trim().to_string())?;
     let mut node = owned(v, file);
     shift(&mut node, offset);
-    Some(node)
+    Ok(node)
+}
+
+/// The last `{` before `limit` that its line does not close (outside
+/// strings and comments).
+fn unclosed_brace_before(text: &str, limit: usize) -> Option<usize> {
+    let mut found = None;
+    let mut line_start = 0;
+    for line in text[..limit.min(text.len())].split_inclusive('\n') {
+        let mut open: Vec<usize> = Vec::new();
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q && prev != '\\' => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '{') => open.push(line_start + i),
+                (None, '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        if let Some(&at) = open.first() {
+            found = Some(at);
+        }
+        line_start += line.len();
+    }
+    found
 }
 
 fn table(t: toml::de::DeTable<'_>, file: FileId) -> Table {

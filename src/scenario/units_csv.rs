@@ -1,34 +1,157 @@
-//! Units from a CSV file: every cell keeps its place so problems point at
-//! the row and column where they are.
+//! Units (and adjacency) from a CSV file: every cell keeps its place so
+//! problems point at the row and column where they are, also in Windows
+//! (CRLF) files. The delimiter (comma, semicolon or tab: what Excel writes
+//! in different locales) is detected from the header. A problem that makes
+//! the whole table unreadable (no header, a required column missing, a
+//! quote never closed, no rows) is reported once, and the rows are not read
+//! on as if it were fine.
 
 use super::diag::{FileId, ProblemKind, Problems, Span, did_you_mean};
 use super::raw::{RawPotential, RawUnit, UNIT_KEYS};
-use super::reader::Sp;
+use super::reader::{Sp, plain_text};
 use std::ops::Range;
 
 const REQUIRED: &[&str] = &["id", "potential"];
 
-/// Byte ranges of the fields of the record starting at `start` (quote-aware).
-fn field_spans(text: &str, start: usize) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = start;
-    let mut field_start = start;
-    let mut quoted = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                spans.push(field_start..i);
-                field_start = i + 1;
+/// A CSV table read: the units, and whether the table as a whole could be
+/// read (when not, the problem is reported and nothing that depends on the
+/// units is checked against an empty list).
+pub struct CsvUnits {
+    pub units: Vec<RawUnit>,
+    pub ok: bool,
+}
+
+/// The text after a BOM, the BOM's length, and the delimiter.
+struct Table<'a> {
+    body: &'a str,
+    bom: usize,
+    delimiter: u8,
+    file: FileId,
+}
+
+impl<'a> Table<'a> {
+    fn new(text: &'a str, file: FileId, problems: &mut Problems, what: &str) -> Table<'a> {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let bom = text.len() - body.len();
+        let delimiter = sniff_delimiter(body);
+        let t = Table {
+            body,
+            bom,
+            delimiter,
+            file,
+        };
+        if delimiter != b',' {
+            problems.warning(
+                ProblemKind::FileFormat,
+                &t.span(0..0),
+                format!(
+                    "the {what} is separated by {}, not commas: read as such",
+                    if delimiter == b';' { "semicolons" } else { "tabs" }
+                ),
+            );
+        }
+        t
+    }
+
+    fn span(&self, range: Range<usize>) -> Span {
+        Span {
+            file: self.file,
+            range: range.start + self.bom..range.end + self.bom,
+        }
+    }
+
+    fn reader(&self) -> csv::Reader<&'a [u8]> {
+        csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(self.body.as_bytes())
+    }
+
+    /// Byte ranges of the fields of the record starting near `start`
+    /// (quote-aware). The CSV reader places a record after a CRLF file's
+    /// `\r`; the record itself starts after the line break.
+    fn field_spans(&self, start: usize) -> Vec<Range<usize>> {
+        let bytes = self.body.as_bytes();
+        let mut i = start;
+        while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
+            i += 1;
+        }
+        let mut spans = Vec::new();
+        let mut field_start = i;
+        let mut quoted = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => quoted = !quoted,
+                b if b == self.delimiter && !quoted => {
+                    spans.push(field_start..i);
+                    field_start = i + 1;
+                }
+                b'\n' | b'\r' if !quoted => break,
+                _ => {}
             }
+            i += 1;
+        }
+        spans.push(field_start..i);
+        spans
+    }
+
+    /// The place of a quote that is never closed, if any.
+    fn unclosed_quote(&self) -> Option<usize> {
+        let mut open: Option<usize> = None;
+        let mut at_field_start = true;
+        for (i, &b) in self.body.as_bytes().iter().enumerate() {
+            match (open, b) {
+                (None, b'"') if at_field_start => open = Some(i),
+                (Some(_), b'"') => open = None,
+                _ => {}
+            }
+            if open.is_none() {
+                at_field_start = b == self.delimiter || b == b'\n' || b == b'\r';
+            }
+        }
+        open
+    }
+
+    /// Reports an unclosed quote; true when the table is fine.
+    fn quotes_closed(&self, problems: &mut Problems) -> bool {
+        match self.unclosed_quote() {
+            None => true,
+            Some(at) => {
+                problems
+                    .error(
+                        ProblemKind::Syntax,
+                        &self.span(at..at + 1),
+                        "this quote opens a field that is never closed",
+                    )
+                    .help("a field in quotes must end with a quote; look for a stray `\"` in a name");
+                false
+            }
+        }
+    }
+}
+
+/// The delimiter of the header line: the one of comma, semicolon and tab
+/// that occurs most outside quotes (comma on a tie or none).
+fn sniff_delimiter(body: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in body.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
             b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
             _ => {}
         }
-        i += 1;
     }
-    spans.push(field_start..i);
-    spans
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
 }
 
 /// Reads the units CSV. Unknown columns are reported as warnings (CRM
@@ -38,29 +161,28 @@ pub fn read(
     file: FileId,
     problems: &mut Problems,
     mapping: &[(String, Sp<String>)],
-) -> Vec<RawUnit> {
-    let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = text.len() - text_nobom.len();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text_nobom.as_bytes());
-    let span_at = |range: Range<usize>| Span {
-        file,
-        range: range.start + bom..range.end + bom,
+) -> CsvUnits {
+    let failed = CsvUnits {
+        units: Vec::new(),
+        ok: false,
     };
+    let t = Table::new(text, file, problems, "units CSV");
+    if !t.quotes_closed(problems) {
+        return failed;
+    }
+    let mut rdr = t.reader();
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
             problems.error(
                 ProblemKind::Syntax,
-                &Span { file, range: 0..0 },
+                &t.span(0..0),
                 format!("cannot read the CSV header: {e}"),
             );
-            return Vec::new();
+            return failed;
         }
     };
-    let header_spans = field_spans(text_nobom, 0);
+    let header_spans = t.field_spans(0);
     let mut columns: Vec<Option<&str>> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let range = header_spans.get(i).cloned().unwrap_or(0..0);
@@ -82,14 +204,14 @@ pub fn read(
             problems
                 .warning(
                     ProblemKind::NoEffect,
-                    &span_at(range.clone()),
+                    &t.span(range.clone()),
                     format!("unknown column `{h}` is ignored"),
                 )
                 .help(help);
         } else if columns.contains(&known) {
             problems.error(
                 ProblemKind::Duplicate,
-                &span_at(range.clone()),
+                &t.span(range.clone()),
                 format!("column `{h}` appears twice"),
             );
         }
@@ -115,13 +237,15 @@ pub fn read(
             };
         }
     }
+    let header_end = header_spans.last().map_or(0, |r| r.end);
+    let mut required_missing = false;
     for req in REQUIRED {
         if !columns.contains(&Some(req)) {
-            let end = header_spans.last().map_or(0, |r| r.end);
+            required_missing = true;
             problems
                 .error(
                     ProblemKind::Missing,
-                    &span_at(0..end),
+                    &t.span(0..header_end),
                     format!("the units CSV has no `{req}` column"),
                 )
                 .help(format!(
@@ -130,9 +254,12 @@ pub fn read(
                 ));
         }
     }
+    if required_missing {
+        return failed;
+    }
 
-    let has_potential = columns.contains(&Some("potential"));
     let mut units = Vec::new();
+    let mut rows = 0usize;
     let mut record = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -142,22 +269,24 @@ pub fn read(
                 let at = e.position().map_or(0, |p| p.byte() as usize);
                 problems.error(
                     ProblemKind::Syntax,
-                    &span_at(at..at),
+                    &t.span(at..at),
                     format!("malformed CSV: {e}"),
                 );
-                break;
+                return failed;
             }
         }
-        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let position = record.position().map_or(0, |p| p.byte() as usize);
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let spans = field_spans(text_nobom, start);
+        rows += 1;
+        let spans = t.field_spans(position);
+        let start = spans.first().map_or(position, |r| r.start);
         let line_end = spans.last().map_or(start, |r| r.end);
         if record.len() != headers.len() {
             problems.error(
                 ProblemKind::Shape,
-                &span_at(start..line_end),
+                &t.span(start..line_end),
                 format!(
                     "this row has {} fields but the header has {}",
                     record.len(),
@@ -167,7 +296,7 @@ pub fn read(
             continue;
         }
         let mut u = RawUnit {
-            span: Some(span_at(start..line_end)),
+            span: Some(t.span(start..line_end)),
             ..RawUnit::default()
         };
         let mut potential = None;
@@ -176,9 +305,11 @@ pub fn read(
             if value.is_empty() {
                 continue;
             }
-            let span = span_at(spans.get(i).cloned().unwrap_or(start..line_end));
-            let string = || Some(Sp::new(value.to_string(), span.clone()));
-            let mut number = || match value.replace('_', "").parse::<f64>() {
+            let span = t.span(spans.get(i).cloned().unwrap_or(start..line_end));
+            u.written.push(col.to_string());
+            let text = Sp::new(value.to_string(), span.clone());
+            let string = |problems: &mut Problems| plain_text(problems, &text, col).then(|| text.clone());
+            let number = |problems: &mut Problems| match value.replace('_', "").parse::<f64>() {
                 Ok(x) => Some(Sp::new(x, span.clone())),
                 Err(_) => {
                     problems
@@ -188,22 +319,22 @@ pub fn read(
                 }
             };
             match col {
-                "id" => u.id = string(),
-                "name" => u.name = string(),
-                "region" => u.region = string(),
-                "segment" => u.segment = string(),
-                "owner" => u.owner = string(),
-                "x" => u.x = number(),
-                "y" => u.y = number(),
-                "lat" => u.lat = number(),
-                "lon" => u.lon = number(),
+                "id" => u.id = string(problems),
+                "name" => u.name = string(problems),
+                "region" => u.region = string(problems),
+                "segment" => u.segment = string(problems),
+                "owner" => u.owner = string(problems),
+                "x" => u.x = number(problems),
+                "y" => u.y = number(problems),
+                "lat" => u.lat = number(problems),
+                "lon" => u.lon = number(problems),
                 "potential" => {
-                    potential = number();
+                    potential = number(problems);
                     u.potential_unreadable = potential.is_none();
                 }
-                "potential_cv" => u.potential_cv = number(),
-                "workload_hours" => u.workload_hours = number(),
-                "accounts" => u.accounts = number(),
+                "potential_cv" => u.potential_cv = number(problems),
+                "workload_hours" => u.workload_hours = number(problems),
+                "accounts" => u.accounts = number(problems),
                 "locked" => {
                     u.locked = match value.to_ascii_lowercase().as_str() {
                         "true" | "yes" | "1" => Some(Sp::new(true, span.clone())),
@@ -221,12 +352,20 @@ pub fn read(
                 _ => {}
             }
         }
-        // Without a potential column the header error says it once.
-        u.potential_unreadable |= !has_potential;
         u.potential = potential.map(RawPotential::Mean);
         units.push(u);
     }
-    units
+    if rows == 0 {
+        problems
+            .error(
+                ProblemKind::Missing,
+                &t.span(0..header_end),
+                "the units CSV has no rows, only a header",
+            )
+            .help("add one row per unit below the header");
+        return failed;
+    }
+    CsvUnits { units, ok: true }
 }
 
 /// Reads an adjacency CSV: pairs of unit ids, from columns named
@@ -236,18 +375,17 @@ pub fn read_edges(
     file: FileId,
     problems: &mut Problems,
 ) -> Vec<(Sp<String>, Sp<String>)> {
-    let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = text.len() - text_nobom.len();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text_nobom.as_bytes());
+    let t = Table::new(text, file, problems, "edges CSV");
+    if !t.quotes_closed(problems) {
+        return Vec::new();
+    }
+    let mut rdr = t.reader();
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
             problems.error(
                 ProblemKind::Syntax,
-                &Span { file, range: 0..0 },
+                &t.span(0..0),
                 format!("cannot read the edges CSV header: {e}"),
             );
             return Vec::new();
@@ -257,10 +395,7 @@ pub fn read_edges(
         problems
             .error(
                 ProblemKind::Shape,
-                &Span {
-                    file,
-                    range: bom..bom + text_nobom.find('\n').unwrap_or(text_nobom.len()),
-                },
+                &t.span(0..t.body.find(['\n', '\r']).unwrap_or(t.body.len())),
                 "the edges CSV needs two columns of unit ids",
             )
             .help("e.g. a header `from,to` and one row per pair of adjacent units");
@@ -286,10 +421,7 @@ pub fn read_edges(
                 let at = e.position().map_or(0, |p| p.byte() as usize);
                 problems.error(
                     ProblemKind::Syntax,
-                    &Span {
-                        file,
-                        range: at + bom..at + bom,
-                    },
+                    &t.span(at..at),
                     format!("malformed CSV: {e}"),
                 );
                 break;
@@ -298,27 +430,19 @@ pub fn read_edges(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let spans = field_spans(text_nobom, start);
+        let position = record.position().map_or(0, |p| p.byte() as usize);
+        let spans = t.field_spans(position);
+        let start = spans.first().map_or(position, |r| r.start);
         let cell = |i: usize| {
             let r = spans.get(i).cloned().unwrap_or(start..start);
-            Sp::new(
-                record.get(i).unwrap_or("").to_string(),
-                Span {
-                    file,
-                    range: r.start + bom..r.end + bom,
-                },
-            )
+            Sp::new(record.get(i).unwrap_or("").to_string(), t.span(r))
         };
         let (a, b) = (cell(pair.0), cell(pair.1));
         if a.v.is_empty() || b.v.is_empty() {
             let end = spans.last().map_or(start, |r| r.end);
             problems.error(
                 ProblemKind::Missing,
-                &Span {
-                    file,
-                    range: start + bom..end + bom,
-                },
+                &t.span(start..end),
                 "an edge needs two unit ids",
             );
             continue;
@@ -332,10 +456,31 @@ pub fn read_edges(
 mod tests {
     use super::*;
 
+    fn table(text: &str) -> Table<'_> {
+        Table::new(text, 0, &mut Problems::default(), "test CSV")
+    }
+
     #[test]
-    fn spans_handle_quotes() {
-        let t = "a,\"b,c\",d\nx";
-        let s = field_spans(t, 0);
-        assert_eq!(s, vec![0..1, 2..7, 8..9]);
+    fn spans_handle_quotes_and_crlf() {
+        let t = table("a,\"b,c\",d\nx");
+        assert_eq!(t.field_spans(0), vec![0..1, 2..7, 8..9]);
+        let t = table("a,b\r\nx,y\r\n");
+        // The reader places the second record at the `\r`.
+        assert_eq!(t.field_spans(3), vec![5..6, 7..8]);
+    }
+
+    #[test]
+    fn delimiters_are_sniffed_from_the_header() {
+        assert_eq!(sniff_delimiter("id;name;potential\n1,5;x;2"), b';');
+        assert_eq!(sniff_delimiter("id\tname\n"), b'\t');
+        assert_eq!(sniff_delimiter("id,\"a;b\",c\n"), b',');
+        assert_eq!(sniff_delimiter("id\n"), b',');
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(table("id,name\n1,\"Acme\n2,B\n").unclosed_quote(), Some(10));
+        assert_eq!(table("id,name\n1,\"A \"\"x\"\" B\"\n").unclosed_quote(), None);
+        assert_eq!(table("id,name\n1,5\" screen\n").unclosed_quote(), None);
     }
 }

@@ -84,7 +84,7 @@ fn problems_point_at_the_file_that_wrote_the_value() {
         plain(&l),
         [
             "error: what-if.toml:4:9: `quota` must be positive, found -1 (allowed: quota > 0)",
-            "error: --set reps.B.attrition=2:1:18: `attrition` must be a probability between 0 and 1, found 2 (allowed: 0 <= value <= 1)",
+            "error: --set reps.B.attrition=2:1:18: `attrition` must be a probability between 0 and 1, found 2 (allowed: 0 <= value <= 1; 2 looks like a percentage: write 0.02, not 2)",
         ]
     );
     let missing = load("extends = \"nowhere.toml\"\n", &[]);

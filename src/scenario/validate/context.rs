@@ -32,9 +32,14 @@ impl Context<'_> {
         id: &'a Option<Sp<String>>,
         entry: &Span,
         seen: bool,
+        written: &[String],
         rule: &IdRule,
     ) -> Option<&'a Sp<String>> {
         let Some(id) = id else {
+            // An id of the wrong type was reported as such.
+            if written.iter().any(|k| k == "id") {
+                return None;
+            }
             let p = self.err(
                 ProblemKind::Missing,
                 entry,
@@ -104,10 +109,10 @@ impl Context<'_> {
         Some(v)
     }
 
-    /// An optional positive value: `Some(None)` when absent, `None` when bad.
-    pub fn opt_positive(&mut self, x: &Option<Sp<f64>>, what: &str) -> Option<Option<f64>> {
+    /// An optional positive amount: `Some(None)` when absent, `None` when bad.
+    pub fn opt_amount(&mut self, x: &Option<Sp<f64>>, what: &str) -> Option<Option<f64>> {
         match x {
-            Some(q) => self.positive(q, what).map(Some),
+            Some(q) => self.amount(q, what, true).map(Some),
             None => Some(None),
         }
     }
@@ -120,8 +125,79 @@ impl Context<'_> {
                 &x.span,
                 format!("`{what}` must be a probability between 0 and 1, found {v}"),
             )
-            .help("allowed: 0 <= value <= 1");
+            .help(with_percent_hint("allowed: 0 <= value <= 1", v));
             return None;
+        }
+        Some(v)
+    }
+
+    /// An amount of money (or a count of hours, accounts): finite, not
+    /// negative (positive when `positive`), and at most [`MAX_AMOUNT`], so
+    /// sums stay exact to the cent and never overflow.
+    pub fn amount(&mut self, x: &Sp<f64>, what: &str, positive: bool) -> Option<f64> {
+        let v = if positive {
+            self.positive(x, what)?
+        } else {
+            self.non_negative(x, what)?
+        };
+        if v > MAX_AMOUNT {
+            self.err(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!("`{what}` is {v:e}, more than the {MAX_AMOUNT:e} quotaplan accepts"),
+            )
+            .help("amounts are in the scenario's currency (and hours in hours); 1e15 is a thousand trillion");
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A coefficient of variation: not negative; above [`MAX_CV`] it can
+    /// only be a percentage typed as a whole number (an error); above 1 it
+    /// is legal but unusual (a warning).
+    pub fn cv(&mut self, x: &Sp<f64>, what: &str) -> Option<f64> {
+        let v = self.non_negative(x, what)?;
+        if v > MAX_CV {
+            self.err(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!("`{what}` is {v}: a spread {v} times the mean"),
+            )
+            .help(with_percent_hint(&format!("allowed: 0 <= {what} <= {MAX_CV}"), v));
+            return None;
+        }
+        if v > 1.0 {
+            self.warn(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!("`{what}` is {v}: a spread of {:.0} % of the mean", 100.0 * v),
+            )
+            .help(format!("if you meant {v} %, write {}", v / 100.0));
+        }
+        Some(v)
+    }
+
+    /// A share that a whole number would make absurd (over-assignment,
+    /// a bonus threshold, an attainment): above `max` it is an error with
+    /// the percentage hint; above `warn_above` a warning.
+    pub fn fraction(&mut self, x: &Sp<f64>, what: &str, max: f64, warn_above: f64) -> Option<f64> {
+        let v = self.finite(x, what)?;
+        if v > max {
+            self.err(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!("`{what}` is {v}, a share of {:.0} %", 100.0 * v),
+            )
+            .help(with_percent_hint(&format!("allowed: at most {max} ({:.0} %)", 100.0 * max), v));
+            return None;
+        }
+        if v > warn_above {
+            self.warn(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!("`{what}` is {v}, that is {:.0} %", 100.0 * v),
+            )
+            .help(format!("shares are fractions: if you meant {v} %, write {}", v / 100.0));
         }
         Some(v)
     }
@@ -145,6 +221,31 @@ impl Context<'_> {
         }
         Some(x.v as u32)
     }
+}
+
+/// The largest amount (money, hours, accounts) a scenario may hold: sums
+/// of many such amounts stay exact to the cent in 64-bit arithmetic.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// The largest coefficient of variation: a spread 10 times the mean.
+pub const MAX_CV: f64 = 10.0;
+
+/// `help`, plus "looks like a percentage" when `v` reads as one.
+pub fn with_percent_hint(help: &str, v: f64) -> String {
+    match percent_hint(v) {
+        Some(h) => format!("{help}; {h}"),
+        None => help.to_string(),
+    }
+}
+
+/// "14 looks like a percentage: write 0.14" for values from 2 to 100
+/// (just above 1 is more likely a slip than a percentage).
+pub fn percent_hint(v: f64) -> Option<String> {
+    (v.abs() >= 2.0 && v.abs() <= 100.0).then(|| {
+        let f = format!("{:.6}", v / 100.0);
+        let f = f.trim_end_matches('0').trim_end_matches('.');
+        format!("{v} looks like a percentage: write {f}, not {v}")
+    })
 }
 
 /// How an entry's id is named in messages.

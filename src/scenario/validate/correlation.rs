@@ -5,7 +5,7 @@
 use super::super::diag::{ProblemKind, Span, did_you_mean};
 use super::super::raw::RawScenario;
 use super::super::reader::Sp;
-use super::context::Context;
+use super::context::{Context, with_percent_hint};
 use super::risks::Risks;
 use crate::model::{RiskKind, correlation};
 use nalgebra::DMatrix;
@@ -71,7 +71,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, risks: &Risks) -> Optio
                 &rho.span,
                 format!("correlation must be between -1 and 1, found {}", rho.v),
             )
-            .help("allowed: -1 <= rho <= 1");
+            .help(with_percent_hint("allowed: -1 <= rho <= 1", rho.v));
         }
         match (ia, ib, r) {
             (Some(i), Some(j), Some(_)) if i == j => {

@@ -44,7 +44,7 @@ pub fn dist(cx: &mut Context<'_>, d: &RawDist, what: &str) -> Option<Dist> {
             .help(help);
         }
     }
-    let given = |name: &str| d.params.iter().any(|(k, _)| k.v == name);
+    let given = |name: &str| d.written.iter().any(|k| k == name);
     for r in spec.required {
         if !given(r) {
             ok = false;
@@ -56,7 +56,8 @@ pub fn dist(cx: &mut Context<'_>, d: &RawDist, what: &str) -> Option<Dist> {
             .help(takes.clone());
         }
     }
-    if !ok {
+    if !ok || d.params.len() < d.written.len() {
+        // A parameter of the wrong type was reported as such.
         return None;
     }
     if !spec.one_of.is_empty() && !spec.one_of.iter().any(|p| given(p)) {
@@ -120,6 +121,90 @@ pub fn dist(cx: &mut Context<'_>, d: &RawDist, what: &str) -> Option<Dist> {
             None
         }
     }
+}
+
+/// What a distribution's values mean, for the checks of their scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    /// A relative change: -0.2 is -20 % (shock and event impacts).
+    Change,
+    /// A multiplier around 1 (productivity).
+    Multiplier,
+    /// An amount of money (potential).
+    Amount,
+}
+
+/// Checks that a valid distribution's values are on the scale they mean:
+/// an impact of 5 (+500 %) or a productivity of 100 can only be a
+/// percentage typed as a whole number (an error); a shock sd of 0.6 may be
+/// meant (a warning).
+pub fn scale(cx: &mut Context<'_>, d: &RawDist, dist: &Dist, what: &str, scale: Scale) -> bool {
+    let (mean, sd) = (dist.mean(), dist.variance().sqrt());
+    let (lo, hi) = dist.support();
+    let hint = "if these are percentages, divide them by 100";
+    match scale {
+        Scale::Change => {
+            // Below -1 the multiplier turns negative and is floored at 0
+            // (DESIGN §1): legal, and covered by the warning below.
+            let absurd = mean.abs() > 1.0 || sd > 1.0 || (hi.is_finite() && hi > 10.0);
+            if absurd {
+                cx.err(
+                    ProblemKind::OutOfRange,
+                    &d.span,
+                    format!("`{what}` is a relative change (-0.2 is -20 %), but this one has mean {mean} and sd {sd:.4}"),
+                )
+                .help(hint);
+                return false;
+            }
+            if mean.abs() > 0.5 || sd > 0.5 || (lo.is_finite() && lo < -1.0) {
+                cx.warn(
+                    ProblemKind::OutOfRange,
+                    &d.span,
+                    format!("`{what}` moves sales a lot: mean {:+.0} %, sd {:.0} %", 100.0 * mean, 100.0 * sd),
+                )
+                .help("a relative change: -0.2 is -20 %; if you meant smaller percentages, divide by 100");
+            }
+        }
+        Scale::Multiplier => {
+            if mean > 10.0 {
+                cx.err(
+                    ProblemKind::OutOfRange,
+                    &d.span,
+                    format!("`{what}` multiplies sales (1.0 = as planned), but its mean is {mean}"),
+                )
+                .help(hint);
+                return false;
+            }
+            if mean > 2.0 {
+                cx.warn(
+                    ProblemKind::OutOfRange,
+                    &d.span,
+                    format!("`{what}` multiplies sales by {mean} on average"),
+                )
+                .help("1.0 = as planned; if you meant a percentage, divide by 100");
+            }
+        }
+        Scale::Amount => {
+            if mean > super::context::MAX_AMOUNT || (hi.is_finite() && hi > super::context::MAX_AMOUNT) {
+                cx.err(
+                    ProblemKind::OutOfRange,
+                    &d.span,
+                    format!("`{what}` reaches {:e}, more than the {:e} quotaplan accepts", mean.max(hi), super::context::MAX_AMOUNT),
+                );
+                return false;
+            }
+        }
+    }
+    if matches!(dist, Dist::LogNormal { .. }) && mean > 0.0 && sd / mean > super::context::MAX_CV {
+        cx.err(
+            ProblemKind::OutOfRange,
+            &d.span,
+            format!("`{what}` has a cv of {}, a spread more than {} times its mean", sd / mean, super::context::MAX_CV),
+        )
+        .help(hint);
+        return false;
+    }
+    true
 }
 
 fn kind_of(e: &DistError) -> ProblemKind {

@@ -5,7 +5,7 @@ use super::super::Purpose;
 use super::super::diag::ProblemKind;
 use super::super::raw::RawScenario;
 use super::context::Context;
-use crate::model::RunSettings;
+use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
 
 pub struct Header {
     pub name: String,
@@ -45,6 +45,15 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
         None => None,
     };
     let trials = match &h.trials {
+        Some(t) if t.v as u64 > MAX_RUN_TRIALS => {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &t.span,
+                format!("`trials` is {}, more than the {MAX_RUN_TRIALS} a run accepts", t.v),
+            )
+            .help(PRECISION_HINT);
+            None
+        }
         Some(t) if t.v >= 1 => Some(t.v as u64),
         Some(t) => {
             cx.err(
@@ -57,9 +66,9 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
         None => None,
     };
     let company_target = match &h.company_target {
-        Some(t) => cx.positive(t, "company_target").unwrap_or(1.0),
+        Some(t) => cx.amount(t, "company_target", true).unwrap_or(1.0),
         None => {
-            if cx.purpose == Purpose::Simulate {
+            if cx.purpose == Purpose::Simulate && !h.written.iter().any(|k| k == "company_target") {
                 cx.err(
                     ProblemKind::Missing,
                     &hs,

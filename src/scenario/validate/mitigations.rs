@@ -6,7 +6,7 @@ use super::super::overrides::Override;
 use super::super::raw::RawScenario;
 use super::super::tree::Key;
 use super::super::{Mitigation, MitigationKind};
-use super::context::{Context, IdRule};
+use super::context::{Context, IdRule, MAX_AMOUNT};
 
 const ID: IdRule = IdRule {
     entry: "a [[mitigations]] entry",
@@ -22,7 +22,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, sources: &Sources) -> V
         let seen =
             m.id.as_ref()
                 .is_some_and(|i| out.iter().any(|x| x.id == i.v));
-        let Some(id) = cx.new_id(&m.id, &span, seen, &ID) else {
+        let Some(id) = cx.new_id(&m.id, &span, seen, &m.written, &ID) else {
             continue;
         };
         let kind = match &m.kind {
@@ -42,7 +42,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, sources: &Sources) -> V
                 }),
         };
         let cost = match &m.cost {
-            Some(c) if c.v.is_finite() && c.v >= 0.0 => c.v,
+            Some(c) if c.v.is_finite() && c.v >= 0.0 && c.v <= MAX_AMOUNT => c.v,
             Some(c) => {
                 cx.err(
                     ProblemKind::OutOfRange,
@@ -51,6 +51,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, sources: &Sources) -> V
                 );
                 0.0
             }
+            None if m.written.iter().any(|k| k == "cost") => 0.0,
             None => {
                 cx.err(
                     ProblemKind::Missing,

@@ -27,16 +27,16 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Option<QuotaPolicy> 
         }),
     };
     let over_assignment = match &raw.quotas.over_assignment {
-        Some(x) => cx.finite(x, "over_assignment").filter(|&o| {
-            let ok = o > -1.0;
-            if !ok {
+        Some(x) => cx.finite(x, "over_assignment").and_then(|o| {
+            if o <= -1.0 {
                 cx.err(
                     ProblemKind::OutOfRange,
                     &x.span,
                     format!("`over_assignment` must be greater than -1, found {o}"),
                 );
+                return None;
             }
-            ok
+            cx.fraction(x, "over_assignment", 1.0, 0.5)
         }),
         None => Some(0.0),
     };

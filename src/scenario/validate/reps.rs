@@ -5,7 +5,7 @@ use super::super::diag::ProblemKind;
 use super::super::raw::{RawRep, RawRepFields, RawScenario};
 use super::super::reader::Sp;
 use super::context::{Context, IdRule};
-use super::dist::dist;
+use super::dist::{Scale, dist, scale};
 use crate::model::Rep;
 use crate::model::dist::Dist;
 use std::collections::HashMap;
@@ -34,7 +34,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
     for (i, r) in raw.reps.iter().enumerate() {
         let span = r.span.clone().unwrap_or(cx.top.clone());
         let seen = r.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
-        let Some(id) = cx.new_id(&r.id, &span, seen, &ID) else {
+        let Some(id) = cx.new_id(&r.id, &span, seen, &r.written, &ID) else {
             out.ok = false;
             continue;
         };
@@ -58,8 +58,18 @@ fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<R
     let months = cx.months;
     let own = &r.fields;
     let f = |a: &Option<Sp<f64>>, b: &Option<Sp<f64>>| a.clone().or_else(|| b.clone());
-    let capacity_hours = f(&own.capacity_hours, &d.capacity_hours)
-        .and_then(|x| cx.non_negative(&x, "capacity_hours"));
+    let capacity = f(&own.capacity_hours, &d.capacity_hours);
+    let capacity_hours = capacity
+        .as_ref()
+        .and_then(|x| cx.amount(x, "capacity_hours", false));
+    if let (Some(0.0), Some(c)) = (capacity_hours, &capacity) {
+        cx.warn(
+            ProblemKind::OutOfRange,
+            &c.span,
+            format!("rep `{id}` has `capacity_hours = 0`: it covers none of its territory, so its sales are 0"),
+        )
+        .help("give the hours the rep can sell over the horizon, or leave capacity_hours out for no limit");
+    }
     let capacity_elasticity = f(&own.capacity_elasticity, &d.capacity_elasticity)
         .map_or(Some(1.0), |x| cx.non_negative(&x, "capacity_elasticity"));
     let attrition =
@@ -86,7 +96,9 @@ fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<R
     let productivity = match own.productivity.as_ref().or(d.productivity.as_ref()) {
         None => Some(Dist::Fixed(1.0)),
         Some(pd) => dist(cx, pd, "productivity").and_then(|dist| {
-            if dist.support().0 < 0.0 {
+            if !scale(cx, pd, &dist, "productivity", Scale::Multiplier) {
+                None
+            } else if dist.support().0 < 0.0 {
                 cx.err(ProblemKind::OutOfRange, &pd.span, "`productivity` can be negative with this distribution")
                     .help("productivity multiplies sales; use lognormal { mean = 1.0, cv = 0.12 } or a bounded family with min >= 0");
                 None
@@ -95,10 +107,10 @@ fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<R
             }
         }),
     };
-    let quota = cx.opt_positive(&r.quota, "quota");
-    let quota_floor = cx.opt_positive(&r.quota_floor, "quota_floor");
-    let quota_cap = cx.opt_positive(&r.quota_cap, "quota_cap");
-    let quota_override = cx.opt_positive(&r.quota_override, "quota_override");
+    let quota = cx.opt_amount(&r.quota, "quota");
+    let quota_floor = cx.opt_amount(&r.quota_floor, "quota_floor");
+    let quota_cap = cx.opt_amount(&r.quota_cap, "quota_cap");
+    let quota_override = cx.opt_amount(&r.quota_override, "quota_override");
     if let (Some(Some(f)), Some(Some(c)), Some(cs)) = (quota_floor, quota_cap, &r.quota_cap)
         && f > c
     {
@@ -161,7 +173,7 @@ fn quarterly(cx: &mut Context<'_>, r: &RawRep) -> Option<Option<Vec<f64>>> {
     };
     let vals: Option<Vec<f64>> =
         qq.v.iter()
-            .map(|x| cx.non_negative(x, "quarterly_quota"))
+            .map(|x| cx.amount(x, "quarterly_quota", false))
             .collect();
     if qq.v.len() != n_quarters {
         cx.err(ProblemKind::Shape, &qq.span, format!("`quarterly_quota` must have one entry per quarter: expected {n_quarters}, found {}", qq.v.len()))

@@ -3,8 +3,8 @@
 
 use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, RawUnit, SpStrings};
-use super::context::{Context, IdRule};
-use super::dist::dist;
+use super::context::{Context, IdRule, with_percent_hint};
+use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use super::units::Units;
 use crate::model::{Risk, RiskKind};
@@ -51,12 +51,14 @@ pub fn validate(
     for r in &raw.risks {
         let span = r.span.clone().unwrap_or(cx.top.clone());
         let seen = r.id.as_ref().is_some_and(|i| out.ids.contains_key(&i.v));
-        let Some(id) = cx.new_id(&r.id, &span, seen, &ID) else {
+        let Some(id) = cx.new_id(&r.id, &span, seen, &r.written, &ID) else {
             continue;
         };
         out.ids.insert(id.v.clone(), out.ids.len());
         let kind = kind(cx, r, &id.v);
+        let written = |k: &str| r.written.iter().any(|w| w == k);
         let impact = match &r.impact {
+            None if written("impact") => None,
             None => {
                 cx.err(ProblemKind::Missing, &span, format!("risk `{}` has no `impact`", id.v)).help("e.g. impact = { normal = { mean = 0.0, sd = 0.06 } }");
                 None
@@ -66,14 +68,19 @@ pub fn validate(
                     let (lo, hi) = dist.support();
                     if lo < 0.0 || hi > 1.0 {
                         cx.err(ProblemKind::OutOfRange, &d.span, "an account_loss impact is the share of sales lost and must lie in [0, 1]")
-                            .help("use uniform, triangular, pert or beta with 0 <= min and max <= 1");
+                            .help(with_percent_hint("use uniform, triangular, pert or beta with 0 <= min and max <= 1", hi));
                         return None;
                     }
+                } else if matches!(kind, Some(RiskKind::Shock | RiskKind::Event { .. }))
+                    && !scale(cx, d, &dist, "impact", Scale::Change)
+                {
+                    return None;
                 }
                 Some(dist)
             }),
         };
         let scope = match &r.applies_to {
+            None if written("applies_to") => None,
             None => {
                 cx.err(ProblemKind::Missing, &span, format!("risk `{}` has no `applies_to`", id.v)).help("write applies_to = \"all\" or a table with regions, segments, units or reps");
                 None
@@ -114,7 +121,9 @@ fn kind(cx: &mut Context<'_>, r: &RawRisk, id: &str) -> Option<RiskKind> {
         .as_ref()
         .map(|p| cx.probability(p, "probability"));
     let kinds = RiskKind::NAMES.join(", ");
+    let written = |k: &str| r.written.iter().any(|w| w == k);
     let kind = match r.kind.as_ref().map(|k| k.v.as_str()) {
+        None if written("kind") => None,
         None => {
             cx.err(
                 ProblemKind::Missing,
@@ -152,6 +161,7 @@ fn kind(cx: &mut Context<'_>, r: &RawRisk, id: &str) -> Option<RiskKind> {
                 },
             };
             match probability {
+                None if written("probability") => None,
                 None => {
                     cx.err(
                         ProblemKind::Missing,
@@ -167,6 +177,7 @@ fn kind(cx: &mut Context<'_>, r: &RawRisk, id: &str) -> Option<RiskKind> {
             }
         }
         Some("account_loss") => match probability {
+            None if written("probability") => None,
             None => {
                 cx.err(
                     ProblemKind::Missing,

@@ -5,8 +5,8 @@ use super::super::Purpose;
 use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawPotential, RawScenario, RawUnit};
 use super::super::reader::Sp;
-use super::context::{Context, IdRule};
-use super::dist::dist;
+use super::context::{Context, IdRule, MAX_AMOUNT};
+use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use crate::model::dist::Dist;
 use crate::model::{Location, Unit};
@@ -49,7 +49,7 @@ pub fn validate(
     for u in raw_units {
         let span = u.span.clone().unwrap_or(cx.top.clone());
         let seen = u.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
-        let Some(id) = cx.new_id(&u.id, &span, seen, &ID) else {
+        let Some(id) = cx.new_id(&u.id, &span, seen, &u.written, &ID) else {
             out.ok = false;
             continue;
         };
@@ -73,6 +73,15 @@ pub fn validate(
                 });
             }
         }
+    }
+    if out.ok && !out.units.is_empty() && out.units.iter().all(|u| u.potential.mean() == 0.0) {
+        let top = cx.top.clone();
+        cx.warn(
+            ProblemKind::OutOfRange,
+            &top,
+            "every unit's potential is 0: every sale and every attainment will be 0",
+        )
+        .help("potential is the expected sales of a unit over the horizon at full coverage");
     }
     out
 }
@@ -101,9 +110,9 @@ fn unit(
             None
         }
         Some(RawPotential::Mean(m)) => {
-            let mean = cx.non_negative(m, "potential");
+            let mean = cx.amount(m, "potential", false);
             let cv = match &u.potential_cv {
-                Some(c) => cx.non_negative(c, "potential_cv"),
+                Some(c) => cx.cv(c, "potential_cv"),
                 None => Some(0.0),
             };
             match (mean, cv) {
@@ -121,7 +130,9 @@ fn unit(
                 );
             }
             dist(cx, d, "potential").and_then(|dist| {
-                if dist.support().0 < 0.0 {
+                if !scale(cx, d, &dist, "potential", Scale::Amount) {
+                    None
+                } else if dist.support().0 < 0.0 {
                     cx.err(
                         ProblemKind::OutOfRange,
                         &d.span,
@@ -138,9 +149,9 @@ fn unit(
     let workload_hours = u
         .workload_hours
         .as_ref()
-        .map_or(Some(0.0), |w| cx.non_negative(w, "workload_hours"));
+        .map_or(Some(0.0), |w| cx.amount(w, "workload_hours", false));
     let accounts = match &u.accounts {
-        Some(a) if a.v >= 0.0 && a.v.fract() == 0.0 && a.v.is_finite() => Some(a.v as u64),
+        Some(a) if a.v >= 0.0 && a.v.fract() == 0.0 && a.v <= MAX_AMOUNT => Some(a.v as u64),
         Some(a) => {
             cx.err(
                 ProblemKind::OutOfRange,
@@ -154,7 +165,7 @@ fn unit(
     let location = location(cx, u, id);
     let owner = match &u.owner {
         None => {
-            if cx.purpose == Purpose::Simulate {
+            if cx.purpose == Purpose::Simulate && !u.written.iter().any(|k| k == "owner") {
                 cx.err(ProblemKind::Missing, &span, format!("unit `{id}` has no owner"))
                     .help("simulate needs every unit assigned to a rep; fill the `owner` column with a rep id");
             }
