@@ -125,11 +125,11 @@ pub struct SplitArgs {
     /// Balance on sales, workload, accounts, mix:w1,w2,w3 or risk
     #[arg(long, default_value = "sales")]
     pub balance: String,
-    /// Every territory within ±this share of its target
-    #[arg(long, default_value_t = 0.02)]
+    /// Every territory within ±this share of its target (0.02 = ±2 %)
+    #[arg(long, default_value_t = 0.02, value_parser = tolerance)]
     pub tolerance: f64,
-    /// Largest share of expected sales that may change owner
-    #[arg(long)]
+    /// Largest share of expected sales that may change owner (0.2 = 20 %)
+    #[arg(long, value_parser = share)]
     pub max_disruption: Option<f64>,
     /// Targets proportional to reps' capacity instead of equal
     #[arg(long)]
@@ -166,8 +166,8 @@ pub struct QuotasArgs {
     /// Quota method (default: the scenario's [quotas] method, or equal-probability when it is "given")
     #[arg(long, value_enum)]
     pub method: Option<MethodArg>,
-    /// Sum of quotas = company_target x (1 + this) (default: the scenario's)
-    #[arg(long, allow_negative_numbers = true)]
+    /// Sum of quotas = company_target x (1 + this), e.g. 0.1 (default: the scenario's)
+    #[arg(long, allow_negative_numbers = true, value_parser = over_assignment)]
     pub over_assignment: Option<f64>,
     #[command(flatten)]
     pub run: RunArgs,
@@ -217,13 +217,73 @@ impl From<SamplerArg> for quotaplan::engine::Sampler {
     }
 }
 
-fn precision(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(p) if p > 0.0 && p < 0.5 => Ok(p),
-        _ => Err(format!(
-            "`{s}` is not a precision; give the 95 % half-width as a probability, e.g. 0.005"
-        )),
+/// A number in `range` that is a share or probability: a whole number that
+/// only makes sense as a percentage gets the hint ("0.8, not 80").
+fn fraction(s: &str, ok: impl Fn(f64) -> bool, what: &str, example: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; {what}, e.g. {example}"))?;
+    if x.is_finite() && ok(x) {
+        return Ok(x);
     }
+    let hint = if (2.0..=100.0).contains(&x.abs()) {
+        let f = format!("{:.6}", x / 100.0);
+        format!(
+            " ({s} looks like a percentage: write {}, not {s})",
+            f.trim_end_matches('0').trim_end_matches('.')
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "`{s}` is out of range: {what}, e.g. {example}{hint}"
+    ))
+}
+
+fn precision(s: &str) -> Result<f64, String> {
+    fraction(
+        s,
+        |p| p > 0.0 && p < 0.5,
+        "give the 95 % half-width of P(team hits target) as a probability",
+        "0.005",
+    )
+}
+
+fn probability(s: &str) -> Result<f64, String> {
+    fraction(
+        s,
+        |p| p > 0.0 && p < 1.0,
+        "a probability between 0 and 1",
+        "0.8",
+    )
+}
+
+fn share(s: &str) -> Result<f64, String> {
+    fraction(
+        s,
+        |p| (0.0..=1.0).contains(&p),
+        "a share between 0 and 1",
+        "0.2",
+    )
+}
+
+fn tolerance(s: &str) -> Result<f64, String> {
+    fraction(
+        s,
+        |p| (0.0..=1.0).contains(&p),
+        "a share between 0 and 1 (±)",
+        "0.02",
+    )
+}
+
+fn over_assignment(s: &str) -> Result<f64, String> {
+    fraction(
+        s,
+        |p| p > -1.0 && p <= 1.0,
+        "a share above -1 and at most 1 (0.1 = quotas add up to 110 % of target)",
+        "0.1",
+    )
 }
 
 #[derive(Args, Debug)]
@@ -340,8 +400,8 @@ pub struct CheckArgs {
 pub struct MitigateArgs {
     /// Scenario file; the embedded demo when omitted
     pub scenario: Option<PathBuf>,
-    /// Wanted P(team hits target)
-    #[arg(long, default_value_t = 0.8)]
+    /// Wanted P(team hits target), e.g. 0.8
+    #[arg(long, default_value_t = 0.8, value_parser = probability)]
     pub goal: f64,
     /// Most to spend on the recommended combination
     #[arg(long)]

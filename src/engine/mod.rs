@@ -11,6 +11,7 @@ pub use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT};
 pub use options::{
     DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, OptionsError, RunRequest, Sampler, SimOptions,
 };
+pub use plan::to_cents;
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
 use crate::model::Model;
@@ -48,7 +49,6 @@ pub struct RepQuarterStats {
     pub sales: Welford,
     pub hits: u64,
     pub hist: Histogram,
-    pub scale: f64,
     /// Year-to-date attainment at the end of the quarter.
     pub ytd_quota: f64,
     pub ytd_attainment: Welford,
@@ -57,7 +57,7 @@ pub struct RepQuarterStats {
 
 impl RepQuarterStats {
     pub fn sales_quantile(&self, p: f64) -> f64 {
-        self.hist.quantile(p) * self.scale
+        self.hist.quantile(p)
     }
 }
 
@@ -65,12 +65,11 @@ impl RepQuarterStats {
 pub struct PayoutStats {
     pub payout: Welford,
     pub hist: Histogram,
-    pub scale: f64,
 }
 
 impl PayoutStats {
     pub fn quantile(&self, p: f64) -> f64 {
-        self.hist.quantile(p) * self.scale
+        self.hist.quantile(p)
     }
 }
 
@@ -80,16 +79,15 @@ pub struct RepStats {
     pub sales: Welford,
     /// Trials with attainment >= 1.
     pub hits: u64,
-    /// Sales divided by `scale`, binned.
+    /// Sales, binned on a scale of the rep's expected sales.
     pub hist: Histogram,
-    pub scale: f64,
     pub quarters: Vec<RepQuarterStats>,
     pub payout: Option<PayoutStats>,
 }
 
 impl RepStats {
     pub fn sales_quantile(&self, p: f64) -> f64 {
-        self.hist.quantile(p) * self.scale
+        self.hist.quantile(p)
     }
 }
 
@@ -168,14 +166,22 @@ impl Partial {
         Partial {
             reps: scales.sales.iter().map(|&s| Moments::new(s)).collect(),
             hits: vec![0; n],
-            hist: vec![Histogram::new(HIST_RANGE, HIST_BINS); n],
+            hist: scales
+                .sales
+                .iter()
+                .map(|&s| Histogram::new(s, HIST_RANGE, HIST_BINS))
+                .collect(),
             rq: (0..n * nq).map(|i| Moments::new(rq_shift(i))).collect(),
             rq_hits: vec![0; n * nq],
-            rq_hist: vec![Histogram::new(HIST_RANGE, QUARTER_BINS); n * nq],
+            rq_hist: (0..n * nq)
+                .map(|i| Histogram::new(rq_shift(i), HIST_RANGE, QUARTER_BINS))
+                .collect(),
             ytd: vec![Moments::new(1.0); n * nq],
             ytd_hits: vec![0; n * nq],
             pay: (0..np).map(|r| Moments::new(0.5 * scales.pay[r])).collect(),
-            pay_hist: vec![Histogram::new(PAY_RANGE, PAY_BINS); np],
+            pay_hist: (0..np)
+                .map(|r| Histogram::new(scales.pay[r], PAY_RANGE, PAY_BINS))
+                .collect(),
             pay_total: Vec::with_capacity(if comp { cap } else { 0 }),
             team: Vec::with_capacity(cap),
             at_quota: vec![0; n + 1],
@@ -326,16 +332,14 @@ fn run_chunk(
     }
     let mut ytd = vec![0.0; tn];
     for (r, rep) in plan.reps.iter().enumerate() {
-        let inv = 1.0 / scales.sales[r];
         for &sales in &sales_buf[r * tn..(r + 1) * tn] {
             out.reps[r].push(sales);
-            out.hist[r].push(sales * inv);
+            out.hist[r].push(sales);
             out.hits[r] += u64::from(sales >= rep.quota);
         }
         ytd.fill(0.0);
         for q in 0..nq {
             let i = r * nq + q;
-            let inv = 1.0 / (scales.sales[r] * plan.quarter_share[q]);
             let ytd_inv = if rep.ytd_quota[q] > 0.0 {
                 1.0 / rep.ytd_quota[q]
             } else {
@@ -343,7 +347,7 @@ fn run_chunk(
             };
             for (v, cum) in rq_buf[i * tn..(i + 1) * tn].iter().zip(ytd.iter_mut()) {
                 out.rq[i].push(*v);
-                out.rq_hist[i].push(v * inv);
+                out.rq_hist[i].push(*v);
                 out.rq_hits[i] += u64::from(*v >= rep.quarter_quota[q]);
                 *cum += v;
                 out.ytd[i].push(*cum * ytd_inv);
@@ -351,10 +355,9 @@ fn run_chunk(
             }
         }
         if comp.is_some() {
-            let inv = 1.0 / scales.pay[r];
             for &p in &pay_buf[r * tn..(r + 1) * tn] {
                 out.pay[r].push(p);
-                out.pay_hist[r].push(p * inv);
+                out.pay_hist[r].push(p);
             }
         }
     }
@@ -473,7 +476,7 @@ pub fn run(
             .map_err(|e| EngineError::Threads(n, e.to_string()))?
             .install(run),
     };
-    Ok(assemble(model, &plan, quotas, opts, &scales, acc, reached))
+    Ok(assemble(model, &plan, quotas, opts, acc, reached))
 }
 
 fn assemble(
@@ -481,7 +484,6 @@ fn assemble(
     plan: &Plan,
     quotas: &[f64],
     opts: &SimOptions,
-    scales: &Scales,
     acc: Partial,
     reached: bool,
 ) -> SimResult {
@@ -503,14 +505,12 @@ fn assemble(
             sales: sales.welford(),
             hits,
             hist,
-            scale: scales.sales[r],
             quarters: (0..nq)
                 .map(|q| RepQuarterStats {
                     quota: plan.reps[r].quarter_quota[q],
                     sales: rq.next().expect("one per rep and quarter").welford(),
                     hits: rq_hits.next().expect("one per rep and quarter"),
                     hist: rq_hist.next().expect("one per rep and quarter"),
-                    scale: scales.sales[r] * plan.quarter_share[q],
                     ytd_quota: plan.reps[r].ytd_quota[q],
                     ytd_attainment: ytd.next().expect("one per rep and quarter").welford(),
                     ytd_hits: ytd_hits.next().expect("one per rep and quarter"),
@@ -519,7 +519,6 @@ fn assemble(
             payout: model.comp_plan.as_ref().map(|_| PayoutStats {
                 payout: pay.next().expect("one per rep").welford(),
                 hist: pay_hist.next().expect("one per rep"),
-                scale: scales.pay[r],
             }),
         })
         .collect();

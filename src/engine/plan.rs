@@ -189,7 +189,7 @@ impl Plan {
                     );
                 }
                 let quarter_quota: Vec<f64> = match &r.quarterly_quota {
-                    Some(q) => q.clone(),
+                    Some(q) => q.iter().map(|&x| to_cents(x)).collect(),
                     None => {
                         // Phased by seasonality; a hire's quota also follows
                         // its ramp, so an absent quarter carries no quota.
@@ -205,7 +205,7 @@ impl Plan {
                             })
                             .collect();
                         let total: f64 = w.iter().sum();
-                        quarters
+                        let shares: Vec<f64> = quarters
                             .iter()
                             .map(|range| {
                                 if total > 0.0 {
@@ -214,14 +214,16 @@ impl Plan {
                                     0.0
                                 }
                             })
-                            .collect()
+                            .collect();
+                        phase_in_cents(quotas[i], &shares)
                     }
                 };
+                // Summed in cents, so the year to date is exact too.
                 let ytd_quota = quarter_quota
                     .iter()
-                    .scan(0.0, |acc, q| {
-                        *acc += q;
-                        Some(*acc)
+                    .scan(0i64, |acc, q| {
+                        *acc += (q * 100.0).round() as i64;
+                        Some(*acc as f64 / 100.0)
                     })
                     .collect();
                 RepPlan {
@@ -293,5 +295,43 @@ impl Plan {
             groups_of_copula,
             season_tail,
         }
+    }
+}
+
+/// An amount rounded to the cent (quotas are compared to the cent, so
+/// sales of exactly 120,000 reach a quota of 120,000).
+pub fn to_cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Quarterly shares of an annual quota in whole cents that add up to the
+/// annual quota (in cents) exactly: the rounding residue goes to the
+/// largest quarter.
+fn phase_in_cents(annual: f64, shares: &[f64]) -> Vec<f64> {
+    let mut cents: Vec<i64> = shares.iter().map(|x| (x * 100.0).round() as i64).collect();
+    let want = (annual * 100.0).round() as i64;
+    let residue = want - cents.iter().sum::<i64>();
+    if residue != 0
+        && let Some(k) = (0..cents.len())
+            .filter(|&k| cents[k] > 0)
+            .max_by_key(|&k| (cents[k], std::cmp::Reverse(k)))
+    {
+        cents[k] += residue;
+    }
+    cents.iter().map(|&c| c as f64 / 100.0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn phased_quotas_are_whole_cents_adding_up_to_the_annual() {
+        let q = super::phase_in_cents(
+            480_000.0,
+            &[120_000.000_000_01, 119_999.999_999_99, 120_000.0, 120_000.0],
+        );
+        assert_eq!(q, vec![120_000.0; 4]);
+        let q = super::phase_in_cents(100.0, &[33.333_333, 33.333_333, 33.333_334]);
+        assert_eq!((q.iter().sum::<f64>() * 100.0).round(), 10_000.0);
+        assert!(q.iter().all(|x| (x * 100.0).fract() == 0.0));
     }
 }

@@ -27,6 +27,7 @@ impl CompPlan {
         let c = &self.curve;
         match c.len() {
             0 => 0.0,
+            _ if attainment.is_nan() => 0.0,
             _ if attainment <= c[0].0 => c[0].1,
             _ if attainment >= c[c.len() - 1].0 => c[c.len() - 1].1,
             _ => {

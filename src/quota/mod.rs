@@ -43,6 +43,7 @@ pub fn resolve(model: &Model, opts: &SimOptions) -> Result<QuotaSolution, QuotaE
                 .map(|r| {
                     r.quota_override
                         .or(r.quota)
+                        .map(crate::engine::to_cents)
                         .ok_or_else(|| QuotaError::MissingQuota(r.id.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;

@@ -243,6 +243,11 @@ fn risk_register(o: &mut String, s: &Summary, cur: &str) {
     }
     let _ = writeln!(
         o,
-        "(attributable loss: team mean with the risk switched off minus with it, in{cur}; same trials)"
+        "(attributable loss: team mean with the risk switched off minus with it{}; same trials)",
+        if cur.is_empty() {
+            String::new()
+        } else {
+            format!(", in{cur}")
+        }
     );
 }

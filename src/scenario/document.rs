@@ -74,7 +74,9 @@ impl Document {
         let mut sources = Sources::default();
         let mut problems = Problems::default();
         let decoded = text::decode(bytes);
-        let text = decoded.as_ref().map_or_else(|_| String::new(), |d| d.text.clone());
+        let text = decoded
+            .as_ref()
+            .map_or_else(|_| String::new(), |d| d.text.clone());
         let root = sources.add(name, text.clone());
         match &decoded {
             Err(e) => problems.push(Problem::error(
@@ -319,7 +321,15 @@ fn chain(
             return (trees, false, syntax_errors);
         }
         let from = sources.files[current].name.clone();
-        match fetch(loader, &from, path, "base scenario", &ext.span, sources, problems) {
+        match fetch(
+            loader,
+            &from,
+            path,
+            "base scenario",
+            &ext.span,
+            sources,
+            problems,
+        ) {
             Some((id, key)) => {
                 if keys.contains(&key) {
                     problems
@@ -442,7 +452,15 @@ fn load_named(
         return FileRef::Failed { path: path.clone() };
     }
     let from = from(node.span.file, sources);
-    match fetch(loader, &from, path, &format!("{what} file"), &node.span, sources, problems) {
+    match fetch(
+        loader,
+        &from,
+        path,
+        &format!("{what} file"),
+        &node.span,
+        sources,
+        problems,
+    ) {
         Some((file, _)) => FileRef::Loaded {
             path: path.clone(),
             file,

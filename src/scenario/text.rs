@@ -86,7 +86,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
     if encoding == Encoding::Utf8
         && let Some(at) = text.find('\0')
     {
-        return Err(BinaryFile { offset: at + bom_len });
+        return Err(BinaryFile {
+            offset: at + bom_len,
+        });
     }
     Ok(Decoded {
         text: text.into_owned(),
@@ -110,7 +112,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, En
         return None;
     }
     let even_zero = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_zero = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_zero = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     let half = sample.len() / 2;
     if odd_zero * 4 >= half && even_zero == 0 {
         Some((encoding_rs::UTF_16LE, Encoding::Utf16Le))
@@ -145,7 +152,10 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom() {
         let d = decode(NAMES.as_bytes()).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding, d.had_bom), (NAMES, Encoding::Utf8, false));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.had_bom),
+            (NAMES, Encoding::Utf8, false)
+        );
         let mut b = vec![0xEF, 0xBB, 0xBF];
         b.extend_from_slice(NAMES.as_bytes());
         let d = decode(&b).unwrap();

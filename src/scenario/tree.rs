@@ -155,17 +155,6 @@ pub fn parse(text: &str, file: FileId, problems: &mut Problems) -> (Node, bool) 
     )
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_open_brace_is_found_on_its_line() {
-        let t = "a = { x = 1 }\nb = { y = 2\n[c]\n";
-        let at = super::unclosed_brace_before(t, t.find("[c]").unwrap());
-        assert_eq!(at, Some(18));
-        assert_eq!(super::unclosed_brace_before("s = \"{\"\n# {\nx = 1\n", 15), None);
-    }
-}
-
 /// Parses a lone TOML value (the right side of `--set key=value`), its
 /// places counted from `offset` in `file`.
 pub fn parse_value(text: &str, file: FileId, offset: usize) -> Result<Node, String> {
@@ -324,5 +313,19 @@ pub fn merge(base: &mut Table, over: Table) {
                 },
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_open_brace_is_found_on_its_line() {
+        let t = "a = { x = 1 }\nb = { y = 2\n[c]\n";
+        let at = super::unclosed_brace_before(t, t.find("[c]").unwrap());
+        assert_eq!(at, Some(18));
+        assert_eq!(
+            super::unclosed_brace_before("s = \"{\"\n# {\nx = 1\n", 15),
+            None
+        );
     }
 }

@@ -46,7 +46,11 @@ impl<'a> Table<'a> {
                 &t.span(0..0),
                 format!(
                     "the {what} is separated by {}, not commas: read as such",
-                    if delimiter == b';' { "semicolons" } else { "tabs" }
+                    if delimiter == b';' {
+                        "semicolons"
+                    } else {
+                        "tabs"
+                    }
                 ),
             );
         }
@@ -124,7 +128,9 @@ impl<'a> Table<'a> {
                         &self.span(at..at + 1),
                         "this quote opens a field that is never closed",
                     )
-                    .help("a field in quotes must end with a quote; look for a stray `\"` in a name");
+                    .help(
+                        "a field in quotes must end with a quote; look for a stray `\"` in a name",
+                    );
                 false
             }
         }
@@ -146,7 +152,9 @@ fn sniff_delimiter(body: &str) -> u8 {
             _ => {}
         }
     }
-    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
     if counts[best] == 0 {
         b','
     } else {
@@ -308,7 +316,8 @@ pub fn read(
             let span = t.span(spans.get(i).cloned().unwrap_or(start..line_end));
             u.written.push(col.to_string());
             let text = Sp::new(value.to_string(), span.clone());
-            let string = |problems: &mut Problems| plain_text(problems, &text, col).then(|| text.clone());
+            let string =
+                |problems: &mut Problems| plain_text(problems, &text, col).then(|| text.clone());
             let number = |problems: &mut Problems| match value.replace('_', "").parse::<f64>() {
                 Ok(x) => Some(Sp::new(x, span.clone())),
                 Err(_) => {
@@ -480,7 +489,10 @@ mod tests {
     #[test]
     fn an_unclosed_quote_is_found_where_it_opens() {
         assert_eq!(table("id,name\n1,\"Acme\n2,B\n").unclosed_quote(), Some(10));
-        assert_eq!(table("id,name\n1,\"A \"\"x\"\" B\"\n").unclosed_quote(), None);
+        assert_eq!(
+            table("id,name\n1,\"A \"\"x\"\" B\"\n").unclosed_quote(),
+            None
+        );
         assert_eq!(table("id,name\n1,5\" screen\n").unclosed_quote(), None);
     }
 }

@@ -76,6 +76,9 @@ pub struct Moments {
     shift: f64,
     s1: f64,
     s2: f64,
+    /// Smallest and largest value, so constant values give an exact mean.
+    min: f64,
+    max: f64,
 }
 
 impl Moments {
@@ -85,6 +88,8 @@ impl Moments {
             shift,
             s1: 0.0,
             s2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
         }
     }
 
@@ -94,6 +99,8 @@ impl Moments {
         self.n += 1;
         self.s1 += d;
         self.s2 += d * d;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
     }
 
     pub fn merge(&mut self, o: &Moments) {
@@ -105,11 +112,17 @@ impl Moments {
         self.n += o.n;
         self.s1 += o.s1;
         self.s2 += o.s2;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
     }
 
     pub fn welford(&self) -> Welford {
         if self.n == 0 {
             return Welford::default();
+        }
+        // Constant values: the shifted sums would leave rounding dust.
+        if self.min == self.max {
+            return Welford::from_parts(self.n, self.min, 0.0);
         }
         let n = self.n as f64;
         Welford::from_parts(
@@ -120,38 +133,68 @@ impl Moments {
     }
 }
 
-/// Integer-count histogram on `[0, hi)` with equal bins plus an overflow
-/// count; counts merge exactly in any order. Quantiles interpolate within a
-/// bin, so their error is at most one bin width.
+/// Integer-count histogram of values scaled by `1 / scale` on `[0, hi)`,
+/// with equal bins plus an overflow count; counts merge exactly in any
+/// order. Quantiles interpolate within a bin, so their error is at most one
+/// bin width (`hi × scale / bins`); but point masses are exact: the
+/// smallest and largest values and how often each occurs are kept, so
+/// constant values, zeros before a start month or a cap come out exactly.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {
     hi: f64,
     /// bins / hi, so a push multiplies instead of dividing.
     per_unit: f64,
+    scale: f64,
+    inv: f64,
     counts: Vec<u32>,
     overflow: u64,
+    /// Largest scaled value seen in the overflow.
+    max_scaled: f64,
+    min: f64,
     max: f64,
+    at_min: u64,
+    at_max: u64,
 }
 
 impl Histogram {
-    pub fn new(hi: f64, bins: usize) -> Self {
+    /// A histogram of values on `[0, hi × scale)`.
+    pub fn new(scale: f64, hi: f64, bins: usize) -> Self {
         Histogram {
             hi,
             per_unit: bins as f64 / hi,
+            scale,
+            inv: 1.0 / scale,
             counts: vec![0; bins],
             overflow: 0,
-            max: 0.0,
+            max_scaled: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            at_min: 0,
+            at_max: 0,
         }
     }
 
     #[inline]
     pub fn push(&mut self, x: f64) {
-        let b = (x.max(0.0) * self.per_unit) as usize;
+        let xs = x * self.inv;
+        let b = (xs.max(0.0) * self.per_unit) as usize;
         if b < self.counts.len() {
             self.counts[b] += 1;
         } else {
             self.overflow += 1;
-            self.max = self.max.max(x);
+            self.max_scaled = self.max_scaled.max(xs);
+        }
+        if x < self.min {
+            self.min = x;
+            self.at_min = 1;
+        } else if x == self.min {
+            self.at_min += 1;
+        }
+        if x > self.max {
+            self.max = x;
+            self.at_max = 1;
+        } else if x == self.max {
+            self.at_max += 1;
         }
     }
 
@@ -160,27 +203,56 @@ impl Histogram {
             *a += b;
         }
         self.overflow += o.overflow;
-        self.max = self.max.max(o.max);
+        self.max_scaled = self.max_scaled.max(o.max_scaled);
+        match self.min.total_cmp(&o.min) {
+            std::cmp::Ordering::Greater => (self.min, self.at_min) = (o.min, o.at_min),
+            std::cmp::Ordering::Equal => self.at_min += o.at_min,
+            std::cmp::Ordering::Less => {}
+        }
+        match self.max.total_cmp(&o.max) {
+            std::cmp::Ordering::Less => (self.max, self.at_max) = (o.max, o.at_max),
+            std::cmp::Ordering::Equal => self.at_max += o.at_max,
+            std::cmp::Ordering::Greater => {}
+        }
     }
 
     pub fn total(&self) -> u64 {
         self.counts.iter().map(|&c| u64::from(c)).sum::<u64>() + self.overflow
     }
 
-    /// Quantile by linear interpolation of the cumulative counts; values in
-    /// the overflow are spread evenly between `hi` and the largest seen.
+    /// The smallest and largest value pushed (exact).
+    pub fn range(&self) -> (f64, f64) {
+        (self.min, self.max)
+    }
+
+    /// The largest error of a quantile away from the point masses: one bin.
+    pub fn resolution(&self) -> f64 {
+        self.hi / self.counts.len() as f64 * self.scale
+    }
+
+    /// Quantile: exact at the smallest and largest values when they carry
+    /// mass (and for constant values); elsewhere linear interpolation of
+    /// the cumulative counts (values in the overflow spread evenly between
+    /// `hi` and the largest seen), within the range seen.
     pub fn quantile(&self, p: f64) -> f64 {
         let n = self.total();
         if n == 0 {
             return f64::NAN;
         }
         let target = p.clamp(0.0, 1.0) * n as f64;
+        if self.min == self.max || target <= self.at_min as f64 {
+            return self.min;
+        }
+        if target > (n - self.at_max) as f64 {
+            return self.max;
+        }
         let width = self.hi / self.counts.len() as f64;
         let mut cum = 0.0;
         for (i, &c) in self.counts.iter().enumerate() {
             let c = f64::from(c);
             if c > 0.0 && cum + c >= target {
-                return width * (i as f64 + (target - cum) / c);
+                let v = width * (i as f64 + (target - cum) / c) * self.scale;
+                return v.clamp(self.min, self.max);
             }
             cum += c;
         }
@@ -189,7 +261,7 @@ impl Histogram {
         } else {
             ((target - cum) / self.overflow as f64).clamp(0.0, 1.0)
         };
-        self.hi + (self.max - self.hi) * frac
+        ((self.hi + (self.max_scaled - self.hi) * frac) * self.scale).clamp(self.min, self.max)
     }
 }
 
@@ -234,14 +306,49 @@ mod tests {
 
     #[test]
     fn histogram_quantiles_within_a_bin() {
-        let mut h = Histogram::new(2.0, 2000);
+        let mut h = Histogram::new(1.0, 2.0, 2000);
         let xs: Vec<f64> = (0..10_000).map(|i| i as f64 / 10_000.0 * 1.5).collect();
         xs.iter().for_each(|&x| h.push(x));
         for p in [0.1, 0.5, 0.9] {
             assert!((h.quantile(p) - quantile_sorted(&xs, p)).abs() <= 0.001 + 1e-12);
         }
-        let mut o = Histogram::new(1.0, 10);
+        let mut o = Histogram::new(1.0, 1.0, 10);
         [0.5, 3.0, 5.0].iter().for_each(|&x| o.push(x));
         assert_eq!(o.quantile(1.0), 5.0);
+    }
+
+    #[test]
+    fn point_masses_are_exact() {
+        // Constant values on a scale that does not divide them.
+        let mut c = Histogram::new(661_500.0, 2.5, 1000);
+        (0..100).for_each(|_| c.push(660_000.0));
+        for p in [0.0, 0.1, 0.5, 0.9, 1.0] {
+            assert_eq!(c.quantile(p), 660_000.0);
+        }
+        // Zeros in 30 % of the trials, the rest spread out.
+        let mut z = Histogram::new(1.0, 2.0, 200);
+        (0..30).for_each(|_| z.push(0.0));
+        (0..70).for_each(|i| z.push(0.5 + f64::from(i) / 100.0));
+        assert_eq!(z.quantile(0.1), 0.0);
+        assert_eq!(z.quantile(0.3), 0.0);
+        assert!(z.quantile(0.31) >= 0.5 && z.quantile(0.5) > 0.5);
+        assert_eq!(z.quantile(1.0), 1.19);
+        // Merging in either order gives the same atoms.
+        let (mut a, mut b) = (Histogram::new(1.0, 2.0, 10), Histogram::new(1.0, 2.0, 10));
+        [0.0, 0.0, 1.0].iter().for_each(|&x| a.push(x));
+        [0.0, 1.5].iter().for_each(|&x| b.push(x));
+        let mut ab = a.clone();
+        ab.merge(&b);
+        b.merge(&a);
+        assert_eq!(ab, b);
+        assert_eq!(ab.quantile(0.6), 0.0);
+    }
+
+    #[test]
+    fn constant_moments_have_an_exact_mean() {
+        let mut m = Moments::new(2_698.0);
+        (0..1000).for_each(|_| m.push(0.0));
+        assert_eq!(m.welford().mean, 0.0);
+        assert_eq!(m.welford().variance(), 0.0);
     }
 }

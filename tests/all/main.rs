@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod engine_closed_form;
 mod errors;
+mod exact;
 mod format_example;
 mod golden;
 mod layout;

@@ -56,7 +56,12 @@ enum Coord {
 }
 use Coord::{Amount, Share};
 
-fn coord(cx: &mut Context<'_>, v: &super::super::reader::Sp<f64>, what: &str, c: Coord) -> Option<f64> {
+fn coord(
+    cx: &mut Context<'_>,
+    v: &super::super::reader::Sp<f64>,
+    what: &str,
+    c: Coord,
+) -> Option<f64> {
     let x = cx.non_negative(v, what)?;
     match c {
         Amount => cx.amount(v, what, false),

@@ -163,14 +163,20 @@ impl Context<'_> {
                 &x.span,
                 format!("`{what}` is {v}: a spread {v} times the mean"),
             )
-            .help(with_percent_hint(&format!("allowed: 0 <= {what} <= {MAX_CV}"), v));
+            .help(with_percent_hint(
+                &format!("allowed: 0 <= {what} <= {MAX_CV}"),
+                v,
+            ));
             return None;
         }
         if v > 1.0 {
             self.warn(
                 ProblemKind::OutOfRange,
                 &x.span,
-                format!("`{what}` is {v}: a spread of {:.0} % of the mean", 100.0 * v),
+                format!(
+                    "`{what}` is {v}: a spread of {:.0} % of the mean",
+                    100.0 * v
+                ),
             )
             .help(format!("if you meant {v} %, write {}", v / 100.0));
         }
@@ -188,7 +194,10 @@ impl Context<'_> {
                 &x.span,
                 format!("`{what}` is {v}, a share of {:.0} %", 100.0 * v),
             )
-            .help(with_percent_hint(&format!("allowed: at most {max} ({:.0} %)", 100.0 * max), v));
+            .help(with_percent_hint(
+                &format!("allowed: at most {max} ({:.0} %)", 100.0 * max),
+                v,
+            ));
             return None;
         }
         if v > warn_above {
@@ -197,7 +206,10 @@ impl Context<'_> {
                 &x.span,
                 format!("`{what}` is {v}, that is {:.0} %", 100.0 * v),
             )
-            .help(format!("shares are fractions: if you meant {v} %, write {}", v / 100.0));
+            .help(format!(
+                "shares are fractions: if you meant {v} %, write {}",
+                v / 100.0
+            ));
         }
         Some(v)
     }

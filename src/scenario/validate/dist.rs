@@ -185,11 +185,17 @@ pub fn scale(cx: &mut Context<'_>, d: &RawDist, dist: &Dist, what: &str, scale: 
             }
         }
         Scale::Amount => {
-            if mean > super::context::MAX_AMOUNT || (hi.is_finite() && hi > super::context::MAX_AMOUNT) {
+            if mean > super::context::MAX_AMOUNT
+                || (hi.is_finite() && hi > super::context::MAX_AMOUNT)
+            {
                 cx.err(
                     ProblemKind::OutOfRange,
                     &d.span,
-                    format!("`{what}` reaches {:e}, more than the {:e} quotaplan accepts", mean.max(hi), super::context::MAX_AMOUNT),
+                    format!(
+                        "`{what}` reaches {:e}, more than the {:e} quotaplan accepts",
+                        mean.max(hi),
+                        super::context::MAX_AMOUNT
+                    ),
                 );
                 return false;
             }
@@ -199,7 +205,11 @@ pub fn scale(cx: &mut Context<'_>, d: &RawDist, dist: &Dist, what: &str, scale: 
         cx.err(
             ProblemKind::OutOfRange,
             &d.span,
-            format!("`{what}` has a cv of {}, a spread more than {} times its mean", sd / mean, super::context::MAX_CV),
+            format!(
+                "`{what}` has a cv of {}, a spread more than {} times its mean",
+                sd / mean,
+                super::context::MAX_CV
+            ),
         )
         .help(hint);
         return false;

@@ -49,7 +49,10 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
             cx.err(
                 ProblemKind::OutOfRange,
                 &t.span,
-                format!("`trials` is {}, more than the {MAX_RUN_TRIALS} a run accepts", t.v),
+                format!(
+                    "`trials` is {}, more than the {MAX_RUN_TRIALS} a run accepts",
+                    t.v
+                ),
             )
             .help(PRECISION_HINT);
             None
