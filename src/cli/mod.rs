@@ -13,6 +13,7 @@ mod output;
 mod paint;
 mod progress;
 mod render;
+mod terminal;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -38,7 +39,7 @@ pub fn run() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             if e.needs_message() {
-                eprintln!("error: {e}");
+                terminal::eprintln(&format!("error: {e}"));
             }
             e.code()
         }

@@ -19,7 +19,7 @@ impl Output {
     /// A status line ("Wrote ..."): stderr, unless quiet.
     pub fn status(&self, line: impl Display) {
         if !self.quiet {
-            eprintln!("{line}");
+            super::terminal::eprintln(&line.to_string());
         }
     }
 

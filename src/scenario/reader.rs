@@ -122,10 +122,26 @@ impl Reader<'_> {
     }
 }
 
+/// The longest text value (a name, an id, a description, a path).
+pub const MAX_TEXT: usize = 1000;
+
 /// Text without control characters: one in a name (a NUL, an escape
 /// sequence) would corrupt the CSV and JSON written from it and could
 /// take over the terminal that shows it. Reports the first one.
 pub fn plain_text(problems: &mut Problems, s: &Sp<String>, what: &str) -> bool {
+    let n = s.v.chars().count();
+    if n > MAX_TEXT {
+        problems
+            .error(
+                ProblemKind::OutOfRange,
+                &s.span,
+                format!(
+                    "`{what}` is {n} characters long, more than the {MAX_TEXT} a text may have"
+                ),
+            )
+            .help("names, ids and descriptions are short texts");
+        return false;
+    }
     match s.v.chars().find(|c| c.is_control()) {
         None => true,
         Some(c) => {

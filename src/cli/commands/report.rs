@@ -5,7 +5,7 @@
 use crate::cli::args::{ChartFiles, ReportArgs};
 use crate::cli::fail::Fail;
 use crate::cli::output::print;
-use crate::cli::{files, fonts, load, progress};
+use crate::cli::{files, fonts, load, progress, terminal};
 use quotaplan::analysis::{ChartData, Summary, chart_data_from_json, summary_from_json};
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{OutputFile, charts, format, html};
@@ -132,7 +132,7 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
     let fonts = if want_png && (a.font.is_some() || charts::needs_fallback(s, d).is_some()) {
         let found = fonts::find(a.font.as_deref())?;
         for n in &found.notes {
-            eprintln!("warning: {n}");
+            terminal::eprintln(&format!("warning: {n}"));
         }
         found.fonts
     } else {
@@ -163,7 +163,7 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
     }
     if !missing.is_empty() {
         let missing: Vec<String> = missing.into_iter().collect();
-        eprintln!("{}", fonts::missing_warning(&missing));
+        terminal::eprintln(&fonts::missing_warning(&missing));
     }
     let pairs: Vec<(&charts::Chart, &str)> =
         list.iter().zip(svgs.iter().map(String::as_str)).collect();

@@ -3,7 +3,7 @@
 
 use crate::cli::args::ValidateArgs;
 use crate::cli::fail::Fail;
-use crate::cli::{load, render};
+use crate::cli::{load, render, terminal};
 use quotaplan::scenario::Purpose;
 
 fn plural(n: usize) -> &'static str {
@@ -22,22 +22,22 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
         render::problems(&loaded);
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match loaded.model() {
-            Some(m) => eprintln!(
+            Some(m) => terminal::eprintln(&format!(
                 "{}: ok — {} units, {} reps, {} risks ({w} warning{})",
                 f.display(),
                 m.units.len(),
                 m.reps.len(),
                 m.risks.len(),
                 plural(w)
-            ),
+            )),
             None => {
                 failed = true;
-                eprintln!(
+                terminal::eprintln(&format!(
                     "{}: {e} error{}, {w} warning{}",
                     f.display(),
                     plural(e),
                     plural(w)
-                );
+                ));
             }
         }
     }
