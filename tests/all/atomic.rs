@@ -95,8 +95,8 @@ fn write_into(parent: &Path) {
     run_ok(c);
 }
 
-/// The hidden entries in `parent` and in `d`: leftovers, besides `d`'s
-/// marker.
+/// The hidden entries in `parent` and in `d`: leftovers, besides the
+/// markers of result folders.
 fn leftovers(parent: &Path, d: &Path) -> Vec<String> {
     let hidden = |dir: &Path, keep: &str| -> Vec<String> {
         std::fs::read_dir(dir)
@@ -109,7 +109,7 @@ fn leftovers(parent: &Path, d: &Path) -> Vec<String> {
             })
             .unwrap_or_default()
     };
-    let mut out = hidden(parent, "");
+    let mut out = hidden(parent, MARKER);
     out.extend(hidden(d, MARKER));
     out
 }
@@ -811,5 +811,88 @@ fn a_read_only_parent_leaves_the_old_result() {
     assert!(text.contains("warning: could not remove"), "{text}");
     run_ok(as_user(simulate(&d, 1)));
     assert_eq!(leftovers(&parent, &d), Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Starts `c` with the step hook (`pause_ms` after each step) and returns
+/// once it has announced its first `step`; the child is still running.
+fn start_until(mut c: Command, pause_ms: u64, step: &str) -> std::process::Child {
+    c.env("QUOTAPLAN_WRITE_PAUSE_MS", pause_ms.to_string())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawns");
+    let mut lines = BufReader::new(child.stderr.take().expect("piped")).lines();
+    let prefix = format!("quotaplan-write: {step} ");
+    for line in lines.by_ref() {
+        if line.expect("utf-8").starts_with(&prefix) {
+            break;
+        }
+    }
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    child
+}
+
+/// Runs writing into the same folders at the same time take turns: none
+/// deletes another's live temporaries, each result is complete, nothing is
+/// left behind.
+#[test]
+fn concurrent_runs_take_turns() {
+    let root = tmp("atomic-concurrent");
+    let (_, ref2) = references(&root);
+    let parent = root.join("p");
+    let d = parent.join("D");
+    run_ok(simulate(&d, 1));
+    add_others(&d);
+    std::fs::remove_dir_all(d.join("split")).expect("rm");
+    let others = snapshot(&d).expect("written");
+
+    // A replaces D slowly; B writes a split nested in D, C the same result
+    // again, D a single file beside D, all while A is writing.
+    let mut a = start_until(simulate(&d, 2), 100, "create");
+    let mut b = Command::new(BIN);
+    b.args(["split", "--trials", "200", "-q", "--out"])
+        .arg(d.join("split"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let b = b.spawn().expect("spawns");
+    let c = simulate(&d, 2)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut g = Command::new(BIN);
+    g.args([
+        "generate", "--units", "4", "--reps", "2", "--risks", "3", "--seed", "1", "--quiet",
+    ])
+    .arg("--out")
+    .arg(parent.join("g.toml"))
+    .stderr(Stdio::piped());
+    let g = g.spawn().expect("spawns");
+    assert!(a.wait().expect("reaped").success(), "A");
+    for (name, child) in [("split", b), ("simulate", c), ("generate", g)] {
+        let out = child.wait_with_output().expect("reaped");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1))
+                && !String::from_utf8_lossy(&out.stderr).contains("error:"),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let after = snapshot(&d).expect("written");
+    for f in FILES.iter().filter(|f| **f != "run.json") {
+        assert_eq!(after.get(*f), ref2.get(*f), "{f} is the new result's");
+    }
+    for (k, v) in others
+        .iter()
+        .filter(|(k, _)| *k != MARKER && !FILES.contains(&k.as_str()))
+    {
+        assert_eq!(after.get(k), Some(v), "{k} kept");
+    }
+    assert!(
+        after.contains_key("split/split.json"),
+        "the nested split is there"
+    );
+    assert!(parent.join("g.toml").is_file());
+    assert_eq!(leftovers(&parent, &d), Vec::<String>::new());
+    assert_eq!(leftovers(&d, &d.join("split")), Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&root);
 }
