@@ -3,6 +3,7 @@
 // Tests report what they checked.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod atomic;
 mod cli;
 mod common;
 mod engine_closed_form;

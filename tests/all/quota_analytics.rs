@@ -172,8 +172,9 @@ fn payouts_quarters_and_ytd_are_exact_for_known_outcomes() {
     let quarter_sales = [200.0, 200.0, 400.0, 400.0];
     for (q, want) in a.iter().zip(quarter_sales) {
         assert!((q.sales.mean - want).abs() < 1e-9);
-        // A's quota is phased by seasonality: 1000 x the same shares.
-        assert!((q.quota - want / 1.2).abs() < 1e-9);
+        // A's quota is phased by seasonality: 1000 x the same shares, in
+        // whole cents (166.67, 166.67, 333.33, 333.33 add up to 1000).
+        assert_eq!(q.quota, (want / 1.2 * 100.0).round() / 100.0);
         assert_eq!(q.p_attain, Some(1.0));
     }
     // B's quarterly quotas are given; YTD after Q2 is 300 of 200, after Q3 600 of 800.

@@ -4,7 +4,7 @@
 
 use crate::cli::args::{ChartFiles, ReportArgs};
 use crate::cli::fail::Fail;
-use crate::cli::output::print;
+use crate::cli::output::{ResultSet, print, read_result};
 use crate::cli::{files, fonts, load, progress, terminal};
 use quotaplan::analysis::{ChartData, Summary, chart_data_from_json, summary_from_json};
 use quotaplan::engine::SimOptions;
@@ -12,6 +12,28 @@ use quotaplan::report::{OutputFile, charts, format, html};
 use quotaplan::scenario::Purpose;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+/// Every chart file `report` may write into `charts/` (the ids of
+/// `charts::standard`; files the previous report listed in its marker go
+/// too when not written again).
+const CHART_FILES: &[&str] = &[
+    "team-distribution.svg",
+    "team-distribution.png",
+    "convergence.svg",
+    "convergence.png",
+    "rep-attainment.svg",
+    "rep-attainment.png",
+    "p-attain.svg",
+    "p-attain.png",
+    "quarterly-fan.svg",
+    "quarterly-fan.png",
+    "payout-curve.svg",
+    "payout-curve.png",
+    "tornado.svg",
+    "tornado.png",
+    "territory-map.svg",
+    "territory-map.png",
+];
 
 /// What a report is made from.
 struct Input {
@@ -26,7 +48,15 @@ struct Input {
 /// A result folder written by `simulate`.
 fn from_dir(dir: &Path) -> Result<Input, Fail> {
     let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let cpath = dir.join("charts.json");
+    // Both from the same result, even while a run replaces it.
+    let (text, chart_text) = read_result(dir, || {
+        (
+            std::fs::read_to_string(&path),
+            std::fs::read_to_string(&cpath),
+        )
+    });
+    let text = text.map_err(|e| {
         Fail::Usage(format!(
             "`{}` has no readable summary.json ({e}); run `quotaplan simulate SCENARIO --out {}` first, or give `quotaplan report` a scenario file",
             dir.display(),
@@ -47,8 +77,7 @@ fn from_dir(dir: &Path) -> Result<Input, Fail> {
             env!("CARGO_PKG_VERSION")
         ));
     }
-    let cpath = dir.join("charts.json");
-    let data = match std::fs::read_to_string(&cpath) {
+    let data = match chart_text {
         Ok(t) => match chart_data_from_json(&t) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -171,7 +200,14 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
 
     let charts_dir = html_dir.join("charts");
     if !chart_files.is_empty() {
-        output.write(&charts_dir, &chart_files)?;
+        output.write_result(
+            &charts_dir,
+            ResultSet {
+                command: "report",
+                own: CHART_FILES,
+                files: &chart_files,
+            },
+        )?;
     }
     output.write(
         &html_dir,

@@ -3,12 +3,23 @@
 use crate::cli::args::SimulateArgs;
 use crate::cli::fail::Fail;
 use crate::cli::load::{self, DEMO_NAME};
-use crate::cli::output::{listed, print};
+use crate::cli::output::{ResultSet, listed, print};
 use crate::cli::{paint, progress};
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{self, OutputFile, Results};
 use quotaplan::scenario::Purpose;
 use std::time::Instant;
+
+/// Every file `simulate` writes into its result folder.
+const FILES: &[&str] = &[
+    "summary.json",
+    "reps.csv",
+    "quarters.csv",
+    "rep_quarters.csv",
+    "risks.csv",
+    "charts.json",
+    "run.json",
+];
 
 pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
@@ -18,6 +29,7 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     request.no_analytics = a.no_analytics;
     let opts = SimOptions::resolve(&request, &checked.scenario.run)?;
     let out_dir = a.run.out_dir(&model.name, None);
+    output.check_result_dir(&out_dir)?;
     let started = Instant::now();
     let sim = progress::run("Simulating", opts.trials, output.quiet, |p| {
         quotaplan::simulate(model, &opts, p)
@@ -45,7 +57,14 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
         name: "run.json".into(),
         bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
     });
-    output.write(&out_dir, &files)?;
+    output.write_result(
+        &out_dir,
+        ResultSet {
+            command: "simulate",
+            own: FILES,
+            files: &files,
+        },
+    )?;
     if a.json {
         print(&String::from_utf8_lossy(&files[0].bytes))?;
     } else {

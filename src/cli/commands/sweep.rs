@@ -4,7 +4,7 @@
 use crate::cli::args::SweepArgs;
 use crate::cli::fail::Fail;
 use crate::cli::load;
-use crate::cli::output::{listed, print};
+use crate::cli::output::{ResultSet, listed, print};
 use quotaplan::report;
 use quotaplan::whatif::{self, Vary};
 
@@ -24,11 +24,21 @@ pub fn run(a: SweepArgs) -> Result<(), Fail> {
     // supply what the base lacks).
     let doc = load::document(a.scenario.as_deref(), &a.set)?;
     let output = run.output();
+    if let Some(dir) = &run.out {
+        output.check_result_dir(dir)?;
+    }
     let sweep = whatif::sweep(&doc, &vary, &run.request()).map_err(load::what_if)?;
     print(&report::sweep::lines(&sweep))?;
     let out_dir = run.out_dir(&sweep.scenario, Some("sweep"));
     let files = report::render_all(&report::sweep::sweep_exporters(&sweep), &sweep)?;
-    output.write(&out_dir, &files)?;
+    output.write_result(
+        &out_dir,
+        ResultSet {
+            command: "sweep",
+            own: &["sweep.csv", "sweep.json", "sweep.svg"],
+            files: &files,
+        },
+    )?;
     print(&format!(
         "{} runs, same seed: differences are not noise\n",
         sweep.runs.len()
