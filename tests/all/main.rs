@@ -5,6 +5,7 @@
 
 mod cli;
 mod common;
+mod compare;
 mod engine_closed_form;
 mod errors;
 mod format_example;

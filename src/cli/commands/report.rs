@@ -27,7 +27,7 @@ struct Input {
 fn from_dir(dir: &Path) -> Result<Input, Fail> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Fail::Usage(format!(
+        Fail::Unreadable(format!(
             "`{}` has no readable summary.json ({e}); run `quotaplan simulate SCENARIO --out {}` first, or give `quotaplan report` a scenario file",
             dir.display(),
             dir.display()
