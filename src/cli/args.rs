@@ -85,7 +85,7 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Compare two results (summary.json or scenarios) with gates for CI (exit 0 pass, 1 gate failed, 2 error)
     #[command(
-        after_help = "Examples:\n  quotaplan compare base.toml candidate.toml --max-drop team.p_hit_target=0.02\n  quotaplan compare output/base/summary.json output/new/summary.json --fail-if 'team.p_hit_target < 0.6' --junit gates.xml --markdown comment.md"
+        after_help = "Examples:\n  quotaplan compare base.toml candidate.toml --max-drop team.p_hit_target=0.02\n  quotaplan compare output/base/summary.json output/new/summary.json --fail-if 'team.p_hit_target < 0.6' --junit gates.xml --markdown comment.md\n  quotaplan compare base.toml candidate.toml --metric reps.R03.payout.mean --adjust none\n\nBoth sides scenarios with the same seed and trials: paired (common-random-numbers) standard errors.\nQuantile rows (p10, VaR, CVaR) have no SE and are never called significant."
     )]
     Compare(CompareArgs),
     /// Run every scenario in a folder against committed baselines (golden files)
@@ -357,6 +357,11 @@ pub struct GateArgs {
     /// Fail when a metric rises by more than an amount beyond noise, e.g. team.shortfall.cvar95=1e6
     #[arg(long = "max-rise", value_name = "METRIC=AMOUNT")]
     pub max_rise: Vec<String>,
+    /// Multiple-comparison adjustment of the significance of deltas and of
+    /// --max-drop/--max-rise: holm keeps the chance of any false flag
+    /// across the tested metrics at 5 %; none tests each metric at 5 % alone
+    #[arg(long, value_enum, default_value_t = AdjustArg::Holm)]
+    pub adjust: AdjustArg,
     /// Write JUnit XML (one testcase per gate)
     #[arg(long)]
     pub junit: Option<PathBuf>,
@@ -367,6 +372,28 @@ pub struct GateArgs {
     /// summary.json of each side simulated
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// How the significance of many deltas is adjusted.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
+pub enum AdjustArg {
+    /// Each metric at 5 % on its own
+    None,
+    /// Holm's step-down: at most 5 % chance of any false flag
+    #[default]
+    Holm,
+    /// Bonferroni: each p-value times the number of metrics tested
+    Bonferroni,
+}
+
+impl From<AdjustArg> for quotaplan::compare::Adjust {
+    fn from(a: AdjustArg) -> Self {
+        match a {
+            AdjustArg::None => quotaplan::compare::Adjust::None,
+            AdjustArg::Holm => quotaplan::compare::Adjust::Holm,
+            AdjustArg::Bonferroni => quotaplan::compare::Adjust::Bonferroni,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,7 @@
 //! Why a command failed, with its exit code. Library errors arrive typed
 //! and are rendered here, at the edge.
 
-use quotaplan::compare::GateError;
+use quotaplan::compare::{CompareError, GateError};
 use quotaplan::engine::{EngineError, OptionsError};
 use quotaplan::quota::QuotaError;
 use quotaplan::report::ReportError;
@@ -15,6 +15,10 @@ pub enum Fail {
     /// Already told to the user (problems were printed).
     #[error("")]
     Reported,
+    /// Files named on the command line could not be read and were already
+    /// told (validate goes on to the other files): exit 2.
+    #[error("")]
+    ReportedUnreadable,
     /// A CI gate failed (compare and check): exit 1 with nothing more to say.
     #[error("")]
     GateFailed,
@@ -25,6 +29,8 @@ pub enum Fail {
     /// honour, with what to do instead.
     #[error("{0}")]
     Usage(String),
+    /// A file named on the command line cannot be read: a usage error
+    /// (exit 2) in every command.
     #[error("cannot read `{}`: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -35,6 +41,8 @@ pub enum Fail {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// `--font PATH` cannot be read (exit 2, like any unreadable file named
+    /// on the command line).
     #[error("cannot read font `{}`: {source}", path.display())]
     ReadFont {
         path: PathBuf,
@@ -57,8 +65,14 @@ pub enum Fail {
     Balance(#[from] BalanceError),
     #[error(transparent)]
     Vary(#[from] VaryError),
+    /// A file or folder named on the command line that does not hold what
+    /// the command reads (exit 2), with what to do instead.
+    #[error("{0}")]
+    Unreadable(String),
     #[error(transparent)]
     Gate(#[from] GateError),
+    #[error(transparent)]
+    Metric(#[from] CompareError),
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error(transparent)]
@@ -71,18 +85,28 @@ pub enum Fail {
 }
 
 impl Fail {
-    /// The process exit code.
+    /// The process exit code: 2 for a file named on the command line that
+    /// cannot be read (in every command) and for any error of `compare` and
+    /// `check` (where 1 means a failed gate); 1 for a problem in the
+    /// scenario or the run.
     pub fn code(&self) -> i32 {
         match self {
             Fail::BrokenPipe => 0,
-            Fail::Compare(_) => 2,
+            Fail::Compare(_)
+            | Fail::Read { .. }
+            | Fail::ReadFont { .. }
+            | Fail::Unreadable(_)
+            | Fail::ReportedUnreadable
+            | Fail::Metric(_) => 2,
             _ => 1,
         }
     }
 
     /// Whether the message still needs printing.
     pub fn needs_message(&self) -> bool {
-        !matches!(self, Fail::Reported | Fail::GateFailed | Fail::BrokenPipe)
-            && !matches!(self, Fail::Compare(inner) if !inner.needs_message())
+        !matches!(
+            self,
+            Fail::Reported | Fail::ReportedUnreadable | Fail::GateFailed | Fail::BrokenPipe
+        ) && !matches!(self, Fail::Compare(inner) if !inner.needs_message())
     }
 }

@@ -1,14 +1,83 @@
 //! Comparing two results for CI: deltas of headline metrics, whether each
 //! is beyond noise, and gates that decide pass or fail. Works on
 //! `summary.json` values; when both sides were simulated here with the same
-//! seed, paired per-trial differences give the (much smaller) common-random-
-//! numbers standard error.
+//! seed, sampler and trials, paired per-trial differences give the (much
+//! smaller) common-random-numbers standard error of every mean and
+//! probability that has per-trial values.
+//!
+//! Every delta with a standard error is a test; the family of tests is
+//! adjusted for multiple comparisons ([`Adjust`], Holm by default), so
+//! comparing a plan with itself under another seed rarely flags anything.
+//! Quantiles (p10, p50, VaR, CVaR, ...) have no simple standard error: they
+//! are shown, never called significant, and a gate on one compares the
+//! raw change and says it is not noise-protected.
 
+use crate::engine::{MAX_KEPT_BYTES, RepTrials, Sampler};
 use crate::model::Model;
+use crate::model::dist::std_normal_cdf;
+use crate::scenario::diag::did_you_mean;
 use crate::simulation::Simulation;
-use crate::stats::{hit_indicators, paired_se};
+use crate::stats::{adjusted, hit_indicators, mean_se, paired_se};
 use serde::Serialize;
 use serde_json::Value;
+
+pub use crate::stats::Adjust;
+
+/// The level every test (after adjustment) is judged at.
+pub const LEVEL: f64 = 0.05;
+
+/// Why a delta has no standard error (and is never called significant).
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub enum Untested {
+    /// A quantile or tail measure: no simple standard error.
+    Quantile,
+    /// A mean or probability whose standard error neither side gives.
+    NotPublished,
+    /// Anything else (a spread, a quota, a setting).
+    NoSe,
+}
+
+impl Untested {
+    pub fn label(self) -> &'static str {
+        match self {
+            Untested::Quantile => "no SE: quantile",
+            Untested::NotPublished => "no SE published",
+            Untested::NoSe => "no SE",
+        }
+    }
+
+    fn of(metric: &str) -> Untested {
+        let last = metric.rsplit('.').next().unwrap_or(metric);
+        if QUANTILES.contains(&last) {
+            Untested::Quantile
+        } else if last == "mean" || last.starts_with("p_") {
+            Untested::NotPublished
+        } else {
+            Untested::NoSe
+        }
+    }
+}
+
+/// Last path segments that name quantiles or tail measures.
+const QUANTILES: &[&str] = &[
+    "p5", "p10", "p25", "p50", "p75", "p90", "p95", "var95", "cvar95",
+];
+
+/// How a delta stands against noise.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub enum Noise {
+    /// Tested: its standard error (paired per trial, or the two sides'
+    /// combined as independent), the two-sided p-value and the p-value
+    /// adjusted across the family of tested metrics.
+    Tested {
+        se: f64,
+        paired: bool,
+        p: f64,
+        p_adjusted: f64,
+    },
+    /// Not tested; never significant.
+    Untested(Untested),
+}
 
 /// A metric compared between base and candidate.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -17,18 +86,50 @@ pub struct Delta {
     pub base: f64,
     pub candidate: f64,
     pub delta: f64,
-    /// Standard error of the delta, when known.
-    pub se: Option<f64>,
-    /// |delta| > 1.96 se (false without an se).
+    pub noise: Noise,
+    /// Adjusted p-value at most [`LEVEL`] and a non-zero delta (false when
+    /// untested).
     pub significant: bool,
 }
 
-/// A gate's verdict.
+impl Delta {
+    /// The standard error of the delta, when known.
+    pub fn se(&self) -> Option<f64> {
+        match self.noise {
+            Noise::Tested { se, .. } => Some(se),
+            Noise::Untested(_) => None,
+        }
+    }
+}
+
+/// A gate's verdict (or a check's case that could not be judged).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct GateResult {
     pub gate: String,
     pub passed: bool,
     pub detail: String,
+    /// The case could not be run (an error, not a failed gate).
+    pub error: bool,
+}
+
+impl GateResult {
+    /// A case that failed for a reason other than a gate (e.g. no baseline).
+    pub fn failed(gate: &str, detail: String) -> GateResult {
+        GateResult {
+            gate: gate.to_string(),
+            passed: false,
+            detail,
+            error: false,
+        }
+    }
+
+    /// A case that could not be run.
+    pub fn errored(gate: &str, detail: String) -> GateResult {
+        GateResult {
+            error: true,
+            ..GateResult::failed(gate, detail)
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +157,30 @@ pub enum GateError {
     NotACondition(String),
     #[error("`{0}`: write metric=amount, e.g. team.p_hit_target=0.02")]
     NotAChange(String),
+}
+
+/// Why two results cannot be compared as asked: a metric name that the
+/// summaries do not have (a usage error, not a failed gate).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CompareError {
+    #[error("unknown metric `{metric}`{help}")]
+    UnknownMetric { metric: String, help: String },
+    #[error("the {missing} has no metric `{metric}` (the {other} has it)")]
+    OneSided {
+        metric: String,
+        missing: &'static str,
+        other: &'static str,
+    },
+}
+
+impl CompareError {
+    pub fn metric(&self) -> &str {
+        match self {
+            CompareError::UnknownMetric { metric, .. } | CompareError::OneSided { metric, .. } => {
+                metric
+            }
+        }
+    }
 }
 
 impl Gate {
@@ -127,6 +252,50 @@ pub fn lookup(v: &Value, path: &str) -> Option<f64> {
     cur.as_f64()
 }
 
+/// Every metric [`lookup`] can read in a summary: the dotted paths of its
+/// numbers (items of arrays by their `id`).
+pub fn metric_names(v: &Value) -> Vec<String> {
+    fn walk(v: &Value, path: &str, out: &mut Vec<String>) {
+        let join = |seg: &str| {
+            if path.is_empty() {
+                seg.to_string()
+            } else {
+                format!("{path}.{seg}")
+            }
+        };
+        match v {
+            Value::Number(_) => out.push(path.to_string()),
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &join(k), out)),
+            Value::Array(a) => {
+                for x in a {
+                    if let Some(id) = x.get("id").and_then(Value::as_str) {
+                        walk(x, &join(id), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, "", &mut out);
+    out
+}
+
+/// The closest metric name the summary has: by edit distance, else the
+/// shortest name that starts with what was typed (`team.p_hit` ->
+/// `team.p_hit_target`).
+pub fn suggest(metric: &str, summary: &Value) -> Option<String> {
+    let names = metric_names(summary);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(s) = did_you_mean(metric, &refs) {
+        return Some(s.to_string());
+    }
+    refs.iter()
+        .filter(|n| n.starts_with(metric) && !n.ends_with("_se"))
+        .min_by_key(|n| (n.len(), **n))
+        .map(|s| s.to_string())
+}
+
 /// The standard error published beside a metric (`x_se`, or `mean_se` for `mean`).
 fn se_of(v: &Value, path: &str) -> Option<f64> {
     lookup(v, &format!("{path}_se"))
@@ -161,45 +330,97 @@ pub fn default_metrics(base: &Value, candidate: &Value) -> Vec<String> {
     m
 }
 
-/// Deltas of `metrics`. `paired_se` may give a common-random-numbers
-/// standard error for a metric (from per-trial differences); otherwise the
-/// two published standard errors combine as if independent (conservative).
+/// Two-sided p-value of `delta` against a normal error with `se`; a zero
+/// delta is never significant, a non-zero one with zero error always is.
+fn p_value(delta: f64, se: f64) -> f64 {
+    if delta == 0.0 {
+        1.0
+    } else if se == 0.0 {
+        0.0
+    } else {
+        (2.0 * std_normal_cdf(-(delta / se).abs())).min(1.0)
+    }
+}
+
+/// Deltas of `metrics`, with significance adjusted across the tested ones.
+/// `se` gives a metric's standard error and whether it is paired (per-trial
+/// differences under common random numbers); without one the two
+/// published standard errors combine as if independent, and without those
+/// the metric is shown untested.
 pub fn deltas(
     base: &Value,
     candidate: &Value,
     metrics: &[String],
-    paired_se: &dyn Fn(&str) -> Option<f64>,
+    se: &dyn Fn(&str) -> Option<(f64, bool)>,
+    adjust: Adjust,
 ) -> Vec<Delta> {
-    metrics
+    let mut out: Vec<Delta> = metrics
         .iter()
         .filter_map(|m| {
             let (a, b) = (lookup(base, m)?, lookup(candidate, m)?);
-            let se = paired_se(m)
-                .or_else(|| Some((se_of(base, m)?.powi(2) + se_of(candidate, m)?.powi(2)).sqrt()));
             let delta = b - a;
+            let known = se(m)
+                .or_else(|| {
+                    Some((
+                        (se_of(base, m)?.powi(2) + se_of(candidate, m)?.powi(2)).sqrt(),
+                        false,
+                    ))
+                })
+                .filter(|(s, _)| s.is_finite());
+            let noise = match known {
+                Some((s, paired)) => Noise::Tested {
+                    se: s,
+                    paired,
+                    p: p_value(delta, s),
+                    p_adjusted: 1.0,
+                },
+                None => Noise::Untested(Untested::of(m)),
+            };
             Some(Delta {
                 metric: m.clone(),
                 base: a,
                 candidate: b,
                 delta,
-                se,
-                significant: se.is_some_and(|s| delta.abs() > 1.96 * s && delta != 0.0),
+                noise,
+                significant: false,
             })
         })
-        .collect()
+        .collect();
+    let ps: Vec<f64> = out
+        .iter()
+        .filter_map(|d| match d.noise {
+            Noise::Tested { p, .. } => Some(p),
+            Noise::Untested(_) => None,
+        })
+        .collect();
+    let mut adj = adjusted(&ps, adjust).into_iter();
+    for d in &mut out {
+        if let Noise::Tested { p_adjusted, .. } = &mut d.noise {
+            *p_adjusted = adj.next().expect("one per tested delta");
+            d.significant = *p_adjusted <= LEVEL && d.delta != 0.0;
+        }
+    }
+    out
 }
 
-/// Evaluates the gates; a metric a gate names must exist.
-pub fn gates(gates: &[Gate], base: &Value, candidate: &Value, deltas: &[Delta]) -> Vec<GateResult> {
+/// Evaluates the gates against the deltas (every metric a gate names must
+/// have one, see [`compare`]): `--max-drop`/`--max-rise` on a tested metric
+/// fail only beyond noise (adjusted); on an untested one (a quantile) they
+/// compare the raw change and say so.
+pub fn gates(
+    gates: &[Gate],
+    candidate: &Value,
+    deltas: &[Delta],
+    adjust: Adjust,
+) -> Vec<GateResult> {
     gates
         .iter()
         .map(|g| match g {
             Gate::FailIf { metric, op, value } => match lookup(candidate, metric) {
-                None => GateResult {
-                    gate: g.describe(),
-                    passed: false,
-                    detail: format!("the candidate has no metric `{metric}`"),
-                },
+                None => GateResult::failed(
+                    &g.describe(),
+                    format!("the candidate has no metric `{metric}`"),
+                ),
                 Some(x) => {
                     let hit = match op.as_str() {
                         "<" => x < *value,
@@ -211,136 +432,422 @@ pub fn gates(gates: &[Gate], base: &Value, candidate: &Value, deltas: &[Delta]) 
                         gate: g.describe(),
                         passed: !hit,
                         detail: format!("{metric} = {x:.6}"),
+                        error: false,
                     }
                 }
             },
             Gate::MaxDrop { metric, by } | Gate::MaxRise { metric, by } => {
                 let drop = matches!(g, Gate::MaxDrop { .. });
-                let d = deltas
-                    .iter()
-                    .find(|d| &d.metric == metric)
-                    .cloned()
-                    .or_else(|| {
-                        let (a, b) = (lookup(base, metric)?, lookup(candidate, metric)?);
-                        Some(Delta {
-                            metric: metric.clone(),
-                            base: a,
-                            candidate: b,
-                            delta: b - a,
-                            se: None,
-                            significant: true,
-                        })
-                    });
-                match d {
-                    None => GateResult {
-                        gate: g.describe(),
-                        passed: false,
-                        detail: format!("no metric `{metric}` on both sides"),
-                    },
-                    Some(d) => {
-                        let change = if drop { -d.delta } else { d.delta };
-                        let failed = change > *by && d.significant;
-                        let noise = d.se.map_or(String::new(), |s| format!(" (se {s:.6})"));
-                        GateResult {
-                            gate: g.describe(),
-                            passed: !failed,
-                            detail: format!(
-                                "{metric}: {:.6} -> {:.6}, change {:+.6}{noise}{}",
-                                d.base,
-                                d.candidate,
-                                d.delta,
-                                if change > *by && !d.significant {
-                                    ", within noise"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        }
+                let Some(d) = deltas.iter().find(|d| &d.metric == metric) else {
+                    return GateResult::failed(
+                        &g.describe(),
+                        format!("no metric `{metric}` on both sides"),
+                    );
+                };
+                let change = if drop { -d.delta } else { d.delta };
+                let head = format!(
+                    "{metric}: {:.6} -> {:.6}, change {:+.6}",
+                    d.base, d.candidate, d.delta
+                );
+                let (failed, tail) = match &d.noise {
+                    Noise::Tested {
+                        se,
+                        paired,
+                        p_adjusted,
+                        ..
+                    } => {
+                        let how = if *paired { "paired " } else { "" };
+                        let p = match adjust {
+                            Adjust::None => format!("p {}", fmt_p(*p_adjusted)),
+                            a => format!("p {} {}-adjusted", fmt_p(*p_adjusted), a.name()),
+                        };
+                        let within = if change > *by && !d.significant {
+                            ", within noise"
+                        } else {
+                            ""
+                        };
+                        (
+                            change > *by && d.significant,
+                            format!(" ({how}se {se:.6}, {p}){within}"),
+                        )
                     }
+                    Noise::Untested(why) => (
+                        change > *by,
+                        format!(
+                            "; not noise-protected ({}): the raw change is compared",
+                            why.label()
+                        ),
+                    ),
+                };
+                GateResult {
+                    gate: g.describe(),
+                    passed: !failed,
+                    detail: format!("{head}{tail}"),
+                    error: false,
                 }
             }
         })
         .collect()
 }
 
+/// A p-value for people: 4 decimals near 0, else 2; "< 0.0001" below it.
+pub fn fmt_p(p: f64) -> String {
+    if p < 1e-4 {
+        "< 0.0001".into()
+    } else if p < 0.01 {
+        format!("{p:.4}")
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+/// One rep's values per trial, kept by a side simulated here.
+#[derive(Clone, Debug)]
+pub struct RepSeries {
+    pub id: String,
+    pub quota: f64,
+    pub sales: Vec<f64>,
+    /// Empty without a comp plan.
+    pub payout: Vec<f64>,
+}
+
+/// What a side simulated here keeps per trial, for paired differences.
+#[derive(Clone, Debug)]
+pub struct Trials {
+    pub seed: u64,
+    pub sampler: Sampler,
+    pub n: usize,
+    pub target: f64,
+    /// Team sales per trial.
+    pub team: Vec<f64>,
+    /// Total payout per trial (empty without a comp plan).
+    pub payout_total: Vec<f64>,
+    /// `at_quota[k]`: trials in which exactly k reps reached quota.
+    pub at_quota: Vec<u64>,
+    /// Per rep, when kept (see [`crate::engine::RepTrials`]).
+    pub reps: Vec<RepSeries>,
+    /// The per-rep series were asked for but not kept: the bytes they need.
+    pub reps_too_large: Option<u64>,
+}
+
+impl Trials {
+    fn rep(&self, id: &str) -> Option<&RepSeries> {
+        self.reps.iter().find(|r| r.id == id)
+    }
+
+    /// The per-trial values whose mean is `metric`, when this side has them.
+    pub fn series(&self, metric: &str) -> Option<Vec<f64>> {
+        let nonempty = |v: &Vec<f64>| (!v.is_empty()).then(|| v.clone());
+        match metric {
+            "team.sales.mean" => Some(self.team.clone()),
+            "team.attainment.mean" => Some(self.team.iter().map(|x| x / self.target).collect()),
+            "team.p_hit_target" => Some(hit_indicators(&self.team, self.target)),
+            "compensation.total_payout.mean" => nonempty(&self.payout_total),
+            "team.reps_at_quota.mean" => {
+                if self.reps.is_empty() {
+                    return None;
+                }
+                let mut at = vec![0.0; self.n];
+                for r in &self.reps {
+                    for (a, &s) in at.iter_mut().zip(&r.sales) {
+                        *a += f64::from(u8::from(s >= r.quota));
+                    }
+                }
+                Some(at)
+            }
+            _ => {
+                let rest = metric.strip_prefix("reps.")?;
+                let (id, what) = rest.split_once('.')?;
+                let r = self.rep(id)?;
+                match what {
+                    "p_attain" => Some(hit_indicators(&r.sales, r.quota)),
+                    "sales.mean" => Some(r.sales.clone()),
+                    "payout.mean" => nonempty(&r.payout),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The standard error of `metric` from this side's trials alone.
+    fn own_se(&self, metric: &str) -> Option<f64> {
+        if let Some(s) = self.series(metric) {
+            return Some(mean_se(&s));
+        }
+        if metric == "team.reps_at_quota.mean" {
+            // From the counts of trials with k reps at quota.
+            let n: u64 = self.at_quota.iter().sum();
+            if n < 2 {
+                return None;
+            }
+            let nf = n as f64;
+            let kc = || {
+                self.at_quota
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &c)| (k as f64, c as f64))
+            };
+            let mean = kc().map(|(k, c)| k * c).sum::<f64>() / nf;
+            let ss = kc().map(|(k, c)| c * (k - mean).powi(2)).sum::<f64>();
+            return Some((ss / (nf - 1.0) / nf).sqrt());
+        }
+        None
+    }
+
+    /// Whether two runs drew the same random numbers trial by trial.
+    fn pairs_with(&self, o: &Trials) -> bool {
+        self.seed == o.seed && self.sampler == o.sampler && self.n == o.n
+    }
+}
+
 /// One side of a comparison: a summary (as `summary.json` holds it) and,
-/// when it was simulated here, its team sales per trial with the seed.
+/// when it was simulated here, its per-trial values.
 #[derive(Clone, Debug)]
 pub struct Side {
     pub summary: Value,
-    pub trials: Option<(Vec<f64>, u64)>,
-    pub target: f64,
+    pub trials: Option<Trials>,
 }
 
 impl Side {
     /// A side read from a `summary.json`.
     pub fn from_summary(summary: Value) -> Side {
-        let target = summary["team"]["target"].as_f64().unwrap_or(f64::NAN);
         Side {
             summary,
             trials: None,
-            target,
         }
     }
 
-    /// A side simulated here (its summary and its trials).
+    /// A side simulated here (its summary and its trials). Per-rep metrics
+    /// are paired only when the run kept its per-rep series
+    /// ([`crate::engine::SimOptions::keep_rep_trials`]).
     pub fn simulated(model: &Model, sim: Simulation, warnings: Vec<String>) -> Side {
         let summary =
             serde_json::to_value(sim.summary(model, warnings)).expect("a summary is plain data");
+        let res = sim.result;
+        let (reps, reps_too_large) = match res.rep_trials {
+            RepTrials::NotKept => (Vec::new(), None),
+            RepTrials::TooLarge { bytes } => (Vec::new(), Some(bytes)),
+            RepTrials::Kept { sales, payout } => {
+                let mut payout = payout.into_iter();
+                let reps = model
+                    .reps
+                    .iter()
+                    .zip(&res.quotas)
+                    .zip(sales)
+                    .map(|((rep, &quota), sales)| RepSeries {
+                        id: rep.id.clone(),
+                        quota,
+                        sales,
+                        payout: payout.next().unwrap_or_default(),
+                    })
+                    .collect();
+                (reps, None)
+            }
+        };
         Side {
             summary,
-            trials: Some((sim.result.team, sim.result.seed)),
-            target: model.company_target,
+            trials: Some(Trials {
+                seed: res.seed,
+                sampler: res.sampler,
+                n: res.team.len(),
+                target: model.company_target,
+                team: res.team,
+                payout_total: res.payout_total,
+                at_quota: res.at_quota,
+                reps,
+                reps_too_large,
+            }),
         }
     }
 }
 
-/// The deltas and gate verdicts between two sides.
+/// The deltas and gate verdicts between two sides, and how they were
+/// judged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     pub deltas: Vec<Delta>,
     pub gates: Vec<GateResult>,
+    pub adjust: Adjust,
+    /// Whether the standard errors are paired per trial (both sides
+    /// simulated here with the same seed, sampler and trials).
+    pub paired: bool,
+    /// What a reader needs to know about how noise was judged.
+    pub notes: Vec<String>,
 }
 
 impl Comparison {
     pub fn passed(&self) -> bool {
         self.gates.iter().all(|g| g.passed)
     }
+
+    /// Deltas with a standard error (the family the adjustment covers).
+    pub fn tested(&self) -> usize {
+        self.deltas
+            .iter()
+            .filter(|d| matches!(d.noise, Noise::Tested { .. }))
+            .count()
+    }
+
+    /// One sentence on how many metrics were tested, at what level, and
+    /// with which adjustment.
+    pub fn method(&self) -> String {
+        let (m, all) = (self.tested(), self.deltas.len());
+        let paired = if self.paired {
+            "standard errors from paired per-trial differences (common random numbers)"
+        } else {
+            "standard errors of independent runs"
+        };
+        let adjust = match self.adjust {
+            Adjust::None => {
+                let any = 1.0 - (1.0 - LEVEL).powi(m as i32);
+                format!(
+                    "each at the 5 % level without adjustment (identical plans would show a false flag somewhere up to {:.0} % of the time)",
+                    100.0 * any
+                )
+            }
+            a => format!(
+                "at the 5 % level, {}-adjusted across them (the chance of any false flag is at most 5 %)",
+                a.name()
+            ),
+        };
+        format!("{m} of {all} metrics tested for noise, {adjust}; {paired}.")
+    }
+}
+
+/// Checks that every metric asked for (extras and gates) exists: on both
+/// sides for a delta or a change gate, on the candidate for `--fail-if`.
+pub fn check_metrics(
+    base: &Value,
+    candidate: &Value,
+    extra: &[String],
+    gates: &[Gate],
+) -> Result<(), CompareError> {
+    let both = extra.iter().map(String::as_str).chain(
+        gates
+            .iter()
+            .filter(|g| !matches!(g, Gate::FailIf { .. }))
+            .map(Gate::metric),
+    );
+    let unknown = |metric: &str, v: &Value| {
+        CompareError::UnknownMetric {
+        metric: metric.to_string(),
+        help: match suggest(metric, v) {
+            Some(s) => format!(" (did you mean `{s}`?)"),
+            None => "; metrics are dotted paths into summary.json, e.g. team.p_hit_target, team.sales.p10 or reps.R01.p_attain".to_string(),
+        },
+    }
+    };
+    for m in both {
+        match (lookup(base, m).is_some(), lookup(candidate, m).is_some()) {
+            (true, true) => {}
+            (false, false) => return Err(unknown(m, candidate)),
+            (false, true) => {
+                return Err(CompareError::OneSided {
+                    metric: m.to_string(),
+                    missing: "base",
+                    other: "candidate",
+                });
+            }
+            (true, false) => {
+                return Err(CompareError::OneSided {
+                    metric: m.to_string(),
+                    missing: "candidate",
+                    other: "base",
+                });
+            }
+        }
+    }
+    for g in gates {
+        if let Gate::FailIf { metric, .. } = g
+            && lookup(candidate, metric).is_none()
+        {
+            return Err(unknown(metric, candidate));
+        }
+    }
+    Ok(())
 }
 
 /// Compares `candidate` with `base`: the default metrics, `extra` ones and
-/// every metric a gate names. When both sides were simulated here with the
-/// same seed and trials, the team's mean and P(hit) get paired
-/// (common-random-numbers) standard errors.
-pub fn compare(base: &Side, candidate: &Side, extra: &[String], gates: &[Gate]) -> Comparison {
+/// every metric a gate names (each must exist: see [`check_metrics`]).
+/// When both sides were simulated here with the same seed, sampler and
+/// trials, every metric with per-trial values gets a paired
+/// (common-random-numbers) standard error: the team's mean sales,
+/// attainment and P(hit), total payout, and, when the runs kept them, each
+/// rep's P(attain), mean sales and mean payout and the reps at quota.
+pub fn compare(
+    base: &Side,
+    candidate: &Side,
+    extra: &[String],
+    gates: &[Gate],
+    adjust: Adjust,
+) -> Result<Comparison, CompareError> {
+    check_metrics(&base.summary, &candidate.summary, extra, gates)?;
     let mut metrics = default_metrics(&base.summary, &candidate.summary);
-    metrics.extend(extra.iter().cloned());
-    for g in gates {
-        if !metrics.iter().any(|m| m == g.metric()) {
-            metrics.push(g.metric().to_string());
+    for m in extra
+        .iter()
+        .map(String::as_str)
+        .chain(gates.iter().map(Gate::metric))
+    {
+        if !metrics.iter().any(|x| x == m) {
+            metrics.push(m.to_string());
         }
     }
-    let pairs = match (&base.trials, &candidate.trials) {
-        (Some((x, sx)), Some((y, sy))) if x.len() == y.len() && sx == sy => Some((
-            paired_se(x, y),
-            paired_se(
-                &hit_indicators(x, base.target),
-                &hit_indicators(y, candidate.target),
-            ),
-        )),
-        _ => None,
-    };
-    let paired = |metric: &str| {
-        let (sales, hits) = pairs?;
-        match metric {
-            "team.sales.mean" => Some(sales),
-            "team.p_hit_target" => Some(hits),
-            _ => None,
+    let mut notes = Vec::new();
+    let pair = match (&base.trials, &candidate.trials) {
+        (Some(x), Some(y)) if x.pairs_with(y) => Some((x, y)),
+        (Some(x), Some(y)) => {
+            notes.push(format!(
+                "The sides were simulated with different random numbers (seed {} and {}, {} and {} trials): standard errors are those of independent runs.",
+                x.seed, y.seed, x.n, y.n
+            ));
+            None
+        }
+        _ => {
+            notes.push(
+                "A summary.json keeps no per-trial values: standard errors are those of independent runs (conservative when both came from the same seed)."
+                    .into(),
+            );
+            None
         }
     };
-    let deltas = deltas(&base.summary, &candidate.summary, &metrics, &paired);
-    let gates = self::gates(gates, &base.summary, &candidate.summary, &deltas);
-    Comparison { deltas, gates }
+    for (name, side) in [("base", base), ("candidate", candidate)] {
+        if let Some(bytes) = side.trials.as_ref().and_then(|t| t.reps_too_large) {
+            notes.push(format!(
+                "Per-rep trials of the {name} were not kept: they would take {:.1} GiB, above the {} GiB bound; per-rep metrics and reps at quota use unpaired standard errors.",
+                bytes as f64 / f64::from(1u32 << 30),
+                MAX_KEPT_BYTES >> 30
+            ));
+        }
+    }
+    let se = |metric: &str| -> Option<(f64, bool)> {
+        if let Some((x, y)) = pair
+            && let (Some(a), Some(b)) = (x.series(metric), y.series(metric))
+        {
+            return Some((paired_se(&a, &b), true));
+        }
+        // Unpaired: each side's own error (published, else from its trials).
+        let own =
+            |s: &Side| se_of(&s.summary, metric).or_else(|| s.trials.as_ref()?.own_se(metric));
+        Some(((own(base)?.powi(2) + own(candidate)?.powi(2)).sqrt(), false))
+    };
+    let deltas = deltas(&base.summary, &candidate.summary, &metrics, &se, adjust);
+    if deltas
+        .iter()
+        .any(|d| matches!(d.noise, Noise::Untested(Untested::Quantile)))
+    {
+        notes.push(
+            "Quantile rows (p10, p50, VaR, CVaR) have no simple standard error: they are shown, never called significant, and a gate on one compares the raw change (not noise-protected)."
+                .into(),
+        );
+    }
+    let gates = self::gates(gates, &candidate.summary, &deltas, adjust);
+    Ok(Comparison {
+        deltas,
+        gates,
+        adjust,
+        paired: pair.is_some(),
+        notes,
+    })
 }
 
 #[cfg(test)]
@@ -354,6 +861,25 @@ mod tests {
         assert_eq!(lookup(&v, "team.p"), Some(0.5));
         assert_eq!(lookup(&v, "reps.A.p_attain"), Some(0.3));
         assert_eq!(lookup(&v, "reps.B.p_attain"), None);
+        assert_eq!(metric_names(&v), vec!["reps.A.p_attain", "team.p"]);
+    }
+
+    #[test]
+    fn unknown_metrics_are_errors_with_a_suggestion() {
+        let v = serde_json::json!({"team": {"p_hit_target": 0.6, "p_hit_target_se": 0.01,
+            "sales": {"mean": 1.0, "p10": 0.5}}});
+        let side = Side::from_summary(v.clone());
+        let typo = Gate::max_change("team.p_hit=0.01", true).unwrap();
+        let e = compare(&side, &side, &[], &[typo], Adjust::Holm).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown metric `team.p_hit` (did you mean `team.p_hit_target`?)"
+        );
+        let e = check_metrics(&v, &v, &["team.sales.maen".into()], &[]).unwrap_err();
+        assert!(
+            e.to_string().contains("did you mean `team.sales.mean`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -370,30 +896,67 @@ mod tests {
         let a = serde_json::json!({"team": {"p_hit_target": 0.60, "p_hit_target_se": 0.005}});
         let b = serde_json::json!({"team": {"p_hit_target": 0.55, "p_hit_target_se": 0.005}});
         let m = vec!["team.p_hit_target".to_string()];
-        let d = deltas(&a, &b, &m, &|_| None);
+        let d = deltas(&a, &b, &m, &|_| None, Adjust::Holm);
         assert!(d[0].significant);
         let r = gates(
             &[
                 Gate::max_change("team.p_hit_target=0.02", true).unwrap(),
                 Gate::fail_if("team.p_hit_target < 0.5").unwrap(),
             ],
-            &a,
             &b,
             &d,
+            Adjust::Holm,
         );
         assert!(!r[0].passed && r[1].passed);
         // The same drop within noise passes.
         let noisy = serde_json::json!({"team": {"p_hit_target": 0.55, "p_hit_target_se": 0.05}});
-        let d = deltas(&a, &noisy, &m, &|_| None);
+        let d = deltas(&a, &noisy, &m, &|_| None, Adjust::Holm);
         assert!(!d[0].significant);
-        assert!(
-            gates(
-                &[Gate::max_change("team.p_hit_target=0.02", true).unwrap()],
-                &a,
-                &noisy,
-                &d
-            )[0]
-            .passed
+        let g = gates(
+            &[Gate::max_change("team.p_hit_target=0.02", true).unwrap()],
+            &noisy,
+            &d,
+            Adjust::Holm,
         );
+        assert!(g[0].passed && g[0].detail.contains("within noise"), "{g:?}");
+    }
+
+    #[test]
+    fn quantiles_are_never_significant_and_gates_on_them_compare_raw_changes() {
+        let a = serde_json::json!({"team": {"shortfall": {"cvar95": 1.0e6}}});
+        let b = serde_json::json!({"team": {"shortfall": {"cvar95": 3.5e6}}});
+        let m = vec!["team.shortfall.cvar95".to_string()];
+        let d = deltas(&a, &b, &m, &|_| None, Adjust::None);
+        assert_eq!(d[0].noise, Noise::Untested(Untested::Quantile));
+        assert!(!d[0].significant);
+        let g = gates(
+            &[Gate::max_change("team.shortfall.cvar95=2e6", false).unwrap()],
+            &b,
+            &d,
+            Adjust::None,
+        );
+        assert!(!g[0].passed, "a raw rise of 2.5 M beyond 2 M fails");
+        assert!(g[0].detail.contains("not noise-protected"), "{g:?}");
+    }
+
+    #[test]
+    fn holm_needs_more_than_one_test_to_differ() {
+        // Ten metrics each 2.2 SE off: each alone is "significant" at 5 %,
+        // none survives Holm across ten.
+        let mut a = serde_json::Map::new();
+        let mut b = serde_json::Map::new();
+        let mut m = Vec::new();
+        for i in 0..10 {
+            a.insert(format!("p{i}x"), 0.5.into());
+            a.insert(format!("p{i}x_se"), 0.01.into());
+            b.insert(format!("p{i}x"), (0.5 + 0.022 * 2f64.sqrt()).into());
+            b.insert(format!("p{i}x_se"), 0.01.into());
+            m.push(format!("p{i}x"));
+        }
+        let (a, b) = (Value::Object(a), Value::Object(b));
+        let none = deltas(&a, &b, &m, &|_| None, Adjust::None);
+        let holm = deltas(&a, &b, &m, &|_| None, Adjust::Holm);
+        assert!(none.iter().all(|d| d.significant));
+        assert!(holm.iter().all(|d| !d.significant));
     }
 }

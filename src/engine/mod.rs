@@ -31,6 +31,18 @@ const PAY_RANGE: f64 = 1.25;
 const PAY_BINS: usize = 500;
 /// Chunks checked before `precision` may stop a run.
 const MIN_CHUNKS: u64 = 4;
+/// The most memory [`SimOptions::keep_rep_trials`] may take in one run
+/// (1 GiB); above it the series are not kept and the result says why.
+pub const MAX_KEPT_BYTES: u64 = 1 << 30;
+
+/// Bytes that keeping every rep's per-trial series takes: 8 bytes per rep,
+/// trial and series (sales, and payout with a comp plan).
+pub fn kept_bytes(reps: usize, trials: u64, comp_plan: bool) -> u64 {
+    let series = if comp_plan { 2 } else { 1 };
+    (reps as u64)
+        .saturating_mul(trials)
+        .saturating_mul(8 * series)
+}
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum EngineError {
@@ -108,8 +120,26 @@ pub struct RiskStats {
     pub off_delta: Welford,
 }
 
+/// Each rep's values per trial, when [`SimOptions::keep_rep_trials`] asked
+/// for them: in trial order (chunks merged in order, like `team`), so they
+/// are the same for any thread count.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum RepTrials {
+    /// Not asked for.
+    #[default]
+    NotKept,
+    /// `sales[r][t]`, and `payout[r][t]` with a comp plan (else empty).
+    Kept {
+        sales: Vec<Vec<f64>>,
+        payout: Vec<Vec<f64>>,
+    },
+    /// Asked for, but they would take `bytes`, above [`MAX_KEPT_BYTES`].
+    TooLarge { bytes: u64 },
+}
+
 /// Everything a run produced. Memory grows per trial only by the team total,
-/// the total payout and one f32 per risk.
+/// the total payout and one f32 per risk (and, when asked, by each rep's
+/// sales and payout: see [`RepTrials`]).
 #[derive(Clone, Debug)]
 pub struct SimResult {
     pub trials: u64,
@@ -129,6 +159,8 @@ pub struct SimResult {
     pub risks: Vec<RiskStats>,
     /// The run stopped early because it reached the requested precision.
     pub reached_precision: bool,
+    /// Per-rep series for paired comparisons (only when asked for).
+    pub rep_trials: RepTrials,
 }
 
 /// A chunk's results (and, merged in chunk order, the run's). Moments are
@@ -151,11 +183,33 @@ struct Partial {
     quarter_hits: Vec<u64>,
     inputs: Vec<Vec<f32>>,
     off: Vec<Moments>,
+    /// Kept per-rep series (empty unless kept): sales, then payouts.
+    rep_sales: Vec<Vec<f64>>,
+    rep_pay: Vec<Vec<f64>>,
+}
+
+/// What a run keeps beyond the streaming statistics.
+#[derive(Clone, Copy)]
+struct Keep {
+    comp: bool,
+    analytics: bool,
+    rep_trials: bool,
 }
 
 impl Partial {
-    fn new(plan: &Plan, scales: &Scales, comp: bool, analytics: bool, cap: usize) -> Self {
+    fn new(plan: &Plan, scales: &Scales, keep: Keep, cap: usize) -> Self {
+        let Keep {
+            comp, analytics, ..
+        } = keep;
         let (n, nq) = (plan.reps.len(), plan.quarters);
+        let kept = |on: bool| {
+            if keep.rep_trials && on {
+                // One allocation each (`vec![v; n]` would clone without capacity).
+                (0..n).map(|_| Vec::with_capacity(cap)).collect()
+            } else {
+                Vec::new()
+            }
+        };
         let n_risks = if analytics {
             plan.copula.len() + plan.losses.len()
         } else {
@@ -193,6 +247,8 @@ impl Partial {
             quarter_hits: vec![0; nq],
             inputs: vec![Vec::with_capacity(cap); n_risks],
             off: vec![Moments::new(0.0); n_risks],
+            rep_sales: kept(true),
+            rep_pay: kept(comp),
         }
     }
 
@@ -224,6 +280,12 @@ impl Partial {
             a.extend_from_slice(b);
         }
         merge_m(&mut self.off, &o.off);
+        for (a, b) in self.rep_sales.iter_mut().zip(&o.rep_sales) {
+            a.extend_from_slice(b);
+        }
+        for (a, b) in self.rep_pay.iter_mut().zip(&o.rep_pay) {
+            a.extend_from_slice(b);
+        }
     }
 }
 
@@ -259,6 +321,7 @@ fn run_chunk(
     chunk: u64,
     trials: u64,
     scales: &Scales,
+    keep: Keep,
 ) -> Partial {
     use streams::{Purpose, chunk_rng};
     let seed = opts.seed;
@@ -274,13 +337,7 @@ fn run_chunk(
     let n = plan.reps.len();
     let nq = plan.quarters;
     let mut s = Scratch::new(plan);
-    let mut out = Partial::new(
-        plan,
-        scales,
-        comp.is_some(),
-        opts.analytics,
-        trials as usize,
-    );
+    let mut out = Partial::new(plan, scales, keep, trials as usize);
     let mut qsum = vec![0.0; nq];
     // Per-rep values are buffered rep-major and folded into their moments
     // and histograms rep by rep after the trials: one rep's histogram stays
@@ -361,6 +418,13 @@ fn run_chunk(
             }
         }
     }
+    // Kept series are the buffers' rows: rep-major, trial order.
+    for (r, kept) in out.rep_sales.iter_mut().enumerate() {
+        kept.extend_from_slice(&sales_buf[r * tn..(r + 1) * tn]);
+    }
+    for (r, kept) in out.rep_pay.iter_mut().enumerate() {
+        kept.extend_from_slice(&pay_buf[r * tn..(r + 1) * tn]);
+    }
     out
 }
 
@@ -421,6 +485,13 @@ pub fn run(
     } else {
         opts.trials
     };
+    let comp = model.comp_plan.is_some();
+    let wanted = kept_bytes(model.reps.len(), max_trials, comp);
+    let keep = Keep {
+        comp,
+        analytics: opts.analytics,
+        rep_trials: opts.keep_rep_trials && wanted <= MAX_KEPT_BYTES,
+    };
     let chunks = max_trials.div_ceil(CHUNK_SIZE);
     let trials_in = |c: u64| CHUNK_SIZE.min(max_trials - c * CHUNK_SIZE);
     let threads = opts
@@ -431,13 +502,7 @@ pub fn run(
     // changes the results (merging is in chunk order whatever the wave).
     let wave = 2 * threads;
     let run = || {
-        let mut acc = Partial::new(
-            &plan,
-            &scales,
-            model.comp_plan.is_some(),
-            opts.analytics,
-            max_trials.min(1 << 24) as usize,
-        );
+        let mut acc = Partial::new(&plan, &scales, keep, max_trials.min(1 << 24) as usize);
         let mut hits = 0u64;
         let mut reached = false;
         let mut w = 0;
@@ -445,7 +510,7 @@ pub fn run(
             let end = (w + wave).min(chunks);
             let parts: Vec<Partial> = (w..end)
                 .into_par_iter()
-                .map(|c| run_chunk(model, &plan, opts, c, trials_in(c), &scales))
+                .map(|c| run_chunk(model, &plan, opts, c, trials_in(c), &scales, keep))
                 .collect();
             for (c, p) in (w..end).zip(parts) {
                 hits += crate::stats::hits(&p.team, model.company_target);
@@ -476,7 +541,11 @@ pub fn run(
             .map_err(|e| EngineError::Threads(n, e.to_string()))?
             .install(run),
     };
-    Ok(assemble(model, &plan, quotas, opts, acc, reached))
+    let mut result = assemble(model, &plan, quotas, opts, acc, reached);
+    if opts.keep_rep_trials && !keep.rep_trials {
+        result.rep_trials = RepTrials::TooLarge { bytes: wanted };
+    }
+    Ok(result)
 }
 
 fn assemble(
@@ -484,10 +553,18 @@ fn assemble(
     plan: &Plan,
     quotas: &[f64],
     opts: &SimOptions,
-    acc: Partial,
+    mut acc: Partial,
     reached: bool,
 ) -> SimResult {
     let nq = plan.quarters;
+    let rep_trials = if acc.rep_sales.is_empty() {
+        RepTrials::NotKept
+    } else {
+        RepTrials::Kept {
+            sales: std::mem::take(&mut acc.rep_sales),
+            payout: std::mem::take(&mut acc.rep_pay),
+        }
+    };
     let mut rq = acc.rq.into_iter();
     let mut rq_hits = acc.rq_hits.into_iter();
     let mut rq_hist = acc.rq_hist.into_iter();
@@ -553,5 +630,6 @@ fn assemble(
             })
             .collect(),
         reached_precision: reached,
+        rep_trials,
     }
 }

@@ -39,6 +39,11 @@ pub struct SimOptions {
     pub sampler: Sampler,
     /// Keep risk inputs and switched-off totals for the risk analytics.
     pub analytics: bool,
+    /// Keep each rep's sales (and payout, with a comp plan) per trial, in
+    /// trial order, for paired comparisons (see [`super::RepTrials`]). Off
+    /// by default; never changes any other result. Refused, with the
+    /// reason in the result, above [`super::MAX_KEPT_BYTES`].
+    pub keep_rep_trials: bool,
     /// Stop at the first whole chunk where the 95 % half-width of
     /// P(team hits target) is at most this.
     pub precision: Option<f64>,
@@ -78,6 +83,7 @@ impl SimOptions {
             threads: None,
             sampler: Sampler::MonteCarlo,
             analytics: true,
+            keep_rep_trials: false,
             precision: None,
         }
     }
@@ -103,6 +109,7 @@ impl SimOptions {
             threads: request.threads,
             sampler: request.sampler,
             analytics: !request.no_analytics,
+            keep_rep_trials: false,
             precision: request.precision,
         };
         opts.check()?;

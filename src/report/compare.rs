@@ -2,32 +2,79 @@
 //! (one testcase per gate).
 
 use super::escape::escape;
-use crate::compare::{Delta, GateResult};
+use crate::compare::{Comparison, GateResult, Noise, fmt_p};
 
-/// A PR-comment-ready markdown report.
-pub fn markdown(title: &str, deltas: &[Delta], results: &[GateResult]) -> String {
+/// A standard error with three significant digits (plain, no exponent).
+fn fmt_se(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+    format!("{x:.digits$}")
+}
+
+/// A PR-comment-ready markdown report: the deltas with their standard
+/// errors and significance, how many metrics were tested and how, and the
+/// gates.
+pub fn markdown(title: &str, c: &Comparison) -> String {
+    let adjusted = match c.adjust {
+        crate::compare::Adjust::None => String::new(),
+        a => format!(" ({})", a.name()),
+    };
     let mut o = format!(
-        "### {title}\n\n| metric | base | candidate | change | significant |\n| --- | ---: | ---: | ---: | :---: |\n"
+        "### {title}\n\n| metric | base | candidate | change | SE | significant{adjusted} |\n| --- | ---: | ---: | ---: | ---: | :---: |\n"
     );
-    for d in deltas {
-        let sig = match (d.se, d.significant) {
-            (None, _) => "n/a".to_string(),
-            (Some(_), true) => "**yes**".to_string(),
-            (Some(s), false) => format!("no (±{:.4})", 1.96 * s),
+    for d in &c.deltas {
+        let (se, sig) = match &d.noise {
+            Noise::Untested(why) => ("—".to_string(), why.label().to_string()),
+            Noise::Tested {
+                se,
+                paired,
+                p_adjusted,
+                ..
+            } => (
+                format!("{}{}", fmt_se(*se), if *paired { " paired" } else { "" }),
+                if d.significant {
+                    format!("**yes** (p {})", fmt_p(*p_adjusted))
+                } else {
+                    format!("no (p {})", fmt_p(*p_adjusted))
+                },
+            ),
         };
         o.push_str(&format!(
-            "| `{}` | {:.4} | {:.4} | {:+.4} | {sig} |\n",
+            "| `{}` | {:.4} | {:.4} | {:+.4} | {se} | {sig} |\n",
             d.metric, d.base, d.candidate, d.delta
         ));
     }
+    o.push_str(&format!("\n{}\n", c.method()));
+    for n in &c.notes {
+        o.push_str(&format!("{n}\n"));
+    }
+    o.push_str(&gate_table(&c.gates));
+    o
+}
+
+/// A section for a case that was not compared (no baseline, an error):
+/// its title and its testcases.
+pub fn markdown_cases(title: &str, results: &[GateResult]) -> String {
+    format!("### {title}\n{}", gate_table(results))
+}
+
+/// The gates as a markdown table (empty without gates).
+pub fn gate_table(results: &[GateResult]) -> String {
+    let mut o = String::new();
     if !results.is_empty() {
         o.push_str("\n| gate | result | detail |\n| --- | --- | --- |\n");
         for r in results {
             o.push_str(&format!(
                 "| {} | {} | {} |\n",
                 r.gate,
-                if r.passed { "pass" } else { "**FAIL**" },
-                r.detail
+                match (r.passed, r.error) {
+                    (true, _) => "pass",
+                    (false, false) => "**FAIL**",
+                    (false, true) => "**ERROR**",
+                },
+                r.detail.replace('|', "\\|")
             ));
         }
     }
@@ -37,17 +84,26 @@ pub fn markdown(title: &str, deltas: &[Delta], results: &[GateResult]) -> String
 /// JUnit XML: one testsuite per comparison, one testcase per gate.
 pub fn junit(suites: &[(String, Vec<GateResult>)]) -> String {
     let tests: usize = suites.iter().map(|s| s.1.len()).sum();
-    let failures: usize = suites
-        .iter()
-        .map(|s| s.1.iter().filter(|r| !r.passed).count())
-        .sum();
+    let count = |error: bool| -> usize {
+        suites
+            .iter()
+            .map(|s| s.1.iter().filter(|r| !r.passed && r.error == error).count())
+            .sum()
+    };
+    let (failures, errors) = (count(false), count(true));
+    let errors_attr = if errors > 0 {
+        format!(" errors=\"{errors}\"")
+    } else {
+        String::new()
+    };
     let mut o = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"quotaplan\" tests=\"{tests}\" failures=\"{failures}\">\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"quotaplan\" tests=\"{tests}\" failures=\"{failures}\"{errors_attr}>\n"
     );
     for (name, results) in suites {
-        let f = results.iter().filter(|r| !r.passed).count();
+        let f = results.iter().filter(|r| !r.passed && !r.error).count();
+        let e = results.iter().filter(|r| !r.passed && r.error).count();
         o.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\">\n",
             escape(name),
             results.len()
         ));
@@ -60,8 +116,9 @@ pub fn junit(suites: &[(String, Vec<GateResult>)]) -> String {
             if r.passed {
                 o.push_str("/>\n");
             } else {
+                let tag = if r.error { "error" } else { "failure" };
                 o.push_str(&format!(
-                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                    ">\n      <{tag} message=\"{}\">{}</{tag}>\n    </testcase>\n",
                     escape(&r.detail),
                     escape(&r.detail)
                 ));
@@ -81,14 +138,18 @@ mod tests {
     fn junit_shape() {
         let x = junit(&[(
             "s<1>".into(),
-            vec![GateResult {
-                gate: "g".into(),
-                passed: false,
-                detail: "d&".into(),
-            }],
+            vec![
+                GateResult::failed("g", "d&".into()),
+                GateResult::errored("simulate", "broken".into()),
+            ],
         )]);
-        assert!(x.contains("<testsuites name=\"quotaplan\" tests=\"1\" failures=\"1\">"));
-        assert!(x.contains("<testsuite name=\"s&lt;1&gt;\""));
+        assert!(
+            x.contains("<testsuites name=\"quotaplan\" tests=\"2\" failures=\"1\" errors=\"1\">")
+        );
+        assert!(
+            x.contains("<testsuite name=\"s&lt;1&gt;\" tests=\"2\" failures=\"1\" errors=\"1\">")
+        );
         assert!(x.contains("<failure message=\"d&amp;\">"));
+        assert!(x.contains("<error message=\"broken\">broken</error>"));
     }
 }

@@ -1,13 +1,16 @@
 //! Statistics of simulated trials: streaming accumulators, quantiles and
-//! tail measures, proportions with their errors, and correlation. Pure
+//! tail measures, proportions with their errors, multiple-comparison
+//! adjustments, and correlation. Pure
 //! functions and plain data.
 
 mod accumulators;
 mod correlation;
+mod multiple;
 mod proportions;
 mod quantiles;
 
 pub use accumulators::{Histogram, Moments, Welford};
 pub use correlation::{pearson, ranks, spearman_ranked};
-pub use proportions::{hit_indicators, hits, p_hit, paired_se, proportion_se, wilson95};
+pub use multiple::{Adjust, adjusted};
+pub use proportions::{hit_indicators, hits, mean_se, p_hit, paired_se, proportion_se, wilson95};
 pub use quantiles::{quantile_sorted, var_cvar};

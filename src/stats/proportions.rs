@@ -58,6 +58,16 @@ pub fn paired_se(base: &[f64], candidate: &[f64]) -> f64 {
     (d.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
 }
 
+/// Standard error of the mean of independent values (NaN below 2 values).
+pub fn mean_se(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let m = values.iter().sum::<f64>() / n;
+    (values.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

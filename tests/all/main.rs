@@ -6,6 +6,7 @@
 mod atomic;
 mod cli;
 mod common;
+mod compare;
 mod engine_closed_form;
 mod errors;
 mod exact;

@@ -397,8 +397,10 @@ fn report_from_a_result_folder_writes_html_and_chart_files() {
 
 #[test]
 fn report_errors_are_clear() {
+    // A folder or font named on the command line that cannot be read is a
+    // usage error (exit 2), as in every command.
     let empty = tmp("empty");
-    let a = quotaplan().arg("report").arg(&empty).assert().code(1);
+    let a = quotaplan().arg("report").arg(&empty).assert().code(2);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("has no readable summary.json"), "{err}");
     let out = simulated("bad-font");
@@ -406,7 +408,7 @@ fn report_errors_are_clear() {
         .args(["report", "--font", "/nonexistent/font.ttf"])
         .arg(&out)
         .assert()
-        .code(1);
+        .code(2);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(
         err.contains("cannot read font `/nonexistent/font.ttf`"),

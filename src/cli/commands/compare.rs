@@ -5,9 +5,10 @@ use crate::cli::args::{CheckArgs, CompareArgs, GateArgs};
 use crate::cli::fail::Fail;
 use crate::cli::load;
 use crate::cli::output::{Output, print};
-use quotaplan::compare::{self, Gate, GateResult, Side};
+use quotaplan::compare::{self, CompareError, Gate, GateResult, Side};
 use quotaplan::report::{self, OutputFile};
 use quotaplan::scenario::Purpose;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Errors here exit 2 (1 means a gate failed).
@@ -30,8 +31,9 @@ fn parse_gates(g: &GateArgs) -> Result<Vec<Gate>, Fail> {
 }
 
 /// A scenario simulated here; with `--out`, its summary is kept as
-/// `<out>/<name>.summary.json`.
-fn simulate(path: &Path, g: &GateArgs, keep_as: &str) -> Result<Side, Fail> {
+/// `<out>/<name>.summary.json`. `keep_reps` keeps each rep's per-trial
+/// values for paired standard errors (bounded by the engine).
+fn simulate(path: &Path, g: &GateArgs, keep_as: &str, keep_reps: bool) -> Result<Side, Fail> {
     let loaded = load::document(Some(path), &[])
         .map_err(err2)?
         .validate(Purpose::Simulate, &[]);
@@ -46,6 +48,7 @@ fn simulate(path: &Path, g: &GateArgs, keep_as: &str) -> Result<Side, Fail> {
     let opts = g.run.sim(&checked.scenario.run).map_err(err2)?;
     let opts = quotaplan::SimOptions {
         analytics: false,
+        keep_rep_trials: keep_reps,
         ..opts
     };
     let sim = quotaplan::simulate(model, &opts, None).map_err(err2)?;
@@ -70,15 +73,23 @@ fn simulate(path: &Path, g: &GateArgs, keep_as: &str) -> Result<Side, Fail> {
     Ok(side)
 }
 
-/// A side from a `summary.json` (or a result folder holding one), or a
-/// scenario simulated here.
-fn side(path: &Path, g: &GateArgs, keep_as: &str) -> Result<Side, Fail> {
+/// Where a side's summary.json is, when the path names a summary (or a
+/// result folder holding one) rather than a scenario.
+fn summary_path(path: &Path) -> Option<PathBuf> {
     let json = if path.is_dir() {
         path.join("summary.json")
     } else {
         path.to_path_buf()
     };
-    if json.extension().is_some_and(|e| e == "json") {
+    json.extension()
+        .is_some_and(|e| e == "json")
+        .then_some(json)
+}
+
+/// A side from a `summary.json` (or a result folder holding one), or a
+/// scenario simulated here.
+fn side(path: &Path, g: &GateArgs, keep_as: &str, keep_reps: bool) -> Result<Side, Fail> {
+    if let Some(json) = summary_path(path) {
         let text = std::fs::read_to_string(&json).map_err(|source| {
             err2(Fail::Read {
                 path: json.clone(),
@@ -93,7 +104,7 @@ fn side(path: &Path, g: &GateArgs, keep_as: &str) -> Result<Side, Fail> {
         })?;
         return Ok(Side::from_summary(value));
     }
-    simulate(path, g, keep_as)
+    simulate(path, g, keep_as, keep_reps)
 }
 
 fn write_reports(g: &GateArgs, md: &str, suites: &[(String, Vec<GateResult>)]) -> Result<(), Fail> {
@@ -115,11 +126,14 @@ fn write_reports(g: &GateArgs, md: &str, suites: &[(String, Vec<GateResult>)]) -
 pub fn compare(a: CompareArgs) -> Result<(), Fail> {
     let gates = parse_gates(&a.gates)?;
     a.gates.run.paired("compare").map_err(err2)?;
-    let base = side(&a.base, &a.gates, "base")?;
-    let cand = side(&a.candidate, &a.gates, "candidate")?;
+    // Per-rep series pay off only when both sides are simulated here.
+    let keep_reps = summary_path(&a.base).is_none() && summary_path(&a.candidate).is_none();
+    let base = side(&a.base, &a.gates, "base", keep_reps)?;
+    let cand = side(&a.candidate, &a.gates, "candidate", keep_reps)?;
     let name = format!("{} vs {}", a.base.display(), a.candidate.display());
-    let c = compare::compare(&base, &cand, &a.metric, &gates);
-    let md = report::compare::markdown(&name, &c.deltas, &c.gates);
+    let c =
+        compare::compare(&base, &cand, &a.metric, &gates, a.gates.adjust.into()).map_err(err2)?;
+    let md = report::compare::markdown(&name, &c);
     print(&md)?;
     write_reports(&a.gates, &md, &[(name, c.gates.clone())])?;
     if c.passed() {
@@ -129,6 +143,25 @@ pub fn compare(a: CompareArgs) -> Result<(), Fail> {
     }
 }
 
+/// A scenario that was not compared: its one testcase, in the markdown
+/// and the JUnit suites.
+fn not_compared(
+    stem: &str,
+    case: GateResult,
+    md: &mut String,
+    suites: &mut Vec<(String, Vec<GateResult>)>,
+) {
+    md.push_str(&report::compare::markdown_cases(
+        stem,
+        std::slice::from_ref(&case),
+    ));
+    md.push('\n');
+    suites.push((stem.to_string(), vec![case]));
+}
+
+/// Every scenario is reported: one that cannot be simulated is an errored
+/// testcase, one without a baseline a failed one; a metric that no
+/// scenario has is a usage error (exit 2) with a suggestion.
 pub fn check(a: CheckArgs) -> Result<(), Fail> {
     let mut gates = parse_gates(&a.gates)?;
     a.gates.run.paired("check").map_err(err2)?;
@@ -152,15 +185,45 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
             a.dir.display()
         ))));
     }
+    if !a.update && !a.baseline.is_dir() {
+        return Err(err2(Fail::Unreadable(format!(
+            "no baseline folder `{}`; record the baselines with `quotaplan check {} --baseline {} --update`",
+            a.baseline.display(),
+            a.dir.display(),
+            a.baseline.display()
+        ))));
+    }
+    let adjust = a.gates.adjust.into();
     let output = a.gates.run.output();
-    let mut suites = Vec::new();
+    let mut suites: Vec<(String, Vec<GateResult>)> = Vec::new();
     let mut md = String::new();
-    let mut failed = false;
+    let (mut failed, mut errored) = (false, false);
+    // Gate metrics some scenario has, and the metric errors met on the way.
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut metric_errors: Vec<CompareError> = Vec::new();
     for path in &scenarios {
         let stem = path
             .file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-        let cand = simulate(path, &a.gates, &stem)?;
+        let cand = match simulate(path, &a.gates, &stem, false) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {stem}: {e}");
+                errored = true;
+                not_compared(
+                    &stem,
+                    GateResult::errored("simulate", e.to_string()),
+                    &mut md,
+                    &mut suites,
+                );
+                continue;
+            }
+        };
+        for g in &gates {
+            if compare::lookup(&cand.summary, g.metric()).is_some() {
+                known.insert(g.metric().to_string());
+            }
+        }
         let baseline = a.baseline.join(format!("{stem}.summary.json"));
         if a.update {
             let body = serde_json::to_string_pretty(&cand.summary).expect("plain data") + "\n";
@@ -177,24 +240,73 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
             continue;
         }
         if !baseline.is_file() {
-            return Err(err2(Fail::Usage(format!(
-                "no baseline `{}`; record one with --update",
-                baseline.display()
-            ))));
+            failed = true;
+            not_compared(
+                &stem,
+                GateResult::failed(
+                    "baseline",
+                    format!(
+                        "no baseline `{}`; record one with --update",
+                        baseline.display()
+                    ),
+                ),
+                &mut md,
+                &mut suites,
+            );
+            continue;
         }
-        let base = side(&baseline, &a.gates, &stem)?;
-        let c = compare::compare(&base, &cand, &[], &gates);
-        failed |= !c.passed();
-        md.push_str(&report::compare::markdown(&stem, &c.deltas, &c.gates));
-        md.push('\n');
-        suites.push((stem, c.gates));
+        let base = match side(&baseline, &a.gates, &stem, false) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {stem}: {e}");
+                errored = true;
+                not_compared(
+                    &stem,
+                    GateResult::errored("baseline", e.to_string()),
+                    &mut md,
+                    &mut suites,
+                );
+                continue;
+            }
+        };
+        match compare::compare(&base, &cand, &[], &gates, adjust) {
+            Ok(c) => {
+                failed |= !c.passed();
+                md.push_str(&report::compare::markdown(&stem, &c));
+                md.push('\n');
+                suites.push((stem, c.gates));
+            }
+            Err(e) => {
+                failed = true;
+                not_compared(
+                    &stem,
+                    GateResult::failed("metrics", e.to_string()),
+                    &mut md,
+                    &mut suites,
+                );
+                metric_errors.push(e);
+            }
+        }
+    }
+    // A metric no scenario has is a typo on the command line.
+    if let Some(e) = metric_errors
+        .into_iter()
+        .find(|e| !known.contains(e.metric()))
+    {
+        return Err(err2(e));
     }
     if a.update {
-        return Ok(());
+        return if errored {
+            Err(err2(Fail::Reported))
+        } else {
+            Ok(())
+        };
     }
     print(&md)?;
     write_reports(&a.gates, &md, &suites)?;
-    if failed {
+    if errored {
+        Err(err2(Fail::Reported))
+    } else if failed {
         Err(Fail::GateFailed)
     } else {
         Ok(())

@@ -57,7 +57,7 @@ fn from_dir(dir: &Path) -> Result<Input, Fail> {
         )
     });
     let text = text.map_err(|e| {
-        Fail::Usage(format!(
+        Fail::Unreadable(format!(
             "`{}` has no readable summary.json ({e}); run `quotaplan simulate SCENARIO --out {}` first, or give `quotaplan report` a scenario file",
             dir.display(),
             dir.display()

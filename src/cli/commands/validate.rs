@@ -17,8 +17,18 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
         Purpose::Simulate
     };
     let mut failed = false;
+    let mut unreadable = false;
     for f in &a.files {
-        let loaded = load::document(Some(f), &a.set)?.validate(purpose, &[]);
+        // An unreadable file is said at once; the others are still checked.
+        let doc = match load::document(Some(f), &a.set) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("error: {e}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let loaded = doc.validate(purpose, &[]);
         render::problems(&loaded);
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match loaded.model() {
@@ -40,6 +50,10 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
                 ));
             }
         }
+    }
+    if unreadable {
+        // A file named on the command line that cannot be read: exit 2.
+        return Err(Fail::ReportedUnreadable);
     }
     if failed { Err(Fail::Reported) } else { Ok(()) }
 }
