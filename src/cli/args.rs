@@ -430,7 +430,7 @@ pub struct MitigateArgs {
     /// Wanted P(team hits target), e.g. 0.8
     #[arg(long, default_value_t = 0.8, value_parser = probability)]
     pub goal: f64,
-    /// Most to spend on the recommended combination
+    /// Most to spend on the recommended set
     #[arg(long)]
     pub budget: Option<f64>,
     /// Cost of a bench rep (default: 2 x the comp plan's target incentive)
@@ -439,6 +439,10 @@ pub struct MitigateArgs {
     /// Cost of a key-account programme (default: 1 x target incentive)
     #[arg(long)]
     pub programme_cost: Option<f64>,
+    /// Optimizer seeds the rebalance plan is made with (the run's seed and
+    /// the ones after it); its interval covers every plan
+    #[arg(long, default_value_t = quotaplan::whatif::REBALANCE_SEEDS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
+    pub rebalance_seeds: usize,
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
     #[command(flatten)]

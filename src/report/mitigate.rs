@@ -1,12 +1,87 @@
-//! Ranked mitigations: the table `mitigate` prints and `mitigations.csv`.
+//! Ranked mitigations: the table `mitigate` prints, `mitigations.csv` (one
+//! row per candidate) and `mitigation_sets.csv` (the sets simulated
+//! together in the search for the best set under the budget).
 
 use super::export::{Exporter, ReportError, csv_text};
 use super::format::money;
-use crate::whatif::MitigationPlan;
+use crate::whatif::{
+    EXHAUSTIVE_MAX_SETS, MitigationPlan, Outcome, SHORTLIST, SearchMethod, SetOutcome,
+};
 use std::fmt::Write;
 
+/// The members of a set, by id.
+fn names(p: &MitigationPlan, members: &[usize]) -> String {
+    members
+        .iter()
+        .map(|&i| p.candidates[i].id.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn interval(lo: f64, hi: f64) -> String {
+    format!("[{:+.2}, {:+.2}]", 100.0 * lo, 100.0 * hi)
+}
+
+/// What the search did and what it guarantees, in a sentence.
+pub fn method_text(p: &MitigationPlan) -> String {
+    let s = &p.search;
+    let (within, fit) = match p.budget {
+        Some(b) if b.is_finite() => (
+            format!("within the budget {}", money(b)),
+            " and fit the budget",
+        ),
+        _ => ("without a budget".to_string(), ""),
+    };
+    match s.method {
+        SearchMethod::Exhaustive => {
+            let n = s.feasible_sets.unwrap_or(s.sets.len());
+            format!(
+                "exhaustive search: {} ({within}, at most one territory change) made of the {} beyond noise{fit} {} simulated together, so the recommendation is the best feasible set by joint Δ P on these trials (exhaustive up to {EXHAUSTIVE_MAX_SETS} sets; ties: cheaper, then fewer, then candidate order)",
+                if n == 1 {
+                    "the one feasible set".to_string()
+                } else {
+                    format!("all {n} feasible sets")
+                },
+                plural(
+                    s.eligible.len(),
+                    "candidate that helps",
+                    "candidates that help"
+                ),
+                if n == 1 { "was" } else { "were" }
+            )
+        }
+        SearchMethod::Knapsack => format!(
+            "more than {EXHAUSTIVE_MAX_SETS} feasible sets ({within}, at most one territory change) made of the {} beyond noise{fit}: an exact knapsack on each candidate's own Δ P (as if effects added up) shortlisted the best {} sets, each simulated together; the recommendation is the best of those {} by joint Δ P, and is the best feasible set unless interactions lift a set outside the shortlist above it (ties: cheaper, then fewer, then candidate order)",
+            plural(
+                s.eligible.len(),
+                "candidate that helps",
+                "candidates that help"
+            ),
+            SHORTLIST.min(s.sets.len()),
+            s.sets.len()
+        ),
+    }
+}
+
+fn set_line(p: &MitigationPlan, s: &SetOutcome) -> String {
+    let [lo, hi] = s.outcome.dp_ci95();
+    format!(
+        "{}: cost {}, Δ P(team) {:+.2} pts {} → {:.1} %, Δ sales {:+.0}",
+        names(p, &s.members),
+        money(s.cost),
+        100.0 * s.outcome.dp,
+        interval(lo, hi),
+        100.0 * (p.p0 + s.outcome.dp),
+        s.outcome.dsales
+    )
+}
+
 /// Today's P, the over-assignment advice, every candidate by Δ P with its
-/// interval, and the recommendation.
+/// interval, and the best set under the budget.
 pub fn table(p: &MitigationPlan) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -29,7 +104,7 @@ pub fn table(p: &MitigationPlan) -> String {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{:<4} {:<24} {:<10} {:>22} {:>14} {:>12} {:>12} {:>14}",
+        "{:<4} {:<24} {:<10} {:>23} {:>14} {:>12} {:>12} {:>14}",
         "Rank",
         "Mitigation",
         "Kind",
@@ -39,21 +114,28 @@ pub fn table(p: &MitigationPlan) -> String {
         "Cost",
         "ΔP per 1M"
     );
+    let mut varies = false;
     for (n, &i) in p.ranking.iter().enumerate() {
-        let (c, r) = (&p.candidates[i], &p.outcomes[i]);
+        let (c, a) = (&p.candidates[i], &p.assessments[i]);
+        let r = &a.outcome;
         let per = r
             .dp_per_cost(c.cost)
             .map_or_else(|| "free".into(), |x| format!("{:+.4}", x * 1e6));
-        let [lo, hi] = r.dp_ci95();
+        let [lo, hi] = a.dp_ci95;
+        let mark = if a.plans.len() > 1 {
+            varies = true;
+            "†"
+        } else {
+            " "
+        };
         let _ = writeln!(
             o,
-            "{:<4} {:<24} {:<10} {:>+7.2} pts [{:+.2}, {:+.2}] {:>14.0} {:>12.0} {:>12.0} {:>14}{}",
+            "{:<4} {:<24} {:<10} {:>+7.2} pts {}{mark} {:>14.0} {:>12.0} {:>12.0} {:>14}{}",
             n + 1,
             c.id,
             c.kind.name(),
             100.0 * r.dp,
-            100.0 * lo,
-            100.0 * hi,
+            interval(lo, hi),
             r.dsales,
             r.dpayout,
             c.cost,
@@ -61,52 +143,119 @@ pub fn table(p: &MitigationPlan) -> String {
             if p.chosen.contains(&i) { "  *" } else { "" }
         );
         let _ = writeln!(o, "     {}", c.description);
+        if a.plans.len() > 1 {
+            // Say which plans break the limits when not all do (the
+            // description says so when every one does).
+            let mixed = c.plans.iter().any(|x| x.feasible) && c.plans.iter().any(|x| !x.feasible);
+            for (k, (plan, po)) in c.plans.iter().zip(&a.plans).enumerate() {
+                let [lo, hi] = po.dp_ci95();
+                let _ = writeln!(
+                    o,
+                    "       optimizer seed {}: Δ P(team) {:+.2} pts {}, {:.0} % of sales moves{}{}",
+                    plan.seed,
+                    100.0 * po.dp,
+                    interval(lo, hi),
+                    100.0 * plan.disruption,
+                    if plan.feasible || !mixed {
+                        ""
+                    } else {
+                        " (outside the balance or disruption limits)"
+                    },
+                    if a.plan_used == Some(k) {
+                        "  ← median, used in sets"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+    }
+    if varies {
+        let _ = writeln!(
+            o,
+            "† the territory plan varies with the optimizer seed: the figures are the median plan's and the interval runs from the lowest lower bound to the highest upper bound over the plans evaluated."
+        );
     }
     let _ = writeln!(o);
-    match (&p.combined, p.chosen.len()) {
-        (_, 0) => {
+    let s = &p.search;
+    match p.best() {
+        None if s.eligible.is_empty() && p.assessments.iter().any(|a| a.helps_beyond_noise()) => {
             let _ = writeln!(
                 o,
-                "No mitigation raises P(team hits target) beyond noise within the budget."
+                "No mitigation that raises P(team hits target) beyond noise fits the budget."
             );
         }
-        (Some(r), _) => {
-            let [lo, hi] = r.dp_ci95();
-            let _ = writeln!(
-                o,
-                "Recommended (*) together, cost {:.0}{}: Δ P(team) {:+.2} pts [{:+.2}, {:+.2}] → {:.1} %, Δ sales {:+.0} (evaluated together: interactions included)",
-                p.spent,
-                match p.budget {
-                    Some(b) if b.is_finite() => format!(" of budget {b:.0}"),
-                    _ => String::new(),
-                },
-                100.0 * r.dp,
-                100.0 * lo,
-                100.0 * hi,
-                100.0 * (p.p0 + r.dp),
-                r.dsales
-            );
+        None => {
+            let _ = writeln!(o, "No mitigation raises P(team hits target) beyond noise.");
         }
-        (None, _) => {
-            let i = p.chosen[0];
+        Some(best) => {
+            let _ = writeln!(o, "Best set: {}.", method_text(p));
             let _ = writeln!(
                 o,
-                "Recommended (*): {} alone, cost {:.0}: P(team) → {:.1} %",
-                p.candidates[i].id,
-                p.candidates[i].cost,
-                100.0 * (p.p0 + p.outcomes[i].dp)
+                "Recommended (*): {}{}",
+                set_line(p, best),
+                if best.members.len() > 1 {
+                    " (simulated together: interactions included)"
+                } else {
+                    ""
+                }
             );
+            match (p.next_best(), s.margin) {
+                (Some(next), Some((d, se))) => {
+                    let _ = writeln!(o, "Next best:       {}", set_line(p, next));
+                    let _ = writeln!(
+                        o,
+                        "The recommended set is {:+.2} pts {} ahead of the next best (paired){}.",
+                        100.0 * d,
+                        interval(d - 1.96 * se, d + 1.96 * se),
+                        if d - 1.96 * se > 0.0 {
+                            String::new()
+                        } else if next.cost < best.cost {
+                            format!(
+                                ": within noise, so the cheaper next best (saving {}) may do as well",
+                                money(best.cost - next.cost)
+                            )
+                        } else {
+                            ": within noise".to_string()
+                        }
+                    );
+                }
+                _ => {
+                    let _ = writeln!(o, "It is the only feasible set.");
+                }
+            }
+            if let Some(&t) = best
+                .members
+                .iter()
+                .find(|&&i| p.candidates[i].is_territory_change())
+                && let Some(k) = p.assessments[t].plan_used
+            {
+                let _ = writeln!(
+                    o,
+                    "`{}` in a set uses the plan of optimizer seed {} (the median of {}); other plans give other figures.",
+                    p.candidates[t].id,
+                    p.candidates[t].plans[k].seed,
+                    p.candidates[t].plans.len()
+                );
+            }
         }
     }
     let _ = writeln!(
         o,
-        "({} trials, seed {}, the same random numbers for every candidate)",
+        "({} trials, seed {}, the same random numbers for every candidate and set)",
         p.trials, p.seed
     );
     o
 }
 
-/// `mitigations.csv`: the candidates by rank.
+fn opt_num(x: Option<f64>) -> String {
+    x.map_or_else(String::new, |v| v.to_string())
+}
+
+/// `mitigations.csv`: the candidates by rank. `delta_p_hit_ci_low`/`_high`
+/// are the reported interval (for a territory change, over all its plans);
+/// `plans` is the number of optimizer seeds its plan was made with (empty
+/// for a change without a plan).
 pub struct MitigationsCsv;
 
 impl Exporter<MitigationPlan> for MitigationsCsv {
@@ -128,9 +277,17 @@ impl Exporter<MitigationPlan> for MitigationsCsv {
                 "cost",
                 "delta_p_per_million",
                 "recommended",
+                "delta_p_hit_ci_low",
+                "delta_p_hit_ci_high",
+                "plans",
+                "plan_seed_used",
+                "plan_delta_p_hit_min",
+                "plan_delta_p_hit_max",
             ])?;
             for (n, &i) in p.ranking.iter().enumerate() {
-                let (c, r) = (&p.candidates[i], &p.outcomes[i]);
+                let (c, a) = (&p.candidates[i], &p.assessments[i]);
+                let r: &Outcome = &a.outcome;
+                let range = a.plan_dp_range();
                 w.write_record([
                     (n + 1).to_string(),
                     c.id.clone(),
@@ -144,9 +301,76 @@ impl Exporter<MitigationPlan> for MitigationsCsv {
                     r.dp_per_cost(c.cost)
                         .map_or_else(String::new, |x| (x * 1e6).to_string()),
                     p.chosen.contains(&i).to_string(),
+                    a.dp_ci95[0].to_string(),
+                    a.dp_ci95[1].to_string(),
+                    if c.plans.is_empty() {
+                        String::new()
+                    } else {
+                        c.plans.len().to_string()
+                    },
+                    a.plan_used
+                        .map_or_else(String::new, |k| c.plans[k].seed.to_string()),
+                    opt_num(range.map(|r| r[0])),
+                    opt_num(range.map(|r| r[1])),
                 ])?;
             }
             Ok(())
         })
     }
+}
+
+/// `mitigation_sets.csv`: every set simulated together, best first, with
+/// the search method (`exhaustive` or `knapsack`).
+pub struct MitigationSetsCsv;
+
+impl Exporter<MitigationPlan> for MitigationSetsCsv {
+    fn file_name(&self) -> String {
+        "mitigation_sets.csv".into()
+    }
+
+    fn export(&self, p: &MitigationPlan) -> Result<Vec<u8>, ReportError> {
+        let method = match p.search.method {
+            SearchMethod::Exhaustive => "exhaustive",
+            SearchMethod::Knapsack => "knapsack",
+        };
+        csv_text(|w| {
+            w.write_record([
+                "rank",
+                "members",
+                "cost",
+                "delta_p_hit",
+                "delta_p_hit_se",
+                "delta_p_hit_ci_low",
+                "delta_p_hit_ci_high",
+                "delta_sales_mean",
+                "delta_payout_mean",
+                "additive_delta_p_hit",
+                "method",
+                "recommended",
+            ])?;
+            for (n, s) in p.search.sets.iter().enumerate() {
+                let [lo, hi] = s.outcome.dp_ci95();
+                w.write_record([
+                    (n + 1).to_string(),
+                    names(p, &s.members),
+                    s.cost.to_string(),
+                    s.outcome.dp.to_string(),
+                    s.outcome.dp_se.to_string(),
+                    lo.to_string(),
+                    hi.to_string(),
+                    s.outcome.dsales.to_string(),
+                    s.outcome.dpayout.to_string(),
+                    s.additive_dp.to_string(),
+                    method.to_string(),
+                    (n == 0).to_string(),
+                ])?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The files `mitigate` writes.
+pub fn mitigate_exporters() -> Vec<Box<dyn Exporter<MitigationPlan>>> {
+    vec![Box::new(MitigationsCsv), Box::new(MitigationSetsCsv)]
 }

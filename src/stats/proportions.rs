@@ -68,6 +68,39 @@ pub fn mean_se(values: &[f64]) -> f64 {
     (values.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt()
 }
 
+/// Trials reaching `target`, one bit per trial (bit `i % 64` of word
+/// `i / 64`): the hit indicators of [`hit_indicators`] packed, so many runs
+/// can be kept for paired comparisons.
+pub fn hit_bits(values: &[f64], target: f64) -> Vec<u64> {
+    let mut bits = vec![0u64; values.len().div_ceil(64)];
+    for (i, &x) in values.iter().enumerate() {
+        if x >= target {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits
+}
+
+/// The change of P(hit) from run `a` to run `b` over the same `n` trials
+/// (packed by [`hit_bits`]), and its paired standard error: the mean and
+/// standard error of the per-trial differences (+1, 0 or -1), as
+/// [`paired_se`] computes them from the indicators.
+pub fn paired_hit_change(a: &[u64], b: &[u64], n: u64) -> (f64, f64) {
+    let (mut gained, mut lost) = (0u64, 0u64);
+    for (x, y) in a.iter().zip(b) {
+        gained += u64::from((y & !x).count_ones());
+        lost += u64::from((x & !y).count_ones());
+    }
+    if n < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let nf = n as f64;
+    let m = (gained as f64 - lost as f64) / nf;
+    // Sum of squared deviations: sum d^2 - n m^2, with d^2 = 1 where they differ.
+    let ss = ((gained + lost) as f64 - nf * m * m).max(0.0);
+    (m, (ss / (nf - 1.0) / nf).sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +127,19 @@ mod tests {
         assert_eq!(paired_se(&[1.0, 2.0, 3.0], &[2.0, 3.0, 4.0]), 0.0);
         // Differences 1, -1: sd sqrt(2), se 1.
         assert!((paired_se(&[0.0, 0.0], &[1.0, -1.0]) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn packed_hits_give_the_paired_change_and_se() {
+        // 150 trials, two runs sharing them: the packed computation agrees
+        // with the indicator one.
+        let a: Vec<f64> = (0..150).map(|i| ((i * 37) % 101) as f64).collect();
+        let b: Vec<f64> = (0..150).map(|i| ((i * 53 + 11) % 103) as f64).collect();
+        let (t, n) = (50.0, 150);
+        let (ia, ib) = (hit_indicators(&a, t), hit_indicators(&b, t));
+        let (m, se) = paired_hit_change(&hit_bits(&a, t), &hit_bits(&b, t), n);
+        assert!((m - (p_hit(&b, t) - p_hit(&a, t))).abs() < 1e-12);
+        assert!((se - paired_se(&ia, &ib)).abs() < 1e-12);
+        assert_eq!(hit_bits(&a, t).len(), 3);
     }
 }

@@ -2,28 +2,81 @@
 //! structure and risk register (a bench rep, a key-account programme,
 //! rebalancing overloaded territories) plus the scenario's own
 //! `[[mitigations]]`, each evaluated against the plan with common random
-//! numbers; then the best combination under a budget, evaluated together,
-//! and the over-assignment that makes the target a safe bet.
+//! numbers; then the best set under a budget, found by simulating the
+//! feasible sets together (see [`SearchMethod`]), and the over-assignment
+//! that makes the target a safe bet.
+//!
+//! The rebalance plan comes from the territory optimizer, whose result
+//! depends on its seed: the plan is made with several optimizer seeds and
+//! each plan evaluated, so the reported interval covers the plans, not just
+//! one of them.
 
+use super::best_set::{self, Item, tie_order, within};
 use super::{WhatIfError, variant};
 use crate::engine::SimOptions;
 use crate::model::{Model, RiskKind};
 use crate::scenario::{Document, MitigationKind, Override, Scenario, Value};
 use crate::simulation::{Simulation, simulate};
 use crate::split::{AlignOptions, Balance, align, apply};
-use crate::stats::{hit_indicators, p_hit, paired_se, quantile_sorted};
+use crate::stats::{
+    hit_bits, hit_indicators, p_hit, paired_hit_change, paired_se, quantile_sorted,
+};
+
+/// Optimizer seeds the rebalance plan is made with by default.
+pub const REBALANCE_SEEDS: usize = 5;
+/// Balance tolerance of the rebalance plan (sales and workload mix).
+pub const REBALANCE_TOLERANCE: f64 = 0.05;
+/// Most of the current sales the rebalance plan may move (a soft cap: the
+/// optimizer returns its least disruptive plan when none is within it).
+pub const REBALANCE_MAX_DISRUPTION: f64 = 0.2;
+/// Up to this many feasible sets, every one is simulated together.
+pub const EXHAUSTIVE_MAX_SETS: usize = 64;
+/// Above it, the best this many sets by the sum of individual effects are.
+pub const SHORTLIST: usize = 8;
 
 /// What a user asks of `mitigate`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MitigateRequest {
     /// Wanted P(team hits target), for the over-assignment advice.
     pub goal: f64,
-    /// Most to spend on the recommended combination.
+    /// Most to spend on the recommended set.
     pub budget: Option<f64>,
     /// Cost of a bench rep (default: 2 x the comp plan's target incentive).
     pub bench_cost: Option<f64>,
     /// Cost of a key-account programme (default: 1 x target incentive).
     pub programme_cost: Option<f64>,
+    /// Optimizer seeds to make the rebalance plan with (at least 1; the
+    /// run's seed and the ones after it). [`REBALANCE_SEEDS`] by default.
+    pub rebalance_seeds: usize,
+}
+
+impl MitigateRequest {
+    /// Goal `goal`, no budget, assumed costs, [`REBALANCE_SEEDS`] seeds.
+    pub fn new(goal: f64) -> Self {
+        MitigateRequest {
+            goal,
+            budget: None,
+            bench_cost: None,
+            programme_cost: None,
+            rebalance_seeds: REBALANCE_SEEDS,
+        }
+    }
+}
+
+/// One territory plan the optimizer made for a territory change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TerritoryPlan {
+    /// The optimizer seed that made it (`quotaplan split --seed` makes the
+    /// same plan with the same balance, tolerance and cap).
+    pub seed: u64,
+    /// The territory (rep) of each unit.
+    pub owners: Vec<usize>,
+    /// Share of the current expected sales that changes owner.
+    pub disruption: f64,
+    /// Largest relative deviation of a territory from its balance target.
+    pub max_deviation: f64,
+    /// Within the balance tolerance and the disruption cap.
+    pub feasible: bool,
 }
 
 /// A risk response to evaluate.
@@ -34,9 +87,15 @@ pub struct Candidate {
     pub description: String,
     pub cost: f64,
     pub overrides: Vec<Override>,
-    /// A territory change (owner of each unit) instead of, or beside,
-    /// overrides.
-    pub owners: Option<Vec<usize>>,
+    /// A territory change: the plan made with each optimizer seed (empty
+    /// for a change without one). At most one territory change per set.
+    pub plans: Vec<TerritoryPlan>,
+}
+
+impl Candidate {
+    pub fn is_territory_change(&self) -> bool {
+        !self.plans.is_empty()
+    }
 }
 
 /// The paired (common random numbers) change a candidate makes.
@@ -61,6 +120,84 @@ impl Outcome {
     }
 }
 
+/// What a candidate does, as reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    /// The headline figures: the candidate's paired outcome; for a
+    /// territory change, that of its median plan (by Δ P), the plan used in
+    /// sets.
+    pub outcome: Outcome,
+    /// The reported 95 % interval of Δ P: the paired one; for a territory
+    /// change, from the lowest lower bound to the highest upper bound over
+    /// its plans, so it covers every evaluated plan.
+    pub dp_ci95: [f64; 2],
+    /// Each plan's outcome (`Candidate::plans` order; empty without plans).
+    pub plans: Vec<Outcome>,
+    /// The plan used in sets and for the headline (the median plan).
+    pub plan_used: Option<usize>,
+}
+
+impl Assessment {
+    /// Its whole interval is above zero.
+    pub fn helps_beyond_noise(&self) -> bool {
+        self.dp_ci95[0] > 0.0
+    }
+
+    /// The lowest and highest Δ P over the plans (None without plans).
+    pub fn plan_dp_range(&self) -> Option<[f64; 2]> {
+        (!self.plans.is_empty()).then(|| {
+            self.plans
+                .iter()
+                .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
+                    [lo.min(o.dp), hi.max(o.dp)]
+                })
+        })
+    }
+}
+
+/// How the sets simulated together were chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchMethod {
+    /// At most [`EXHAUSTIVE_MAX_SETS`] feasible sets: every one simulated
+    /// together; the best is the best feasible set (on these trials).
+    Exhaustive,
+    /// More: an exact knapsack on the candidates' own Δ P (as if effects
+    /// added up) shortlisted the best [`SHORTLIST`] sets, each simulated
+    /// together; the best is the best of the shortlist.
+    Knapsack,
+}
+
+/// A set of candidates simulated together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetOutcome {
+    /// Candidate indices, in candidate order.
+    pub members: Vec<usize>,
+    pub cost: f64,
+    /// Joint paired outcome against the plan.
+    pub outcome: Outcome,
+    /// Sum of the members' own Δ P (what the knapsack ranks by).
+    pub additive_dp: f64,
+}
+
+/// The search for the best set under the budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetSearch {
+    pub method: SearchMethod,
+    /// Candidates that help beyond noise (interval above zero) and fit the
+    /// budget alone: the ones sets are made of.
+    pub eligible: Vec<usize>,
+    /// Feasible sets (cost within the budget, at most one territory
+    /// change): their number when searched exhaustively, else more than
+    /// [`EXHAUSTIVE_MAX_SETS`].
+    pub feasible_sets: Option<usize>,
+    /// Every set simulated together, best first: higher joint Δ P, then
+    /// cheaper, fewer members, candidate order. The first is recommended.
+    pub sets: Vec<SetOutcome>,
+    /// The best set's joint Δ P minus the next best's, with its paired
+    /// standard error.
+    pub margin: Option<(f64, f64)>,
+}
+
 /// Every candidate's outcome, the ranking, and what to do.
 #[derive(Clone, Debug)]
 pub struct MitigationPlan {
@@ -75,17 +212,28 @@ pub struct MitigationPlan {
     pub over_assignment: f64,
     pub over_assignment_needed: f64,
     pub candidates: Vec<Candidate>,
-    pub outcomes: Vec<Outcome>,
-    /// Candidates by Δ P, best first.
+    pub assessments: Vec<Assessment>,
+    /// Candidates by headline Δ P, best first.
     pub ranking: Vec<usize>,
-    /// The recommended combination (beyond noise, within the budget).
+    pub search: SetSearch,
+    /// The recommended set (the search's best; empty when none helps).
     pub chosen: Vec<usize>,
     pub spent: f64,
     pub budget: Option<f64>,
-    /// The chosen ones evaluated together (when more than one).
-    pub combined: Option<Outcome>,
     pub trials: u64,
     pub seed: u64,
+}
+
+impl MitigationPlan {
+    /// The recommended set, simulated together.
+    pub fn best(&self) -> Option<&SetOutcome> {
+        self.search.sets.first()
+    }
+
+    /// The next best set simulated together.
+    pub fn next_best(&self) -> Option<&SetOutcome> {
+        self.search.sets.get(1)
+    }
 }
 
 fn mean(x: &[f64]) -> f64 {
@@ -110,8 +258,49 @@ fn outcome(base: &Simulation, cand: &Simulation, target: f64) -> Outcome {
     }
 }
 
+/// The rebalance plans, one per optimizer seed (`seeds` of them, from the
+/// run's seed on); none when no rep is overloaded or no plan can be made.
+fn rebalance_plans(model: &Model, seeds: usize, opts: &SimOptions) -> Vec<TerritoryPlan> {
+    let workload = model.workload_by_rep();
+    if !model
+        .reps
+        .iter()
+        .zip(&workload)
+        .any(|(r, &w)| r.coverage(w) < 1.0)
+    {
+        return Vec::new();
+    }
+    (0..seeds.max(1) as u64)
+        .map_while(|j| {
+            let seed = opts.seed.wrapping_add(j);
+            align(
+                model,
+                &AlignOptions {
+                    k: model.reps.len(),
+                    balance: Balance::Mix([0.5, 0.5, 0.0]),
+                    tolerance: REBALANCE_TOLERANCE,
+                    max_disruption: Some(REBALANCE_MAX_DISRUPTION),
+                    capacity_targets: false,
+                    seed,
+                    threads: opts.threads,
+                    risk_trials: 1000,
+                },
+            )
+            .ok()
+            .map(|al| TerritoryPlan {
+                seed,
+                disruption: al.result.disruption,
+                max_deviation: al.result.max_deviation,
+                feasible: al.result.feasible,
+                owners: al.result.assignment,
+            })
+        })
+        .collect()
+}
+
 /// Candidates from the scenario's structure and risk register, then the
-/// scenario's own `[[mitigations]]`.
+/// scenario's own `[[mitigations]]`. The rebalance description is
+/// completed once its plans are evaluated.
 fn candidates(base: &Scenario, request: &MitigateRequest, opts: &SimOptions) -> Vec<Candidate> {
     let model = &base.model;
     let ti = model.comp_plan.as_ref().map_or(0.0, |c| c.target_incentive);
@@ -141,7 +330,7 @@ fn candidates(base: &Scenario, request: &MitigateRequest, opts: &SimOptions) -> 
             ),
             cost: request.bench_cost.unwrap_or(2.0 * ti),
             overrides: backfill,
-            owners: None,
+            plans: Vec::new(),
         });
     }
     let losses: Vec<Override> = model
@@ -169,39 +358,18 @@ fn candidates(base: &Scenario, request: &MitigateRequest, opts: &SimOptions) -> 
             ),
             cost: request.programme_cost.unwrap_or(ti),
             overrides: losses,
-            owners: None,
+            plans: Vec::new(),
         });
     }
-    let workload = model.workload_by_rep();
-    if model
-        .reps
-        .iter()
-        .zip(&workload)
-        .any(|(r, &w)| r.coverage(w) < 1.0)
-        && let Ok(al) = align(
-            model,
-            &AlignOptions {
-                k: model.reps.len(),
-                balance: Balance::Mix([0.5, 0.5, 0.0]),
-                tolerance: 0.05,
-                max_disruption: Some(0.2),
-                capacity_targets: false,
-                seed: opts.seed,
-                threads: opts.threads,
-                risk_trials: 1000,
-            },
-        )
-    {
+    let plans = rebalance_plans(model, request.rebalance_seeds, opts);
+    if !plans.is_empty() {
         out.push(Candidate {
             id: "rebalance".into(),
             kind: MitigationKind::Reduction,
-            description: format!(
-                "move contiguous units from overloaded reps to reps with spare capacity (balance sales and workload, {:.0} % of sales moves)",
-                100.0 * al.result.disruption
-            ),
+            description: String::new(),
             cost: 0.0,
             overrides: Vec::new(),
-            owners: Some(al.result.assignment),
+            plans,
         });
     }
     out.extend(base.mitigations.iter().map(|m| Candidate {
@@ -210,14 +378,67 @@ fn candidates(base: &Scenario, request: &MitigateRequest, opts: &SimOptions) -> 
         description: m.description.clone(),
         cost: m.cost,
         overrides: m.overrides.clone(),
-        owners: None,
+        plans: Vec::new(),
     }));
     out
 }
 
+/// The rebalance description: what it does and how its plan varies with
+/// the optimizer seed.
+fn rebalance_description(c: &Candidate, a: &Assessment) -> String {
+    let plans = &c.plans;
+    let [mlo, mhi] = plans
+        .iter()
+        .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], p| {
+            [lo.min(p.disruption), hi.max(p.disruption)]
+        });
+    let infeasible = plans.iter().filter(|p| !p.feasible).count();
+    let limits = match infeasible {
+        0 => String::new(),
+        1 if plans.len() == 1 => format!(
+            "; it misses ±{:.0} % balance or moves more than {:.0} % of sales",
+            100.0 * REBALANCE_TOLERANCE,
+            100.0 * REBALANCE_MAX_DISRUPTION
+        ),
+        n if n == plans.len() => format!(
+            "; no plan met ±{:.0} % balance with at most {:.0} % of sales moving",
+            100.0 * REBALANCE_TOLERANCE,
+            100.0 * REBALANCE_MAX_DISRUPTION
+        ),
+        n => format!(
+            "; {n} of {} plans miss ±{:.0} % balance or move more than {:.0} % of sales",
+            plans.len(),
+            100.0 * REBALANCE_TOLERANCE,
+            100.0 * REBALANCE_MAX_DISRUPTION
+        ),
+    };
+    let what = "move contiguous units from overloaded reps to reps with spare capacity (balance sales and workload)";
+    let used = &plans[a.plan_used.unwrap_or(0)];
+    if plans.len() == 1 {
+        return format!(
+            "{what}; one plan, fixed to optimizer seed {} ({:.0} % of sales moves{limits}): other seeds give other plans, and the interval is this plan's only",
+            used.seed,
+            100.0 * used.disruption
+        );
+    }
+    let [dlo, dhi] = a.plan_dp_range().unwrap_or([f64::NAN; 2]);
+    format!(
+        "{what}; the plan varies with the optimizer seed: {} plans (seeds {}-{}) move {:.0}-{:.0} % of sales and change P(team) by {:+.2} to {:+.2} pts{limits}; figures are the median plan's (seed {}), the interval spans all {} plans",
+        plans.len(),
+        plans[0].seed,
+        plans[plans.len() - 1].seed,
+        100.0 * mlo,
+        100.0 * mhi,
+        100.0 * dlo,
+        100.0 * dhi,
+        used.seed,
+        plans.len()
+    )
+}
+
 /// Evaluates every candidate against `base` (the scenario `doc` holds,
-/// validated) with the same trials `opts`, ranks them, and recommends the
-/// best combination under the budget.
+/// validated) with the same trials `opts`, ranks them, and finds the best
+/// set under the budget.
 pub fn mitigate(
     doc: &Document,
     base: &Scenario,
@@ -232,68 +453,152 @@ pub fn mitigate(
     let base_run = simulate(model, &opts, None)?;
     let target = model.company_target;
     let p0 = p_hit(&base_run.result.team, target);
-    let cands = candidates(base, request, &opts);
+    let n = base_run.result.team.len() as u64;
+    let mut cands = candidates(base, request, &opts);
 
-    let evaluate = |overrides: &[Override], owners: Option<&Vec<usize>>, label: &str| {
+    // One joint evaluation: the overrides, then the territory plan.
+    let evaluate = |overrides: &[Override], owners: Option<&[usize]>, label: &str| {
         let mut m: Model = variant(doc, overrides, label)?.model;
         if let Some(o) = owners {
             m = apply(&m, o, m.reps.len());
         }
-        Ok::<_, WhatIfError>(outcome(&base_run, &simulate(&m, &opts, None)?, target))
+        let run = simulate(&m, &opts, None)?;
+        Ok::<_, WhatIfError>((
+            outcome(&base_run, &run, target),
+            hit_bits(&run.result.team, target),
+        ))
     };
-    let outcomes = cands
-        .iter()
-        .map(|c| {
-            evaluate(
-                &c.overrides,
-                c.owners.as_ref(),
-                &format!("mitigation `{}`", c.id),
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
 
-    // Recommended combination under the budget: best benefit per cost first.
-    let budget = request.budget.unwrap_or(f64::INFINITY);
-    let mut order: Vec<usize> = (0..cands.len())
-        .filter(|&i| outcomes[i].dp > 1.96 * outcomes[i].dp_se)
-        .collect();
-    order.sort_by(|&x, &y| {
-        let per = |i: usize| {
-            outcomes[i]
-                .dp_per_cost(cands[i].cost)
-                .unwrap_or(f64::INFINITY)
-        };
-        per(y).total_cmp(&per(x)).then(x.cmp(&y))
-    });
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut spent = 0.0;
-    for i in order {
-        // One territory change at a time; overrides combine freely.
-        if cands[i].owners.is_some() && chosen.iter().any(|&j| cands[j].owners.is_some()) {
+    // Each candidate alone; a territory change once per plan.
+    let mut assessments = Vec::with_capacity(cands.len());
+    let mut bits = Vec::with_capacity(cands.len());
+    for c in &cands {
+        let label = format!("mitigation `{}`", c.id);
+        if c.plans.is_empty() {
+            let (o, b) = evaluate(&c.overrides, None, &label)?;
+            assessments.push(Assessment {
+                outcome: o,
+                dp_ci95: o.dp_ci95(),
+                plans: Vec::new(),
+                plan_used: None,
+            });
+            bits.push(b);
             continue;
         }
-        if spent + cands[i].cost <= budget {
-            spent += cands[i].cost;
-            chosen.push(i);
+        let mut per_plan = Vec::with_capacity(c.plans.len());
+        let mut plan_bits = Vec::with_capacity(c.plans.len());
+        for p in &c.plans {
+            let (o, b) = evaluate(&c.overrides, Some(&p.owners), &label)?;
+            per_plan.push(o);
+            plan_bits.push(b);
+        }
+        // The median plan by Δ P (the lower middle for an even count; ties
+        // by seed order).
+        let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
+        by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
+        let used = by_dp[(by_dp.len() - 1) / 2];
+        let dp_ci95 = per_plan
+            .iter()
+            .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
+                let [l, h] = o.dp_ci95();
+                [lo.min(l), hi.max(h)]
+            });
+        assessments.push(Assessment {
+            outcome: per_plan[used],
+            dp_ci95,
+            plans: per_plan,
+            plan_used: Some(used),
+        });
+        bits.push(plan_bits.swap_remove(used));
+    }
+    for (c, a) in cands.iter_mut().zip(&assessments) {
+        if c.is_territory_change() && c.id == "rebalance" {
+            c.description = rebalance_description(c, a);
         }
     }
-    let combined = if chosen.len() > 1 {
-        let overrides: Vec<Override> = chosen
-            .iter()
-            .flat_map(|&i| cands[i].overrides.iter().cloned())
-            .collect();
-        let owners = chosen.iter().find_map(|&i| cands[i].owners.as_ref());
-        Some(evaluate(&overrides, owners, "the recommended combination")?)
-    } else {
-        None
+
+    // The best set under the budget.
+    let budget = request.budget.unwrap_or(f64::INFINITY);
+    let eligible: Vec<usize> = (0..cands.len())
+        .filter(|&i| assessments[i].helps_beyond_noise() && within(cands[i].cost, budget))
+        .collect();
+    let items: Vec<Item> = eligible
+        .iter()
+        .map(|&i| Item {
+            cost: cands[i].cost,
+            gain: assessments[i].outcome.dp,
+            territory: cands[i].is_territory_change(),
+        })
+        .collect();
+    let (method, feasible_sets, shortlist) =
+        match best_set::feasible_sets(&items, budget, EXHAUSTIVE_MAX_SETS) {
+            Some(all) => (SearchMethod::Exhaustive, Some(all.len()), all),
+            None => (
+                SearchMethod::Knapsack,
+                None,
+                best_set::top_additive(&items, budget, SHORTLIST),
+            ),
+        };
+    let mut sets = Vec::with_capacity(shortlist.len());
+    let mut set_bits = Vec::with_capacity(shortlist.len());
+    for s in shortlist {
+        let members: Vec<usize> = s.iter().map(|&j| eligible[j]).collect();
+        let (o, b) = if let [i] = members[..] {
+            // Alone it is the candidate's own evaluation (same model, same trials).
+            (assessments[i].outcome, bits[i].clone())
+        } else {
+            let overrides: Vec<Override> = members
+                .iter()
+                .flat_map(|&i| cands[i].overrides.iter().cloned())
+                .collect();
+            let owners = members.iter().find_map(|&i| {
+                assessments[i]
+                    .plan_used
+                    .map(|p| cands[i].plans[p].owners.as_slice())
+            });
+            let names: Vec<&str> = members.iter().map(|&i| cands[i].id.as_str()).collect();
+            evaluate(
+                &overrides,
+                owners,
+                &format!("the set {}", names.join(" + ")),
+            )?
+        };
+        sets.push(SetOutcome {
+            cost: members.iter().map(|&i| cands[i].cost).sum(),
+            additive_dp: members.iter().map(|&i| assessments[i].outcome.dp).sum(),
+            members,
+            outcome: o,
+        });
+        set_bits.push(b);
+    }
+    let mut order: Vec<usize> = (0..sets.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (&sets[x], &sets[y]);
+        b.outcome
+            .dp
+            .total_cmp(&a.outcome.dp)
+            .then_with(|| tie_order(&a.members, a.cost, &b.members, b.cost))
+    });
+    let margin = match order[..] {
+        [best, next, ..] => Some(paired_hit_change(&set_bits[next], &set_bits[best], n)),
+        _ => None,
     };
+    let sets: Vec<SetOutcome> = order.into_iter().map(|i| sets[i].clone()).collect();
+    let chosen = sets.first().map_or_else(Vec::new, |s| s.members.clone());
+    let spent = sets.first().map_or(0.0, |s| s.cost);
 
     // The over-assignment that makes the plan a `goal` bet.
     let mut sorted = base_run.result.team.clone();
     sorted.sort_by(f64::total_cmp);
     let safe = quantile_sorted(&sorted, 1.0 - request.goal);
     let mut ranking: Vec<usize> = (0..cands.len()).collect();
-    ranking.sort_by(|&x, &y| outcomes[y].dp.total_cmp(&outcomes[x].dp).then(x.cmp(&y)));
+    ranking.sort_by(|&x, &y| {
+        assessments[y]
+            .outcome
+            .dp
+            .total_cmp(&assessments[x].outcome.dp)
+            .then(x.cmp(&y))
+    });
     Ok(MitigationPlan {
         scenario: model.name.clone(),
         target,
@@ -303,12 +608,18 @@ pub fn mitigate(
         over_assignment: model.quotas.over_assignment,
         over_assignment_needed: (1.0 + model.quotas.over_assignment) * target / safe - 1.0,
         candidates: cands,
-        outcomes,
+        assessments,
         ranking,
+        search: SetSearch {
+            method,
+            eligible,
+            feasible_sets,
+            sets,
+            margin,
+        },
         chosen,
         spent,
         budget: request.budget,
-        combined,
         trials: opts.trials,
         seed: opts.seed,
     })

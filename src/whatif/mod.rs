@@ -4,10 +4,15 @@
 //! risk responses are [`mitigate()`]. The scenario's files are read once
 //! ([`Document`]); every variant is applied in memory.
 
+mod best_set;
 mod mitigate;
 mod sweep;
 
-pub use mitigate::{Candidate, MitigateRequest, MitigationPlan, Outcome, mitigate};
+pub use mitigate::{
+    Assessment, Candidate, EXHAUSTIVE_MAX_SETS, MitigateRequest, MitigationPlan, Outcome,
+    REBALANCE_MAX_DISRUPTION, REBALANCE_SEEDS, REBALANCE_TOLERANCE, SHORTLIST, SearchMethod,
+    SetOutcome, SetSearch, TerritoryPlan, mitigate,
+};
 pub use sweep::{Sweep, SweepRun, Vary, VaryError, sweep};
 
 use crate::engine::OptionsError;

@@ -582,6 +582,27 @@ fn bom_option_for_excel_and_plain_numbers() {
     );
 }
 
+/// A CSV file as rows of (column name -> value).
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).expect("a CSV file");
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(row: &std::collections::BTreeMap<String, String>, col: &str) -> f64 {
+    row[col]
+        .parse()
+        .unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+}
+
 #[test]
 fn mitigate_ranks_candidates_and_recommends_a_combination() {
     let out = tmp("mitigate");
@@ -603,25 +624,127 @@ fn mitigate_ranks_candidates_and_recommends_a_combination() {
         assert!(stdout.contains(id), "{id} evaluated: {stdout}");
     }
     assert!(
-        stdout.contains("Over-assignment:") && stdout.contains("Recommended"),
+        stdout.contains("Over-assignment:")
+            && stdout.contains("Recommended")
+            && stdout.contains("Next best:")
+            && stdout.contains("exhaustive search"),
         "{stdout}"
     );
     let csv = std::fs::read_to_string(out.join("mitigations.csv")).unwrap();
     assert!(csv.starts_with("rank,id,kind,description,delta_p_hit,delta_p_hit_se,"));
-    assert_eq!(csv.lines().count(), 6);
+    let rows = csv_rows(&out.join("mitigations.csv"));
+    assert_eq!(rows.len(), 5);
     // Faster backfill can only help: its change in P(team) is positive and beyond noise.
-    let row = csv.lines().find(|l| l.contains(",bench_rep,")).unwrap();
-    let dp: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
-    let se: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
-    assert!(dp > 1.96 * se, "{row}");
-    // What is recommended fits the budget.
-    let spent: f64 = csv
-        .lines()
-        .skip(1)
-        .filter(|l| l.ends_with(",true"))
-        .map(|l| l.split(',').nth(8).unwrap().parse::<f64>().unwrap())
+    let row = rows.iter().find(|r| r["id"] == "bench_rep").unwrap();
+    assert!(
+        num(row, "delta_p_hit") > 1.96 * num(row, "delta_p_hit_se"),
+        "{row:?}"
+    );
+    assert!(num(row, "delta_p_hit_ci_low") > 0.0, "{row:?}");
+    // What is recommended fits the budget, and is the best set simulated.
+    let spent: f64 = rows
+        .iter()
+        .filter(|r| r["recommended"] == "true")
+        .map(|r| num(r, "cost"))
         .sum();
     assert!(spent <= 500_000.0);
+    let sets = csv_rows(&out.join("mitigation_sets.csv"));
+    assert_eq!(sets[0]["recommended"], "true");
+    assert_eq!(num(&sets[0], "cost"), spent);
+    assert!(
+        sets.iter().all(|s| num(s, "cost") <= 500_000.0
+            && num(s, "delta_p_hit") <= num(&sets[0], "delta_p_hit"))
+    );
+}
+
+/// The case: with the key-account programme cheap (30 k) and the
+/// bench rep dear (190 k), greedy choice by Δ P per cost takes the
+/// programme first and then cannot afford the bench rep within 200 k; the
+/// best set under 200 k is the bench rep alone, found by simulating every
+/// feasible set.
+#[test]
+fn mitigate_recommends_the_best_set_not_the_greedy_one() {
+    let out = tmp("mitigate-best-set");
+    let a = quotaplan()
+        .args([
+            "mitigate",
+            "--trials",
+            "5000",
+            "--budget",
+            "200000",
+            "--bench-cost",
+            "190000",
+            "--programme-cost",
+            "30000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let rows = csv_rows(&out.join("mitigations.csv"));
+    let get = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap();
+    let (bench, programme) = (get("bench_rep"), get("key_account_programme"));
+    // Greedy by benefit per cost would take the programme, and then the
+    // bench rep no longer fits.
+    assert!(num(programme, "delta_p_per_million") > num(bench, "delta_p_per_million"));
+    assert!(num(programme, "delta_p_hit_ci_low") > 0.0);
+    assert!(num(programme, "cost") + num(bench, "cost") > 200_000.0);
+    // The search takes the bench rep alone: the larger gain.
+    assert_eq!(bench["recommended"], "true", "{stdout}");
+    assert_eq!(programme["recommended"], "false", "{stdout}");
+    assert!(num(bench, "delta_p_hit") > num(programme, "delta_p_hit"));
+    let sets = csv_rows(&out.join("mitigation_sets.csv"));
+    assert_eq!(sets.len(), 2, "bench_rep, key_account_programme: {sets:?}");
+    assert_eq!(sets[0]["members"], "bench_rep");
+    assert_eq!(sets[1]["members"], "key_account_programme");
+    assert!(sets.iter().all(|s| s["method"] == "exhaustive"));
+    assert!(
+        stdout.contains("Recommended (*): bench_rep: cost 190,000")
+            && stdout.contains("Next best:       key_account_programme: cost 30,000")
+            && stdout.contains("exhaustive search: all 2 feasible sets"),
+        "{stdout}"
+    );
+}
+
+/// Same seed, same files, whatever the thread count: the rebalance plans
+/// and every set evaluation are functions of the seed alone.
+#[test]
+fn mitigate_is_the_same_for_any_thread_count() {
+    let files = ["mitigations.csv", "mitigation_sets.csv"];
+    let mut first: Option<Vec<Vec<u8>>> = None;
+    for threads in ["1", "2", "3"] {
+        let out = tmp(&format!("mitigate-threads-{threads}"));
+        quotaplan()
+            .args([
+                "mitigate",
+                "--trials",
+                "2000",
+                "--seed",
+                "11",
+                "--budget",
+                "700000",
+                "--threads",
+                threads,
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        let got: Vec<Vec<u8>> = files
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect();
+        match &first {
+            None => first = Some(got),
+            Some(want) => assert!(
+                got == *want,
+                "--threads {threads} changed the mitigate files"
+            ),
+        }
+    }
 }
 
 /// Status lines ("Wrote ...") go to stderr for every command, and

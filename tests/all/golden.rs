@@ -152,5 +152,9 @@ fn demo_mitigations_are_unchanged() {
         .arg(&out)
         .assert()
         .success();
-    assert_golden("demo-mitigate", &out, &["mitigations.csv"]);
+    assert_golden(
+        "demo-mitigate",
+        &out,
+        &["mitigations.csv", "mitigation_sets.csv"],
+    );
 }

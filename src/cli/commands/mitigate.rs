@@ -1,12 +1,12 @@
 //! `quotaplan mitigate`: candidate mitigations from the scenario's
 //! structure and risk register plus the user's `[[mitigations]]`, ranked by
-//! what they buy, and the best combination under a budget.
+//! what they buy, and the best set under a budget.
 
 use crate::cli::args::MitigateArgs;
 use crate::cli::fail::Fail;
 use crate::cli::load;
-use crate::cli::output::print;
-use quotaplan::report::{self, Exporter, OutputFile};
+use crate::cli::output::{listed, print};
+use quotaplan::report;
 use quotaplan::scenario::Purpose;
 use quotaplan::whatif::{self, MitigateRequest};
 
@@ -20,18 +20,13 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
         budget: a.budget,
         bench_cost: a.bench_cost,
         programme_cost: a.programme_cost,
+        rebalance_seeds: a.rebalance_seeds,
     };
     let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
     let out_dir = run.out_dir(&plan.scenario, Some("mitigate"));
-    let csv = report::mitigate::MitigationsCsv;
-    output.write(
-        &out_dir,
-        &[OutputFile {
-            name: csv.file_name(),
-            bytes: csv.export(&plan)?,
-        }],
-    )?;
+    let files = report::render_all(&report::mitigate::mitigate_exporters(), &plan)?;
+    output.write(&out_dir, &files)?;
     print(&report::mitigate::table(&plan))?;
-    output.status(format!("Wrote {}", out_dir.join(csv.file_name()).display()));
+    output.status(format!("Wrote {}", listed(&out_dir, &files)));
     Ok(())
 }
