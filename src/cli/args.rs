@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone, Default)]
 pub struct RunArgs {
     /// Number of trials (default: the scenario's `trials`, else 10,000)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = trials)]
     pub trials: Option<u64>,
     /// Random seed (default: the scenario's `seed`, else 0)
     #[arg(long)]
@@ -241,13 +241,25 @@ fn fraction(s: &str, ok: impl Fn(f64) -> bool, what: &str, example: &str) -> Res
     ))
 }
 
+/// The smallest `--precision`: at P near 0.5 it needs about
+/// (1.96 · 0.5 / 0.0001)² ≈ 96 million trials, just within a run's bound.
+const MIN_PRECISION: f64 = 1e-4;
+
 fn precision(s: &str) -> Result<f64, String> {
-    fraction(
+    let p = fraction(
         s,
         |p| p > 0.0 && p < 0.5,
         "give the 95 % half-width of P(team hits target) as a probability",
         "0.005",
-    )
+    )?;
+    if p < MIN_PRECISION {
+        let needed = (1.96 * 0.5 / p).powi(2);
+        return Err(format!(
+            "`{s}` would need about {needed:.1e} trials at P near 0.5, more than the {} a run accepts; the smallest precision is {MIN_PRECISION} (about 96 million trials)",
+            quotaplan::engine::MAX_RUN_TRIALS
+        ));
+    }
+    Ok(p)
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -294,6 +306,10 @@ pub struct ValidateArgs {
     /// Validate for territory alignment (units may have no owner yet)
     #[arg(long = "for-alignment")]
     pub for_alignment: bool,
+    /// Show every problem (otherwise the first 200, errors first, the first
+    /// 20 with a snippet of the file)
+    #[arg(long)]
+    pub all: bool,
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
@@ -311,7 +327,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Trials written into the scenario
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = trials)]
     pub trials: u64,
     /// Scenario file to write; the units CSV goes beside it as <stem>-units.csv
     #[arg(long)]
@@ -322,6 +338,31 @@ pub struct GenerateArgs {
     /// No "Wrote ..." status line
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A trial count: a whole number, also as `20_000` or `1e5`, from 1 to
+/// the most a run accepts (bigger asks belong to `--precision`).
+pub(crate) fn trials(s: &str) -> Result<u64, String> {
+    use quotaplan::engine::{MAX_RUN_TRIALS, PRECISION_HINT};
+    let t = s.trim().replace('_', "");
+    let n = match t.parse::<u64>() {
+        Ok(n) => n as f64,
+        Err(_) => t
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && x.fract() == 0.0)
+            .ok_or_else(|| format!("`{s}` is not a whole number of trials, e.g. 20000 or 2e4"))?,
+    };
+    if n < 1.0 {
+        return Err(format!("`{s}` trials: give at least 1"));
+    }
+    if n > MAX_RUN_TRIALS as f64 {
+        return Err(format!(
+            "`{s}` trials is more than the {} a run accepts; {PRECISION_HINT}",
+            MAX_RUN_TRIALS
+        ));
+    }
+    Ok(n as u64)
 }
 
 pub(crate) fn threads(s: &str) -> Result<usize, String> {

@@ -85,10 +85,11 @@ pub enum Fail {
 }
 
 impl Fail {
-    /// The process exit code: 2 for a file named on the command line that
-    /// cannot be read (in every command) and for any error of `compare` and
-    /// `check` (where 1 means a failed gate); 1 for a problem in the
-    /// scenario or the run.
+    /// The process exit code: 2 for bad command-line arguments (arguments
+    /// that do not go together, an unusable `--out` or `--vary`, a file
+    /// named on the command line that cannot be read; in every command) and
+    /// for any error of `compare` and `check` (where 1 means a failed gate);
+    /// 1 for a problem in the scenario or the run.
     pub fn code(&self) -> i32 {
         match self {
             Fail::BrokenPipe => 0,
@@ -97,7 +98,9 @@ impl Fail {
             | Fail::ReadFont { .. }
             | Fail::Unreadable(_)
             | Fail::ReportedUnreadable
-            | Fail::Metric(_) => 2,
+            | Fail::Metric(_)
+            | Fail::Usage(_)
+            | Fail::Vary(_) => 2,
             _ => 1,
         }
     }

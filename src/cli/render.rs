@@ -9,7 +9,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
     MietteSpanContents, Report, SourceCode, SourceSpan, SpanContents,
 };
-use quotaplan::scenario::{Loaded, Severity, SourceFile};
+use quotaplan::scenario::{Loaded, Problem, Severity, SourceFile};
 use std::io::IsTerminal;
 
 /// The longest source line a snippet shows.
@@ -82,7 +82,67 @@ impl SourceCode for Window {
     }
 }
 
+/// How many problems are shown: a garbage file of 100,000 rows has 100,000
+/// problems, and a wall of them hides the one that matters (usually the
+/// first). Errors are shown before warnings when not all fit; `validate
+/// --all` shows every one.
+#[derive(Clone, Copy, Debug)]
+pub struct Shown {
+    /// Problems shown with a snippet of the source.
+    pub snippets: usize,
+    /// Problems shown at all (the rest as one line each).
+    pub total: usize,
+}
+
+impl Shown {
+    pub const DEFAULT: Shown = Shown {
+        snippets: 20,
+        total: 200,
+    };
+    pub const ALL: Shown = Shown {
+        snippets: usize::MAX,
+        total: usize::MAX,
+    };
+}
+
+/// The problems of `loaded` on stderr, the first [`Shown::DEFAULT`] of them.
 pub fn problems(loaded: &Loaded) {
+    problems_shown(loaded, Shown::DEFAULT);
+}
+
+/// The problems of `loaded` on stderr, as many as `shown` says.
+pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown) {
+    let all = &loaded.problems;
+    let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
+    let shown_errors = errors.min(shown_at_most.total);
+    let shown_warnings = (all.len() - errors).min(shown_at_most.total - shown_errors);
+    let (mut e, mut w) = (0, 0);
+    let picked: Vec<&Problem> = all
+        .iter()
+        .filter(|p| match p.severity {
+            Severity::Error => {
+                e += 1;
+                e <= shown_errors
+            }
+            Severity::Warning => {
+                w += 1;
+                w <= shown_warnings
+            }
+        })
+        .collect();
+    render(loaded, &picked, shown_at_most.snippets);
+    let (hidden_e, hidden_w) = (errors - shown_errors, all.len() - errors - shown_warnings);
+    if hidden_e + hidden_w > 0 {
+        eprint(&format!(
+            "  … and {} more ({hidden_e} error{}, {hidden_w} warning{}) not shown; `quotaplan validate --all` lists every one\n",
+            hidden_e + hidden_w,
+            if hidden_e == 1 { "" } else { "s" },
+            if hidden_w == 1 { "" } else { "s" },
+        ));
+    }
+}
+
+fn render(loaded: &Loaded, picked: &[&Problem], snippets: usize) {
     let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     let theme = if color {
         GraphicalTheme::unicode()
@@ -90,7 +150,11 @@ pub fn problems(loaded: &Loaded) {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-    for p in &loaded.problems {
+    for (i, p) in picked.iter().enumerate() {
+        if i >= snippets {
+            eprint(&format!("  {}\n", shown(&p.plain(&loaded.sources))));
+            continue;
+        }
         let mut message = shown(&p.message);
         let window = p.span.as_ref().and_then(|span| {
             let f = &loaded.sources.files[span.file];

@@ -54,12 +54,90 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, ReportError> {
     Ok(s.into_bytes())
 }
 
-/// A CSV writer into memory and its text.
+/// A CSV writer into memory and its text. Every cell goes through
+/// [`CsvOut`], so no exported CSV can carry a spreadsheet formula.
 pub fn csv_text(
-    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+    write: impl FnOnce(&mut CsvOut) -> csv::Result<()>,
 ) -> Result<Vec<u8>, ReportError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = CsvOut(csv::Writer::from_writer(Vec::new()));
     write(&mut w)?;
-    w.into_inner()
+    w.0.into_inner()
         .map_err(|e| ReportError::Csv(e.into_error().into()))
+}
+
+/// A CSV writer whose cells are neutralised against formula injection.
+pub struct CsvOut(csv::Writer<Vec<u8>>);
+
+impl CsvOut {
+    /// Writes one row; text cells that a spreadsheet would run as a formula
+    /// get a leading `'` (see [`neutralise`]).
+    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        let cells: Vec<String> = record
+            .into_iter()
+            .map(|c| neutralise(c.as_ref()).into_owned())
+            .collect();
+        self.0.write_record(&cells)
+    }
+}
+
+/// A cell as it is safe to open in a spreadsheet. Names come from scenario
+/// files and CRM exports, so a unit called `=HYPERLINK(...)` or `@SUM(...)`
+/// must not run when a planner opens `reps.csv` in Excel: as OWASP
+/// recommends, text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'` (shown as text, not evaluated). Numbers, which
+/// the exporters write with `-` for negatives, are left alone. The JSON
+/// files keep the original text.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+SUM(A1)", "'+SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-12.5", "-12.5"),
+            ("-inf", "-inf"),
+            ("1e-5", "1e-5"),
+            ("", ""),
+            ("王芳", "王芳"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralise(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn csv_text_neutralises_every_cell_and_quotes_as_usual() {
+        let out = csv_text(|w| {
+            w.write_record(["id", "name"])?;
+            w.write_record(["=cmd|' /C calc'!A0", "-5"])?;
+            w.write_record(["a,b", "@x"])
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "id,name\n'=cmd|' /C calc'!A0,-5\n\"a,b\",'@x\n"
+        );
+    }
 }

@@ -84,7 +84,7 @@ impl Document {
                 format!("cannot read scenario `{name}`: {e}"),
                 None,
             )),
-            Ok(d) => note_encoding(root, d, "scenario", &mut problems),
+            Ok(d) => note_encoding(root, d, "scenario file", &mut problems),
         }
         let (trees, complete, syntax_errors) = chain(&mut sources, root, loader, &mut problems);
         let mut docs = trees.into_iter().rev();
@@ -360,12 +360,16 @@ fn note_encoding(file: FileId, d: &text::Decoded, what: &str, problems: &mut Pro
             .warning(
                 ProblemKind::FileFormat,
                 &Span { file, range: 0..0 },
-                format!(
-                    "the {what} file is not UTF-8: read as {}",
-                    d.encoding.name()
-                ),
+                format!("the {what} is not UTF-8: read as {}", d.encoding.name()),
             )
             .help("save it as UTF-8 to silence this (Excel: Save As \"CSV UTF-8\")");
+    }
+    if d.cr_line_ends {
+        problems.warning(
+            ProblemKind::FileFormat,
+            &Span { file, range: 0..0 },
+            format!("the {what} ends its lines with a carriage return only (old Mac): read as line breaks"),
+        );
     }
 }
 

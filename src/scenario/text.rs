@@ -36,13 +36,26 @@ pub struct Decoded {
     pub encoding: Encoding,
     /// A byte-order mark was removed.
     pub had_bom: bool,
+    /// Lines ended in a lone CR (Excel for Mac's "CSV (Macintosh)"); they
+    /// were turned into LF so that line numbers are right.
+    pub cr_line_ends: bool,
 }
 
 /// Decodes `bytes`: a BOM decides when there is one; otherwise UTF-8 when
 /// the bytes are valid UTF-8; otherwise GB18030 when they decode without
 /// error and most non-ASCII characters are CJK; otherwise Windows-1252
 /// (which decodes anything). NUL bytes outside UTF-16 mean a binary file.
+/// Lone-CR line ends become LF.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
+    let mut d = decode_text(bytes)?;
+    if d.text.contains('\r') && !d.text.contains('\n') {
+        d.text = d.text.replace('\r', "\n");
+        d.cr_line_ends = true;
+    }
+    Ok(d)
+}
+
+fn decode_text(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
     let (enc, bom_len, encoding) = match bytes {
         [0xEF, 0xBB, 0xBF, ..] => (encoding_rs::UTF_8, 3, Encoding::Utf8),
         [0xFF, 0xFE, ..] => (encoding_rs::UTF_16LE, 2, Encoding::Utf16Le),
@@ -54,6 +67,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
                     text: text.into_owned(),
                     encoding: e.1,
                     had_bom: false,
+                    cr_line_ends: false,
                 });
             }
             if let Some(at) = bytes.iter().position(|&b| b == 0) {
@@ -64,14 +78,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
                     text: s.to_string(),
                     encoding: Encoding::Utf8,
                     had_bom: false,
+                    cr_line_ends: false,
                 });
             }
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if !had_errors && mostly_cjk(&text) {
+            if !had_errors && mostly_gb2312(bytes) && mostly_cjk(&text) {
                 return Ok(Decoded {
                     text: text.into_owned(),
                     encoding: Encoding::Gb18030,
                     had_bom: false,
+                    cr_line_ends: false,
                 });
             }
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
@@ -79,6 +95,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
                 text: text.into_owned(),
                 encoding: Encoding::Windows1252,
                 had_bom: false,
+                cr_line_ends: false,
             });
         }
     };
@@ -94,6 +111,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
         text: text.into_owned(),
         encoding,
         had_bom: true,
+        cr_line_ends: false,
     })
 }
 
@@ -126,6 +144,36 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, En
     } else {
         None
     }
+}
+
+/// Most two-byte characters lie in the GB2312 block (both bytes 0xA1 and
+/// above): the common characters that Chinese names and places are written
+/// in. A Western file read as GBK pairs an accented letter with the ASCII
+/// letter after it ("ü" + "r"), which lands outside that block.
+fn mostly_gb2312(bytes: &[u8]) -> bool {
+    let (mut common, mut other) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        if next.is_ascii_digit() {
+            // A four-byte GB18030 sequence: rare characters.
+            other += 1;
+            i += 4;
+            continue;
+        }
+        if (0xA1..=0xF7).contains(&b) && next >= 0xA1 && next != 0xFF {
+            common += 1;
+        } else {
+            other += 1;
+        }
+        i += 2;
+    }
+    common > 0 && common >= 4 * other
 }
 
 /// Most non-ASCII characters are CJK ideographs or CJK punctuation: what a
@@ -176,6 +224,16 @@ mod tests {
         let be: Vec<u8> = NAMES.encode_utf16().flat_map(u16::to_be_bytes).collect();
         let d = decode(&be).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (NAMES, Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn western_text_is_not_taken_for_gbk() {
+        // Valid GB18030 byte for byte, and every pair decodes to a CJK
+        // character, but no Chinese file looks like this.
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("id,name\nU1,Zürich Straße\nU2,Malmö\n");
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, Encoding::Windows1252);
+        assert!(d.text.contains("Zürich Straße"));
     }
 
     #[test]

@@ -137,6 +137,17 @@ impl<'a> Table<'a> {
     }
 }
 
+/// `0,3` or `-12,75`: a number written with a decimal comma.
+fn is_decimal_comma(value: &str) -> bool {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    digits.split_once(',').is_some_and(|(int, frac)| {
+        !int.is_empty()
+            && !frac.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
 /// The delimiter of the header line: the one of comma, semicolon and tab
 /// that occurs most outside quotes (comma on a tie or none).
 fn sniff_delimiter(body: &str) -> u8 {
@@ -246,26 +257,48 @@ pub fn read(
         }
     }
     let header_end = header_spans.last().map_or(0, |r| r.end);
+    let unknown: Vec<&str> = headers
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.is_none())
+        .map(|(h, _)| h)
+        .collect();
     let mut required_missing = false;
     for req in REQUIRED {
         if !columns.contains(&Some(req)) {
             required_missing = true;
+            let mut help = format!(
+                "required columns: {}; optional: the other unit keys",
+                REQUIRED.join(", ")
+            );
+            if let Some(h) = unknown.first()
+                && !mapping.iter().any(|(key, _)| key == req)
+            {
+                help.push_str(&format!(
+                    "; if `{h}` holds it, map it in the scenario: [units] columns = {{ {req} = \"{h}\" }}"
+                ));
+            }
             problems
                 .error(
                     ProblemKind::Missing,
                     &t.span(0..header_end),
                     format!("the units CSV has no `{req}` column"),
                 )
-                .help(format!(
-                    "required columns: {}; optional: the other unit keys",
-                    REQUIRED.join(", ")
-                ));
+                .help(help);
         }
     }
-    if required_missing {
+    // With a column missing or doubled, every row would repeat the problem.
+    let doubled = columns
+        .iter()
+        .enumerate()
+        .any(|(i, c)| c.is_some() && columns[..i].contains(c));
+    if required_missing || doubled {
         return failed;
     }
 
+    // Excel in a decimal-comma locale writes `;`-separated files with
+    // `0,3`; such a cell cannot be a thousands separator there.
+    let decimal_comma: std::cell::RefCell<Option<(String, Span)>> = Default::default();
     let mut units = Vec::new();
     let mut rows = 0usize;
     let mut record = csv::StringRecord::new();
@@ -320,6 +353,13 @@ pub fn read(
                 |problems: &mut Problems| plain_text(problems, &text, col).then(|| text.clone());
             let number = |problems: &mut Problems| match value.replace('_', "").parse::<f64>() {
                 Ok(x) => Some(Sp::new(x, span.clone())),
+                Err(_) if t.delimiter != b',' && is_decimal_comma(value) => {
+                    if decimal_comma.borrow().is_none() {
+                        *decimal_comma.borrow_mut() = Some((value.to_string(), span.clone()));
+                    }
+                    let x: f64 = value.replace(',', ".").parse().ok()?;
+                    Some(Sp::new(x, span.clone()))
+                }
                 Err(_) => {
                     problems
                         .error(ProblemKind::WrongType, &span, format!("column `{col}` must be a number, found `{value}`"))
@@ -363,6 +403,13 @@ pub fn read(
         }
         u.potential = potential.map(RawPotential::Mean);
         units.push(u);
+    }
+    if let Some((example, span)) = decimal_comma.into_inner() {
+        problems.warning(
+            ProblemKind::FileFormat,
+            &span,
+            format!("the units CSV writes decimal commas (`{example}`): read as decimal points"),
+        );
     }
     if rows == 0 {
         problems
@@ -476,6 +523,16 @@ mod tests {
         let t = table("a,b\r\nx,y\r\n");
         // The reader places the second record at the `\r`.
         assert_eq!(t.field_spans(3), vec![5..6, 7..8]);
+    }
+
+    #[test]
+    fn decimal_commas_are_recognised() {
+        for yes in ["0,3", "-12,75", "+1,0"] {
+            assert!(is_decimal_comma(yes), "{yes}");
+        }
+        for no in ["1,000,000", "1.000,5", ",5", "5,", "a,b", "1e3", "0.3"] {
+            assert!(!is_decimal_comma(no), "{no}");
+        }
     }
 
     #[test]

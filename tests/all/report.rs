@@ -556,8 +556,8 @@ fn init_writes_a_starter_that_validates_and_runs() {
         .arg(&scenario)
         .assert()
         .success();
-    // Never overwrites without --force.
-    let a = quotaplan().arg("init").arg(&dir).assert().code(1);
+    // Never overwrites without --force (a usage error: exit 2).
+    let a = quotaplan().arg("init").arg(&dir).assert().code(2);
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(err.contains("--force"), "{err}");
     quotaplan()

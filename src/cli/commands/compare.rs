@@ -5,6 +5,7 @@ use crate::cli::args::{CheckArgs, CompareArgs, GateArgs};
 use crate::cli::fail::Fail;
 use crate::cli::load;
 use crate::cli::output::{Output, print};
+use crate::cli::terminal;
 use quotaplan::compare::{self, CompareError, Gate, GateResult, Side};
 use quotaplan::report::{self, OutputFile};
 use quotaplan::scenario::Purpose;
@@ -208,7 +209,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
         let cand = match simulate(path, &a.gates, &stem, false) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {stem}: {e}");
+                terminal::eprintln(&format!("error: {stem}: {e}"));
                 errored = true;
                 not_compared(
                     &stem,
@@ -258,7 +259,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
         let base = match side(&baseline, &a.gates, &stem, false) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: {stem}: {e}");
+                terminal::eprintln(&format!("error: {stem}: {e}"));
                 errored = true;
                 not_compared(
                     &stem,

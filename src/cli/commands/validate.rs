@@ -23,13 +23,20 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
         let doc = match load::document(Some(f), &a.set) {
             Ok(doc) => doc,
             Err(e) => {
-                eprintln!("error: {e}");
+                terminal::eprintln(&format!("error: {e}"));
                 unreadable = true;
                 continue;
             }
         };
         let loaded = doc.validate(purpose, &[]);
-        render::problems(&loaded);
+        render::problems_shown(
+            &loaded,
+            if a.all {
+                render::Shown::ALL
+            } else {
+                render::Shown::DEFAULT
+            },
+        );
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match loaded.model() {
             Some(m) => terminal::eprintln(&format!(

@@ -3,6 +3,7 @@
 //! without the atomic exchange. Read once from the environment; without the
 //! variables every function here does nothing.
 
+use crate::cli::terminal;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,7 +61,7 @@ pub fn before(step: &str) -> std::io::Result<()> {
 /// Called after a step: announces it on stderr and pauses, when asked.
 pub fn after(step: &str, path: &Path) {
     if let Some(pause) = hook().pause {
-        eprintln!("quotaplan-write: {step} {}", path.display());
+        terminal::eprintln(&format!("quotaplan-write: {step} {}", path.display()));
         std::thread::sleep(pause);
     }
 }

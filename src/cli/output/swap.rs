@@ -4,6 +4,7 @@
 use super::hook;
 use super::sys::{self, DirLock};
 use super::{Fail, ResultSet};
+use crate::cli::terminal;
 use quotaplan::report::OutputFile;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -123,13 +124,10 @@ pub fn write_folder(dir: &Path, set: &ResultSet<'_>, bom: bool) -> Result<(), Fa
     let exists = match std::fs::symlink_metadata(&target) {
         Ok(m) if m.is_dir() => true,
         Ok(_) => {
-            return Err(Fail::Write {
-                path: target,
-                source: io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    "it exists and is not a folder",
-                ),
-            });
+            return Err(Fail::Usage(format!(
+                "`{}` exists and is not a folder; give --out a results folder such as `--out results`",
+                dir.display()
+            )));
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
         Err(e) => return Err(write_err(&target)(e)),
@@ -169,10 +167,10 @@ pub fn write_folder(dir: &Path, set: &ResultSet<'_>, bom: bool) -> Result<(), Fa
 /// warning, not a failure.
 fn sync_or_warn(dir: &Path) {
     if let Err(e) = sys::sync_dir(dir) {
-        eprintln!(
+        terminal::eprintln(&format!(
             "warning: could not sync `{}` ({e}): the result is in place but may not survive a power cut",
             dir.display()
-        );
+        ));
     }
 }
 
@@ -272,11 +270,11 @@ fn swap_in(new: &Path, target: &Path, set: &ResultSet<'_>, tag: &str) -> Result<
         let stuck = move_back(new, target, moved);
         if stuck.is_empty() {
             if let Err(e) = std::fs::remove_dir_all(new) {
-                eprintln!(
+                terminal::eprintln(&format!(
                     "warning: could not remove `{}` ({e}); the next quotaplan run writing into `{}` removes it",
                     new.display(),
                     parent.display()
-                );
+                ));
             }
             return Fail::Write {
                 path: path.to_path_buf(),
@@ -352,11 +350,11 @@ fn swap_in(new: &Path, target: &Path, set: &ResultSet<'_>, tag: &str) -> Result<
     sync_or_warn(parent);
     if let Err(e) = hook::before("remove-old").and_then(|()| std::fs::remove_dir_all(&swapped_out))
     {
-        eprintln!(
+        terminal::eprintln(&format!(
             "warning: could not remove the previous result `{}` ({e}); the next quotaplan run writing into `{}` removes it",
             swapped_out.display(),
             parent.display()
-        );
+        ));
     }
     hook::after("remove-old", &swapped_out);
     Ok(())
@@ -414,10 +412,10 @@ impl Left {
 }
 
 fn warn_left(path: &Path, e: &io::Error) {
-    eprintln!(
+    terminal::eprintln(&format!(
         "warning: could not clean up `{}` left by an earlier run: {e}",
         path.display()
-    );
+    ));
 }
 
 /// Cleans up the leftovers of dead processes in `dir` and recovers their
@@ -504,11 +502,11 @@ fn recover_target(target: &Path, mut news: Vec<Left>, mut olds: Vec<Left>) {
         if target_exists {
             remove(&o.path);
         } else {
-            eprintln!(
+            terminal::eprintln(&format!(
                 "warning: left `{}` in place: `{}` is missing and could not be restored from it",
                 o.path.display(),
                 target.display()
-            );
+            ));
         }
     }
 }
@@ -539,11 +537,11 @@ fn give_back(new: &Path, target: &Path, marker: &Marker) {
             warn_left(new, &e);
         }
     } else {
-        eprintln!(
+        terminal::eprintln(&format!(
             "warning: left `{}` in place: {stuck} entries in it could not be moved back into `{}`; move them by hand",
             new.display(),
             target.display()
-        );
+        ));
     }
 }
 

@@ -243,6 +243,19 @@ fn location(cx: &mut Context<'_>, u: &RawUnit, id: &str) -> Option<Option<Locati
                 .map(|(lat, lon)| Some(Location::Geo { lat, lon }))
         }
         (None, None, None, None) => Some(None),
+        // A coordinate that was written but unreadable is already reported.
+        _ if ["x", "y", "lat", "lon"].iter().any(|k| {
+            u.written.iter().any(|w| w == k)
+                && match *k {
+                    "x" => u.x.is_none(),
+                    "y" => u.y.is_none(),
+                    "lat" => u.lat.is_none(),
+                    _ => u.lon.is_none(),
+                }
+        }) =>
+        {
+            None
+        }
         _ => {
             cx.err(
                 ProblemKind::Missing,
