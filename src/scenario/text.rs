@@ -230,7 +230,8 @@ mod tests {
     fn western_text_is_not_taken_for_gbk() {
         // Valid GB18030 byte for byte, and every pair decodes to a CJK
         // character, but no Chinese file looks like this.
-        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("id,name\nU1,Zürich Straße\nU2,Malmö\n");
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1252.encode("id,name\nU1,Zürich Straße\nU2,Malmö\n");
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, Encoding::Windows1252);
         assert!(d.text.contains("Zürich Straße"));
