@@ -146,12 +146,35 @@ pub struct AlignOptions {
     pub balance: Balance,
     pub tolerance: f64,
     pub max_disruption: Option<f64>,
-    /// Targets proportional to reps' capacity instead of equal.
-    pub capacity_targets: bool,
+    /// Largest number of accounts that may change owner.
+    pub max_moved_accounts: Option<u64>,
+    /// Travel radius around each rep's home in km; `None` picks one per
+    /// rep (see [`input`]).
+    pub max_distance: Option<f64>,
+    /// What each territory's share of the total is.
+    pub targets: Targets,
+    /// Units change owner only when that buys balance (see
+    /// [`SplitInput::continuity`]).
+    pub continuity: bool,
+    /// Also compute the balance–disruption frontier.
+    pub frontier: bool,
+    pub time_limit: Option<std::time::Duration>,
     pub seed: u64,
     pub threads: Option<usize>,
     /// Trials per evaluation under `Balance::Risk`.
     pub risk_trials: u64,
+}
+
+/// How territory targets are set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Targets {
+    /// Every territory the same share.
+    Equal,
+    /// In proportion to the rep's capacity hours.
+    Capacity,
+    /// In proportion to what the rep can sell in the horizon: capacity ×
+    /// expected presence (start month, ramp, vacancy after attrition).
+    Presence,
 }
 
 /// What a split produced: the plan, and under risk balance the spread of
@@ -160,6 +183,9 @@ pub struct AlignOptions {
 pub struct Alignment {
     pub result: SplitResult,
     pub notes: Vec<String>,
+    /// Best deviation at each disruption cap (empty unless asked for and
+    /// there is a current alignment).
+    pub frontier: Vec<super::FrontierPoint>,
     /// Per territory P(sales >= equal quota), when evaluated.
     pub p_equal_quota: Option<Vec<f64>>,
 }
@@ -182,7 +208,7 @@ pub fn input<'a>(
     let total: f64 = weight.iter().sum();
     inp.targets = match targets {
         Some(t) => t,
-        None if opts.capacity_targets && same => {
+        None if opts.targets != Targets::Equal && same => {
             let caps: Vec<f64> = model
                 .reps
                 .iter()
@@ -199,17 +225,15 @@ pub fn input<'a>(
     inp.threads = opts.threads;
     inp.locations = locations;
     inp.disruption_weight = model.units.iter().map(|u| u.potential.mean()).collect();
-    // Reps' homes pull their territories close (distance-to-home term).
-    if same
-        && let Some(loc) = locations
-        && model.reps.iter().any(|r| r.home_unit.is_some())
-    {
-        inp.homes = model
-            .reps
-            .iter()
-            .map(|r| r.home_unit.map(|u| loc[u]))
-            .collect();
+    // Reps' homes anchor their territories.
+    if same && model.reps.iter().any(|r| r.home_unit.is_some()) {
+        inp.home_unit = model.reps.iter().map(|r| r.home_unit).collect();
     }
+    inp.workload = model.units.iter().map(|u| u.workload_hours).collect();
+    inp.accounts = model.units.iter().map(|u| u.accounts as f64).collect();
+    inp.max_moved_accounts = opts.max_moved_accounts.map(|a| a as f64);
+    inp.continuity = opts.continuity;
+    inp.time_limit = opts.time_limit;
     for (i, u) in model.units.iter().enumerate() {
         if same {
             inp.current[i] = u.owner;
@@ -328,6 +352,7 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         return Ok(Alignment {
             result: first,
             notes,
+            frontier: Vec::new(),
             p_equal_quota: None,
         });
     }
@@ -399,6 +424,7 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
     Ok(Alignment {
         result: best,
         notes,
+        frontier: Vec::new(),
         p_equal_quota: Some(best_p),
     })
 }

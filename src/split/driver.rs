@@ -16,7 +16,7 @@ use super::anneal::{self, Params};
 use super::plan::{HomeTerm, NONE, OTHER, Problem, State};
 use super::seed;
 use super::tree::Trees;
-use super::{SplitError, SplitInput, SplitResult, TerritoryMetrics, Violation, check};
+use super::{SplitError, SplitInput, SplitResult, Stop, TerritoryMetrics, Violation, check};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
@@ -233,11 +233,11 @@ fn validate(input: &SplitInput<'_>) -> Result<(), SplitError> {
     if k > n {
         return Err(SplitError::TooManyTerritories { k, n });
     }
-    if !input.homes.is_empty() && input.homes.len() != k {
+    if !input.home_unit.is_empty() && input.home_unit.len() != k {
         return Err(SplitError::LengthMismatch {
-            what: "homes",
+            what: "home_unit",
             expected: k,
-            got: input.homes.len(),
+            got: input.home_unit.len(),
         });
     }
     if let Some(unit) = input.weight.iter().position(|w| !w.is_finite() || *w < 0.0) {
@@ -307,15 +307,15 @@ fn validate(input: &SplitInput<'_>) -> Result<(), SplitError> {
     {
         return Err(SplitError::InvalidMaxDisruption(m));
     }
-    if input.homes.iter().any(Option::is_some) && input.locations.is_none() {
+    if input.home_unit.iter().any(Option::is_some) && input.locations.is_none() {
         return Err(SplitError::HomesWithoutLocations);
     }
     if let Some(territory) = input
-        .homes
+        .home_unit
         .iter()
-        .position(|h| h.is_some_and(|h| !h.0.is_finite() || !h.1.is_finite()))
+        .position(|h| h.is_some_and(|u| u >= n))
     {
-        return Err(SplitError::NonFiniteHome { territory });
+        return Err(SplitError::HomeOutOfRange { territory, n });
     }
     if !input.home_weight.is_finite() || input.home_weight < 0.0 {
         return Err(SplitError::InvalidHomeWeight(input.home_weight));
@@ -585,11 +585,15 @@ fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
         .map(|(w, _)| w)
         .sum();
     let home = match input.locations {
-        Some(loc) if input.homes.iter().any(Option::is_some) && input.home_weight > 0.0 => {
+        Some(loc) if input.home_unit.iter().any(Option::is_some) && input.home_weight > 0.0 => {
             let mean_w = input.weight.iter().sum::<f64>() / g.len() as f64;
             Some(HomeTerm {
                 loc: sub.units.iter().map(|&u| loc[u]).collect(),
-                homes: sub.labels.iter().map(|&t| input.homes[t]).collect(),
+                homes: sub
+                    .labels
+                    .iter()
+                    .map(|&t| input.home_unit[t].map(|h| loc[h]))
+                    .collect(),
                 factor: sub
                     .units
                     .iter()
@@ -639,6 +643,8 @@ fn report(
             gained: 0.0,
             lost: 0.0,
             home_distance: None,
+            farthest: None,
+            accounts_gained: 0.0,
         })
         .collect();
     let mut home_sum = vec![0.0; k];
@@ -655,8 +661,8 @@ fn report(
                 per[c].lost += dw;
             }
         }
-        if let (Some(loc), Some(Some(h))) = (input.locations, input.homes.get(t)) {
-            home_sum[t] += input.weight[u] * dist(loc[u], *h);
+        if let (Some(loc), Some(Some(h))) = (input.locations, input.home_unit.get(t)) {
+            home_sum[t] += input.weight[u] * dist(loc[u], loc[*h]);
         }
     }
     let mut cut_edges = 0;
@@ -671,7 +677,7 @@ fn report(
     for (t, m) in per.iter_mut().enumerate() {
         m.deviation = m.weight / m.target - 1.0;
         max_deviation = max_deviation.max(m.deviation.abs());
-        if input.homes.get(t).is_some_and(Option::is_some) && input.locations.is_some() {
+        if input.home_unit.get(t).is_some_and(Option::is_some) && input.locations.is_some() {
             m.home_distance = Some(if m.weight > 0.0 {
                 home_sum[t] / m.weight
             } else {
@@ -710,6 +716,15 @@ fn report(
         ));
     }
     SplitResult {
+        moved_accounts: 0.0,
+        moved_units: 0,
+        stop: if hit_time_limit {
+            Stop::TimeLimit
+        } else {
+            Stop::Rounds
+        },
+        rounds: 1,
+        proven_infeasible: Vec::new(),
         feasible: violations.is_empty() && disruption_ok,
         assignment,
         max_deviation,
@@ -722,4 +737,35 @@ fn report(
         hit_time_limit,
         notes,
     }
+}
+
+/// The best plan when at most `cap` of the disruption weight may change
+/// owner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontierPoint {
+    pub cap: f64,
+    /// Largest deviation from target of the best plan within the cap.
+    pub max_deviation: f64,
+    /// Share that actually moves.
+    pub disruption: f64,
+    /// Within the balance tolerance (and every other hard limit).
+    pub feasible: bool,
+}
+
+/// The balance–disruption frontier: the best plan under each cap, so
+/// leadership can weigh balance against continuity.
+pub fn frontier(input: &SplitInput<'_>, caps: &[f64]) -> Result<Vec<FrontierPoint>, SplitError> {
+    caps.iter()
+        .map(|&cap| {
+            let mut inp = input.clone();
+            inp.max_disruption = Some(cap);
+            let r = optimize(&inp)?;
+            Ok(FrontierPoint {
+                cap,
+                max_deviation: r.max_deviation,
+                disruption: r.disruption,
+                feasible: r.feasible,
+            })
+        })
+        .collect()
 }

@@ -55,8 +55,12 @@ pub enum SplitError {
         territory: usize,
         k: usize,
     },
-    #[error("home of territory {territory} is not a finite location")]
-    NonFiniteHome { territory: usize },
+    #[error("home unit of territory {territory} is outside 0..{n}")]
+    HomeOutOfRange { territory: usize, n: usize },
+    #[error("max_distance of territory {territory} is {value}; it must be a positive number of km")]
+    InvalidMaxDistance { territory: usize, value: f64 },
+    #[error("max_moved_accounts {0} must be finite and not negative")]
+    InvalidMaxMovedAccounts(f64),
     #[error("home locations need unit locations to measure distance to home")]
     HomesWithoutLocations,
     #[error("home_weight {0} must be finite and not negative")]

@@ -35,11 +35,11 @@ mod seed;
 mod tree;
 
 pub use align::{
-    AlignError, AlignOptions, Alignment, Balance, BalanceError, Realignment, TerritoryRow,
+    AlignError, AlignOptions, Alignment, Balance, BalanceError, Realignment, Targets, TerritoryRow,
     UnitMove, align, apply, graph, input, p_equal_quota, realign, weights,
 };
 pub use check::{Violation, check};
-pub use driver::optimize;
+pub use driver::{FrontierPoint, frontier, optimize};
 pub use error::SplitError;
 pub use graph::Graph;
 
@@ -70,11 +70,31 @@ pub struct SplitInput<'a> {
     /// the best plan within the cap is returned when one is found,
     /// otherwise the least disruptive one, marked infeasible.
     pub max_disruption: Option<f64>,
-    /// Home of each territory's rep (length `k`, or empty for none).
-    pub homes: Vec<Option<(f64, f64)>>,
-    /// Unit locations; needed for the distance-to-home term and to attach
-    /// islands to their nearest mainland.
+    /// Home unit of each territory's rep (length `k`, or empty for none).
+    /// A home is an anchor: the territory holds its home unit (unless two
+    /// territories share it) and stays within `max_distance` of it.
+    pub home_unit: Vec<Option<usize>>,
+    /// Unit locations (planar, km); needed for the distance-to-home term
+    /// and to attach islands to their nearest mainland.
     pub locations: Option<&'a [(f64, f64)]>,
+    /// Great-circle positions `(lat, lon)` in degrees, when the units are
+    /// geographic: distances to home are then great-circle kilometres;
+    /// otherwise they are planar distances between `locations`.
+    pub lat_lon: Option<&'a [(f64, f64)]>,
+    /// Travel radius around each home, in km (length `k`, `None` for no
+    /// limit, or empty for none at all); hard.
+    pub max_distance: Vec<Option<f64>>,
+    /// Workload of each unit: compactness is reported as the
+    /// workload-weighted distance to the home.
+    pub workload: Vec<f64>,
+    /// Accounts of each unit, and the largest number that may change
+    /// owner; hard, like `max_disruption`.
+    pub accounts: Vec<f64>,
+    pub max_moved_accounts: Option<f64>,
+    /// Customer ownership continuity: with a current alignment, a unit
+    /// changes owner only when that buys balance (or a hard constraint),
+    /// never for compactness alone.
+    pub continuity: bool,
     /// Cost, in cut edges, of an average-weight unit lying one typical edge
     /// length (the mean distance between adjacent units) from its rep's home.
     pub home_weight: f64,
@@ -82,8 +102,13 @@ pub struct SplitInput<'a> {
     /// Independent search chains per connected part. Fixed by the caller
     /// (never by the thread count) so results are reproducible.
     pub chains: usize,
-    /// Iterations per chain; `None` scales with the problem size.
+    /// Iterations per chain and restart; `None` scales with the problem size.
     pub iterations: Option<u64>,
+    /// Restart rounds without improvement of the best plan after which the
+    /// search has converged.
+    pub patience: usize,
+    /// Restart rounds at most (each runs `chains` chains).
+    pub max_rounds: usize,
     /// Safety stop. Hitting it makes the result depend on machine speed.
     pub time_limit: Option<Duration>,
     /// Worker threads; `None` uses all cores. Never changes the result.
@@ -105,14 +130,49 @@ impl<'a> SplitInput<'a> {
             locked: vec![None; n],
             current: vec![None; n],
             max_disruption: None,
-            homes: Vec::new(),
+            home_unit: Vec::new(),
             locations: None,
+            lat_lon: None,
+            max_distance: Vec::new(),
+            workload: vec![1.0; n],
+            accounts: vec![1.0; n],
+            max_moved_accounts: None,
+            continuity: true,
             home_weight: 0.2,
             seed: 0,
             chains: 4,
             iterations: None,
+            patience: 2,
+            max_rounds: 64,
             time_limit: None,
             threads: None,
+        }
+    }
+}
+
+/// Why the search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A feasible plan and `patience` rounds without improving it.
+    Converged,
+    /// An exhaustive search settled it (small instances).
+    Exhausted,
+    /// Infeasibility is proven; the search did not run in vain.
+    Infeasible,
+    /// `max_rounds` restart rounds ran.
+    Rounds,
+    /// The time limit stopped it: the result depends on machine speed.
+    TimeLimit,
+}
+
+impl Stop {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Stop::Converged => "converged",
+            Stop::Exhausted => "exhaustive search",
+            Stop::Infeasible => "proven infeasible",
+            Stop::Rounds => "restart limit reached",
+            Stop::TimeLimit => "time limit",
         }
     }
 }
@@ -131,8 +191,13 @@ pub struct TerritoryMetrics {
     pub gained: f64,
     /// Disruption weight it currently owns that went elsewhere.
     pub lost: f64,
-    /// Weight-averaged distance from its units to the rep's home.
+    /// Workload-weighted mean distance (km) from its units to the rep's
+    /// home: the compactness a rep feels.
     pub home_distance: Option<f64>,
+    /// Farthest unit from the home (km).
+    pub farthest: Option<f64>,
+    /// Accounts it took over from other owners.
+    pub accounts_gained: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -147,6 +212,10 @@ pub struct SplitResult {
     /// Share of the disruption weight of units with a current owner that
     /// changed owner (0 without a current alignment).
     pub disruption: f64,
+    /// Accounts of units that changed owner.
+    pub moved_accounts: f64,
+    /// Units that changed owner.
+    pub moved_units: usize,
     pub per_territory: Vec<TerritoryMetrics>,
     /// Broken hard constraints, as [`check()`] reports them.
     pub violations: Vec<Violation>,
@@ -154,6 +223,13 @@ pub struct SplitResult {
     pub iterations: u64,
     pub elapsed: Duration,
     pub hit_time_limit: bool,
+    /// Why the search stopped.
+    pub stop: Stop,
+    /// Restart rounds run (over all connected parts, the largest count).
+    pub rounds: usize,
+    /// Why no feasible plan can exist, when that is proven before or by
+    /// the search (`None` when feasible or merely not found).
+    pub proven_infeasible: Vec<String>,
     /// What the user should know: islands, repairs, unattainable limits.
     pub notes: Vec<String>,
 }

@@ -37,7 +37,16 @@ pub fn run(a: SplitArgs) -> Result<(), Fail> {
         balance: Balance::parse(&a.balance)?,
         tolerance: a.tolerance,
         max_disruption: a.max_disruption,
-        capacity_targets: a.capacity_targets,
+        max_moved_accounts: None,
+        max_distance: None,
+        targets: if a.capacity_targets {
+            quotaplan::split::Targets::Capacity
+        } else {
+            quotaplan::split::Targets::Equal
+        },
+        continuity: true,
+        frontier: false,
+        time_limit: None,
         seed: sim.seed,
         threads: sim.threads,
         risk_trials: sim.trials,
