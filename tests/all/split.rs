@@ -465,12 +465,18 @@ fn random_map_with_homes_and_unequal_targets() {
     input.targets = capacity.iter().map(|c| total * c / cap_total).collect();
     input.tolerance = 0.02;
     input.locations = Some(&pts);
-    input.homes = vec![
-        Some((0.1, 0.1)),
-        Some((0.9, 0.1)),
-        Some((0.5, 0.5)),
-        Some((0.1, 0.9)),
-        Some((0.9, 0.9)),
+    let nearest = |x: f64, y: f64| {
+        (0..n).min_by(|&a, &b| {
+            let d = |u: usize| (pts[u].0 - x).powi(2) + (pts[u].1 - y).powi(2);
+            d(a).total_cmp(&d(b))
+        })
+    };
+    input.home_unit = vec![
+        nearest(0.1, 0.1),
+        nearest(0.9, 0.1),
+        nearest(0.5, 0.5),
+        nearest(0.1, 0.9),
+        nearest(0.9, 0.9),
         None,
     ];
     input.iterations = Some(300_000);
@@ -540,7 +546,7 @@ fn random_small_inputs_never_panic_and_stay_contiguous() {
         input.seed = case as u64;
         if case % 2 == 0 {
             input.locations = Some(&loc);
-            input.homes = (0..k).map(|t| (t % 2 == 0).then_some((0.5, 0.5))).collect();
+            input.home_unit = (0..k).map(|t| (t % 2 == 0).then_some(t % n)).collect();
         }
         for u in 0..n {
             if rng.random::<f64>() < 0.1 {
