@@ -62,6 +62,27 @@ pub fn planar_all(units: &[Unit]) -> Option<Vec<(f64, f64)>> {
     planar(units).into_iter().collect()
 }
 
+/// Great-circle distance in km between two `(lat, lon)` points in degrees
+/// (haversine on the mean Earth radius).
+pub fn great_circle_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// `(lat, lon)` of every unit, when every unit has a geographic location.
+pub fn lat_lon_all(units: &[Unit]) -> Option<Vec<(f64, f64)>> {
+    units
+        .iter()
+        .map(|u| match u.location {
+            Some(Location::Geo { lat, lon }) => Some((lat, lon)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A location that is not a finite number (index of the point).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("location of unit {0} is not a finite number")]

@@ -198,6 +198,7 @@ pub fn input<'a>(
     model: &Model,
     graph: &'a Graph,
     locations: Option<&'a [(f64, f64)]>,
+    lat_lon: Option<&'a [(f64, f64)]>,
     opts: &AlignOptions,
     weight: Vec<f64>,
     targets: Option<Vec<f64>>,
@@ -224,6 +225,7 @@ pub fn input<'a>(
     inp.seed = opts.seed;
     inp.threads = opts.threads;
     inp.locations = locations;
+    inp.lat_lon = lat_lon;
     inp.disruption_weight = model.units.iter().map(|u| u.potential.mean()).collect();
     // Reps' homes anchor their territories.
     if same && model.reps.iter().any(|r| r.home_unit.is_some()) {
@@ -251,7 +253,42 @@ pub fn input<'a>(
             inp.locked[i] = Some(r);
         }
     }
+    inp.max_distance = travel_radii(&inp, opts.max_distance);
     Ok(inp)
+}
+
+/// Each territory's travel radius: the one asked for, or automatically
+/// the larger of 1.5 × the coverage radius (the farthest any unit lies from
+/// its nearest home) and the farthest unit the rep owns today, so no rep
+/// is sent farther than today or than the map requires.
+fn travel_radii(inp: &SplitInput<'_>, asked: Option<f64>) -> Vec<Option<f64>> {
+    let km = super::driver::home_distances(inp);
+    if km.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    if let Some(r) = asked {
+        return km.iter().map(|d| d.as_ref().map(|_| r)).collect();
+    }
+    let n = inp.graph.len();
+    let cover = (0..n)
+        .map(|u| {
+            km.iter()
+                .flatten()
+                .map(|d| d[u])
+                .fold(f64::INFINITY, f64::min)
+        })
+        .fold(0.0, f64::max);
+    km.iter()
+        .enumerate()
+        .map(|(t, d)| {
+            let d = d.as_ref()?;
+            let today = (0..n)
+                .filter(|&u| inp.current[u] == Some(t))
+                .map(|u| d[u])
+                .fold(0.0, f64::max);
+            Some((1.5 * cover).max(today).max(1e-9))
+        })
+        .collect()
 }
 
 /// The model with the plan's owners. With `k` equal to the number of reps
@@ -303,6 +340,26 @@ pub fn p_equal_quota(model: &Model, opts: &AlignOptions) -> Result<Vec<f64>, Ali
         .collect())
 }
 
+/// Disruption caps of the balance–disruption frontier.
+pub const FRONTIER_CAPS: [f64; 5] = [0.05, 0.1, 0.2, 0.3, 1.0];
+
+/// Says how far reps may travel.
+fn radius_note(inp: &SplitInput<'_>, opts: &AlignOptions, notes: &mut Vec<String>) {
+    let r: Vec<f64> = inp.max_distance.iter().flatten().copied().collect();
+    if r.is_empty() {
+        return;
+    }
+    let (lo, hi) = r.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+        (lo.min(x), hi.max(x))
+    });
+    notes.push(match opts.max_distance {
+        Some(km) => format!("travel radius: {km:.0} km around each rep's home"),
+        None => format!(
+            "travel radius: automatic, {lo:.0}–{hi:.0} km around each rep's home (1.5 × the coverage radius, or farther where a rep covers more today; set one with --max-distance KM)"
+        ),
+    });
+}
+
 /// Splits the scenario's units into `opts.k` territories.
 ///
 /// Under `Balance::Risk` the plan is first balanced on expected sales; then,
@@ -314,10 +371,27 @@ pub fn p_equal_quota(model: &Model, opts: &AlignOptions) -> Result<Vec<f64>, Ali
 pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError> {
     let (g, note) = graph(model)?;
     let locations = geo::planar_all(&model.units);
+    let lat_lon = geo::lat_lon_all(&model.units);
     let mut notes = vec![note];
     let weight = weights(model, &opts.balance);
-    let inp = input(model, &g, locations.as_deref(), opts, weight.clone(), None)?;
+    let inp = input(
+        model,
+        &g,
+        locations.as_deref(),
+        lat_lon.as_deref(),
+        opts,
+        weight.clone(),
+        None,
+    )?;
+    radius_note(&inp, opts, &mut notes);
     let first = optimize(&inp)?;
+    let frontier = if opts.frontier && inp.current.iter().any(Option::is_some) {
+        let mut f = inp.clone();
+        f.max_rounds = f.max_rounds.min(8);
+        super::frontier(&f, &FRONTIER_CAPS)?
+    } else {
+        Vec::new()
+    };
     if let Some((u, share)) = weight
         .iter()
         .enumerate()
@@ -352,7 +426,7 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         return Ok(Alignment {
             result: first,
             notes,
-            frontier: Vec::new(),
+            frontier,
             p_equal_quota: None,
         });
     }
@@ -376,7 +450,15 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
         let w = weights(model, &Balance::Mix(*mix));
         let mut o = opts.clone();
         o.seed = opts.seed.wrapping_add(round as u64 + 1);
-        let inp = input(model, &g, locations.as_deref(), &o, w.clone(), None)?;
+        let inp = input(
+            model,
+            &g,
+            locations.as_deref(),
+            lat_lon.as_deref(),
+            &o,
+            w.clone(),
+            None,
+        )?;
         let cand = optimize(&inp)?;
         let p = p_equal_quota(&apply(model, &cand.assignment, opts.k), opts)?;
         if cand.feasible && spread(&p) < spread(&best_p) {
@@ -402,6 +484,7 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
             model,
             &g,
             locations.as_deref(),
+            lat_lon.as_deref(),
             &o,
             best_weight.clone(),
             Some(targets.clone()),
@@ -424,7 +507,7 @@ pub fn align(model: &Model, opts: &AlignOptions) -> Result<Alignment, AlignError
     Ok(Alignment {
         result: best,
         notes,
-        frontier: Vec::new(),
+        frontier,
         p_equal_quota: Some(best_p),
     })
 }

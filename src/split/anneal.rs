@@ -19,7 +19,7 @@
 //! The chain is iteration-bounded and driven by its own ChaCha8 stream, so it
 //! is deterministic; the deadline is only a safety stop.
 
-use super::plan::{Bfs, Key, NONE, Problem, State};
+use super::plan::{Bfs, Key, Problem, State};
 use super::tree::{Cut, CutSpec, Trees};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -68,6 +68,8 @@ struct Chain<'p> {
     hit_deadline: bool,
     /// Balance is a hard constraint (the polish of a balanced plan).
     hard: bool,
+    /// The disruption and account caps hold and must keep holding.
+    caps_hard: bool,
 }
 
 /// Share of the iterations spent on the final polish from the best plan.
@@ -99,7 +101,9 @@ pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -
         deadline: par.deadline,
         hit_deadline: false,
         hard: false,
+        caps_hard: false,
     };
+    c.caps_hard = c.s.caps_excess() == 0.0;
     if p.k() > 1 {
         let main = ((1.0 - POLISH) * par.iterations as f64) as u64;
         c.rebalance(REBALANCE_STEPS * p.k());
@@ -116,8 +120,13 @@ pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -
                 }
             }
             c.hard = c.s.n_over == 0;
+            c.caps_hard = c.s.caps_excess() == 0.0;
             let cold = (par.t1 * 4.0, par.t1 * 0.5);
             c.anneal(par.iterations - main, cold, (par.lambda1, par.lambda1), par);
+        }
+        if p.move_cost > 0.0 {
+            c.s = State::new(p, c.best.clone());
+            c.give_back();
         }
     }
     ChainOut {
@@ -131,6 +140,7 @@ impl Chain<'_> {
     /// Records the current plan if it beats the best so far.
     fn track(&mut self) {
         let key = self.s.key();
+        self.caps_hard |= key.caps == 0.0;
         if key.better_than(&self.best_key) {
             self.best_key = key;
             self.best.copy_from_slice(&self.s.assign);
@@ -210,7 +220,7 @@ impl Chain<'_> {
             let locks = self.s.lock_viol;
             self.split_region(a, b, cut.sub_is_1, &nodes, &in_sub);
             let after = self.s.sq_excess(a as usize) + self.s.sq_excess(b as usize);
-            if after < before && self.s.lock_viol <= locks {
+            if after < before && self.s.lock_viol <= locks && self.caps_ok() {
                 self.track();
             } else {
                 self.undo_split();
@@ -235,7 +245,7 @@ impl Chain<'_> {
                 let (i, j) = p.graph.edge(e as usize);
                 for (u, v) in [(i, j), (j, i)] {
                     let (a, b) = (self.s.assign[u], self.s.assign[v]);
-                    if !self.movable(u, b) {
+                    if !self.movable(u, b) || (self.caps_hard && !self.s.flip_keeps_caps(u, b)) {
                         continue;
                     }
                     let (ai, bi) = (a as usize, b as usize);
@@ -394,11 +404,63 @@ impl Chain<'_> {
         Some((u, self.s.assign[v]))
     }
 
-    /// Locks are hard: a locked unit only ever moves into its territory.
+    /// Locks and travel radii are hard: a unit never moves into a
+    /// territory it is barred from.
     #[inline]
     fn movable(&self, u: usize, b: u32) -> bool {
-        let l = self.s.p.locked[u];
-        (l == NONE || l == b) && self.s.members[self.s.assign[u] as usize].len() > 1
+        !self.s.p.barred(u, b) && self.s.members[self.s.assign[u] as usize].len() > 1
+    }
+
+    /// After a multi-unit proposal: the caps still hold if they held.
+    #[inline]
+    fn caps_ok(&self) -> bool {
+        !self.caps_hard || self.s.caps_excess() == 0.0
+    }
+
+    /// Customer ownership continuity: every unit that changed owner goes
+    /// back to its current owner when that keeps both territories
+    /// contiguous, within the tolerance (or no further from it) and within
+    /// every hard limit, so what moves is what buys balance. Heaviest
+    /// first; repeated until nothing more can go back.
+    fn give_back(&mut self) {
+        let p = self.s.p;
+        let mut order: Vec<usize> = (0..p.n())
+            .filter(|&u| (p.current[u] as usize) < p.k())
+            .collect();
+        order.sort_by(|&a, &b| p.dis_w[b].total_cmp(&p.dis_w[a]).then(a.cmp(&b)));
+        loop {
+            let mut changed = false;
+            for &u in &order {
+                let (a, c) = (self.s.assign[u], p.current[u]);
+                if a == c
+                    || !self.movable(u, c)
+                    || !p
+                        .graph
+                        .nbrs(u)
+                        .iter()
+                        .any(|&v| self.s.assign[v as usize] == c)
+                {
+                    continue;
+                }
+                let keeps_balance = if self.s.n_over == 0 {
+                    self.s.flip_keeps_balance(u, c)
+                } else {
+                    let w = p.weight[u];
+                    let (ai, ci) = (a as usize, c as usize);
+                    p.excess(ai, self.s.tw[ai] - w) + p.excess(ci, self.s.tw[ci] + w)
+                        <= p.excess(ai, self.s.tw[ai]) + p.excess(ci, self.s.tw[ci])
+                };
+                if keeps_balance && self.s.donor_stays_connected(u, &mut self.bfs) {
+                    self.s.flip(u, c);
+                    self.iterations += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.track();
     }
 
     fn flip(&mut self) -> bool {
@@ -409,6 +471,9 @@ impl Chain<'_> {
             return false;
         }
         if self.hard && !self.s.flip_keeps_balance(u, b) {
+            return false;
+        }
+        if self.caps_hard && !self.s.flip_keeps_caps(u, b) {
             return false;
         }
         let delta = self.s.flip_delta(u, b, self.lb, self.ld);
@@ -454,7 +519,7 @@ impl Chain<'_> {
         };
         self.s.flip(v, a);
         let delta = self.s.energy(self.lb, self.ld) - before;
-        if (!self.hard || self.s.n_over == 0) && self.metropolis(delta) {
+        if (!self.hard || self.s.n_over == 0) && self.caps_ok() && self.metropolis(delta) {
             true
         } else {
             self.s.flip(v, b);
@@ -478,6 +543,7 @@ impl Chain<'_> {
         };
         self.trees.mark_subtree(cut.node);
         let before = self.s.energy(self.lb, self.ld);
+        let locks = self.s.lock_viol;
         let nodes = std::mem::take(&mut self.trees.nodes);
         let in_sub = std::mem::take(&mut self.trees.in_sub);
         self.split_region(a, b, cut.sub_is_1, &nodes, &in_sub);
@@ -487,7 +553,11 @@ impl Chain<'_> {
             return false;
         }
         let delta = self.s.energy(self.lb, self.ld) - before;
-        if (!self.hard || self.s.n_over == 0) && self.metropolis(delta) {
+        if (!self.hard || self.s.n_over == 0)
+            && self.s.lock_viol <= locks
+            && self.caps_ok()
+            && self.metropolis(delta)
+        {
             true
         } else {
             self.undo_split();

@@ -37,6 +37,93 @@ pub enum Violation {
         required: usize,
         got: usize,
     },
+    /// A unit lies beyond its territory's travel radius.
+    TooFar {
+        unit: usize,
+        territory: usize,
+        km: f64,
+        limit: f64,
+    },
+    /// A territory does not hold its rep's home unit.
+    HomeOutside {
+        territory: usize,
+        home: usize,
+        got: usize,
+    },
+    /// More of the disruption weight changed owner than the cap allows.
+    Disruption { share: f64, cap: f64 },
+    /// More accounts changed owner than the cap allows.
+    Accounts { moved: f64, cap: f64 },
+}
+
+/// The limits beyond contiguity and balance: travel radius (`km[t][u]`,
+/// empty rows for territories without a home), home containment, and the
+/// disruption and account caps against the current owners.
+pub struct Limits<'a> {
+    pub km: &'a [Option<Vec<f64>>],
+    pub max_distance: &'a [Option<f64>],
+    pub anchors: &'a [Option<usize>],
+    pub current: &'a [Option<usize>],
+    pub disruption_weight: &'a [f64],
+    pub max_disruption: Option<f64>,
+    pub accounts: &'a [f64],
+    pub max_moved_accounts: Option<f64>,
+}
+
+/// Checks [`Limits`] from scratch.
+pub fn check_limits(assignment: &[usize], l: &Limits<'_>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (unit, &t) in assignment.iter().enumerate() {
+        if let (Some(Some(km)), Some(Some(limit))) = (l.km.get(t), l.max_distance.get(t))
+            && km[unit] > *limit * (1.0 + 1e-12)
+        {
+            out.push(Violation::TooFar {
+                unit,
+                territory: t,
+                km: km[unit],
+                limit: *limit,
+            });
+        }
+    }
+    for (territory, home) in l.anchors.iter().enumerate() {
+        if let Some(home) = *home
+            && assignment[home] != territory
+        {
+            out.push(Violation::HomeOutside {
+                territory,
+                home,
+                got: assignment[home],
+            });
+        }
+    }
+    let (mut moved, mut owned, mut accounts) = (0.0, 0.0, 0.0);
+    for (u, c) in l.current.iter().enumerate() {
+        if let Some(c) = *c {
+            owned += l.disruption_weight[u];
+            if c != assignment[u] {
+                moved += l.disruption_weight[u];
+                accounts += l.accounts[u];
+            }
+        }
+    }
+    if let Some(cap) = l.max_disruption
+        && owned > 0.0
+        && moved / owned > cap + 1e-12
+    {
+        out.push(Violation::Disruption {
+            share: moved / owned,
+            cap,
+        });
+    }
+    if let Some(cap) = l.max_moved_accounts
+        && accounts > cap + 1e-9
+    {
+        out.push(Violation::Accounts {
+            moved: accounts,
+            cap,
+        });
+    }
+    out
 }
 
 /// Checks contiguity (per territory, within each graph component: an island

@@ -13,10 +13,13 @@
 //! judged within each component, as [`check()`] does.
 
 use super::anneal::{self, Params};
-use super::plan::{HomeTerm, NONE, OTHER, Problem, State};
+use super::plan::{HomeTerm, Key, NONE, OTHER, Problem, State};
 use super::seed;
 use super::tree::Trees;
-use super::{SplitError, SplitInput, SplitResult, Stop, TerritoryMetrics, Violation, check};
+use super::{
+    Limits, SplitError, SplitInput, SplitResult, Stop, TerritoryMetrics, Violation, check,
+    check_limits,
+};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
@@ -33,7 +36,16 @@ struct Sub {
 }
 
 /// Runs the optimizer. Errors only for invalid input; an unattainable
-/// tolerance or disruption cap gives `feasible = false` and the best plan.
+/// tolerance or limit gives `feasible = false` and the best plan found.
+///
+/// Search: rounds of `chains` independent chains per connected part. The
+/// first round starts from the current alignment (or fresh spanning-tree
+/// plans), later rounds alternate fresh starts with restarts from the best
+/// plan so far. The search stops when a feasible plan has not improved for
+/// `patience` rounds (converged), when infeasibility is proven, after
+/// `max_rounds`, or at the time limit; [`SplitResult::stop`] says which.
+/// Two-territory parts of at most [`EXACT_MAX`] units are searched
+/// exhaustively when the rounds found no feasible plan.
 pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
     let started = Instant::now();
     validate(input)?;
@@ -41,8 +53,11 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
     let g = input.graph;
     let (n, k) = (g.len(), input.targets.len());
     let mut notes = Vec::new();
-    heavy_unit_note(input, &mut notes);
-    let subs = allocate(input, &mut notes);
+    let km = home_distances(input);
+    let (eff, anchors) = anchored(input, &km, &mut notes);
+    let mut proven = proofs(&eff, &km, &anchors);
+    heavy_unit_note(&eff, &mut notes);
+    let subs = allocate(&eff, &mut notes);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
         .build()
@@ -51,6 +66,12 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
     let mut assignment = vec![0usize; n];
     let mut iterations = 0u64;
     let mut hit_time_limit = false;
+    let mut rounds_max = 0;
+    let mut stop = if proven.is_empty() {
+        Stop::Converged
+    } else {
+        Stop::Infeasible
+    };
     for (si, sub) in subs.iter().enumerate() {
         if sub.labels.len() == 1 {
             for &u in &sub.units {
@@ -58,7 +79,7 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
             }
             continue;
         }
-        let p = problem(input, sub, edge_len);
+        let p = problem(&eff, sub, edge_len, &km);
         let start = if input.current.iter().any(Option::is_some) {
             match seed::repair_current(&p) {
                 Some((a, changed)) => {
@@ -81,34 +102,80 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
         } else {
             None
         };
-        let params = params(input, &p, deadline, start.is_some());
-        let outs: Vec<anneal::ChainOut> = pool.install(|| {
-            (0..input.chains)
-                .into_par_iter()
-                .map(|c| {
-                    let mut rng = chain_rng(input.seed, si, c);
-                    let first = match &start {
-                        Some(a) => a.clone(),
-                        None => {
-                            let mut trees = Trees::new(p.n());
-                            let mut a = seed::tree_seed(&p, &mut trees, &mut rng);
-                            seed::relabel_for_homes(&p, &mut a);
-                            a
-                        }
-                    };
-                    anneal::run(&p, first, rng, &params)
-                })
-                .collect()
-        });
-        let mut best: Option<(super::plan::Key, &[u32])> = None;
-        for out in &outs {
-            iterations += out.iterations;
-            hit_time_limit |= out.hit_deadline;
-            let key = State::new(&p, out.assign.clone()).key();
-            if best.is_none_or(|b| key.better_than(&b.0)) {
-                best = Some((key, &out.assign));
+        let mut best: Option<(Key, Vec<u32>)> = None;
+        let mut stale = 0;
+        let mut round = 0;
+        let sub_stop = loop {
+            let from_best = round % 2 == 1 && best.is_some();
+            let params = params(input, &p, deadline, start.is_some() || from_best);
+            let outs: Vec<anneal::ChainOut> = pool.install(|| {
+                (0..input.chains)
+                    .into_par_iter()
+                    .map(|c| {
+                        let mut rng = chain_rng(input.seed, si, round * input.chains + c);
+                        let first = match (&best, &start) {
+                            (Some((_, b)), _) if from_best => b.clone(),
+                            (_, Some(a)) => a.clone(),
+                            _ => {
+                                let mut trees = Trees::new(p.n());
+                                let mut a = seed::tree_seed(&p, &mut trees, &mut rng);
+                                seed::relabel_for_homes(&p, &mut a);
+                                a
+                            }
+                        };
+                        anneal::run(&p, first, rng, &params)
+                    })
+                    .collect()
+            });
+            round += 1;
+            let mut hit = false;
+            let mut improved = false;
+            for out in outs {
+                iterations += out.iterations;
+                hit |= out.hit_deadline;
+                let key = State::new(&p, out.assign.clone()).key();
+                if best.as_ref().is_none_or(|b| key.better_than(&b.0)) {
+                    best = Some((key, out.assign));
+                    improved = true;
+                }
             }
+            stale = if improved { 0 } else { stale + 1 };
+            let feasible = best.as_ref().is_some_and(|b| b.0.feasible());
+            if hit {
+                hit_time_limit = true;
+                break Stop::TimeLimit;
+            }
+            if feasible && stale >= input.patience {
+                break Stop::Converged;
+            }
+            if !proven.is_empty() {
+                break Stop::Infeasible;
+            }
+            if !feasible && stale >= STALL * input.patience.max(1) {
+                break Stop::Stalled;
+            }
+            if round >= input.max_rounds {
+                break Stop::Rounds;
+            }
+        };
+        rounds_max = rounds_max.max(round);
+        let mut sub_stop = sub_stop;
+        if best.as_ref().is_none_or(|b| !b.0.feasible())
+            && proven.is_empty()
+            && p.k() == 2
+            && p.n() <= EXACT_MAX
+        {
+            match exhaustive(&p) {
+                Some(a) => best = Some((State::new(&p, a.clone()).key(), a)),
+                None => proven.push(format!(
+                    "an exhaustive search of every split of the {} units{} into two contiguous territories found none within every limit",
+                    p.n(),
+                    part_name(&subs, si)
+                )),
+            }
+            sub_stop = Stop::Exhausted;
         }
+        stop = worse_stop(stop, sub_stop);
         if let Some((_, a)) = best {
             for (i, &t) in a.iter().enumerate() {
                 assignment[p.units[i]] = p.labels[t as usize];
@@ -121,15 +188,282 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
                 .to_string(),
         );
     }
-    Ok(report(
-        input,
+    let limits = Limits {
+        km: &km,
+        max_distance: &input.max_distance,
+        anchors: &anchors,
+        current: &input.current,
+        disruption_weight: &input.disruption_weight,
+        max_disruption: input.max_disruption,
+        accounts: &input.accounts,
+        max_moved_accounts: input.max_moved_accounts,
+    };
+    let mut r = report(
+        &eff,
         assignment,
         iterations,
         started,
         hit_time_limit,
         notes,
         k,
-    ))
+        &km,
+        &limits,
+    );
+    if !proven.is_empty() && r.feasible {
+        // A proof and a feasible plan cannot both stand.
+        proven.clear();
+    }
+    if !r.feasible && proven.is_empty() && stop != Stop::Exhausted {
+        r.notes.push(format!(
+            "no plan within every limit was found after {rounds_max} restart round(s) of {} chains ({}); infeasibility is not proven",
+            input.chains,
+            stop.describe()
+        ));
+    }
+    if !proven.is_empty() {
+        stop = Stop::Infeasible;
+    }
+    r.stop = stop;
+    r.rounds = rounds_max;
+    r.proven_infeasible = proven;
+    Ok(r)
+}
+
+/// Energy, in cut edges, of an average unit changing owner under
+/// continuity: enough that compactness alone rarely moves a unit, small
+/// enough that balance still can.
+const MOVE_COST: f64 = 1.0;
+
+/// Without a feasible plan, the search stops after this many times
+/// `patience` rounds without improvement.
+const STALL: usize = 4;
+
+/// Largest two-territory part searched exhaustively (2^(n-1) splits).
+pub const EXACT_MAX: usize = 22;
+
+/// The stop reported for several parts: the one that says least about
+/// the optimum.
+fn worse_stop(a: Stop, b: Stop) -> Stop {
+    let rank = |s: Stop| match s {
+        Stop::Exhausted => 0,
+        Stop::Converged => 1,
+        Stop::Infeasible => 2,
+        Stop::Stalled => 3,
+        Stop::Rounds => 4,
+        Stop::TimeLimit => 5,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Every split of a two-territory part: the best plan within every hard
+/// limit, or `None` when there is none. Only for small parts.
+fn exhaustive(p: &Problem) -> Option<Vec<u32>> {
+    let n = p.n();
+    let mut best: Option<(Key, Vec<u32>)> = None;
+    let mut assign = vec![0u32; n];
+    let mut seen = vec![false; n];
+    let mut stack = Vec::with_capacity(n);
+    let connected = |assign: &[u32], t: u32, seen: &mut [bool], stack: &mut Vec<usize>| {
+        seen.fill(false);
+        let Some(s0) = (0..n).find(|&u| assign[u] == t) else {
+            return false;
+        };
+        let mut count = 1;
+        seen[s0] = true;
+        stack.clear();
+        stack.push(s0);
+        while let Some(x) = stack.pop() {
+            for &y in p.graph.nbrs(x) {
+                let y = y as usize;
+                if !seen[y] && assign[y] == t {
+                    seen[y] = true;
+                    count += 1;
+                    stack.push(y);
+                }
+            }
+        }
+        count == assign.iter().filter(|&&a| a == t).count()
+    };
+    // Unit 0 in territory 0 and in territory 1: both orientations.
+    for first in 0..2u32 {
+        for mask in 0u64..(1u64 << (n - 1)) {
+            assign[0] = first;
+            let mut w0 = if first == 0 { p.weight[0] } else { 0.0 };
+            for (u, a) in assign.iter_mut().enumerate().skip(1) {
+                *a = if (mask >> (u - 1)) & 1 == 1 {
+                    1 - first
+                } else {
+                    first
+                };
+                if *a == 0 {
+                    w0 += p.weight[u];
+                }
+            }
+            let total: f64 = p.targets.iter().sum();
+            if p.excess(0, w0) > 0.0 || p.excess(1, total - w0) > 0.0 {
+                continue;
+            }
+            if (0..n).any(|u| p.barred(u, assign[u])) {
+                continue;
+            }
+            if !connected(&assign, 0, &mut seen, &mut stack)
+                || !connected(&assign, 1, &mut seen, &mut stack)
+            {
+                continue;
+            }
+            let key = State::new(p, assign.clone()).key();
+            if key.feasible() && best.as_ref().is_none_or(|b| key.better_than(&b.0)) {
+                best = Some((key, assign.clone()));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Distance (km) of every unit to each territory's home unit: great-circle
+/// for geographic units, planar otherwise.
+pub(crate) fn home_distances(input: &SplitInput<'_>) -> Vec<Option<Vec<f64>>> {
+    input
+        .home_unit
+        .iter()
+        .map(|h| {
+            let h = (*h)?;
+            match (input.lat_lon, input.locations) {
+                (Some(ll), _) => Some(
+                    ll.iter()
+                        .map(|&x| crate::model::geo::great_circle_km(x, ll[h]))
+                        .collect(),
+                ),
+                (None, Some(loc)) => Some(loc.iter().map(|&x| dist(x, loc[h])).collect()),
+                (None, None) => None,
+            }
+        })
+        .collect()
+}
+
+/// The input with home units locked to their territory (anchors), and the
+/// anchors. A home unit shared by several reps anchors none of them; a
+/// home unit locked to another territory stays with its lock (and
+/// [`proofs`] reports the conflict).
+fn anchored<'a>(
+    input: &SplitInput<'a>,
+    km: &[Option<Vec<f64>>],
+    notes: &mut Vec<String>,
+) -> (SplitInput<'a>, Vec<Option<usize>>) {
+    let k = input.targets.len();
+    let mut eff = input.clone();
+    let mut anchors = vec![None; k];
+    let mut shared = Vec::new();
+    for (t, h) in input.home_unit.iter().enumerate() {
+        let Some(h) = *h else { continue };
+        let sharers = input.home_unit.iter().filter(|&&o| o == Some(h)).count();
+        if sharers > 1 {
+            shared.push(t);
+            continue;
+        }
+        anchors[t] = Some(h);
+        if eff.locked[h].is_none() {
+            eff.locked[h] = Some(t);
+        }
+    }
+    if !shared.is_empty() {
+        notes.push(format!(
+            "{} territories share a home unit with another; they are not anchored to it, only kept within their travel radius",
+            shared.len()
+        ));
+    }
+    let without: Vec<usize> = (0..k)
+        .filter(|&t| input.home_unit.get(t).is_none_or(Option::is_none))
+        .collect();
+    if !input.home_unit.is_empty() && !without.is_empty() {
+        notes.push(format!(
+            "{} territor{} without a home (placed where the plan is best): {}",
+            without.len(),
+            if without.len() == 1 { "y" } else { "ies" },
+            list(&without)
+        ));
+    }
+    let _ = km;
+    (eff, anchors)
+}
+
+/// Territory numbers, at most eight of them.
+fn list(ts: &[usize]) -> String {
+    let mut s: Vec<String> = ts.iter().take(8).map(|t| t.to_string()).collect();
+    if ts.len() > 8 {
+        s.push(format!("(+{} more)", ts.len() - 8));
+    }
+    s.join(", ")
+}
+
+/// Reasons no plan can meet the limits, each a proof: a unit too heavy for
+/// every territory it may join, a locked set already over its target, a
+/// unit no territory may take, a home locked elsewhere.
+fn proofs(
+    input: &SplitInput<'_>,
+    km: &[Option<Vec<f64>>],
+    anchors: &[Option<usize>],
+) -> Vec<String> {
+    let (n, k) = (input.graph.len(), input.targets.len());
+    let tol = input.tolerance;
+    let far = |u: usize, t: usize| match (km.get(t), input.max_distance.get(t)) {
+        (Some(Some(d)), Some(Some(limit))) => d[u] > *limit,
+        _ => false,
+    };
+    let allowed = |u: usize, t: usize| input.locked[u].is_none_or(|l| l == t) && !far(u, t);
+    let mut out = Vec::new();
+    let mut homeless = Vec::new();
+    let mut heavy = Vec::new();
+    for u in 0..n {
+        let ok: Vec<usize> = (0..k).filter(|&t| allowed(u, t)).collect();
+        if ok.is_empty() {
+            homeless.push(u);
+        } else if ok
+            .iter()
+            .all(|&t| input.weight[u] > (1.0 + tol) * input.targets[t] * (1.0 + 1e-12))
+        {
+            heavy.push(u);
+        }
+    }
+    if !homeless.is_empty() {
+        out.push(format!(
+            "{} unit(s) may join no territory (locked beyond its radius, or beyond every radius): units {}",
+            homeless.len(),
+            list(&homeless)
+        ));
+    }
+    if !heavy.is_empty() {
+        out.push(format!(
+            "{} unit(s) alone weigh more than (1 + tolerance) × the target of every territory they may join: units {}",
+            heavy.len(),
+            list(&heavy)
+        ));
+    }
+    let mut locked_w = vec![0.0; k];
+    for (u, l) in input.locked.iter().enumerate() {
+        if let Some(t) = *l {
+            locked_w[t] += input.weight[u];
+        }
+    }
+    for t in 0..k {
+        if locked_w[t] > (1.0 + tol) * input.targets[t] * (1.0 + 1e-12) {
+            out.push(format!(
+                "the units locked to territory {t} (home included) already weigh {:.1} % of its target, more than the tolerance allows",
+                100.0 * locked_w[t] / input.targets[t]
+            ));
+        }
+    }
+    for (t, h) in anchors.iter().enumerate() {
+        if let Some(h) = *h
+            && input.locked[h].is_some_and(|l| l != t)
+        {
+            out.push(format!(
+                "the home unit {h} of territory {t} is locked to territory {}",
+                input.locked[h].unwrap_or(t)
+            ));
+        }
+    }
+    out
 }
 
 /// A unit heavier than every target makes the tolerance unattainable
@@ -181,7 +515,7 @@ fn params(input: &SplitInput<'_>, p: &Problem, deadline: Option<Instant>, warm: 
     let n = p.n() as u64;
     let iterations = input
         .iterations
-        .unwrap_or_else(|| (n * 4_000).clamp(1_000_000, 12_000_000));
+        .unwrap_or_else(|| (n * 1_000).clamp(300_000, 3_000_000));
     Params {
         iterations,
         t0: if warm { 0.6 } else { 1.5 },
@@ -202,6 +536,8 @@ fn validate(input: &SplitInput<'_>) -> Result<(), SplitError> {
         ("locked", input.locked.len()),
         ("current", input.current.len()),
         ("disruption_weight", input.disruption_weight.len()),
+        ("workload", input.workload.len()),
+        ("accounts", input.accounts.len()),
     ];
     for (what, got) in lengths {
         if got != n {
@@ -319,6 +655,28 @@ fn validate(input: &SplitInput<'_>) -> Result<(), SplitError> {
     }
     if !input.home_weight.is_finite() || input.home_weight < 0.0 {
         return Err(SplitError::InvalidHomeWeight(input.home_weight));
+    }
+    if !input.max_distance.is_empty() && input.max_distance.len() != k {
+        return Err(SplitError::LengthMismatch {
+            what: "max_distance",
+            expected: k,
+            got: input.max_distance.len(),
+        });
+    }
+    if let Some(territory) = input
+        .max_distance
+        .iter()
+        .position(|d| d.is_some_and(|d| !d.is_finite() || d <= 0.0))
+    {
+        return Err(SplitError::InvalidMaxDistance {
+            territory,
+            value: input.max_distance[territory].unwrap_or(0.0),
+        });
+    }
+    if let Some(a) = input.max_moved_accounts
+        && (!a.is_finite() || a < 0.0)
+    {
+        return Err(SplitError::InvalidMaxMovedAccounts(a));
     }
     if input.chains == 0 {
         return Err(SplitError::NoChains);
@@ -523,7 +881,7 @@ fn allocate(input: &SplitInput<'_>, notes: &mut Vec<String>) -> Vec<Sub> {
     subs
 }
 
-fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
+fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64, km: &[Option<Vec<f64>>]) -> Problem {
     let g = input.graph;
     let mut local = vec![u32::MAX; g.len()];
     for (i, &u) in sub.units.iter().enumerate() {
@@ -584,6 +942,12 @@ fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
         .filter(|&(_, &c)| c != NONE)
         .map(|(w, _)| w)
         .sum();
+    let local_km = |t: usize| -> Vec<f64> {
+        match km.get(t) {
+            Some(Some(d)) => sub.units.iter().map(|&u| d[u]).collect(),
+            _ => Vec::new(),
+        }
+    };
     let home = match input.locations {
         Some(loc) if input.home_unit.iter().any(Option::is_some) && input.home_weight > 0.0 => {
             let mean_w = input.weight.iter().sum::<f64>() / g.len() as f64;
@@ -594,6 +958,7 @@ fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
                     .iter()
                     .map(|&t| input.home_unit[t].map(|h| loc[h]))
                     .collect(),
+                km: sub.labels.iter().map(|&t| local_km(t)).collect(),
                 factor: sub
                     .units
                     .iter()
@@ -602,6 +967,32 @@ fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
             })
         }
         _ => None,
+    };
+    let far: Vec<Vec<bool>> = if input.max_distance.iter().any(Option::is_some) {
+        sub.labels
+            .iter()
+            .map(|&t| match (km.get(t), input.max_distance.get(t)) {
+                (Some(Some(d)), Some(Some(limit))) => {
+                    sub.units.iter().map(|&u| d[u] > *limit).collect()
+                }
+                _ => vec![false; sub.units.len()],
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let acc: Vec<f64> = sub.units.iter().map(|&u| input.accounts[u]).collect();
+    let acc_total = acc
+        .iter()
+        .zip(&current)
+        .filter(|&(_, &c)| c != NONE)
+        .map(|(a, _)| a)
+        .sum();
+    let with_owner = current.iter().filter(|&&c| c != NONE).count();
+    let move_cost = if input.continuity && dis_total > 0.0 {
+        MOVE_COST * with_owner as f64 / dis_total
+    } else {
+        0.0
     };
     Problem {
         graph,
@@ -615,12 +1006,29 @@ fn problem(input: &SplitInput<'_>, sub: &Sub, edge_len: f64) -> Problem {
         dis_w,
         dis_total,
         dis_cap: input.max_disruption,
+        acc,
+        acc_cap: input.max_moved_accounts.map(|cap| {
+            // The cap shared among parts by their accounts with an owner.
+            let all: f64 = (0..g.len())
+                .filter(|&u| input.current[u].is_some())
+                .map(|u| input.accounts[u])
+                .sum();
+            if all > 0.0 {
+                cap * acc_total / all
+            } else {
+                cap
+            }
+        }),
+        acc_total,
+        far,
+        move_cost,
         home,
         units: sub.units.clone(),
         labels: sub.labels.clone(),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn report(
     input: &SplitInput<'_>,
     assignment: Vec<usize>,
@@ -629,6 +1037,8 @@ fn report(
     hit_time_limit: bool,
     mut notes: Vec<String>,
     k: usize,
+    km: &[Option<Vec<f64>>],
+    limits: &Limits<'_>,
 ) -> SplitResult {
     let g = input.graph;
     let mut per: Vec<TerritoryMetrics> = input
@@ -648,7 +1058,8 @@ fn report(
         })
         .collect();
     let mut home_sum = vec![0.0; k];
-    let (mut moved, mut owned) = (0.0, 0.0);
+    let mut work = vec![0.0; k];
+    let (mut moved, mut owned, mut moved_accounts, mut moved_units) = (0.0, 0.0, 0.0, 0);
     for (u, &t) in assignment.iter().enumerate() {
         per[t].weight += input.weight[u];
         per[t].units += 1;
@@ -657,12 +1068,17 @@ fn report(
             owned += dw;
             if c != t {
                 moved += dw;
+                moved_accounts += input.accounts[u];
+                moved_units += 1;
                 per[t].gained += dw;
+                per[t].accounts_gained += input.accounts[u];
                 per[c].lost += dw;
             }
         }
-        if let (Some(loc), Some(Some(h))) = (input.locations, input.home_unit.get(t)) {
-            home_sum[t] += input.weight[u] * dist(loc[u], loc[*h]);
+        if let Some(Some(d)) = km.get(t) {
+            home_sum[t] += input.workload[u] * d[u];
+            work[t] += input.workload[u];
+            per[t].farthest = Some(per[t].farthest.unwrap_or(0.0).max(d[u]));
         }
     }
     let mut cut_edges = 0;
@@ -677,16 +1093,16 @@ fn report(
     for (t, m) in per.iter_mut().enumerate() {
         m.deviation = m.weight / m.target - 1.0;
         max_deviation = max_deviation.max(m.deviation.abs());
-        if input.home_unit.get(t).is_some_and(Option::is_some) && input.locations.is_some() {
-            m.home_distance = Some(if m.weight > 0.0 {
-                home_sum[t] / m.weight
+        if let Some(Some(_)) = km.get(t) {
+            m.home_distance = Some(if work[t] > 0.0 {
+                home_sum[t] / work[t]
             } else {
                 0.0
             });
         }
     }
     let disruption = if owned > 0.0 { moved / owned } else { 0.0 };
-    let violations = check(
+    let mut violations = check(
         g,
         &assignment,
         k,
@@ -695,9 +1111,7 @@ fn report(
         input.tolerance,
         &input.locked,
     );
-    let disruption_ok = input
-        .max_disruption
-        .is_none_or(|cap| disruption <= cap + 1e-12);
+    violations.extend(check_limits(&assignment, limits));
     if violations
         .iter()
         .any(|v| matches!(v, Violation::Unbalanced { .. }))
@@ -708,24 +1122,13 @@ fn report(
             100.0 * max_deviation
         ));
     }
-    if !disruption_ok {
-        notes.push(format!(
-            "disruption {:.2} % exceeds the cap of {:.2} %",
-            100.0 * disruption,
-            100.0 * input.max_disruption.unwrap_or(0.0)
-        ));
-    }
     SplitResult {
-        moved_accounts: 0.0,
-        moved_units: 0,
-        stop: if hit_time_limit {
-            Stop::TimeLimit
-        } else {
-            Stop::Rounds
-        },
-        rounds: 1,
+        moved_accounts,
+        moved_units,
+        stop: Stop::Converged,
+        rounds: 0,
         proven_infeasible: Vec::new(),
-        feasible: violations.is_empty() && disruption_ok,
+        feasible: violations.is_empty(),
         assignment,
         max_deviation,
         cut_edges,

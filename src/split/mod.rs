@@ -38,7 +38,7 @@ pub use align::{
     AlignError, AlignOptions, Alignment, Balance, BalanceError, Realignment, Targets, TerritoryRow,
     UnitMove, align, apply, graph, input, p_equal_quota, realign, weights,
 };
-pub use check::{Violation, check};
+pub use check::{Limits, Violation, check, check_limits};
 pub use driver::{FrontierPoint, frontier, optimize};
 pub use error::SplitError;
 pub use graph::Graph;
@@ -161,6 +161,8 @@ pub enum Stop {
     Infeasible,
     /// `max_rounds` restart rounds ran.
     Rounds,
+    /// No feasible plan, and several rounds without any improvement.
+    Stalled,
     /// The time limit stopped it: the result depends on machine speed.
     TimeLimit,
 }
@@ -172,6 +174,7 @@ impl Stop {
             Stop::Exhausted => "exhaustive search",
             Stop::Infeasible => "proven infeasible",
             Stop::Rounds => "restart limit reached",
+            Stop::Stalled => "no improvement in the last rounds",
             Stop::TimeLimit => "time limit",
         }
     }

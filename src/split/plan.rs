@@ -14,21 +14,22 @@ pub(crate) const OTHER: u32 = u32::MAX - 1;
 /// steers a seed that broke a lock back to it.
 const LOCK_PENALTY: f64 = 1000.0;
 
-/// Distance-to-home compactness: `factor[u] * |loc[u] - home[t]|`.
+/// Distance-to-home compactness: `factor[u] * km[t][u]`.
 pub(crate) struct HomeTerm {
+    /// Planar locations (seeding geometry).
     pub loc: Vec<(f64, f64)>,
+    /// Planar location of each territory's home.
     pub homes: Vec<Option<(f64, f64)>>,
+    /// Distance of each unit to each territory's home (empty without one).
+    pub km: Vec<Vec<f64>>,
     pub factor: Vec<f64>,
 }
 
 impl HomeTerm {
     #[inline]
     pub fn cost(&self, u: usize, t: usize) -> f64 {
-        match self.homes[t] {
-            Some(h) => {
-                let l = self.loc[u];
-                self.factor[u] * ((l.0 - h.0).powi(2) + (l.1 - h.1).powi(2)).sqrt()
-            }
+        match self.km[t].get(u) {
+            Some(d) => self.factor[u] * d,
             None => 0.0,
         }
     }
@@ -51,6 +52,17 @@ pub(crate) struct Problem {
     /// Disruption weight of units that have a current owner.
     pub dis_total: f64,
     pub dis_cap: Option<f64>,
+    /// Accounts per unit and the cap on those changing owner (absolute).
+    pub acc: Vec<f64>,
+    pub acc_cap: Option<f64>,
+    /// Accounts of units that have a current owner.
+    pub acc_total: f64,
+    /// `far[t][u]`: unit `u` lies beyond territory `t`'s travel radius
+    /// (empty without radii); hard, like a lock.
+    pub far: Vec<Vec<bool>>,
+    /// Energy, in cut edges, of one unit of disruption weight changing
+    /// owner (0 without continuity).
+    pub move_cost: f64,
     pub home: Option<HomeTerm>,
     /// Global unit of each local unit.
     pub units: Vec<usize>,
@@ -91,6 +103,28 @@ impl Problem {
         }
     }
 
+    /// Accounts over the cap, as a share of the accounts with an owner.
+    #[inline]
+    pub fn acc_excess(&self, moved: f64) -> f64 {
+        match self.acc_cap {
+            Some(cap) => (moved - cap).max(0.0) / self.acc_total.max(1.0),
+            None => 0.0,
+        }
+    }
+
+    /// Unit `u` may not be in territory `t` (lock elsewhere, or beyond the
+    /// travel radius).
+    #[inline]
+    pub fn barred(&self, u: usize, t: u32) -> bool {
+        let l = self.locked[u];
+        (l != NONE && l != t) || self.is_far(u, t)
+    }
+
+    #[inline]
+    pub fn is_far(&self, u: usize, t: u32) -> bool {
+        !self.far.is_empty() && self.far[t as usize][u]
+    }
+
     /// Penalty multipliers for balance and disruption at strength `lambda`,
     /// scaled so that `lambda` is the cost (in cut edges) of pushing one
     /// average unit's weight past the limit.
@@ -101,13 +135,15 @@ impl Problem {
     }
 }
 
-/// Lexicographic quality: locks, then balance, then disruption, then the
-/// compactness objective. Lower is better.
+/// Lexicographic quality: locks and travel radii, then the disruption and
+/// account caps, then balance, then (with continuity) the disruption
+/// itself, then the compactness objective. Lower is better.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Key {
     pub locks: usize,
+    pub caps: f64,
     pub balance: f64,
-    pub disruption: f64,
+    pub moved: f64,
     pub objective: f64,
 }
 
@@ -119,9 +155,15 @@ impl Key {
     pub fn cmp(&self, o: &Key) -> std::cmp::Ordering {
         self.locks
             .cmp(&o.locks)
+            .then(self.caps.total_cmp(&o.caps))
             .then(self.balance.total_cmp(&o.balance))
-            .then(self.disruption.total_cmp(&o.disruption))
+            .then(self.moved.total_cmp(&o.moved))
             .then(self.objective.total_cmp(&o.objective))
+    }
+
+    /// Every hard limit holds.
+    pub fn feasible(&self) -> bool {
+        self.locks == 0 && self.caps == 0.0 && self.balance == 0.0
     }
 }
 
@@ -165,6 +207,9 @@ pub(crate) struct State<'p> {
     pub cut_real: usize,
     pub home: f64,
     pub moved: f64,
+    pub acc_moved: f64,
+    /// Locked units outside their territory plus units beyond their
+    /// territory's radius.
     pub lock_viol: usize,
     ex: Vec<f64>,
     pub ex_total: f64,
@@ -184,6 +229,7 @@ impl<'p> State<'p> {
             cut_real: 0,
             home: 0.0,
             moved: 0.0,
+            acc_moved: 0.0,
             lock_viol: 0,
             ex: Vec::new(),
             ex_total: 0.0,
@@ -203,6 +249,7 @@ impl<'p> State<'p> {
         self.mpos = vec![0; n];
         self.home = 0.0;
         self.moved = 0.0;
+        self.acc_moved = 0.0;
         self.lock_viol = 0;
         for u in 0..n {
             let t = self.assign[u] as usize;
@@ -215,8 +262,9 @@ impl<'p> State<'p> {
             let c = p.current[u];
             if c != NONE && c != t as u32 {
                 self.moved += p.dis_w[u];
+                self.acc_moved += p.acc[u];
             }
-            if p.locked[u] != NONE && p.locked[u] != t as u32 {
+            if p.barred(u, t as u32) {
                 self.lock_viol += 1;
             }
         }
@@ -256,16 +304,27 @@ impl<'p> State<'p> {
     pub fn key(&self) -> Key {
         Key {
             locks: self.lock_viol,
+            caps: self.caps_excess(),
             balance: if self.n_over == 0 { 0.0 } else { self.ex_total },
-            disruption: self.p.dis_excess(self.moved),
+            moved: if self.p.move_cost > 0.0 {
+                self.moved
+            } else {
+                0.0
+            },
             objective: self.objective(),
         }
+    }
+
+    /// How far the disruption and account caps are exceeded (0 within).
+    pub fn caps_excess(&self) -> f64 {
+        self.p.dis_excess(self.moved) + self.p.acc_excess(self.acc_moved)
     }
 
     pub fn energy(&self, lb: f64, ld: f64) -> f64 {
         self.objective()
             + lb * self.ex_total
-            + ld * self.p.dis_excess(self.moved)
+            + ld * self.caps_excess()
+            + self.p.move_cost * self.moved
             + LOCK_PENALTY * self.lock_viol as f64
     }
 
@@ -293,15 +352,33 @@ impl<'p> State<'p> {
         let ex_new = p.excess(ai, self.tw[ai] - w) + p.excess(bi, self.tw[bi] + w);
         d += lb * (ex_new - self.ex[ai] - self.ex[bi]);
         let c = p.current[u];
-        if ld > 0.0 && c != NONE && (c == a || c == b) {
-            let dm = if c == a { p.dis_w[u] } else { -p.dis_w[u] };
-            d += ld * (p.dis_excess(self.moved + dm) - p.dis_excess(self.moved));
+        if c != NONE && (c == a || c == b) {
+            let sign = if c == a { 1.0 } else { -1.0 };
+            let dm = sign * p.dis_w[u];
+            d += p.move_cost * dm;
+            if ld > 0.0 {
+                let da = sign * p.acc[u];
+                d += ld
+                    * (p.dis_excess(self.moved + dm) - p.dis_excess(self.moved)
+                        + p.acc_excess(self.acc_moved + da)
+                        - p.acc_excess(self.acc_moved));
+            }
         }
-        let l = p.locked[u];
-        if l != NONE {
-            d += LOCK_PENALTY * (f64::from(l == a) - f64::from(l == b));
-        }
+        d += LOCK_PENALTY * (f64::from(p.barred(u, b)) - f64::from(p.barred(u, a)));
         d
+    }
+
+    /// Whether moving `u` to `b` keeps the disruption and account caps.
+    #[inline]
+    pub fn flip_keeps_caps(&self, u: usize, b: u32) -> bool {
+        let p = self.p;
+        let c = p.current[u];
+        if c == NONE || c == b || c != self.assign[u] {
+            // Returning home or moving a unit already moved never adds.
+            return true;
+        }
+        p.dis_excess(self.moved + p.dis_w[u]) == 0.0
+            && p.acc_excess(self.acc_moved + p.acc[u]) == 0.0
     }
 
     /// Whether moving `u` to `b` leaves both territories within tolerance.
@@ -348,14 +425,13 @@ impl<'p> State<'p> {
         if c != NONE {
             if c == a {
                 self.moved += p.dis_w[u];
+                self.acc_moved += p.acc[u];
             } else if c == b {
                 self.moved -= p.dis_w[u];
+                self.acc_moved -= p.acc[u];
             }
         }
-        let l = p.locked[u];
-        if l != NONE {
-            self.lock_viol = self.lock_viol + usize::from(l == a) - usize::from(l == b);
-        }
+        self.lock_viol = self.lock_viol + usize::from(p.barred(u, b)) - usize::from(p.barred(u, a));
         let pos = self.mpos[u] as usize;
         let list = &mut self.members[ai];
         list.swap_remove(pos);
@@ -473,7 +549,21 @@ pub(crate) mod tests {
             dis_w: vec![1.0; n],
             dis_total: n as f64,
             dis_cap: Some(0.5),
+            acc: vec![1.0; n],
+            acc_cap: Some(n as f64 * 0.6),
+            acc_total: n as f64,
+            far: (0..k)
+                .map(|t| loc.iter().map(|l| (l.0 - t as f64).abs() > 6.0).collect())
+                .collect(),
+            move_cost: 0.3,
             home: Some(HomeTerm {
+                km: (0..k)
+                    .map(|t| {
+                        loc.iter()
+                            .map(|l| ((l.0 - t as f64).powi(2) + l.1.powi(2)).sqrt())
+                            .collect()
+                    })
+                    .collect(),
                 loc,
                 homes: (0..k).map(|t| Some((t as f64, 0.0))).collect(),
                 factor: vec![0.1; n],
@@ -510,6 +600,8 @@ pub(crate) mod tests {
         assert_eq!(s.cut_list.len(), fresh.cut_list.len());
         assert!((s.home - fresh.home).abs() < 1e-9);
         assert!((s.moved - fresh.moved).abs() < 1e-9);
+        assert!((s.acc_moved - fresh.acc_moved).abs() < 1e-9);
+        assert_eq!(s.lock_viol, fresh.lock_viol);
         assert!((s.ex_total - fresh.ex_total).abs() < 1e-9);
         assert_eq!(s.n_over, fresh.n_over);
         for t in 0..3 {
