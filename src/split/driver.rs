@@ -445,11 +445,11 @@ fn proofs(
             locked_w[t] += input.weight[u];
         }
     }
-    for t in 0..k {
-        if locked_w[t] > (1.0 + tol) * input.targets[t] * (1.0 + 1e-12) {
+    for (t, (&w, &target)) in locked_w.iter().zip(&input.targets).enumerate() {
+        if w > (1.0 + tol) * target * (1.0 + 1e-12) {
             out.push(format!(
                 "the units locked to territory {t} (home included) already weigh {:.1} % of its target, more than the tolerance allows",
-                100.0 * locked_w[t] / input.targets[t]
+                100.0 * w / target
             ));
         }
     }
