@@ -9,9 +9,12 @@
 //! - `iowa_polk_alone` (8, 12 territories × ±0.5 / 1 / 2 %): what a planner
 //!   does instead, Polk County as its own locked territory (target = its
 //!   population) and the others sharing the rest equally;
+//! - `iowa_seeds` (4 territories, ±0.5 %, seeds 1-10): the cut edges on
+//!   every seed, against the proven optimum 33;
 //! - `synthetic_delaunay_10k`: the adjacency (Delaunay) of 10,000 random
 //!   points (items = points);
-//! - `synthetic_10k_k200`: those 10,000 units (log-normal-ish weights) into
+//! - `synthetic_2k_k4`: 2,000 such units into 4 territories within ±1 %;
+//! - `synthetic_10k_k200`: the 10,000 units (log-normal-ish weights) into
 //!   200 territories within ±2 % (120 s safety time limit).
 //!
 //! The optimizer is deterministic per seed, so every sample of a case finds
@@ -51,6 +54,7 @@ fn main() {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Map {
     Iowa,
+    Synthetic2k,
     Synthetic,
 }
 
@@ -64,23 +68,28 @@ struct Case {
     /// locked, with its weight as target; the others share the rest.
     largest_alone: bool,
     time_limit: Option<Duration>,
+    /// Overrides the bench seed.
+    seed: Option<u64>,
 }
 
 impl Case {
     fn label(&self) -> String {
+        let seed = self.seed.map_or(String::new(), |s| format!(", seed {s}"));
         match (self.map, self.largest_alone) {
-            (Map::Iowa, false) => format!("iowa k={}", self.k),
+            (Map::Iowa, false) => format!("iowa k={}{seed}", self.k),
             (Map::Iowa, true) => format!("iowa k={}, Polk alone", self.k),
+            (Map::Synthetic2k, _) => format!("2k units, k={}", self.k),
             (Map::Synthetic, _) => format!("10k units, k={}", self.k),
         }
     }
 
-    fn order(&self) -> (Map, bool, usize, u64) {
+    fn order(&self) -> (Map, bool, usize, u64, Option<u64>) {
         (
             self.map,
             self.largest_alone,
             self.k,
             (self.tolerance * 1e6) as u64,
+            self.seed,
         )
     }
 }
@@ -93,6 +102,9 @@ struct Plan {
     cut_edges: usize,
     iterations: u64,
     hit_time_limit: bool,
+    /// Why the search stopped, and after how many restart rounds.
+    stop: String,
+    rounds: usize,
     /// Per territory, in %, largest first.
     deviations: Vec<f64>,
     notes: Vec<String>,
@@ -108,6 +120,7 @@ struct MapInfo {
 /// `quotaplan` path is in [`setup`].
 struct Setup {
     iowa: MapInfo,
+    synthetic2k: MapInfo,
     synthetic: MapInfo,
     /// Runs the optimizer on a case.
     split: Box<dyn Fn(&Case) -> Plan + Send + Sync>,
@@ -124,15 +137,20 @@ fn setup() -> &'static Setup {
 
         let iowa = read_iowa();
         let iowa_graph = Graph::from_edges(iowa.weight.len(), &iowa.edges).expect("Iowa graph");
-        let synthetic = draw_synthetic();
+        let synthetic = draw_synthetic(10_000, 2024);
         let synthetic_graph = Graph::delaunay(&synthetic.loc).expect("finite points");
+        let synthetic2k = draw_synthetic(2_000, 2000);
+        let synthetic2k_graph = Graph::delaunay(&synthetic2k.loc).expect("finite points");
         let info = |m: &MapData, g: &Graph| MapInfo {
             units: g.len(),
             edges: g.edge_count(),
             weight: m.weight.iter().sum(),
         };
-        let (iowa_info, synthetic_info) =
-            (info(&iowa, &iowa_graph), info(&synthetic, &synthetic_graph));
+        let (iowa_info, synthetic_info, synthetic2k_info) = (
+            info(&iowa, &iowa_graph),
+            info(&synthetic, &synthetic_graph),
+            info(&synthetic2k, &synthetic2k_graph),
+        );
         let points = synthetic.loc.clone();
         let seed = env_num("QUOTAPLAN_BENCH_SEED").unwrap_or(1);
         let threads = env_num("QUOTAPLAN_BENCH_THREADS");
@@ -140,6 +158,7 @@ fn setup() -> &'static Setup {
         let iterations = env_num("QUOTAPLAN_BENCH_ITERATIONS");
         Setup {
             iowa: iowa_info,
+            synthetic2k: synthetic2k_info,
             synthetic: synthetic_info,
             delaunay: Box::new(move || {
                 Graph::delaunay(&points)
@@ -149,6 +168,7 @@ fn setup() -> &'static Setup {
             split: Box::new(move |case| {
                 let (m, g) = match case.map {
                     Map::Iowa => (&iowa, &iowa_graph),
+                    Map::Synthetic2k => (&synthetic2k, &synthetic2k_graph),
                     Map::Synthetic => (&synthetic, &synthetic_graph),
                 };
                 let mut input = SplitInput::new(g, m.weight.clone(), case.k);
@@ -171,7 +191,7 @@ fn setup() -> &'static Setup {
                         .collect();
                     input.locked[largest] = Some(0);
                 }
-                input.seed = seed;
+                input.seed = case.seed.unwrap_or(seed);
                 input.threads = threads;
                 input.chains = chains.unwrap_or(input.chains);
                 input.iterations = iterations;
@@ -188,6 +208,8 @@ fn setup() -> &'static Setup {
                     cut_edges: r.cut_edges,
                     iterations: r.iterations,
                     hit_time_limit: r.hit_time_limit,
+                    stop: r.stop.describe().to_string(),
+                    rounds: r.rounds,
                     deviations,
                     notes: r.notes,
                 }
@@ -242,12 +264,11 @@ fn read_iowa() -> MapData {
     MapData { weight, loc, edges }
 }
 
-/// 10,000 uniform points in the unit square, log-normal-ish weights (exp
-/// of a sum of uniforms, sigma about 0.7); edges come from the Delaunay
+/// `n` uniform points in the unit square, log-normal-ish weights (exp of a
+/// sum of uniforms, sigma about 0.7); edges come from the Delaunay
 /// triangulation.
-fn draw_synthetic() -> MapData {
-    let n = 10_000;
-    let mut rng = ChaCha8Rng::seed_from_u64(2024);
+fn draw_synthetic(n: usize, seed: u64) -> MapData {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let loc: Vec<(f64, f64)> = (0..n)
         .map(|_| (rng.random::<f64>(), rng.random::<f64>()))
         .collect();
@@ -306,6 +327,24 @@ fn iowa(bencher: Bencher<'_, '_>, k: usize) {
             tolerance: 0.005,
             largest_alone: false,
             time_limit: None,
+            seed: None,
+        },
+    );
+}
+
+/// Four territories at ±0.5 % on seeds 1-10: the proven optimum is 33 cut
+/// edges, and a planner should reach it whatever the seed.
+#[divan::bench(args = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sample_count = 1, sample_size = 1)]
+fn iowa_seeds(bencher: Bencher<'_, '_>, seed: u64) {
+    bench_case(
+        bencher,
+        Case {
+            map: Map::Iowa,
+            k: 4,
+            tolerance: 0.005,
+            largest_alone: false,
+            time_limit: None,
+            seed: Some(seed),
         },
     );
 }
@@ -325,6 +364,7 @@ fn iowa_polk_alone<const K: usize>(bencher: Bencher<'_, '_>, tolerance: f64) {
             tolerance,
             largest_alone: true,
             time_limit: None,
+            seed: None,
         },
     );
 }
@@ -346,6 +386,22 @@ fn synthetic_delaunay_10k(bencher: Bencher<'_, '_>) {
         });
 }
 
+/// 2,000 units into 4 territories, ±1 %.
+#[divan::bench(sample_count = 2, sample_size = 1)]
+fn synthetic_2k_k4(bencher: Bencher<'_, '_>) {
+    bench_case(
+        bencher,
+        Case {
+            map: Map::Synthetic2k,
+            k: 4,
+            tolerance: 0.01,
+            largest_alone: false,
+            time_limit: Some(Duration::from_secs(120)),
+            seed: None,
+        },
+    );
+}
+
 /// 10,000 units into 200 territories, ±2 %.
 #[divan::bench(sample_count = 2, sample_size = 1)]
 fn synthetic_10k_k200(bencher: Bencher<'_, '_>) {
@@ -357,6 +413,7 @@ fn synthetic_10k_k200(bencher: Bencher<'_, '_>) {
             tolerance: 0.02,
             largest_alone: false,
             time_limit: Some(Duration::from_secs(120)),
+            seed: None,
         },
     );
 }
@@ -381,6 +438,12 @@ fn print_figures() {
         );
     }
     let mut printed_synthetic = false;
+    if runs.iter().any(|r| r.case.map == Map::Synthetic2k) {
+        println!(
+            "synthetic 2k: {} points, {} Delaunay edges",
+            s.synthetic2k.units, s.synthetic2k.edges
+        );
+    }
     for (i, run) in runs.iter().enumerate() {
         if i > 0 && runs[i - 1].case.order() == run.case.order() {
             continue;
@@ -397,13 +460,15 @@ fn print_figures() {
         let fastest = same.iter().map(|r| r.time).min().expect("one run");
         let plan = &run.plan;
         println!(
-            "{:<28} tol ±{:>5.2} %  feasible {:<5}  max dev {:>6.3} %  cut edges {:>5}  {:>7.2} s  ({} iterations{}){}",
+            "{:<28} tol ±{:>5.2} %  feasible {:<5}  max dev {:>6.3} %  cut edges {:>5}  {:>7.2} s  ({}, {} rounds, {} iterations{}){}",
             case.label(),
             100.0 * case.tolerance,
             plan.feasible,
             100.0 * plan.max_deviation,
             plan.cut_edges,
             fastest.as_secs_f64(),
+            plan.stop,
+            plan.rounds,
             plan.iterations,
             if plan.hit_time_limit {
                 ", time limit hit"
@@ -416,11 +481,11 @@ fn print_figures() {
                 "  [samples found different plans]"
             }
         );
-        if !plan.feasible && case.map == Map::Iowa && !case.largest_alone {
+        if !plan.feasible && case.map == Map::Iowa && !case.largest_alone && case.seed.is_none() {
             let shown: Vec<String> = plan.deviations.iter().map(|d| format!("{d:+.2}")).collect();
             println!("  deviations (%): {}", shown.join(" "));
         }
-        if case.map == Map::Synthetic {
+        if case.map != Map::Iowa {
             for note in &plan.notes {
                 println!("  note: {note}");
             }

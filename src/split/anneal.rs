@@ -81,8 +81,9 @@ const REBALANCE_TREES: usize = 4;
 /// Runs one chain: rebalance the start, anneal, then restart from the best
 /// plan found, repair its balance if it is still outside the tolerance
 /// (cheapest boundary flips first, ReCom diffusion next), and polish it cold.
-pub(crate) fn run(p: &Problem, start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -> ChainOut {
+pub(crate) fn run(p: &Problem, mut start: Vec<u32>, rng: ChaCha8Rng, par: &Params) -> ChainOut {
     let n = p.n();
+    super::seed::fix_barred(p, &mut start);
     let s = State::new(p, start);
     let best_key = s.key();
     let mut c = Chain {

@@ -135,8 +135,10 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
                 hit |= out.hit_deadline;
                 let key = State::new(&p, out.assign.clone()).key();
                 if best.as_ref().is_none_or(|b| key.better_than(&b.0)) {
+                    improved |= best
+                        .as_ref()
+                        .is_none_or(|b| key.clearly_better_than(&b.0, CONVERGED));
                     best = Some((key, out.assign));
-                    improved = true;
                 }
             }
             stale = if improved { 0 } else { stale + 1 };
@@ -233,6 +235,11 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
 /// continuity: enough that compactness alone rarely moves a unit, small
 /// enough that balance still can.
 const MOVE_COST: f64 = 1.0;
+
+/// A round that improves the best plan by less than this share of its
+/// score (cut edges and distance to home, or disruption under continuity)
+/// counts as no improvement for convergence; it is still kept.
+const CONVERGED: f64 = 0.01;
 
 /// Without a feasible plan, the search stops after this many times
 /// `patience` rounds without improvement.
@@ -515,14 +522,16 @@ fn params(input: &SplitInput<'_>, p: &Problem, deadline: Option<Instant>, warm: 
     let n = p.n() as u64;
     let iterations = input
         .iterations
-        .unwrap_or_else(|| (n * 1_000).clamp(300_000, 3_000_000));
+        .unwrap_or_else(|| (n * 300).clamp(300_000, 3_000_000));
     Params {
         iterations,
         t0: if warm { 0.6 } else { 1.5 },
         t1: 0.03,
         lambda0: 0.3,
         lambda1: 30.0,
-        recom: 0.002,
+        // ReCom redraws two whole territories: with few large ones it costs
+        // more than it brings, so it is drawn less often there.
+        recom: 0.002 * (200.0 * p.k() as f64 / n as f64).min(1.0),
         pair: 0.25,
         deadline,
     }

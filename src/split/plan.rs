@@ -161,6 +161,21 @@ impl Key {
             .then(self.objective.total_cmp(&o.objective))
     }
 
+    /// Better by more than `rel` of the compactness objective (any gain in
+    /// the hard terms counts): what keeps a search going.
+    pub fn clearly_better_than(&self, o: &Key, rel: f64) -> bool {
+        let gain = |new: f64, old: f64| new < old - rel * old.abs() - 1e-12;
+        if self.locks != o.locks {
+            return self.locks < o.locks;
+        }
+        if self.caps != o.caps || self.balance != o.balance {
+            return (self.caps, self.balance) < (o.caps, o.balance);
+        }
+        // Disruption under continuity is kept low by the give-back pass; a
+        // small share moving back and forth is no reason to search on.
+        gain(self.objective, o.objective)
+    }
+
     /// Every hard limit holds.
     pub fn feasible(&self) -> bool {
         self.locks == 0 && self.caps == 0.0 && self.balance == 0.0
@@ -171,8 +186,13 @@ impl Key {
 pub(crate) struct Bfs {
     stamp: Vec<u32>,
     generation: u32,
-    queue: Vec<u32>,
     wanted: Vec<u32>,
+    /// Which search reached a unit (valid where `stamp` is current).
+    group: Vec<u32>,
+    parent: Vec<u32>,
+    queues: Vec<Vec<u32>>,
+    heads: Vec<usize>,
+    live: Vec<bool>,
 }
 
 impl Bfs {
@@ -180,8 +200,12 @@ impl Bfs {
         Bfs {
             stamp: vec![0; n],
             generation: 0,
-            queue: Vec::new(),
             wanted: Vec::new(),
+            group: vec![0; n],
+            parent: Vec::new(),
+            queues: Vec::new(),
+            heads: Vec::new(),
+            live: Vec::new(),
         }
     }
 
@@ -463,8 +487,11 @@ impl<'p> State<'p> {
     }
 
     /// Whether `u`'s territory stays connected without `u`: its neighbours in
-    /// that territory must still reach each other. BFS within the territory,
-    /// stopping as soon as all of them are found (usually within a few steps).
+    /// that territory must still reach each other. One search grows from
+    /// each of them in turn; searches that meet merge, and the answer is
+    /// known when all have merged (yes) or when one group runs out of units
+    /// first (no: it is a piece cut off). So the cost is about the smaller
+    /// side, not the whole territory, when the move would split it.
     pub fn donor_stays_connected(&self, u: usize, bfs: &mut Bfs) -> bool {
         let g = &self.p.graph;
         let a = self.assign[u];
@@ -475,40 +502,105 @@ impl<'p> State<'p> {
                 .copied()
                 .filter(|&v| self.assign[v as usize] == a),
         );
-        if bfs.wanted.len() <= 1 {
+        let m = bfs.wanted.len();
+        if m <= 1 {
             return true;
         }
         let generation = bfs.next_generation();
-        let wanted_generation = bfs.next_generation();
-        for &v in &bfs.wanted {
-            bfs.stamp[v as usize] = wanted_generation;
-        }
-        let mut remaining = bfs.wanted.len() - 1;
-        let start = bfs.wanted[0];
         bfs.stamp[u] = generation;
-        bfs.stamp[start as usize] = generation;
-        bfs.queue.clear();
-        bfs.queue.push(start);
-        let mut head = 0;
-        while head < bfs.queue.len() {
-            let x = bfs.queue[head] as usize;
-            head += 1;
-            for &y in g.nbrs(x) {
-                let yi = y as usize;
-                if self.assign[yi] != a || bfs.stamp[yi] == generation {
+        bfs.parent.clear();
+        bfs.parent.extend(0..m as u32);
+        bfs.queues.resize_with(m, Vec::new);
+        bfs.heads.clear();
+        bfs.heads.resize(m, 0);
+        for i in 0..m {
+            let v = bfs.wanted[i] as usize;
+            bfs.queues[i].clear();
+            if bfs.stamp[v] == generation {
+                // Listed twice (parallel edges): already a group.
+                let j = bfs.group[v];
+                union(&mut bfs.parent, i as u32, j);
+                continue;
+            }
+            bfs.stamp[v] = generation;
+            bfs.group[v] = i as u32;
+            bfs.queues[i].push(v as u32);
+        }
+        let mut groups = (0..m as u32)
+            .filter(|&i| find(&mut bfs.parent, i) == i)
+            .count();
+        if groups <= 1 {
+            return true;
+        }
+        loop {
+            let mut active = 0;
+            for i in 0..m {
+                let Some(&x) = bfs.queues[i].get(bfs.heads[i]) else {
                     continue;
-                }
-                if bfs.stamp[yi] == wanted_generation {
-                    remaining -= 1;
-                    if remaining == 0 {
-                        return true;
+                };
+                active += 1;
+                bfs.heads[i] += 1;
+                for &y in g.nbrs(x as usize) {
+                    let yi = y as usize;
+                    if self.assign[yi] != a {
+                        continue;
                     }
+                    if bfs.stamp[yi] == generation {
+                        if yi == u {
+                            continue;
+                        }
+                        let (ri, rj) = (
+                            find(&mut bfs.parent, i as u32),
+                            find(&mut bfs.parent, bfs.group[yi]),
+                        );
+                        if ri != rj {
+                            bfs.parent[ri as usize] = rj;
+                            groups -= 1;
+                            if groups == 1 {
+                                return true;
+                            }
+                        }
+                        continue;
+                    }
+                    bfs.stamp[yi] = generation;
+                    bfs.group[yi] = i as u32;
+                    bfs.queues[i].push(y);
                 }
-                bfs.stamp[yi] = generation;
-                bfs.queue.push(y);
+            }
+            // A group none of whose searches can grow is a closed piece.
+            bfs.live.clear();
+            bfs.live.resize(m, false);
+            for i in 0..m {
+                if bfs.heads[i] < bfs.queues[i].len() {
+                    let r = find(&mut bfs.parent, i as u32) as usize;
+                    bfs.live[r] = true;
+                }
+            }
+            for i in 0..m {
+                if find(&mut bfs.parent, i as u32) == i as u32 && !bfs.live[i] {
+                    return false;
+                }
+            }
+            if active == 0 {
+                return false;
             }
         }
-        false
+    }
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let up = parent[parent[x as usize] as usize];
+        parent[x as usize] = up;
+        x = up;
+    }
+    x
+}
+
+fn union(parent: &mut [u32], a: u32, b: u32) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra as usize] = rb;
     }
 }
 

@@ -165,11 +165,19 @@ fn prefer_sub_as_1(p: &Problem, order: &[u32], in_sub: &[bool], l1: &[u32], l2: 
 /// locked units), and every other unit joins the lightest adjacent
 /// territory, growing outward. `None` when a territory ends up empty.
 pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
+    repair(p, &p.current)
+}
+
+/// [`repair_current`] for any plan (`NONE` or out-of-range entries are
+/// unassigned): locked units go to their territory, each territory keeps
+/// its best piece, the rest grows into the lightest adjacent territory that
+/// may take it.
+pub(crate) fn repair(p: &Problem, plan: &[u32]) -> Option<(Vec<u32>, bool)> {
     let (n, k) = (p.n(), p.k());
     let g = &p.graph;
     let mut assign: Vec<u32> = (0..n)
         .map(|u| {
-            let c = p.current[u];
+            let c = plan[u];
             if p.locked[u] != NONE {
                 p.locked[u]
             } else if (c as usize) < k {
@@ -179,7 +187,7 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
             }
         })
         .collect();
-    let mut changed = assign.iter().zip(&p.current).any(|(&a, &c)| a != c);
+    let mut changed = assign.iter().zip(plan).any(|(&a, &c)| a != c);
     // Keep the best piece of each territory.
     let mut piece = vec![u32::MAX; n];
     let mut pieces: Vec<(u32, usize, f64, Vec<u32>)> = Vec::new();
@@ -250,8 +258,12 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
                 .map(|&v| assign[v as usize])
                 .filter(|&t| t != NONE)
                 .min_by(|&a, &b| {
-                    (tw[a as usize] / p.targets[a as usize])
-                        .total_cmp(&(tw[b as usize] / p.targets[b as usize]))
+                    p.barred(u, a)
+                        .cmp(&p.barred(u, b))
+                        .then(
+                            (tw[a as usize] / p.targets[a as usize])
+                                .total_cmp(&(tw[b as usize] / p.targets[b as usize])),
+                        )
                         .then(a.cmp(&b))
                 });
             match best {
@@ -271,6 +283,83 @@ pub(crate) fn repair_current(p: &Problem) -> Option<(Vec<u32>, bool)> {
         }
     }
     Some((assign, changed))
+}
+
+/// Moves units out of territories they are barred from (a lock elsewhere,
+/// beyond the radius): a barred unit's allowed territory (its lock, or the
+/// nearest one that may take it) grows to it along a shortest path of units
+/// it may take, and broken territories are then repaired. A random start
+/// often breaks a lock far from its territory, where single-unit moves give
+/// the search no way back; this makes locks hold from the start. Returns
+/// the number of units still barred.
+pub(crate) fn fix_barred(p: &Problem, assign: &mut Vec<u32>) -> usize {
+    let n = p.n();
+    let g = &p.graph;
+    let mut prev = vec![u32::MAX; n];
+    let mut queue: Vec<u32> = Vec::new();
+    for _ in 0..4 {
+        let bad: Vec<usize> = (0..n).filter(|&u| p.barred(u, assign[u])).collect();
+        if bad.is_empty() {
+            return 0;
+        }
+        for &u in &bad {
+            if !p.barred(u, assign[u]) {
+                continue;
+            }
+            let lock = p.locked[u];
+            let wanted = |t: u32| {
+                if lock != NONE {
+                    t == lock
+                } else {
+                    !p.is_far(u, t)
+                }
+            };
+            // Breadth-first from u to the nearest unit of a wanted territory.
+            prev.fill(u32::MAX);
+            prev[u] = u as u32;
+            queue.clear();
+            queue.push(u as u32);
+            let mut head = 0;
+            let mut reached = None;
+            while head < queue.len() && reached.is_none() {
+                let x = queue[head] as usize;
+                head += 1;
+                for &y in g.nbrs(x) {
+                    let yi = y as usize;
+                    if prev[yi] != u32::MAX {
+                        continue;
+                    }
+                    prev[yi] = x as u32;
+                    if wanted(assign[yi]) {
+                        reached = Some(yi);
+                        break;
+                    }
+                    queue.push(y);
+                }
+            }
+            let Some(end) = reached else { continue };
+            let t = assign[end];
+            let mut path = Vec::new();
+            let mut x = prev[end] as usize;
+            loop {
+                path.push(x);
+                if x == u {
+                    break;
+                }
+                x = prev[x] as usize;
+            }
+            if path.iter().all(|&v| !p.barred(v, t)) {
+                for v in path {
+                    assign[v] = t;
+                }
+            }
+        }
+        match repair(p, assign) {
+            Some((a, _)) => *assign = a,
+            None => break,
+        }
+    }
+    (0..n).filter(|&u| p.barred(u, assign[u])).count()
 }
 
 /// A fresh plan's labels are arbitrary, but a rep's home is not: swap labels
