@@ -326,7 +326,9 @@ pub(crate) fn fix_barred(p: &Problem, assign: &mut Vec<u32>) -> usize {
                 head += 1;
                 for &y in g.nbrs(x) {
                     let yi = y as usize;
-                    if prev[yi] != u32::MAX {
+                    // A lock's path goes only through units its territory
+                    // may take.
+                    if prev[yi] != u32::MAX || (lock != NONE && p.barred(yi, lock)) {
                         continue;
                     }
                     prev[yi] = x as u32;

@@ -678,3 +678,201 @@ fn random_small_inputs_never_panic_and_stay_contiguous() {
         );
     }
 }
+
+/// The limits a territory planner promises, checked from the raw inputs:
+/// each territory holds its home unit and no unit beyond its radius, and
+/// at most the capped share of sales and number of accounts change owner.
+fn audit_limits(input: &SplitInput<'_>, r: &SplitResult, pts: &[(f64, f64)], radius: f64) {
+    for (t, h) in input.home_unit.iter().enumerate() {
+        let Some(h) = *h else { continue };
+        assert_eq!(r.assignment[h], t, "territory {t} lost its home unit {h}");
+        for (u, &a) in r.assignment.iter().enumerate() {
+            if a == t {
+                let d = ((pts[u].0 - pts[h].0).powi(2) + (pts[u].1 - pts[h].1).powi(2)).sqrt();
+                assert!(
+                    d <= radius + 1e-9,
+                    "unit {u} is {d} from territory {t}'s home"
+                );
+            }
+        }
+    }
+    let (mut owned, mut moved, mut accounts) = (0.0, 0.0, 0.0);
+    for (u, c) in input.current.iter().enumerate() {
+        if let Some(c) = *c {
+            owned += input.disruption_weight[u];
+            if r.assignment[u] != c {
+                moved += input.disruption_weight[u];
+                accounts += input.accounts[u];
+            }
+        }
+    }
+    if let Some(cap) = input.max_disruption {
+        assert!(
+            moved / owned <= cap + 1e-12,
+            "moved {} over cap {cap}",
+            moved / owned
+        );
+    }
+    if let Some(cap) = input.max_moved_accounts {
+        assert!(accounts <= cap, "{accounts} accounts moved over cap {cap}");
+    }
+    assert!((r.disruption - moved / owned.max(f64::MIN_POSITIVE)).abs() < 1e-9);
+}
+
+/// `--max-disruption` and the account cap are never exceeded, whatever the
+/// tolerance asks for: from a contiguous current alignment, on random maps
+/// with homes and a travel radius, across caps and seeds. A tolerance the
+/// cap does not allow gives an infeasible plan within the cap, never a
+/// feasible one beyond it.
+#[test]
+fn disruption_caps_and_travel_radius_are_never_exceeded() {
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    for case in 0..12u64 {
+        let n = 300;
+        let k = 6;
+        let pts: Vec<(f64, f64)> = (0..n)
+            .map(|_| (rng.random::<f64>() * 100.0, rng.random::<f64>() * 100.0))
+            .collect();
+        let weight: Vec<f64> = (0..n).map(|_| (rng.random::<f64>() * 2.0).exp()).collect();
+        let g = Graph::delaunay(&pts).unwrap();
+        let edges: Vec<(usize, usize)> = g.edges().collect();
+        // A contiguous, loosely balanced current alignment.
+        let mut fresh = SplitInput::new(&g, weight.clone(), k);
+        fresh.tolerance = 0.25;
+        fresh.seed = case;
+        fresh.iterations = Some(20_000);
+        let current = optimize(&fresh).unwrap().assignment;
+        let mut input = SplitInput::new(&g, weight.clone(), k);
+        input.tolerance = [0.005, 0.02, 0.1][case as usize % 3];
+        input.current = current.iter().map(|&t| Some(t)).collect();
+        input.locations = Some(&pts);
+        // Each home: the current territory's first unit.
+        input.home_unit = (0..k)
+            .map(|t| current.iter().position(|&c| c == t))
+            .collect();
+        let radius = 70.0;
+        input.max_distance = vec![Some(radius); k];
+        input.max_disruption = Some([0.0, 0.05, 0.1, 0.2][case as usize % 4]);
+        input.accounts = (0..n).map(|u| (u % 5 + 1) as f64).collect();
+        if case % 2 == 1 {
+            input.max_moved_accounts = Some(40.0);
+        }
+        input.iterations = Some(40_000);
+        input.max_rounds = 4;
+        input.seed = case;
+        let r = optimize(&input).unwrap();
+        let a = audited(&input, &edges, &r);
+        // Homes inside the current territory and within the radius of it
+        // may still lie too far from some current units: audit only what
+        // the plan promises when it says feasible, and the caps always.
+        if r.feasible {
+            assert!(a.max_dev <= input.tolerance + 1e-12);
+            audit_limits(&input, &r, &pts, radius);
+        } else {
+            let mut capped = input.clone();
+            capped.home_unit = Vec::new();
+            audit_limits(&capped, &r, &pts, radius);
+        }
+        if input.max_disruption == Some(0.0) {
+            assert_eq!(r.moved_units, 0, "case {case}: nothing may move");
+        }
+    }
+}
+
+/// A two-territory instance with exactly one feasible plan: found on every
+/// seed (the exhaustive search settles what the restarts miss), and a
+/// tolerance below it is proven infeasible, not merely "not found".
+#[test]
+fn the_only_feasible_plan_is_found_on_every_seed() {
+    // A 4 x 5 grid with distinct weights (powers of 1.37 keep sums apart).
+    let (w, h) = (5, 4);
+    let n = w * h;
+    let edges = grid(w, h, 0);
+    let g = Graph::from_edges(n, &edges).unwrap();
+    let weight: Vec<f64> = (0..n).map(|u| 1.37f64.powi(((u * 7) % n) as i32)).collect();
+    let total: f64 = weight.iter().sum();
+    // Independent enumeration: every contiguous split and its deviation.
+    let mut plans: Vec<(f64, u32)> = Vec::new();
+    for mask in 0u32..(1 << (n - 1)) {
+        let a: Vec<usize> = (0..n)
+            .map(|u| {
+                if u == 0 {
+                    0
+                } else {
+                    ((mask >> (u - 1)) & 1) as usize
+                }
+            })
+            .collect();
+        if !(0..2).all(|t| pieces_of(&edges, &a, t) == 1) {
+            continue;
+        }
+        let w0: f64 = (0..n).filter(|&u| a[u] == 0).map(|u| weight[u]).sum();
+        plans.push(((w0 / (total / 2.0) - 1.0).abs(), mask));
+    }
+    plans.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (best, second) = (plans[0].0, plans[1].0);
+    assert!(best < second, "the instance must have one best split");
+    let tol = (best + second) / 2.0;
+    for seed in 1..=10 {
+        let mut input = SplitInput::new(&g, weight.clone(), 2);
+        input.tolerance = tol;
+        input.seed = seed;
+        input.iterations = Some(2_000);
+        input.max_rounds = 2;
+        let r = optimize(&input).unwrap();
+        let a = audited(&input, &edges, &r);
+        assert!(r.feasible, "seed {seed}: {:?}", r.notes);
+        assert!(a.max_dev <= tol);
+        assert!(
+            (a.max_dev - best).abs() < 1e-12,
+            "seed {seed}: not the only plan"
+        );
+    }
+    let mut input = SplitInput::new(&g, weight.clone(), 2);
+    input.tolerance = best * 0.5;
+    input.iterations = Some(2_000);
+    input.max_rounds = 2;
+    let r = optimize(&input).unwrap();
+    assert!(!r.feasible);
+    assert_eq!(r.stop, quotaplan::split::Stop::Infeasible, "{:?}", r.notes);
+    assert!(!r.proven_infeasible.is_empty());
+}
+
+/// Locks hold on a large map with many of them (1 % of 10,000 units, each
+/// locked to its current owner), with a home per territory and a tolerance
+/// the current alignment does not meet, so most territories must change.
+#[test]
+fn locks_hold_on_a_large_map() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (n, k) = (10_000, 100);
+    let pts: Vec<(f64, f64)> = (0..n).map(|_| (rng.random(), rng.random())).collect();
+    let weight: Vec<f64> = (0..n).map(|_| (rng.random::<f64>() * 2.0).exp()).collect();
+    let g = Graph::delaunay(&pts).unwrap();
+    let edges: Vec<(usize, usize)> = g.edges().collect();
+    let mut fresh = SplitInput::new(&g, weight.clone(), k);
+    fresh.tolerance = 0.3;
+    fresh.iterations = Some(50_000);
+    fresh.max_rounds = 1;
+    let current = optimize(&fresh).unwrap().assignment;
+    let mut input = SplitInput::new(&g, weight, k);
+    input.tolerance = 0.03;
+    input.locations = Some(&pts);
+    input.current = current.iter().map(|&t| Some(t)).collect();
+    input.home_unit = (0..k)
+        .map(|t| current.iter().position(|&c| c == t))
+        .collect();
+    for u in 0..n {
+        if rng.random::<f64>() < 0.01 {
+            input.locked[u] = Some(current[u]);
+        }
+    }
+    input.iterations = Some(200_000);
+    input.max_rounds = 3;
+    let r = optimize(&input).unwrap();
+    let a = audited(&input, &edges, &r);
+    assert_eq!(a.locks_broken, 0, "{:?}", r.notes);
+    for (t, h) in input.home_unit.iter().enumerate() {
+        assert_eq!(r.assignment[h.unwrap()], t, "territory {t} lost its home");
+    }
+    assert!(r.feasible, "{:?} {:?}", r.violations.first(), r.notes);
+}
