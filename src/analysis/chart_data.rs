@@ -184,7 +184,16 @@ impl MapData {
                 .map(|r| MapRep {
                     id: r.id.clone(),
                     name: r.name.clone(),
-                    home: None,
+                    // The home unit's location, when it is on the map.
+                    home: r.home_unit.and_then(|h| {
+                        let unit = model.units.get(h)?;
+                        let loc = unit.location.as_ref()?;
+                        if matches!(loc, Location::Geo { .. }) != use_geo {
+                            return None;
+                        }
+                        let (x, y) = projection.project(loc);
+                        Some([x, y])
+                    }),
                 })
                 .collect(),
         })

@@ -205,24 +205,37 @@ impl Exporter<SplitResult<'_>> for SplitJson {
 }
 
 impl MapSvg {
-    /// The map as a chart, `None` when no unit has a location.
+    /// The map as a chart, `None` when no unit has a location. The map
+    /// before shows the scenario's reps (and their homes); the map after
+    /// shows the plan's territories, with the reps' homes only when each
+    /// territory stays with its rep (`T01..Tk` territories have none).
     pub fn chart(&self, r: &SplitResult<'_>) -> Option<charts::Chart> {
         let (model, plan) = (r.before, r.plan);
         let k = plan.options.k;
-        let map = MapData::from_model(&plan.model)?;
-        let before: Vec<Option<usize>> = model
-            .units
-            .iter()
-            .map(|u| u.owner.filter(|&o| o < k))
-            .collect();
         if self.after {
-            let after: Vec<Option<usize>> = plan
-                .alignment
-                .result
-                .assignment
+            let mut map = MapData::from_model(&plan.model)?;
+            if k != model.reps.len() {
+                for rep in &mut map.reps {
+                    rep.home = None;
+                }
+            }
+            // The map holds the located units only: match them by id.
+            let index: std::collections::HashMap<&str, usize> = model
+                .units
                 .iter()
-                .map(|&t| Some(t))
+                .enumerate()
+                .map(|(i, u)| (u.id.as_str(), i))
                 .collect();
+            let before = map.assign_by_id(|id| {
+                index
+                    .get(id)
+                    .and_then(|&i| model.units[i].owner.filter(|&o| o < k))
+            });
+            let after = map.assign_by_id(|id| {
+                index
+                    .get(id)
+                    .and_then(|&i| plan.alignment.result.assignment.get(i).copied())
+            });
             charts::territory_map(
                 &map,
                 &after,
@@ -233,9 +246,10 @@ impl MapSvg {
                 ),
             )
         } else {
+            let map = MapData::from_model(model)?;
             charts::territory_map(
                 &map,
-                &before,
+                &map.current(),
                 None,
                 &format!("{}: territories before", model.name),
             )

@@ -258,6 +258,130 @@ fn heatmap_and_split_maps_take_generic_inputs() {
     assert!(c.svg(&charts::FontSet::embedded()).is_ok());
 }
 
+/// The label boxes of a territory map SVG (white, 92 % opaque) as
+/// (x0, y0, x1, y1).
+fn label_boxes(svg: &str) -> Vec<(i64, i64, i64, i64)> {
+    svg.lines()
+        .filter(|l| l.starts_with("<rect") && l.contains(r##"opacity="0.92" fill="#FFFFFF""##))
+        .map(|l| {
+            let attr = |name: &str| -> i64 {
+                let key = format!(" {name}=\"");
+                let rest = &l[l.find(&key).expect("attribute") + key.len()..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            };
+            let (x, y) = (attr("x"), attr("y"));
+            (x, y, x + attr("width"), y + attr("height"))
+        })
+        .collect()
+}
+
+fn assert_apart(what: &str, boxes: &[(i64, i64, i64, i64)]) {
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+            assert!(!overlap, "{what}: labels {a:?} and {b:?} overlap");
+        }
+    }
+}
+
+#[test]
+fn territory_maps_have_a_legend_of_every_rep_and_labels_apart() {
+    let (_, s, d) = demo_run();
+    let map = svg("territory-map");
+    for r in &s.reps {
+        let entry = charts_text(&format!("{} {}", r.id, r.name));
+        assert!(
+            map.contains(&format!(">\n{entry}\n</text>")),
+            "the legend lists {entry}"
+        );
+    }
+    let boxes = label_boxes(&map);
+    assert_eq!(
+        boxes.len(),
+        s.reps.len(),
+        "a label per territory on the demo map"
+    );
+    assert_apart("demo", &boxes);
+
+    // A dense map: 60 territories of 25 units each in clusters.
+    let m = d.map.as_ref().unwrap();
+    let mut dense = analysis::MapData {
+        projection: "planar".into(),
+        units: Vec::new(),
+        reps: Vec::new(),
+    };
+    let mut seed = 17u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for t in 0..60 {
+        let (cx, cy) = (f64::from(t % 10) * 10.0, f64::from(t / 10) * 8.0);
+        for i in 0..25 {
+            dense.units.push(analysis::MapUnit {
+                id: format!("U{t}-{i}"),
+                name: String::new(),
+                x: cx + 9.0 * next(),
+                y: cy + 7.0 * next(),
+                potential: 1.0,
+                owner: Some(t as usize),
+            });
+        }
+        dense.reps.push(analysis::MapRep {
+            id: format!("R{:02}", t + 1),
+            name: m.reps[t as usize % m.reps.len()].name.clone(),
+            home: (t % 3 == 0).then(|| {
+                let u = dense.units.last().unwrap();
+                [u.x, u.y]
+            }),
+        });
+    }
+    let c = charts::territory_map(&dense, &dense.current(), None, "Dense").unwrap();
+    let svg = c.svg(&charts::FontSet::embedded()).unwrap().data;
+    for r in &dense.reps {
+        let entry = charts_text(&format!("{} {}", r.id, r.name));
+        assert!(
+            svg.contains(&format!(">\n{entry}\n</text>")),
+            "the legend lists {entry}"
+        );
+    }
+    let boxes = label_boxes(&svg);
+    assert!(boxes.len() >= 40, "{} labels of 60", boxes.len());
+    assert_apart("dense", &boxes);
+}
+
+#[test]
+fn split_maps_mark_homes_from_the_scenario() {
+    let dir = repo("scenarios");
+    let files = ["iowa-units.csv", "iowa-edges.csv"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+        .collect();
+    let toml = std::fs::read_to_string(dir.join("iowa.toml")).unwrap();
+    let model = scenario::load("iowa.toml", &toml, &MemoryLoader(files), Purpose::Simulate)
+        .scenario
+        .expect("Iowa loads")
+        .model;
+    let map = analysis::MapData::from_model(&model).unwrap();
+    for (r, rep) in map.reps.iter().zip(&model.reps) {
+        let home = &model.units[rep.home_unit.unwrap()];
+        let at = r
+            .home
+            .unwrap_or_else(|| panic!("{} has a home on the map", r.id));
+        let unit = map.units.iter().find(|u| u.id == home.id).unwrap();
+        assert_eq!(at, [unit.x, unit.y], "{}'s home is its home unit", r.id);
+    }
+    let c = charts::territory_map(&map, &map.current(), None, "Iowa").unwrap();
+    assert!(
+        c.caption.contains("a house marks each rep's home"),
+        "{}",
+        c.caption
+    );
+    let svg = c.svg(&charts::FontSet::embedded()).unwrap().data;
+    assert!(svg.contains(">\nrep&apos;s home\n</text>"));
+    assert_eq!(label_boxes(&svg).len(), 4);
+}
+
 #[test]
 fn summary_and_chart_data_read_back_from_json() {
     let (_, s, d) = demo_run();
