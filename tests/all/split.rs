@@ -861,9 +861,9 @@ fn locks_hold_on_a_large_map() {
     input.home_unit = (0..k)
         .map(|t| current.iter().position(|&c| c == t))
         .collect();
-    for u in 0..n {
+    for (lock, &c) in input.locked.iter_mut().zip(&current) {
         if rng.random::<f64>() < 0.01 {
-            input.locked[u] = Some(current[u]);
+            *lock = Some(c);
         }
     }
     input.iterations = Some(200_000);
