@@ -426,6 +426,15 @@ fn rebalance_description(c: &Candidate, a: &Assessment) -> String {
             100.0 * used.disruption
         );
     }
+    if plans.iter().all(|p| p.owners == plans[0].owners) {
+        return format!(
+            "{what}; every optimizer seed gives the same plan ({} seeds, {}-{}): {:.0} % of sales moves{limits}; the interval is this plan's",
+            plans.len(),
+            plans[0].seed,
+            plans[plans.len() - 1].seed,
+            100.0 * used.disruption
+        );
+    }
     let [dlo, dhi] = a.plan_dp_range().unwrap_or([f64::NAN; 2]);
     format!(
         "{what}; the plan varies with the optimizer seed: {} plans (seeds {}-{}) move {:.0}-{:.0} % of sales and change P(team) by {:+.2} to {:+.2} pts{limits}; figures are the median plan's (seed {}), the interval spans all {} plans",
