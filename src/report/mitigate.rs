@@ -122,7 +122,7 @@ pub fn table(p: &MitigationPlan) -> String {
             .dp_per_cost(c.cost)
             .map_or_else(|| "free".into(), |x| format!("{:+.4}", x * 1e6));
         let [lo, hi] = a.dp_ci95;
-        let mark = if a.plans.len() > 1 {
+        let mark = if a.plans.len() > 1 && c.plans.iter().any(|p| p.owners != c.plans[0].owners) {
             varies = true;
             "†"
         } else {
