@@ -75,7 +75,7 @@ pub enum Command {
     Quotas(QuotasArgs),
     /// Propose balanced, contiguous territories and write the plan
     #[command(
-        after_help = "Examples:\n  quotaplan split scenarios/iowa.toml --tolerance 0.005\n  quotaplan split scenarios/iowa.toml --territories 8 --tolerance 0.02\n  quotaplan split plan.toml --balance mix:0.6,0.3,0.1 --max-disruption 0.2\n  quotaplan split plan.toml --balance risk --trials 5000"
+        after_help = "Examples:\n  quotaplan split scenarios/iowa.toml --tolerance 0.005\n  quotaplan split scenarios/iowa.toml --territories 8 --tolerance 0.02\n  quotaplan split plan.toml --max-disruption 0.2 --max-moved-accounts 50 --max-distance 150\n  quotaplan split plan.toml --balance mix:0.6,0.3,0.1 --targets capacity --set reps.R03.capacity_hours=1200\n  quotaplan split units-only.toml --territories 12 --write-scenario fy27.toml\n  quotaplan split plan.toml --balance risk --trials 5000\n\nEvery file goes into the result folder (--out, default output/<scenario-name>/split/), the new\nscenario <stem>.split.toml with its units too; a run that fails writes nothing."
     )]
     Split(SplitArgs),
     /// Run a grid of what-ifs and write headline metrics per combination
@@ -119,7 +119,8 @@ pub enum Command {
 pub struct SplitArgs {
     /// Scenario file; the embedded demo when omitted
     pub scenario: Option<PathBuf>,
-    /// Number of territories (default: one per rep)
+    /// Number of territories (default: one per rep; required when the
+    /// scenario has units but no reps)
     #[arg(long, value_parser = clap::value_parser!(usize))]
     pub territories: Option<usize>,
     /// Balance on sales, workload, accounts, mix:w1,w2,w3 or risk
@@ -128,18 +129,95 @@ pub struct SplitArgs {
     /// Every territory within ±this share of its target (0.02 = ±2 %)
     #[arg(long, default_value_t = 0.02, value_parser = tolerance)]
     pub tolerance: f64,
-    /// Largest share of expected sales that may change owner (0.2 = 20 %)
+    /// Each territory's share of the total: presence = in proportion to what
+    /// its rep can sell in the horizon (capacity × expected presence: start
+    /// month, ramp, vacancy after attrition); capacity = capacity hours
+    /// only; equal
+    #[arg(long, value_enum, default_value_t = TargetsArg::Presence)]
+    pub targets: TargetsArg,
+    /// Deprecated: the same as --targets capacity
+    #[arg(long, hide = true, conflicts_with = "targets")]
+    pub capacity_targets: bool,
+    /// Largest share of expected sales that may change owner (0.2 = 20 %); a
+    /// hard limit
     #[arg(long, value_parser = share)]
     pub max_disruption: Option<f64>,
-    /// Targets proportional to reps' capacity instead of equal
+    /// Largest number of accounts that may change owner; a hard limit
+    #[arg(long, value_name = "N")]
+    pub max_moved_accounts: Option<u64>,
+    /// Travel radius around each rep's home unit, in km (default: automatic
+    /// per rep, the larger of 1.5 × its coverage radius and the farthest
+    /// unit it owns today)
+    #[arg(long, value_name = "KM", allow_negative_numbers = true, value_parser = kilometres)]
+    pub max_distance: Option<f64>,
+    /// Let units change owner for compactness too (by default a unit moves
+    /// only when that buys balance: customer ownership continuity)
     #[arg(long)]
-    pub capacity_targets: bool,
+    pub no_continuity: bool,
+    /// Stop searching after this many seconds (the result then depends on
+    /// machine speed, and says so)
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0, value_parser = seconds)]
+    pub time_limit: f64,
+    /// Skip the balance–disruption frontier (the best deviation when at most
+    /// 5, 10, 20, 30 % of sales may move), computed by default when there
+    /// is a current alignment
+    #[arg(long)]
+    pub no_frontier: bool,
+    /// Write the new scenario to FILE (its units CSV beside it as
+    /// <stem>-units.csv) instead of into the result folder
+    #[arg(long, value_name = "FILE")]
+    pub write_scenario: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+}
+
+/// How territory targets are set (`--targets`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetsArg {
+    /// Every territory the same share
+    Equal,
+    /// In proportion to the rep's capacity hours
+    Capacity,
+    /// In proportion to capacity × expected presence over the horizon
+    Presence,
+}
+
+impl From<TargetsArg> for quotaplan::split::Targets {
+    fn from(t: TargetsArg) -> Self {
+        match t {
+            TargetsArg::Equal => quotaplan::split::Targets::Equal,
+            TargetsArg::Capacity => quotaplan::split::Targets::Capacity,
+            TargetsArg::Presence => quotaplan::split::Targets::Presence,
+        }
+    }
+}
+
+/// A distance in km: a positive number.
+fn kilometres(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err(format!(
+            "`{s}` is not a travel radius: give a positive distance in km, e.g. 150 (leave the option out for the automatic radius per rep)"
+        )),
+        Err(_) => Err(format!(
+            "`{s}` is not a number; give a distance in km, e.g. 150"
+        )),
+    }
+}
+
+/// A time limit in seconds: a positive number, at most a week.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 604_800.0 => Ok(x),
+        Ok(_) => Err(format!(
+            "`{s}` is not a time limit: give a positive number of seconds, at most 604800 (a week), e.g. 120"
+        )),
+        Err(_) => Err(format!("`{s}` is not a number of seconds, e.g. 120")),
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]

@@ -185,6 +185,21 @@ impl Rep {
             .collect()
     }
 
+    /// The share of a full horizon's sales the seat is expected to sell:
+    /// [`Rep::expected_presence`] weighted by the seasonality (`weights`,
+    /// one per month, summing to 1). 1 for an established rep who never
+    /// leaves; 0.75 for a seat starting in month 4 of 12 with no ramp and
+    /// even seasonality. This is the presence factor of
+    /// [`Model::expected_sales`], so with it a rep's expected sales are
+    /// potential × coverage × mean productivity × this.
+    pub fn horizon_presence(&self, weights: &[f64]) -> f64 {
+        self.expected_presence(weights.len())
+            .iter()
+            .zip(weights)
+            .map(|(e, s)| e * s)
+            .sum()
+    }
+
     /// `min(1, capacity / workload)^elasticity`; full coverage without workload.
     pub fn coverage(&self, workload_hours: f64) -> f64 {
         match self.capacity_hours {
@@ -291,12 +306,7 @@ impl Model {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let presence: f64 = r
-                    .expected_presence(self.months)
-                    .iter()
-                    .zip(&self.seasonality)
-                    .map(|(e, s)| e * s)
-                    .sum();
+                let presence = r.horizon_presence(&self.seasonality);
                 potential[i] * r.coverage(workload[i]) * r.productivity.mean() * presence
             })
             .collect()

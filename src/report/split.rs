@@ -3,7 +3,7 @@
 
 use super::charts::{self, FontSet};
 use super::export::{Exporter, ReportError, csv_text};
-use super::format::{column_width, pad};
+use super::format::{column_width, money, pad, width};
 use crate::analysis::MapData;
 use crate::model::Model;
 use crate::split::Realignment;
@@ -16,13 +16,15 @@ pub struct SplitResult<'a> {
 }
 
 /// What the plan achieved, the notes, and per territory its figures and
-/// P(attain) before and after.
+/// P(attain) before and after; then the quotas P after uses when given
+/// quotas were re-derived, and the balance–disruption frontier.
 pub fn table(r: &SplitResult<'_>) -> String {
     let (model, plan) = (r.before, r.plan);
     let res = &plan.alignment.result;
     let opts = &plan.options;
     let k = opts.k;
     let elapsed = plan.elapsed.as_secs_f64();
+    let current = plan.same_reps && model.units.iter().any(|u| u.owner.is_some());
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -38,57 +40,288 @@ pub fn table(r: &SplitResult<'_>) -> String {
     );
     let _ = writeln!(
         o,
-        "max deviation {:.3} %, cut edges {}, disruption {:.1} % of expected sales, {} iterations in {elapsed:.2} s",
-        100.0 * res.max_deviation,
-        res.cut_edges,
-        100.0 * res.disruption,
-        res.iterations
+        "search: {} after {} round{} ({} iterations, {elapsed:.2} s)",
+        res.stop.describe(),
+        res.rounds,
+        if res.rounds == 1 { "" } else { "s" },
+        money(res.iterations as f64),
     );
-    for n in &plan.alignment.notes {
-        let _ = writeln!(o, "  note: {n}");
-    }
-    let _ = writeln!(o);
-    let nw = column_width(plan.territories.iter().map(|t| t.name.as_str()), 4);
     let _ = writeln!(
         o,
-        "{:<6} {} {:>6} {:>14} {:>8} {:>10} {:>5} {:>9} {:>9}",
-        "Terr.",
+        "balance: max deviation {:.3} %, {} cut edges",
+        100.0 * res.max_deviation,
+        res.cut_edges,
+    );
+    if current {
+        let cap = |c: Option<String>| c.map_or(" (no cap)".to_string(), |c| format!(" (cap {c})"));
+        let line = format!(
+            "moved: {:.1} % of expected sales{}, {} accounts{}, {} of {} units",
+            100.0 * res.disruption,
+            cap(opts
+                .max_disruption
+                .map(|c| format!("{} %", trim(100.0 * c)))),
+            money(res.moved_accounts),
+            cap(opts.max_moved_accounts.map(|c| money(c as f64))),
+            res.moved_units,
+            model.units.len()
+        );
+        o.push_str(&wrap_indented(&line, WRAP, "", "  "));
+    } else {
+        let _ = writeln!(o, "moved: nothing to compare (a new alignment)");
+    }
+    o.push_str(&wrap_indented(
+        &format!(
+            "targets: {}; continuity {}; travel radius {}",
+            plan.targets.describe(),
+            if opts.continuity { "on" } else { "off" },
+            opts.max_distance
+                .map_or("automatic per rep".to_string(), |d| format!(
+                    "{} km",
+                    trim(d)
+                ))
+        ),
+        WRAP,
+        "",
+        "  ",
+    ));
+    for why in &res.proven_infeasible {
+        o.push_str(&wrap_indented(why, WRAP, "  infeasible: ", "    "));
+    }
+    for n in &plan.alignment.notes {
+        o.push_str(&wrap_indented(n, WRAP, "  note: ", "    "));
+    }
+    let _ = writeln!(o);
+
+    let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
+    let iw = column_width(plan.territories.iter().map(|t| t.id.as_str()), 5);
+    let nw = column_width(plan.territories.iter().map(|t| t.name.as_str()), 4).min(NAME_MAX);
+    let _ = writeln!(
+        o,
+        "{} {} {:>12} {:>7} {:>6} {:>5} {:>8} {:>11} {:>7} {:>8} {:>8}",
+        pad("Terr.", iw),
         pad("Name", nw),
-        "Units",
         "Exp. sales",
         "Dev.",
+        "Target",
+        "Pres.",
         "Workload",
-        "Cut",
+        "Home/far km",
+        "Units",
         "P before",
         "P after"
     );
+    let pct = |hits: Option<u64>| {
+        hits.map_or("—".to_string(), |h| {
+            format!("{:.1}%", 100.0 * h as f64 / plan.trials as f64)
+        })
+    };
     for (t, row) in plan.territories.iter().enumerate() {
         let m = &res.per_territory[t];
-        let pct = |hits: u64| 100.0 * hits as f64 / plan.trials as f64;
-        let pb = row
-            .hits_before
-            .map_or("—".to_string(), |h| format!("{:.1}%", pct(h)));
+        let km = match (m.home_distance, m.farthest) {
+            (Some(h), Some(f)) => format!("{h:.0} / {f:.0}"),
+            (Some(h), None) => format!("{h:.0}"),
+            _ => "—".to_string(),
+        };
+        let units = match (row.units_gained, row.units_lost) {
+            (Some(0), Some(0)) => "0".to_string(),
+            (Some(g), Some(l)) => format!("+{g} −{l}"),
+            _ => "—".to_string(),
+        };
         let _ = writeln!(
             o,
-            "{:<6} {} {:>6} {:>14.0} {:>+7.2}% {:>10.0} {:>5} {:>9} {:>8.1}%",
-            row.id,
-            pad(&row.name, nw),
-            m.units,
-            row.expected_sales,
+            "{} {} {:>12} {:>+6.2}% {:>5.1}% {:>5.2} {:>8} {:>11} {:>7} {:>8} {:>8}{}",
+            pad(&row.id, iw),
+            pad(&truncate(&row.name, nw), nw),
+            money(row.expected_sales),
             100.0 * m.deviation,
-            row.workload_hours,
-            m.cut_edges,
-            pb,
-            pct(row.hits_after)
+            100.0 * row.target_share,
+            row.presence,
+            money(row.workload_hours),
+            km,
+            units,
+            pct(row.hits_before),
+            pct(row.hits_after),
+            if misfits.contains(&row.id.as_str()) {
+                " !"
+            } else {
+                ""
+            }
         );
+    }
+    let _ = writeln!(o);
+    let mut legend = String::from(
+        "Exp. sales: potential (full coverage, neutral market). Dev.: from the territory's target. Target: its share of the total. Pres.: the rep's expected presence over the horizon. Home/far km: workload-weighted mean and farthest distance to the rep's home. Units: gained and lost.",
+    );
+    o.push_str(&wrap(&legend, WRAP));
+    legend.clear();
+    if plan.territories.iter().any(|t| t.hits_before.is_some()) {
+        legend.push_str("P before: P(attain) with the scenario's quotas. ");
+    } else {
+        legend.push_str("P before: none (no current alignment with quotas to compare). ");
+    }
+    if plan.after_quotas.name() == "none" {
+        legend.push_str(
+            "P after: not simulated (no quotas, and no company_target to derive them from).",
+        );
+    } else {
+        legend.push_str(&format!(
+            "P after: P(attain) with {}. {} trials, seed {}, same random numbers.",
+            plan.after_quotas.describe(),
+            plan.trials,
+            plan.seed
+        ));
+    }
+    o.push_str(&wrap(&legend, WRAP));
+    if !misfits.is_empty() {
+        o.push_str(&wrap(
+            &format!(
+                "! the scenario's quota no longer fits: the rep's expected sales change by more than {:.0} % ({}); P after uses the re-derived quotas below.",
+                100.0 * Realignment::QUOTA_FIT,
+                misfits.join(", ")
+            ),
+            WRAP,
+        ));
+    }
+    if plan.written_quotas().is_some() && plan.same_reps {
+        quota_table(&mut o, plan, iw);
+    }
+    frontier_table(&mut o, plan);
+    o
+}
+
+/// Explanations are wrapped to this many columns.
+const WRAP: usize = 100;
+
+/// `text` in lines of at most `w` display columns (words kept whole), each
+/// ending in a newline.
+fn wrap(text: &str, w: usize) -> String {
+    wrap_indented(text, w, "", "")
+}
+
+/// [`wrap`] with the first line starting with `first` and the others with
+/// `rest`.
+fn wrap_indented(text: &str, w: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && width(&line) + 1 + width(word) > w {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Names longer than this many columns are shortened in the table.
+const NAME_MAX: usize = 16;
+
+/// `s` cut to `w` display columns with an ellipsis.
+fn truncate(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(&c.to_string()) + 1 > w {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `x` without trailing zeros: 20, 2.5.
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The quotas P after uses beside the scenario's, with each rep's expected
+/// sales before and after.
+fn quota_table(o: &mut String, plan: &Realignment, iw: usize) {
+    let _ = writeln!(o);
+    o.push_str(&wrap(
+        &format!("Quotas for P after ({}):", plan.after_quotas.describe()),
+        WRAP,
+    ));
+    let _ = writeln!(
+        o,
+        "{} {:>12}   {:>12} {:>8}  {:>12}   {:>12}",
+        pad("Terr.", iw),
+        "Rep sales",
+        "→ after",
+        "Change",
+        "Quota",
+        "→ after"
+    );
+    let dash = |x: Option<f64>| x.map_or("—".to_string(), money);
+    for row in &plan.territories {
+        let change = row
+            .sales_change()
+            .map_or("—".to_string(), |c| format!("{:+.1}%", 100.0 * c));
+        let misfit = row
+            .sales_change()
+            .is_some_and(|c| c.abs() > Realignment::QUOTA_FIT);
+        let _ = writeln!(
+            o,
+            "{} {:>12} → {:>12} {:>8}  {:>12} → {:>12}{}",
+            pad(&row.id, iw),
+            dash(row.rep_sales_before),
+            money(row.rep_sales_after),
+            change,
+            dash(row.quota_before),
+            dash(row.quota_after),
+            if misfit { " !" } else { "" }
+        );
+    }
+    o.push_str(&wrap(
+        "Rep sales: what the rep is expected to sell before market risks (potential × coverage × productivity × presence).",
+        WRAP,
+    ));
+}
+
+/// The best deviation when at most each share of expected sales may move.
+fn frontier_table(o: &mut String, plan: &Realignment) {
+    let points = &plan.alignment.frontier;
+    if points.is_empty() {
+        return;
     }
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "P before/after: P(attain) simulated with the scenario's quotas ({} trials, seed {}, same random numbers)",
-        plan.trials, plan.seed
+        "Balance–disruption frontier (the best plan when at most this share of expected sales may move):"
     );
-    o
+    for p in points {
+        let cap = if p.cap >= 1.0 {
+            "unconstrained       ".to_string()
+        } else {
+            format!("at most {:>3} % moving", trim(100.0 * p.cap))
+        };
+        let _ = writeln!(
+            o,
+            "  {cap} → best deviation {:>6.2} % ({:.1} % moves){}",
+            100.0 * p.max_deviation,
+            100.0 * p.disruption,
+            if p.feasible {
+                String::new()
+            } else {
+                format!(", not within ±{} %", trim(100.0 * plan.options.tolerance))
+            }
+        );
+    }
 }
 
 /// `assignment.csv`: every unit's old and new owner.
@@ -133,6 +366,11 @@ impl Exporter<SplitResult<'_>> for TerritoriesCsv {
 
     fn export(&self, r: &SplitResult<'_>) -> Result<Vec<u8>, ReportError> {
         let plan = r.plan;
+        let opt = |x: Option<f64>| x.map_or_else(String::new, |v| v.to_string());
+        let opt_n = |x: Option<usize>| x.map_or_else(String::new, |v| v.to_string());
+        let p = |h: Option<u64>| {
+            h.map_or_else(String::new, |h| (h as f64 / plan.trials as f64).to_string())
+        };
         csv_text(|w| {
             w.write_record([
                 "territory",
@@ -140,14 +378,27 @@ impl Exporter<SplitResult<'_>> for TerritoriesCsv {
                 "units",
                 "balance_metric",
                 "target",
+                "target_share",
                 "deviation",
                 "expected_sales",
+                "presence",
+                "capacity_hours",
                 "workload_hours",
                 "accounts",
                 "cut_edges",
                 "gained",
                 "lost",
-                "home_distance",
+                "units_gained",
+                "units_lost",
+                "accounts_gained",
+                "home_distance_km",
+                "farthest_km",
+                "rep_sales_before",
+                "rep_sales_after",
+                "quota_before",
+                "quota_after",
+                "p_before",
+                "p_after",
                 "p_equal_quota",
             ])?;
             for (t, m) in plan.alignment.result.per_territory.iter().enumerate() {
@@ -158,14 +409,27 @@ impl Exporter<SplitResult<'_>> for TerritoriesCsv {
                     m.units.to_string(),
                     m.weight.to_string(),
                     m.target.to_string(),
+                    row.target_share.to_string(),
                     m.deviation.to_string(),
                     row.expected_sales.to_string(),
+                    row.presence.to_string(),
+                    opt(row.capacity_hours),
                     row.workload_hours.to_string(),
                     row.accounts.to_string(),
                     m.cut_edges.to_string(),
                     m.gained.to_string(),
                     m.lost.to_string(),
-                    m.home_distance.map_or_else(String::new, |d| d.to_string()),
+                    opt_n(row.units_gained),
+                    opt_n(row.units_lost),
+                    m.accounts_gained.to_string(),
+                    opt(m.home_distance),
+                    opt(m.farthest),
+                    opt(row.rep_sales_before),
+                    row.rep_sales_after.to_string(),
+                    opt(row.quota_before),
+                    opt(row.quota_after),
+                    p(row.hits_before),
+                    p(row.hits_after),
                     plan.alignment
                         .p_equal_quota
                         .as_ref()
@@ -185,20 +449,84 @@ impl Exporter<SplitResult<'_>> for SplitJson {
     fn export(&self, r: &SplitResult<'_>) -> Result<Vec<u8>, ReportError> {
         let (plan, opts) = (r.plan, &r.plan.options);
         let res = &plan.alignment.result;
+        let p = |h: Option<u64>| h.map(|h| h as f64 / plan.trials as f64);
+        let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
+        let territories: Vec<serde_json::Value> = plan
+            .territories
+            .iter()
+            .zip(&res.per_territory)
+            .map(|(row, m)| {
+                serde_json::json!({
+                    "id": row.id,
+                    "name": row.name,
+                    "units": m.units,
+                    "expected_sales": row.expected_sales,
+                    "target_share": row.target_share,
+                    "deviation": m.deviation,
+                    "presence": row.presence,
+                    "capacity_hours": row.capacity_hours,
+                    "workload_hours": row.workload_hours,
+                    "accounts": row.accounts,
+                    "cut_edges": m.cut_edges,
+                    "home_distance_km": m.home_distance,
+                    "farthest_km": m.farthest,
+                    "units_gained": row.units_gained,
+                    "units_lost": row.units_lost,
+                    "accounts_gained": m.accounts_gained,
+                    "rep_sales_before": row.rep_sales_before,
+                    "rep_sales_after": row.rep_sales_after,
+                    "quota_before": row.quota_before,
+                    "quota_after": row.quota_after,
+                    "quota_fits": !misfits.contains(&row.id.as_str()),
+                    "p_before": p(row.hits_before),
+                    "p_after": p(row.hits_after),
+                })
+            })
+            .collect();
+        let frontier: Vec<serde_json::Value> = plan
+            .alignment
+            .frontier
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "cap": f.cap,
+                    "max_deviation": f.max_deviation,
+                    "disruption": f.disruption,
+                    "feasible": f.feasible,
+                })
+            })
+            .collect();
         super::export::json(&serde_json::json!({
             "scenario": r.before.name,
             "territories": opts.k,
             "balance": opts.balance.name(),
             "tolerance": opts.tolerance,
+            "targets": plan.targets.name(),
             "max_disruption": opts.max_disruption,
+            "max_moved_accounts": opts.max_moved_accounts,
+            "max_distance_km": opts.max_distance,
+            "continuity": opts.continuity,
+            "time_limit_s": opts.time_limit.map(|t| t.as_secs_f64()),
             "seed": opts.seed,
             "feasible": res.feasible,
+            "stop": res.stop.describe(),
+            "rounds": res.rounds,
+            "proven_infeasible": res.proven_infeasible,
             "max_deviation": res.max_deviation,
             "cut_edges": res.cut_edges,
             "disruption": res.disruption,
+            "moved_accounts": res.moved_accounts,
+            "moved_units": res.moved_units,
             "iterations": res.iterations,
             "hit_time_limit": res.hit_time_limit,
             "violations": res.violations.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>(),
+            "frontier": frontier,
+            "p_after_quotas": plan.after_quotas.name(),
+            "p_after_quotas_description": plan.after_quotas.describe(),
+            "quota_fit_threshold": Realignment::QUOTA_FIT,
+            "quotas_no_longer_fit": misfits,
+            "trials": plan.trials,
+            "per_territory": territories,
             "notes": plan.alignment.notes,
         }))
     }

@@ -264,6 +264,30 @@ impl Document {
         }
     }
 
+    /// The edges CSV as read (its name as the loader gave it, and text).
+    pub fn edges_source(&self) -> Option<&SourceFile> {
+        match &self.edges {
+            FileRef::Loaded { file, .. } => Some(&self.sources.files[*file]),
+            _ => None,
+        }
+    }
+
+    /// `[units] columns` as the run reads it (bases and `--set` applied):
+    /// (unit key, CSV column name).
+    pub fn units_columns(&self) -> Vec<(String, String)> {
+        let mut problems = Problems::default();
+        let raw = raw::read_doc(
+            &self.tree,
+            &mut Reader {
+                problems: &mut problems,
+            },
+        );
+        raw.units_columns
+            .into_iter()
+            .map(|(k, name)| (k, name.v))
+            .collect()
+    }
+
     /// The scenario file itself (not the bases it extends).
     pub fn root(&self) -> &SourceFile {
         &self.sources.files[0]

@@ -101,12 +101,13 @@ fn iowa_split_is_unchanged() {
     assert_golden(
         "iowa-split",
         &out,
-        &["assignment.csv", "territories.csv", "split.json"],
-    );
-    assert_golden(
-        "iowa-split",
-        &dir,
-        &["iowa.split.toml", "iowa.split-units.csv"],
+        &[
+            "assignment.csv",
+            "territories.csv",
+            "split.json",
+            "iowa.split.toml",
+            "iowa.split-units.csv",
+        ],
     );
 }
 

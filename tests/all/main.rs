@@ -18,4 +18,5 @@ mod pipes;
 mod quota_analytics;
 mod report;
 mod split;
+mod territory;
 mod whatif;

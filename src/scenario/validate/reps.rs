@@ -1,6 +1,7 @@
 //! `[[reps]]` with `[rep_defaults]`: capacity, attrition, vacancy, ramp,
 //! productivity and quotas as written (quota methods are `quotas`).
 
+use super::super::Purpose;
 use super::super::diag::ProblemKind;
 use super::super::raw::{RawRep, RawRepFields, RawScenario};
 use super::super::reader::Sp;
@@ -44,7 +45,9 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
             None => out.ok = false,
         }
     }
-    if raw.reps.is_empty() {
+    // A new alignment may start from units alone: `split --territories K`
+    // proposes the territories and a scenario skeleton with their reps.
+    if raw.reps.is_empty() && cx.purpose == Purpose::Simulate {
         let top = cx.top.clone();
         cx.err(ProblemKind::Missing, &top, "the scenario has no [[reps]]")
             .help("add at least one [[reps]] table with an id");

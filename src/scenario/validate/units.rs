@@ -269,20 +269,65 @@ fn location(cx: &mut Context<'_>, u: &RawUnit, id: &str) -> Option<Option<Locati
     }
 }
 
-/// A warning for each rep without units (its sales would be zero).
+/// Reps without units (their sales would be zero): a warning for each, or
+/// one warning that names the first few when there are more than
+/// [`IDLE_LISTED`]. A new alignment (no unit has an owner yet, validated
+/// for alignment) gets none: every rep owns nothing until it is made.
 pub fn warn_idle_reps(cx: &mut Context<'_>, raw: &RawScenario, reps: &Reps, units: &Units) {
     if !(reps.ok && units.ok) {
         return;
     }
-    for (ri, r) in raw.reps.iter().enumerate() {
-        if !units.units.iter().any(|u| u.owner == Some(ri)) {
-            let span = r.id.as_ref().map_or(cx.top.clone(), |i| i.span.clone());
-            cx.warn(
-                ProblemKind::NoEffect,
-                &span,
-                format!("rep `{}` owns no units", reps.reps[ri].id),
-            )
-            .help("its sales will be zero; assign units or remove the rep");
+    if cx.purpose == Purpose::Align && units.units.iter().all(|u| u.owner.is_none()) {
+        return;
+    }
+    let mut owns = vec![false; raw.reps.len()];
+    for u in &units.units {
+        if let Some(r) = u.owner.filter(|&r| r < owns.len()) {
+            owns[r] = true;
         }
+    }
+    let idle: Vec<usize> = (0..raw.reps.len()).filter(|&r| !owns[r]).collect();
+    let span_of = |cx: &Context<'_>, ri: usize| {
+        raw.reps[ri]
+            .id
+            .as_ref()
+            .map_or(cx.top.clone(), |i| i.span.clone())
+    };
+    if idle.len() > IDLE_LISTED {
+        let ids: Vec<&str> = idle.iter().map(|&r| reps.reps[r].id.as_str()).collect();
+        let span = span_of(cx, idle[0]);
+        cx.warn(
+            ProblemKind::NoEffect,
+            &span,
+            format!(
+                "{} reps own no units: {}",
+                idle.len(),
+                short_list(&ids, IDLE_LISTED)
+            ),
+        )
+        .help("their sales will be zero; assign units or remove the reps (`quotaplan split` proposes territories)");
+        return;
+    }
+    for ri in idle {
+        let span = span_of(cx, ri);
+        cx.warn(
+            ProblemKind::NoEffect,
+            &span,
+            format!("rep `{}` owns no units", reps.reps[ri].id),
+        )
+        .help("its sales will be zero; assign units or remove the rep");
+    }
+}
+
+/// Reps without units named one by one up to this many; more are summarised.
+pub const IDLE_LISTED: usize = 5;
+
+/// `ids` up to `max` of them, else the first `max` and how many more:
+/// "R01, R02, R03, R04, R05, … (+7 more)".
+fn short_list(ids: &[&str], max: usize) -> String {
+    if ids.len() <= max {
+        ids.join(", ")
+    } else {
+        format!("{}, … (+{} more)", ids[..max].join(", "), ids.len() - max)
     }
 }
