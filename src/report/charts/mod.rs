@@ -250,8 +250,9 @@ pub fn convergence(s: &Summary, d: &ChartData) -> Chart {
 /// holds the located units, -> index into `map.reps`; see
 /// [`MapData::assign_by_id`]): Voronoi
 /// cells of the units coloured by territory, borders between territories,
-/// units sized by potential, and each rep at its home (or its territory's
-/// potential-weighted centre). With `compare_to` (e.g. the current owners
+/// units sized by potential, homes marked, each rep labelled inside its
+/// territory (home, else pole of inaccessibility) without overlaps, and a
+/// legend. With `compare_to` (e.g. the current owners
 /// when `assignment` is a proposed split), units that change owner are
 /// ringed. `None` when no unit has a location.
 pub fn territory_map(
