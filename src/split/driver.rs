@@ -1166,18 +1166,34 @@ pub struct FrontierPoint {
 
 /// The balance–disruption frontier: the best plan under each cap, so
 /// leadership can weigh balance against continuity.
+///
+/// Caps are taken in increasing order; a plan within a smaller cap is
+/// within every larger one, so a point never shows a worse deviation than
+/// the point before it (the search is heuristic and may find a worse plan
+/// under the looser cap).
 pub fn frontier(input: &SplitInput<'_>, caps: &[f64]) -> Result<Vec<FrontierPoint>, SplitError> {
-    caps.iter()
-        .map(|&cap| {
-            let mut inp = input.clone();
-            inp.max_disruption = Some(cap);
-            let r = optimize(&inp)?;
-            Ok(FrontierPoint {
+    let mut caps = caps.to_vec();
+    caps.sort_by(f64::total_cmp);
+    let mut out: Vec<FrontierPoint> = Vec::with_capacity(caps.len());
+    for cap in caps {
+        let mut inp = input.clone();
+        inp.max_disruption = Some(cap);
+        let r = optimize(&inp)?;
+        let mut point = FrontierPoint {
+            cap,
+            max_deviation: r.max_deviation,
+            disruption: r.disruption,
+            feasible: r.feasible,
+        };
+        if let Some(prev) = out.last()
+            && (prev.feasible, -prev.max_deviation) > (point.feasible, -point.max_deviation)
+        {
+            point = FrontierPoint {
                 cap,
-                max_deviation: r.max_deviation,
-                disruption: r.disruption,
-                feasible: r.feasible,
-            })
-        })
-        .collect()
+                ..prev.clone()
+            };
+        }
+        out.push(point);
+    }
+    Ok(out)
 }
