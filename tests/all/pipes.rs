@@ -36,7 +36,11 @@ fn run_closed(args: &[&str], close_stdout: bool, close_stderr: bool, dir: &std::
 #[test]
 fn a_closed_stdout_ends_quietly_with_success() {
     let d = tmp("pipes-stdout");
-    let demo = repo("scenarios/demo.toml");
+    // A copy: `quotas` writes its scenario beside the one it reads.
+    for f in ["demo.toml", "demo-units.csv"] {
+        std::fs::copy(repo(&format!("scenarios/{f}")), d.join(f)).unwrap();
+    }
+    let demo = d.join("demo.toml");
     let demo = demo.to_str().unwrap();
     let out = d.join("out");
     let out = out.to_str().unwrap();
