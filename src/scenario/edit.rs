@@ -4,6 +4,7 @@
 
 use super::diag::Problems;
 use super::raw;
+use super::units_csv::sniff_delimiter;
 
 /// A number as a TOML literal that reads well: `7_912_345.67`.
 pub fn toml_number(x: f64) -> String {
@@ -335,31 +336,6 @@ pub fn units_with_owners(
         .into_inner()
         .map_err(|e| EditError::Csv(e.into_error().into()))?;
     Ok(String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out"))
-}
-
-/// The delimiter of a CSV's header line, as the units reader detects it:
-/// the one of comma, semicolon and tab that occurs most outside quotes.
-fn sniff_delimiter(body: &str) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for b in body.bytes() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3)
-        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
-        .unwrap_or(0);
-    if counts[best] == 0 {
-        b','
-    } else {
-        [b',', b';', b'\t'][best]
-    }
 }
 
 /// Applies edits from the end backwards; insertions at one place keep the

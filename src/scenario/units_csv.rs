@@ -149,8 +149,9 @@ fn is_decimal_comma(value: &str) -> bool {
 }
 
 /// The delimiter of the header line: the one of comma, semicolon and tab
-/// that occurs most outside quotes (comma on a tie or none).
-fn sniff_delimiter(body: &str) -> u8 {
+/// that occurs most outside quotes (comma on a tie or none). The scenario
+/// editor writes units back with the delimiter this reads.
+pub(crate) fn sniff_delimiter(body: &str) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for b in body.bytes() {
