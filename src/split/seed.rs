@@ -188,34 +188,20 @@ pub(crate) fn repair(p: &Problem, plan: &[u32]) -> Option<(Vec<u32>, bool)> {
         })
         .collect();
     let mut changed = assign.iter().zip(plan).any(|(&a, &c)| a != c);
-    // Keep the best piece of each territory.
-    let mut piece = vec![u32::MAX; n];
-    let mut pieces: Vec<(u32, usize, f64, Vec<u32>)> = Vec::new();
-    for s in 0..n {
-        if assign[s] == NONE || piece[s] != u32::MAX {
-            continue;
+    // Keep the best piece of each territory; a territory whose locked units
+    // lie in several pieces is first joined up along allowed paths, or the
+    // dropped pieces would take their locks with them.
+    let (mut piece, mut pieces) = pieces_of(p, &assign);
+    let mut held = vec![NONE; n];
+    // Each pass that changes anything holds at least one more unit, and
+    // held units never change hands, so this ends.
+    for _ in 0..=n {
+        protect_lock_trees(p, &pieces, &mut held);
+        if !join_locked_pieces(p, &mut assign, &piece, &pieces, &mut held) {
+            break;
         }
-        let t = assign[s];
-        let id = pieces.len() as u32;
-        let mut members = vec![s as u32];
-        piece[s] = id;
-        let mut head = 0;
-        while head < members.len() {
-            let x = members[head] as usize;
-            head += 1;
-            for &y in g.nbrs(x) {
-                if assign[y as usize] == t && piece[y as usize] == u32::MAX {
-                    piece[y as usize] = id;
-                    members.push(y);
-                }
-            }
-        }
-        let locks = members
-            .iter()
-            .filter(|&&u| p.locked[u as usize] == t)
-            .count();
-        let w = members.iter().map(|&u| p.weight[u as usize]).sum();
-        pieces.push((t, locks, w, members));
+        changed = true;
+        (piece, pieces) = pieces_of(p, &assign);
     }
     let mut keep: Vec<Option<usize>> = vec![None; k];
     for (i, pc) in pieces.iter().enumerate() {
@@ -283,6 +269,182 @@ pub(crate) fn repair(p: &Problem, plan: &[u32]) -> Option<(Vec<u32>, bool)> {
         }
     }
     Some((assign, changed))
+}
+
+/// The connected pieces of every territory: each unit's piece id, and per
+/// piece (territory, locked units, weight, members).
+#[allow(clippy::type_complexity)]
+fn pieces_of(p: &Problem, assign: &[u32]) -> (Vec<u32>, Vec<(u32, usize, f64, Vec<u32>)>) {
+    let n = p.n();
+    let g = &p.graph;
+    let mut piece = vec![u32::MAX; n];
+    let mut pieces: Vec<(u32, usize, f64, Vec<u32>)> = Vec::new();
+    for s in 0..n {
+        if assign[s] == NONE || piece[s] != u32::MAX {
+            continue;
+        }
+        let t = assign[s];
+        let id = pieces.len() as u32;
+        let mut members = vec![s as u32];
+        piece[s] = id;
+        let mut head = 0;
+        while head < members.len() {
+            let x = members[head] as usize;
+            head += 1;
+            for &y in g.nbrs(x) {
+                if assign[y as usize] == t && piece[y as usize] == u32::MAX {
+                    piece[y as usize] = id;
+                    members.push(y);
+                }
+            }
+        }
+        let locks = members
+            .iter()
+            .filter(|&&u| p.locked[u as usize] == t)
+            .count();
+        let w = members.iter().map(|&u| p.weight[u as usize]).sum();
+        pieces.push((t, locks, w, members));
+    }
+    (piece, pieces)
+}
+
+/// Marks in `held` the units that keep each piece's locked units connected
+/// (a breadth-first tree inside the piece, pruned to the paths between
+/// them), so that joining another territory never cuts through them.
+fn protect_lock_trees(p: &Problem, pieces: &[(u32, usize, f64, Vec<u32>)], held: &mut [u32]) {
+    let g = &p.graph;
+    let mut parent: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (t, locks, _, members) in pieces {
+        if *locks == 0 {
+            continue;
+        }
+        let inside: std::collections::HashSet<u32> = members.iter().copied().collect();
+        let root = *members
+            .iter()
+            .find(|&&u| p.locked[u as usize] == *t)
+            .expect("a piece with locks");
+        parent.clear();
+        parent.insert(root, root);
+        let mut queue = vec![root];
+        let mut head = 0;
+        while head < queue.len() {
+            let x = queue[head];
+            head += 1;
+            for &y in g.nbrs(x as usize) {
+                if inside.contains(&y) && !parent.contains_key(&y) {
+                    parent.insert(y, x);
+                    queue.push(y);
+                }
+            }
+        }
+        for &u in members {
+            if p.locked[u as usize] != *t {
+                continue;
+            }
+            let mut z = u;
+            while held[z as usize] != *t {
+                held[z as usize] = *t;
+                if z == root {
+                    break;
+                }
+                z = parent[&z];
+            }
+            held[root as usize] = *t;
+        }
+    }
+}
+
+/// Joins every piece holding a territory's locked units to its main piece
+/// (the one with most locks, then weight) along shortest paths of units the
+/// territory may take. Returns whether anything changed; paths may cut
+/// other territories, which the caller's next pass sees.
+#[allow(clippy::type_complexity)]
+fn join_locked_pieces(
+    p: &Problem,
+    assign: &mut [u32],
+    piece: &[u32],
+    pieces: &[(u32, usize, f64, Vec<u32>)],
+    held: &mut [u32],
+) -> bool {
+    let (n, k) = (p.n(), p.k());
+    let g = &p.graph;
+    let mut locked_pieces: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, pc) in pieces.iter().enumerate() {
+        if pc.1 > 0 {
+            locked_pieces[pc.0 as usize].push(i);
+        }
+    }
+    let mut changed = false;
+    let mut prev = vec![u32::MAX; n];
+    let mut queue: Vec<u32> = Vec::new();
+    for (t, ids) in locked_pieces.iter().enumerate() {
+        if ids.len() < 2 {
+            continue;
+        }
+        let t32 = t as u32;
+        let main = *ids
+            .iter()
+            .max_by(|&&a, &&b| {
+                (pieces[a].1, pieces[a].2)
+                    .partial_cmp(&(pieces[b].1, pieces[b].2))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(b.cmp(&a))
+            })
+            .expect("two or more pieces");
+        let mut joined = vec![false; pieces.len()];
+        joined[main] = true;
+        let mut left = ids.len() - 1;
+        prev.fill(u32::MAX);
+        queue.clear();
+        for &u in &pieces[main].3 {
+            prev[u as usize] = u;
+            queue.push(u);
+        }
+        let mut head = 0;
+        while head < queue.len() && left > 0 {
+            let x = queue[head] as usize;
+            head += 1;
+            for &y in g.nbrs(x) {
+                let yi = y as usize;
+                if prev[yi] != u32::MAX
+                    || p.barred(yi, t32)
+                    || (held[yi] != NONE && held[yi] != t32)
+                {
+                    continue;
+                }
+                prev[yi] = x as u32;
+                queue.push(y);
+                let pc = piece[yi] as usize;
+                if pc >= pieces.len() || pieces[pc].0 != t32 || pieces[pc].1 == 0 || joined[pc] {
+                    continue;
+                }
+                // Claim the path back to the joined set, then treat the
+                // newly joined piece as part of it.
+                joined[pc] = true;
+                left -= 1;
+                let mut z = prev[yi] as usize;
+                while prev[z] as usize != z {
+                    held[z] = t32;
+                    if assign[z] != t32 {
+                        assign[z] = t32;
+                        changed = true;
+                    }
+                    z = prev[z] as usize;
+                }
+                if assign[z] != t32 {
+                    assign[z] = t32;
+                    changed = true;
+                }
+                for &m in &pieces[pc].3 {
+                    if prev[m as usize] == u32::MAX || m == y {
+                        prev[m as usize] = m;
+                        queue.push(m);
+                    }
+                }
+            }
+        }
+    }
+    changed
 }
 
 /// Moves units out of territories they are barred from (a lock elsewhere,
