@@ -82,11 +82,21 @@ pub struct Unit {
     pub location: Option<Location>,
     /// Sales over the horizon at full coverage in a neutral market.
     pub potential: Dist,
+    /// Won deals per year (λ) and the cv of a deal's size: sales arrive as
+    /// a compound Poisson sum of log-normal deals with the same mean as the
+    /// smooth flow. `None` keeps the smooth flow.
+    pub deals: Option<Deals>,
     pub workload_hours: f64,
     pub accounts: u64,
     /// Index into [`Model::reps`].
     pub owner: Option<usize>,
     pub locked: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Deals {
+    pub per_year: f64,
+    pub size_cv: f64,
 }
 
 #[derive(Clone, Debug)]

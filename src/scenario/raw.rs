@@ -48,6 +48,8 @@ pub struct RawUnit {
     pub lon: Option<Sp<f64>>,
     pub potential: Option<RawPotential>,
     pub potential_cv: Option<Sp<f64>>,
+    pub deals_per_year: Option<Sp<f64>>,
+    pub deal_size_cv: Option<Sp<f64>>,
     pub workload_hours: Option<Sp<f64>>,
     pub accounts: Option<Sp<f64>>,
     pub owner: Option<Sp<String>>,
@@ -225,6 +227,8 @@ pub const UNIT_KEYS: &[&str] = &[
     "lon",
     "potential",
     "potential_cv",
+    "deals_per_year",
+    "deal_size_cv",
     "workload_hours",
     "accounts",
     "owner",
@@ -480,6 +484,12 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_>) -> RawUnit {
         potential_cv: t
             .get("potential_cv")
             .and_then(|n| r.number(n, "potential_cv")),
+        deals_per_year: t
+            .get("deals_per_year")
+            .and_then(|n| r.number(n, "deals_per_year")),
+        deal_size_cv: t
+            .get("deal_size_cv")
+            .and_then(|n| r.number(n, "deal_size_cv")),
         workload_hours: t
             .get("workload_hours")
             .and_then(|n| r.number(n, "workload_hours")),

@@ -383,6 +383,8 @@ pub fn read(
                     u.potential_unreadable = potential.is_none();
                 }
                 "potential_cv" => u.potential_cv = number(problems),
+                "deals_per_year" => u.deals_per_year = number(problems),
+                "deal_size_cv" => u.deal_size_cv = number(problems),
                 "workload_hours" => u.workload_hours = number(problems),
                 "accounts" => u.accounts = number(problems),
                 "locked" => {

@@ -9,7 +9,7 @@ use super::context::{Context, IdRule, MAX_AMOUNT};
 use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use crate::model::dist::Dist;
-use crate::model::{Location, Unit};
+use crate::model::{Deals, Location, Unit};
 use std::collections::HashMap;
 
 const ID: IdRule = IdRule {
@@ -66,6 +66,7 @@ pub fn validate(
                     segment: text(&u.segment),
                     location: None,
                     potential: Dist::Fixed(0.0),
+                    deals: None,
                     workload_hours: 0.0,
                     accounts: 0,
                     owner: None,
@@ -146,6 +147,7 @@ fn unit(
             })
         }
     };
+    let deals = deals(cx, u);
     let workload_hours = u
         .workload_hours
         .as_ref()
@@ -204,12 +206,51 @@ fn unit(
         segment: text(&u.segment),
         location: location?,
         potential: potential?,
+        deals: deals?,
         workload_hours: workload_hours?,
         accounts: accounts?,
         owner: owner?,
         locked: u.locked.as_ref().is_some_and(|l| l.v),
     })
 }
+
+/// Deal lumpiness: `deals_per_year` turns it on; `deal_size_cv` alone has
+/// nothing to act on.
+fn deals(cx: &mut Context<'_>, u: &RawUnit) -> Option<Option<Deals>> {
+    let cv = match &u.deal_size_cv {
+        Some(c) => Some(cx.cv(c, "deal_size_cv")?),
+        None => None,
+    };
+    let Some(l) = &u.deals_per_year else {
+        if let Some(c) = &u.deal_size_cv {
+            cx.err(
+                ProblemKind::Conflict,
+                &c.span,
+                "`deal_size_cv` needs `deals_per_year`",
+            )
+            .help("give deals_per_year (expected won deals per year) or drop deal_size_cv");
+            return None;
+        }
+        return Some(None);
+    };
+    let per_year = cx.positive(l, "deals_per_year")?;
+    if per_year > MAX_DEALS_PER_YEAR {
+        cx.err(
+            ProblemKind::OutOfRange,
+            &l.span,
+            format!("`deals_per_year` is {per_year}, more than {MAX_DEALS_PER_YEAR}"),
+        )
+        .help("with this many deals the flow is smooth: leave deals_per_year out");
+        return None;
+    }
+    Some(Some(Deals {
+        per_year,
+        size_cv: cv.unwrap_or(0.0),
+    }))
+}
+
+/// Each deal is drawn, so the cost of a unit grows with its deal rate.
+const MAX_DEALS_PER_YEAR: f64 = 100_000.0;
 
 /// Both `x` and `y`, or both `lat` and `lon`, or none.
 fn location(cx: &mut Context<'_>, u: &RawUnit, id: &str) -> Option<Option<Location>> {
