@@ -194,6 +194,41 @@ pub fn summarise(
             })
             .collect(),
     };
+    let reforecast = model.actuals.as_ref().map(|a| {
+        let open = model.months - a.months;
+        let per = |x: f64| if open == 0 { 0.0 } else { x / open as f64 };
+        let booked_team: f64 = (0..model.reps.len()).map(|r| a.rep_total(r)).sum();
+        let team_mean = res.team.iter().sum::<f64>() / n as f64;
+        Reforecast {
+            months_closed: a.months,
+            months_open: open,
+            team: SeatForecast {
+                id: "team".to_string(),
+                quota: target,
+                booked: booked_team,
+                p_attain: p_hit,
+                needed_per_month: per((target - booked_team).max(0.0)),
+                expected_per_month: per(team_mean - booked_team),
+                left_in_month: None,
+            },
+            reps: reps
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let booked = a.rep_total(i);
+                    SeatForecast {
+                        id: r.id.clone(),
+                        quota: r.quota,
+                        booked,
+                        p_attain: r.p_attain,
+                        needed_per_month: per((r.quota - booked).max(0.0)),
+                        expected_per_month: per(r.sales.mean - booked),
+                        left_in_month: a.left[i],
+                    }
+                })
+                .collect(),
+        }
+    });
     Summary {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: model.name.clone(),
@@ -222,6 +257,7 @@ pub fn summarise(
         },
         quota,
         fairness: fairness(model, &reps, &expected),
+        reforecast,
         reps,
         quarters,
         compensation,

@@ -163,7 +163,39 @@ pub struct Summary {
     pub compensation: Option<Compensation>,
     pub risks: Vec<RiskSummary>,
     pub fairness: Fairness,
+    /// Present for an in-year re-forecast (`simulate --actuals`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reforecast: Option<Reforecast>,
     pub warnings: Vec<String>,
+}
+
+/// An in-year re-forecast: what is booked, and the monthly run-rate each
+/// seat needs over the open months against what the model expects. The
+/// probabilities (team `p_hit_target`, reps' `p_attain`) are already
+/// conditioned on the booked months.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Reforecast {
+    pub months_closed: usize,
+    pub months_open: usize,
+    pub team: SeatForecast,
+    pub reps: Vec<SeatForecast>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SeatForecast {
+    pub id: String,
+    /// Quota (the company target for the team).
+    pub quota: f64,
+    pub booked: f64,
+    /// P(quota reached | booked so far).
+    pub p_attain: f64,
+    /// (quota - booked) / open months, not below 0.
+    pub needed_per_month: f64,
+    /// (expected sales - booked) / open months.
+    pub expected_per_month: f64,
+    /// Month (1-based) the rep left in, when it left in the closed months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_in_month: Option<u32>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

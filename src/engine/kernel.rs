@@ -178,7 +178,7 @@ pub(crate) fn trial(
     for (r, rep) in plan.reps.iter().enumerate() {
         let prod = rep.productivity.sample(&mut rngs.reps).max(0.0);
         let leaves = rngs.reps.random::<f64>() < rep.leave_probability;
-        let month = rngs.reps.random_range(rep.leave_from..=months);
+        let month = rngs.reps.random_range(rep.leave_from..=rep.leave_to);
         let presence = &rep.presence[if leaves { month } else { 0 }];
         let c = rep.coverage * prod;
         for (out, &e) in s.scale[r * months..(r + 1) * months]
@@ -306,8 +306,13 @@ pub(crate) fn trial(
         let rq = &mut s.rep_quarter[r * nq..(r + 1) * nq];
         rq.fill(0.0);
         let mut total = 0.0;
+        let known = plan.actual_months;
         for m in 0..months {
-            let v = sc[m] * rm[m];
+            let v = if m < known {
+                plan.actual_rep_month[r * known + m]
+            } else {
+                sc[m] * rm[m]
+            };
             s.team_month[m] += v;
             rq[plan.quarter_of[m]] += v;
             total += v;
@@ -493,7 +498,7 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
         for &g in groups {
             let g = g as usize;
             let members = &plan.groups[g];
-            for m in s.from[k]..months {
+            for m in s.from[k].max(plan.actual_months)..months {
                 let off = plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, k);
                 delta += (off - s.gm[g * months + m]) * s.group_base[g * months + m];
             }
@@ -523,7 +528,8 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
                 continue;
             }
             let mut delta = 0.0;
-            for m in 0..months {
+            // Closed months are booked: no risk changes them.
+            for m in plan.actual_months..months {
                 let (mut all, mut without) = (1.0, 1.0);
                 for &(_, _, f, l, lj) in &s.events[i..j] {
                     if m + 1 >= l as usize {

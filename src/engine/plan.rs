@@ -49,8 +49,9 @@ pub(crate) struct RepPlan {
     pub ytd_quota: Vec<f64>,
     pub coverage: f64,
     pub leave_probability: f64,
-    /// Leaving month is uniform over `leave_from..=months`.
+    /// Leaving month is uniform over `leave_from..=leave_to`.
     pub leave_from: usize,
+    pub leave_to: usize,
     pub productivity: Dist,
     /// Presence by month: row 0 when the rep stays, row `L` when it leaves in month L.
     pub presence: Vec<Vec<f64>>,
@@ -99,6 +100,10 @@ pub(crate) struct Plan {
     pub deal_rate: Vec<f64>,
     pub deal_inv_rate: Vec<f64>,
     pub deal_p0: Vec<f64>,
+    /// Closed months of an in-year re-forecast, and their booked sales per
+    /// rep (`rep * actual_months + m`).
+    pub actual_months: usize,
+    pub actual_rep_month: Vec<f64>,
     /// Index into `deals` per unit (`u32::MAX` for a smooth unit); empty
     /// when no unit has deals.
     pub deal_of_unit: Vec<u32>,
@@ -197,11 +202,14 @@ impl Plan {
                 let r = &model.risks[ri];
                 CopulaRisk {
                     kind: match r.kind {
-                        RiskKind::Event { probability, start } => CopulaKind::Event {
-                            probability,
-                            from: start.0,
-                            to: start.1,
-                        },
+                        RiskKind::Event { probability, start } => {
+                            let (probability, from, to) = event_window(model, probability, start);
+                            CopulaKind::Event {
+                                probability,
+                                from,
+                                to,
+                            }
+                        }
                         _ => CopulaKind::Shock,
                     },
                     impact: r.impact.clone(),
@@ -273,6 +281,7 @@ impl Plan {
                         phase_in_cents(quotas[i], &shares)
                     }
                 };
+                let leave = leave_window(model, i);
                 // Summed in cents, so the year to date is exact too.
                 let ytd_quota = quarter_quota
                     .iter()
@@ -286,8 +295,9 @@ impl Plan {
                     quarter_quota,
                     ytd_quota,
                     coverage: r.coverage(workload[i]),
-                    leave_probability: r.leave_probability(months),
-                    leave_from: r.first_leave_month() as usize,
+                    leave_probability: leave.0,
+                    leave_from: leave.1,
+                    leave_to: leave.2,
                     productivity: r.productivity.clone(),
                     presence,
                 }
@@ -354,8 +364,59 @@ impl Plan {
             deal_inv_rate,
             deal_p0,
             deal_of_unit,
+            actual_months: model.actuals.as_ref().map_or(0, |a| a.months),
+            actual_rep_month: model
+                .actuals
+                .as_ref()
+                .map_or_else(Vec::new, |a| a.rep_month.clone()),
         }
     }
+}
+
+/// A rep's chance of leaving and the window of its leaving month, given
+/// what the closed months showed: a rep that left did so in its month; one
+/// that stayed can leave only later, with the model's probability
+/// conditioned on not having left (leaving months are uniform, so
+/// `q r / n / (1 - q (n - r) / n)` for `r` of `n` months remaining).
+fn leave_window(model: &Model, r: usize) -> (f64, usize, usize) {
+    let rep = &model.reps[r];
+    let months = model.months;
+    let first = rep.first_leave_month() as usize;
+    let q = rep.leave_probability(months);
+    let Some(a) = &model.actuals else {
+        return (q, first, months);
+    };
+    if let Some(l) = a.left[r] {
+        return (1.0, l as usize, l as usize);
+    }
+    let n = (months + 1).saturating_sub(first);
+    let from = first.max(a.months + 1);
+    if from > months || n == 0 {
+        return (0.0, months.max(1), months.max(1));
+    }
+    let remaining = months + 1 - from;
+    let passed = n - remaining;
+    let (nf, rf, pf) = (n as f64, remaining as f64, passed as f64);
+    (q * rf / nf / (1.0 - q * pf / nf), from, months)
+}
+
+/// An event's probability and start window given the closed months: a
+/// window already past is resolved (the event did not start, unless it was
+/// certain), and one the as-of date cuts keeps only its open months, with
+/// the probability conditioned on no start so far.
+fn event_window(model: &Model, p: f64, (from, to): (u32, u32)) -> (f64, u32, u32) {
+    let Some(a) = &model.actuals else {
+        return (p, from, to);
+    };
+    let known = a.months as u32;
+    if p >= 1.0 || known < from {
+        return (p, from, to);
+    }
+    if known >= to {
+        return (0.0, from, to);
+    }
+    let (w, passed) = (f64::from(to - from + 1), f64::from(known - from + 1));
+    (p * (w - passed) / w / (1.0 - p * passed / w), known + 1, to)
 }
 
 /// An amount rounded to the cent (quotas are compared to the cent, so

@@ -32,6 +32,32 @@ pub struct Model {
     /// Adjacency between units (index pairs, i < j) when the scenario gives
     /// an edge list; otherwise territory tools derive it from locations.
     pub edges: Option<Vec<(usize, usize)>>,
+    /// Sales already booked this horizon, for an in-year re-forecast
+    /// (`None` plans the whole horizon).
+    pub actuals: Option<Actuals>,
+}
+
+/// What is known of the horizon so far: the closed months' sales replace
+/// the simulated ones, and what could only have happened in them (an
+/// event's start, a rep's departure) is conditioned on what is known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actuals {
+    /// Months of the horizon already closed.
+    pub months: usize,
+    /// Booked sales per rep and closed month (`rep * months + m`).
+    pub rep_month: Vec<f64>,
+    /// The month (1-based) a rep left in, for reps that left in the closed
+    /// months; the others are known to have stayed through them.
+    pub left: Vec<Option<u32>>,
+}
+
+impl Actuals {
+    /// Booked sales of rep `r` so far.
+    pub fn rep_total(&self, r: usize) -> f64 {
+        self.rep_month[r * self.months..(r + 1) * self.months]
+            .iter()
+            .sum()
+    }
 }
 
 impl Model {

@@ -5,9 +5,9 @@
 
 mod atomic;
 mod cli;
-mod deals;
 mod common;
 mod compare;
+mod deals;
 mod engine_closed_form;
 mod errors;
 mod exact;
@@ -17,6 +17,7 @@ mod hostile;
 mod layout;
 mod pipes;
 mod quota_analytics;
+mod reforecast;
 mod report;
 mod split;
 mod territory;

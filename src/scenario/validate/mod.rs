@@ -80,6 +80,7 @@ pub(super) fn validate(
             quotas: quotas.expect("no errors"),
             comp_plan,
             edges,
+            actuals: None,
         },
         run: header.run,
         mitigations,

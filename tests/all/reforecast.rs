@@ -1,0 +1,126 @@
+//! In-year re-forecast: closed months are the booked sales, the open ones
+//! simulated, with event windows and departures conditioned on what is known.
+
+use crate::common::{assert_within_se, load_str, mean_var, simulation};
+use quotaplan::model::Actuals;
+
+fn two_reps(extra: &str) -> quotaplan::model::Model {
+    let csv = "id,potential,potential_cv,owner\nu1,1200,0.3,A\nu2,2400,0.2,B\nu3,600,0,B\n";
+    let toml = format!(
+        "[scenario]\ncompany_target = 4000\n[units]\nfile = \"units.csv\"\n\
+         [[reps]]\nid = \"A\"\nquota = 1100\n[[reps]]\nid = \"B\"\nquota = 3100\n{extra}"
+    );
+    load_str(&toml, Some(csv))
+}
+
+/// With every month closed, each trial is exactly the booked sales.
+#[test]
+fn a_fully_booked_horizon_is_exactly_the_actual() {
+    let mut model = two_reps("");
+    let rep_month: Vec<f64> = (0..24).map(|i| 50.0 + 7.0 * f64::from(i)).collect();
+    model.actuals = Some(Actuals {
+        months: 12,
+        rep_month: rep_month.clone(),
+        left: vec![None, None],
+    });
+    let sim = simulation(&model, 2000, 1, 2);
+    let want_a: f64 = rep_month[..12].iter().sum();
+    let want_b: f64 = rep_month[12..].iter().sum();
+    for &t in &sim.result.team {
+        assert_eq!(t, want_a + want_b);
+    }
+    let s = sim.summary(&model, vec![]);
+    let rf = s.reforecast.expect("a re-forecast block");
+    assert_eq!(rf.months_open, 0);
+    assert_eq!(rf.reps[0].booked, want_a);
+    assert_eq!(s.reps[0].p_attain, if want_a >= 1100.0 { 1.0 } else { 0.0 });
+    assert_eq!(s.reps[1].p_attain, if want_b >= 3100.0 { 1.0 } else { 0.0 });
+    assert_eq!(
+        s.team.p_hit_target,
+        if want_a + want_b >= 4000.0 { 1.0 } else { 0.0 }
+    );
+}
+
+/// Five months booked: the team is the booked total plus the open months
+/// of each unit's potential, so E = booked + sum_u mu_u * 7/12 and
+/// Var = sum_u (mu_u cv_u 7/12)^2 (equal seasonality, no risks).
+#[test]
+fn open_months_are_simulated_on_top_of_the_booked_ones() {
+    let mut model = two_reps("");
+    let rep_month: Vec<f64> = (0..10).map(|i| 90.0 + f64::from(i)).collect();
+    let booked: f64 = rep_month.iter().sum();
+    model.actuals = Some(Actuals {
+        months: 5,
+        rep_month,
+        left: vec![None, None],
+    });
+    let n = 40_000;
+    let sim = simulation(&model, n, 4, 2);
+    let open = 7.0 / 12.0;
+    let mean = booked + (1200.0 + 2400.0 + 600.0) * open;
+    let var = (1200.0f64 * 0.3 * open).powi(2) + (2400.0f64 * 0.2 * open).powi(2);
+    let (m, _) = mean_var(&sim.result.team);
+    assert_within_se("re-forecast: team mean", m, mean, (var / n as f64).sqrt());
+    let s = sim.summary(&model, vec![]);
+    let rf = s.reforecast.expect("a re-forecast block");
+    assert_eq!(rf.months_closed, 5);
+    let a = &rf.reps[0];
+    assert!((a.needed_per_month - (1100.0 - a.booked) / 7.0).abs() < 1e-9);
+}
+
+/// An event that could start in any month with probability 1/2, six months
+/// closed: it did not start in them, so it starts in months 7..=12 with
+/// probability (1/2 * 6/12) / (1 - 1/2 * 6/12) = 1/3. A -50 % event over a
+/// uniform start in 7..=12 keeps on average (1/6) sum_{s=7..12} (s-7)/6 of
+/// the open half, so E[open sales] = P * 1/2 * (1 - 1/3 * 0.5 * (1 - 15/36)).
+#[test]
+fn an_event_window_the_as_of_date_cuts_is_conditioned() {
+    let csv = "id,potential,owner\nu1,1200,A\n";
+    let toml = "[scenario]\ncompany_target = 1000\n[units]\nfile = \"units.csv\"\n\
+                [[reps]]\nid = \"A\"\nquota = 1000\n\
+                [[risks]]\nid = \"ev\"\nkind = \"event\"\nprobability = 0.5\napplies_to = \"all\"\n\
+                impact = { fixed = -0.5 }\n";
+    let mut model = load_str(toml, Some(csv));
+    model.actuals = Some(Actuals {
+        months: 6,
+        rep_month: vec![0.0; 6],
+        left: vec![None],
+    });
+    let n = 40_000;
+    let sim = simulation(&model, n, 8, 2);
+    // Months active after a start in month s (7..=12): 13 - s of the 6 open.
+    let active_share: f64 = (7..=12).map(|s| f64::from(13 - s) / 6.0).sum::<f64>() / 6.0;
+    let p = 1.0 / 3.0;
+    let want = 600.0 * (1.0 - p * 0.5 * active_share);
+    let (m, v) = mean_var(&sim.result.team);
+    assert_within_se(
+        "re-forecast: conditioned event",
+        m,
+        want,
+        (v / n as f64).sqrt(),
+    );
+}
+
+/// A rep that left in month 3 is a vacancy from then on (vacancy 2 months
+/// at 0.25 cover, then a 4-month ramp); its open months are exact.
+#[test]
+fn a_rep_that_left_is_a_vacancy() {
+    let csv = "id,potential,owner\nu1,1200,A\n";
+    let toml = "[scenario]\ncompany_target = 1000\n[units]\nfile = \"units.csv\"\n\
+                [[reps]]\nid = \"A\"\nquota = 1000\nattrition = 0.2\nvacancy_months = 2\n\
+                vacancy_coverage = 0.25\nramp_months = 4\n";
+    let mut model = load_str(toml, Some(csv));
+    model.actuals = Some(Actuals {
+        months: 4,
+        rep_month: vec![100.0, 100.0, 60.0, 25.0],
+        left: vec![Some(3)],
+    });
+    let sim = simulation(&model, 500, 2, 2);
+    // Month 5: vacancy (m < 3 + 2 is months 3, 4): 5 is the first ramp month.
+    let ramp = |k: f64| ((k - 0.5) / 4.0).min(1.0);
+    let open: f64 = (5..=12).map(|m| 100.0 * ramp(f64::from(m - 5 + 1))).sum();
+    let want = 285.0 + open;
+    for &t in &sim.result.team {
+        assert!((t - want).abs() < 1e-9, "{t} vs {want}");
+    }
+}
