@@ -17,6 +17,9 @@ use nalgebra::DMatrix;
 #[derive(Clone, Debug)]
 pub struct Model {
     pub name: String,
+    /// Calendar (year, month) of the horizon's first month, when given:
+    /// dated inputs (actuals, history) map onto the horizon through it.
+    pub start: Option<(i32, u32)>,
     pub currency: String,
     pub months: usize,
     pub company_target: f64,

@@ -30,6 +30,7 @@ pub struct RawHeader {
     pub seed: Option<Sp<i64>>,
     pub trials: Option<Sp<i64>>,
     pub company_target: Option<Sp<f64>>,
+    pub start: Option<Sp<String>>,
     /// Keys written (also those whose value could not be read).
     pub written: Vec<String>,
     pub span: Option<Span>,
@@ -210,6 +211,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const SCENARIO_KEYS: &[&str] = &[
     "name",
+    "start",
     "currency",
     "months",
     "seed",
@@ -456,6 +458,7 @@ fn read_header(r: &mut Reader<'_>, n: &Node) -> RawHeader {
         company_target: t
             .get("company_target")
             .and_then(|n| r.number(n, "company_target")),
+        start: t.get("start").and_then(|n| r.string(n, "start")),
         span: Some(n.span.clone()),
     };
     t.finish(r, SCENARIO_KEYS);

@@ -9,6 +9,8 @@ use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
 
 pub struct Header {
     pub name: String,
+    /// Calendar month of the horizon's first month (year, month 1-12).
+    pub start: Option<(i32, u32)>,
     pub currency: String,
     pub company_target: f64,
     pub run: RunSettings,
@@ -81,7 +83,23 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
             f64::NAN
         }
     };
+    let start = h.start.as_ref().and_then(|s| {
+        let parsed = parse_year_month(&s.v);
+        if parsed.is_none() {
+            cx.err(
+                ProblemKind::WrongType,
+                &s.span,
+                format!(
+                    "`start` must be a year and month such as \"2027-01\", found `{}`",
+                    s.v
+                ),
+            )
+            .help("the calendar month of the horizon's first month: YYYY-MM");
+        }
+        parsed
+    });
     Header {
+        start,
         name: h
             .name
             .as_ref()
@@ -135,4 +153,21 @@ fn seasonality(cx: &mut Context<'_>, raw: &RawScenario) -> Vec<f64> {
     } else {
         even
     }
+}
+
+/// `YYYY-MM` (or `YYYY-MM-DD`, whose day is ignored) as (year, month).
+pub(crate) fn parse_year_month(s: &str) -> Option<(i32, u32)> {
+    let mut parts = s.trim().split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    if let Some(d) = parts.next() {
+        let d: u32 = d.parse().ok()?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+    }
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    Some((y, m))
 }

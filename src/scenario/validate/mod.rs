@@ -69,6 +69,7 @@ pub(super) fn validate(
     Some(Scenario {
         model: Model {
             name: header.name,
+            start: header.start,
             currency: header.currency,
             months: cx.months,
             company_target: header.company_target,
