@@ -72,7 +72,7 @@ impl Scratch {
             gm: vec![0.0; plan.groups.len() * m],
             group_base: vec![0.0; plan.groups.len() * m],
             base: vec![0.0; plan.slots.len()],
-            pot: if plan.losses.is_empty() && plan.deals.is_empty() {
+            pot: if plan.losses.is_empty() && plan.deals.is_empty() && !plan.unit_detail {
                 Vec::new()
             } else {
                 plan.fixed_potential.clone()
@@ -327,6 +327,48 @@ pub(crate) fn trial(
         s.loss[slot as usize * months..(slot as usize + 1) * months].fill(0.0);
     }
     s.touched.clear();
+}
+
+/// Each unit's sales in the trial just run (open months only), for
+/// backtests by unit: potential × market × coverage × productivity ×
+/// presence × what account losses left × the deal draw, per month.
+pub(crate) fn unit_totals(plan: &Plan, s: &Scratch, out: &mut [f64]) {
+    let months = plan.months;
+    let mut ev = 0;
+    for (u, &slot) in plan.unit_slot.iter().enumerate() {
+        out[u] = 0.0;
+        while ev < s.events.len() && (s.events[ev].0 as usize) < u {
+            ev += 1;
+        }
+        let mut end = ev;
+        while end < s.events.len() && s.events[end].0 as usize == u {
+            end += 1;
+        }
+        if slot == u32::MAX {
+            continue;
+        }
+        let (r, g) = plan.slots[slot as usize];
+        let (r, g) = (r as usize, g as usize);
+        let p = s.pot[u];
+        let eps = plan
+            .deal_of_unit
+            .get(u)
+            .filter(|&&d| d != u32::MAX)
+            .map(|&d| &s.deal_eps[d as usize * months..(d as usize + 1) * months]);
+        let mut total = 0.0;
+        for m in plan.actual_months..months {
+            let mut keep = 1.0;
+            for &(_, _, f, l, _) in &s.events[ev..end] {
+                if m + 1 >= l as usize {
+                    keep *= 1.0 - f;
+                }
+            }
+            let e = eps.map_or(1.0, |e| e[m]);
+            total += s.scale[r * months + m] * s.gm[g * months + m] * p * keep * e;
+        }
+        out[u] = total;
+        ev = end;
+    }
 }
 
 /// Deal lumpiness: each deal unit's month is a compound Poisson sum of

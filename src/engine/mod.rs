@@ -161,6 +161,11 @@ pub struct SimResult {
     pub reached_precision: bool,
     /// Per-rep series for paired comparisons (only when asked for).
     pub rep_trials: RepTrials,
+    /// Each unit's sales per trial (`unit_trials[u][t]`), when
+    /// [`SimOptions::keep_unit_trials`] asked and they fit under
+    /// [`MAX_KEPT_BYTES`]; otherwise empty. Closed months of a re-forecast
+    /// are booked per rep, so they are not in a unit's figure.
+    pub unit_trials: Vec<Vec<f64>>,
 }
 
 /// A chunk's results (and, merged in chunk order, the run's). Moments are
@@ -186,6 +191,7 @@ struct Partial {
     /// Kept per-rep series (empty unless kept): sales, then payouts.
     rep_sales: Vec<Vec<f64>>,
     rep_pay: Vec<Vec<f64>>,
+    unit_sales: Vec<Vec<f64>>,
 }
 
 /// What a run keeps beyond the streaming statistics.
@@ -194,6 +200,7 @@ struct Keep {
     comp: bool,
     analytics: bool,
     rep_trials: bool,
+    unit_trials: bool,
 }
 
 impl Partial {
@@ -249,6 +256,13 @@ impl Partial {
             off: vec![Moments::new(0.0); n_risks],
             rep_sales: kept(true),
             rep_pay: kept(comp),
+            unit_sales: if keep.unit_trials {
+                (0..plan.unit_slot.len())
+                    .map(|_| Vec::with_capacity(cap))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -284,6 +298,9 @@ impl Partial {
             a.extend_from_slice(b);
         }
         for (a, b) in self.rep_pay.iter_mut().zip(&o.rep_pay) {
+            a.extend_from_slice(b);
+        }
+        for (a, b) in self.unit_sales.iter_mut().zip(&o.unit_sales) {
             a.extend_from_slice(b);
         }
     }
@@ -347,6 +364,14 @@ fn run_chunk(
     let mut sales_buf = vec![0.0; n * tn];
     let mut rq_buf = vec![0.0; n * nq * tn];
     let mut pay_buf = vec![0.0; if comp.is_some() { n * tn } else { 0 }];
+    let mut unit_buf = vec![
+        0.0;
+        if keep.unit_trials {
+            plan.unit_slot.len()
+        } else {
+            0
+        }
+    ];
     for t in 0..trials {
         kernel::trial(plan, &mut rngs, t, st.as_ref(), opts.analytics, &mut s);
         let t = t as usize;
@@ -381,6 +406,12 @@ fn run_chunk(
             }
         }
         out.team.push(team);
+        if keep.unit_trials {
+            kernel::unit_totals(plan, &s, &mut unit_buf);
+            for (kept, &v) in out.unit_sales.iter_mut().zip(&unit_buf) {
+                kept.push(v);
+            }
+        }
         if opts.analytics {
             for k in 0..out.inputs.len() {
                 out.inputs[k].push(s.inputs[k] as f32);
@@ -445,7 +476,7 @@ pub fn run(
             reps: model.reps.len(),
         });
     }
-    let plan = Plan::new(model, quotas);
+    let mut plan = Plan::new(model, quotas);
     let expected = model.expected_sales();
     let sales_scale: Vec<f64> = expected
         .iter()
@@ -492,7 +523,11 @@ pub fn run(
         comp,
         analytics: opts.analytics,
         rep_trials: opts.keep_rep_trials && wanted <= MAX_KEPT_BYTES,
+        unit_trials: opts.keep_unit_trials
+            && (model.units.len() as u64).saturating_mul(max_trials) * 8 <= MAX_KEPT_BYTES,
     };
+    plan.unit_detail = keep.unit_trials;
+    let plan = plan;
     let chunks = max_trials.div_ceil(CHUNK_SIZE);
     let trials_in = |c: u64| CHUNK_SIZE.min(max_trials - c * CHUNK_SIZE);
     let threads = opts
@@ -558,6 +593,7 @@ fn assemble(
     reached: bool,
 ) -> SimResult {
     let nq = plan.quarters;
+    let unit_trials = std::mem::take(&mut acc.unit_sales);
     let rep_trials = if acc.rep_sales.is_empty() {
         RepTrials::NotKept
     } else {
@@ -632,5 +668,6 @@ fn assemble(
             .collect(),
         reached_precision: reached,
         rep_trials,
+        unit_trials,
     }
 }

@@ -44,6 +44,9 @@ pub struct SimOptions {
     /// by default; never changes any other result. Refused, with the
     /// reason in the result, above [`super::MAX_KEPT_BYTES`].
     pub keep_rep_trials: bool,
+    /// Keep each unit's sales per trial (for backtests by unit and
+    /// region), like `keep_rep_trials` and under the same memory cap.
+    pub keep_unit_trials: bool,
     /// Stop at the first whole chunk where the 95 % half-width of
     /// P(team hits target) is at most this.
     pub precision: Option<f64>,
@@ -84,6 +87,7 @@ impl SimOptions {
             sampler: Sampler::MonteCarlo,
             analytics: true,
             keep_rep_trials: false,
+            keep_unit_trials: false,
             precision: None,
         }
     }
@@ -110,6 +114,7 @@ impl SimOptions {
             sampler: request.sampler,
             analytics: !request.no_analytics,
             keep_rep_trials: false,
+            keep_unit_trials: false,
             precision: request.precision,
         };
         opts.check()?;

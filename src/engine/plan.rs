@@ -100,6 +100,10 @@ pub(crate) struct Plan {
     pub deal_rate: Vec<f64>,
     pub deal_inv_rate: Vec<f64>,
     pub deal_p0: Vec<f64>,
+    /// Slot of each unit (`u32::MAX` for an unowned unit).
+    pub unit_slot: Vec<u32>,
+    /// Work out each unit's sales per trial (see `kernel::unit_totals`).
+    pub unit_detail: bool,
     /// Closed months of an in-year re-forecast, and their booked sales per
     /// rep (`rep * actual_months + m`).
     pub actual_months: usize,
@@ -364,6 +368,8 @@ impl Plan {
             deal_inv_rate,
             deal_p0,
             deal_of_unit,
+            unit_slot,
+            unit_detail: false,
             actual_months: model.actuals.as_ref().map_or(0, |a| a.months),
             actual_rep_month: model
                 .actuals

@@ -171,3 +171,46 @@ fn deals_are_reproducible_across_threads() {
         assert_eq!(bits(&one), bits(&other), "threads {threads}");
     }
 }
+
+/// Units' sales per trial (kept for backtests) add up to the team in every
+/// trial, with deals, account losses, an event, a shock and attrition.
+#[test]
+fn unit_sales_per_trial_add_up_to_the_team() {
+    let csv = "id,potential,potential_cv,deals_per_year,deal_size_cv,region,owner\n\
+               u1,1000,0.2,12,0.5,N,A\nu2,2000,0.1,,,N,A\nu3,700,0.3,3,1.1,S,B\nu4,900,0,,,S,B\n";
+    let toml = "[scenario]\ncompany_target = 4000\n[units]\nfile = \"units.csv\"\n\
+                [[reps]]\nid = \"A\"\nquota = 3000\nattrition = 0.3\nvacancy_months = 2\n\
+                [[reps]]\nid = \"B\"\nquota = 1500\n\
+                [[risks]]\nid = \"macro\"\nkind = \"shock\"\napplies_to = \"all\"\n\
+                impact = { normal = { mean = 0, sd = 0.1 } }\n\
+                [[risks]]\nid = \"rival\"\nkind = \"event\"\nprobability = 0.4\n\
+                applies_to = { regions = [\"S\"] }\nimpact = { fixed = -0.3 }\n\
+                [[risks]]\nid = \"churn\"\nkind = \"account_loss\"\nprobability = 0.3\n\
+                applies_to = \"all\"\nimpact = { uniform = { min = 0.2, max = 0.8 } }\n";
+    let model = load_str(toml, Some(csv));
+    let opts = quotaplan::SimOptions {
+        keep_unit_trials: true,
+        threads: Some(2),
+        ..quotaplan::SimOptions::new(3000, 21)
+    };
+    let sim = quotaplan::simulate(&model, &opts, None).expect("runs");
+    let units = &sim.result.unit_trials;
+    assert_eq!(units.len(), 4);
+    for (t, &team) in sim.result.team.iter().enumerate() {
+        let sum: f64 = units.iter().map(|u| u[t]).sum();
+        assert!(
+            (sum - team).abs() <= 1e-9 * team.abs().max(1.0),
+            "trial {t}: {sum} vs {team}"
+        );
+    }
+    let plain = run(&model, 3000, 21, 1);
+    assert_eq!(
+        plain.team.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        sim.result
+            .team
+            .iter()
+            .map(|x| x.to_bits())
+            .collect::<Vec<_>>(),
+        "keeping unit sales never changes the results"
+    );
+}
