@@ -57,7 +57,7 @@ pub fn render(e: &Evidence) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     for row in 0..3 {
-        let mut line = String::from(" ");
+        let mut line = String::new();
         for m in row * 4..row * 4 + 4 {
             let s = &e.seasonality[m];
             let _ = write!(line, " {} {:.4} ({})", NAMES[m], s.value, se(s, 4));

@@ -10,6 +10,7 @@ mod compare;
 mod engine_closed_form;
 mod errors;
 mod exact;
+mod fit;
 mod format_example;
 mod golden;
 mod hostile;
