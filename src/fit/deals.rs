@@ -20,7 +20,7 @@ pub fn fit(p: &Panel, group: &[usize], groups: usize) -> Vec<UnitDeals> {
     let mut rate = Vec::with_capacity(p.units);
     let mut logvar = Vec::with_capacity(p.units);
     let mut counts = Vec::with_capacity(p.units);
-    for u in 0..p.units {
+    for (u, &g) in group.iter().enumerate() {
         let active: Vec<bool> = (0..t).map(|k| p.active(u, k)).collect();
         let years = active.iter().filter(|a| **a).count() as f64;
         let mut n = 0usize;
@@ -41,7 +41,7 @@ pub fn fit(p: &Panel, group: &[usize], groups: usize) -> Vec<UnitDeals> {
         }
         counts.push((n, years, df));
         rate.push(Noisy {
-            group: group[u],
+            group: g,
             x: if years > 0.0 { n as f64 / years } else { 0.0 },
             var: if years > 0.0 {
                 (n.max(1) as f64) / (years * years)
@@ -51,7 +51,7 @@ pub fn fit(p: &Panel, group: &[usize], groups: usize) -> Vec<UnitDeals> {
         });
         let s2 = if df > 0 { ss / df as f64 } else { 0.0 };
         logvar.push(Noisy {
-            group: group[u],
+            group: g,
             x: s2,
             var: if df > 0 {
                 2.0 * s2 * s2 / df as f64

@@ -58,8 +58,7 @@ pub fn render(e: &Evidence) -> String {
     ];
     for row in 0..3 {
         let mut line = String::new();
-        for m in row * 4..row * 4 + 4 {
-            let s = &e.seasonality[m];
+        for (m, s) in e.seasonality.iter().enumerate().skip(row * 4).take(4) {
             let _ = write!(line, " {} {:.4} ({})", NAMES[m], s.value, se(s, 4));
         }
         let _ = writeln!(r, "{line}");

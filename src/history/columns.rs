@@ -73,13 +73,13 @@ impl Columns {
             c.names[i] = column.to_string();
             c.explicit[i] = true;
         }
-        for i in 0..FIELDS.len() {
-            for j in i + 1..FIELDS.len() {
-                if c.names[i] == c.names[j] && (c.explicit[i] || c.explicit[j]) {
+        for (i, a) in c.names.iter().enumerate() {
+            for (j, b) in c.names.iter().enumerate().skip(i + 1) {
+                if a == b && (c.explicit[i] || c.explicit[j]) {
                     return Err(ColumnsError::SameColumn(
                         FIELDS[i].into(),
                         FIELDS[j].into(),
-                        c.names[i].clone(),
+                        a.clone(),
                     ));
                 }
             }

@@ -76,6 +76,9 @@ pub struct History {
     pub has_segment: bool,
 }
 
+/// The key of a row at some level.
+type KeyOf = Box<dyn Fn(&Txn) -> u32>;
+
 /// What totals are grouped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -146,7 +149,7 @@ impl History {
         let first_month = dates::month_index(from);
         let last_month = dates::month_index(until.pred_opt().unwrap_or(until));
         let months = (last_month - first_month + 1).max(0) as usize;
-        let (keys, key_of): (Vec<String>, Box<dyn Fn(&Txn) -> u32>) = match level {
+        let (keys, key_of): (Vec<String>, KeyOf) = match level {
             Level::Team => (vec!["team".into()], Box::new(|_| 0)),
             Level::Unit => (
                 self.units.iter().map(|u| u.id.clone()).collect(),
