@@ -5,6 +5,7 @@
 
 mod atomic;
 mod cli;
+mod deals;
 mod common;
 mod compare;
 mod engine_closed_form;
