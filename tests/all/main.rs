@@ -5,9 +5,9 @@
 
 mod atomic;
 mod cli;
-mod deals;
 mod common;
 mod compare;
+mod deals;
 mod engine_closed_form;
 mod errors;
 mod exact;
