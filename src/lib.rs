@@ -11,13 +11,16 @@
 //! - [`engine`]: random streams, the trial kernel, the parallel driver;
 //! - [`analysis`]: summary statistics, sensitivity, fairness, chart data;
 //! - capabilities: [`quota`], [`simulation`] (quotas + engine), [`split`],
-//!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`];
+//!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`], [`history`]
+//!   (transaction history in) and [`fit`] (history -> scenario);
 //! - [`report`]: rendering only (tables, exporters, charts, HTML).
 
 pub mod analysis;
 pub mod compare;
 pub mod engine;
+pub mod fit;
 pub mod generate;
+pub mod history;
 pub mod model;
 pub mod quota;
 pub mod report;

@@ -68,6 +68,11 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan generate --units 10000 --reps 200 --risks 20 --seed 1 --out big.toml"
     )]
     Generate(GenerateArgs),
+    /// Fit a scenario to transaction history (CRM export): seasonality, potentials, deals, risks
+    #[command(
+        after_help = "Examples:\n  quotaplan fit sales.csv                                  # writes output/sales/fit/fitted.toml\n  quotaplan fit orders.csv --columns date=\"Order Date\",unit=\"Customer ID\",owner=\"Sales Rep\",amount=Sales,region=Region,segment=Segment --date-format %m/%d/%Y\n  quotaplan fit sales.csv --roster roster.csv --until 2026-01-01 --out plans/fy26.toml\n  quotaplan generate --units 500 --reps 20 --history 4 --out synth.toml && quotaplan fit synth-history.csv\n\nThe history needs a date, a unit and an amount per row (owner, region, segment optional).\nBeside the scenario go its units CSV (<stem>-units.csv) and fit.json (every fitted value\nwith n, standard error and method). Lines marked `# ASSUMPTION: review` are not in the\nhistory. Problems in the history are listed with line and column (exit 2); nothing is written."
+    )]
+    Fit(FitArgs),
     /// Propose quotas (proportional or equal-probability) and write them as a new scenario
     #[command(
         after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml"
@@ -395,6 +400,41 @@ pub struct ValidateArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct FitArgs {
+    /// Transaction history CSV: one row per order, closed-won deal or monthly booking
+    pub history: PathBuf,
+    /// Which CSV column holds which field: FIELD=COLUMN,... with fields
+    /// date, unit, owner, amount, region, segment (default: columns named
+    /// like the fields), e.g. date="Order Date",unit="Customer ID"
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<String>,
+    /// Format of the dates (chrono/strftime, e.g. %m/%d/%Y or %d.%m.%Y);
+    /// ISO 8601 (YYYY-MM-DD, with or without a time) needs none
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Roster CSV (rep,hire_date,leave_date) for attrition and ramp
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Leave out rows dated on or after this day (YYYY-MM-DD); the horizon
+    /// starts in its month
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Horizon of the fitted scenario in months
+    #[arg(long, default_value_t = 12, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=60))]
+    pub months: usize,
+    /// Scenario file to write (default: output/<history-name>/fit/fitted.toml);
+    /// its units CSV (<stem>-units.csv) and fit.json go beside it
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print fit.json to stdout instead of the report
+    #[arg(long)]
+    pub json: bool,
+    /// No "Wrote ..." status lines
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct GenerateArgs {
     #[arg(long)]
     pub units: usize,
@@ -410,6 +450,11 @@ pub struct GenerateArgs {
     /// Scenario file to write; the units CSV goes beside it as <stem>-units.csv
     #[arg(long)]
     pub out: PathBuf,
+    /// Also write <stem>-history.csv: YEARS years of transactions before the
+    /// scenario's horizon, simulated from it (deals, seasonality, market
+    /// shocks, account losses, returns), for trying `fit`
+    #[arg(long, value_name = "YEARS", value_parser = clap::builder::RangedU64ValueParser::<u32>::new().range(1..=20))]
+    pub history: Option<u32>,
     /// Do not write the adjacency (<stem>-edges.csv, a Delaunay triangulation of the unit locations)
     #[arg(long)]
     pub no_edges: bool,

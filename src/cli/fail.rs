@@ -19,6 +19,10 @@ pub enum Fail {
     /// told (validate goes on to the other files): exit 2.
     #[error("")]
     ReportedUnreadable,
+    /// An input file (a transaction history) with problems, already told:
+    /// exit 2, like any unusable input named on the command line.
+    #[error("")]
+    ReportedInput,
     /// A CI gate failed (compare and check): exit 1 with nothing more to say.
     #[error("")]
     GateFailed,
@@ -98,6 +102,7 @@ impl Fail {
             | Fail::ReadFont { .. }
             | Fail::Unreadable(_)
             | Fail::ReportedUnreadable
+            | Fail::ReportedInput
             | Fail::Metric(_)
             | Fail::Usage(_)
             | Fail::Vary(_) => 2,
@@ -109,7 +114,11 @@ impl Fail {
     pub fn needs_message(&self) -> bool {
         !matches!(
             self,
-            Fail::Reported | Fail::ReportedUnreadable | Fail::GateFailed | Fail::BrokenPipe
+            Fail::Reported
+                | Fail::ReportedUnreadable
+                | Fail::ReportedInput
+                | Fail::GateFailed
+                | Fail::BrokenPipe
         ) && !matches!(self, Fail::Compare(inner) if !inner.needs_message())
     }
 }

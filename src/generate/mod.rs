@@ -27,6 +27,8 @@
 
 use std::fmt::Write;
 
+pub mod history;
+
 use crate::model::dist::{Dist, Param};
 use crate::model::geo;
 
@@ -238,6 +240,10 @@ struct Risk {
 /// When `reps < 1`, `units < reps`, `risks < 3`, or `seed` or `trials` exceed
 /// `i64::MAX` (TOML integers are signed 64-bit). Callers validate first.
 pub fn synthetic(spec: &GenerateSpec) -> Generated {
+    parts(spec).0
+}
+
+fn parts(spec: &GenerateSpec) -> (Generated, Parts) {
     assert!(
         spec.reps >= 1,
         "synthetic scenario: reps must be at least 1"
@@ -305,11 +311,33 @@ pub fn synthetic(spec: &GenerateSpec) -> Generated {
     );
     let units_csv = write_csv(&units, &regions, &reps, owner_of);
     let edges_csv = spec.edges_file.as_ref().map(|_| write_edges(&units));
-    Generated {
+    let generated = Generated {
         toml,
         units_csv,
         edges_csv,
-    }
+    };
+    let parts = Parts {
+        seasonality,
+        regions,
+        units,
+        reps,
+        macro_sd: match risks[0].impact {
+            Dist::Normal { sd, .. } => sd,
+            _ => 0.05,
+        },
+        owner: (0..spec.units).map(owner_of).collect(),
+    };
+    (generated, parts)
+}
+
+/// What a history is simulated from (see [`history`]).
+struct Parts {
+    seasonality: Vec<f64>,
+    regions: Vec<Region>,
+    units: Vec<Unit>,
+    reps: Vec<Rep>,
+    macro_sd: f64,
+    owner: Vec<usize>,
 }
 
 /// Planar adjacency: the Delaunay triangulation of the unit locations.

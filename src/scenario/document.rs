@@ -378,7 +378,7 @@ fn has_extension(path: &str, exts: &[&str]) -> bool {
 }
 
 /// A warning that a file was not UTF-8 and how it was read.
-fn note_encoding(file: FileId, d: &text::Decoded, what: &str, problems: &mut Problems) {
+pub(crate) fn note_encoding(file: FileId, d: &text::Decoded, what: &str, problems: &mut Problems) {
     if d.encoding != Encoding::Utf8 {
         problems
             .warning(

@@ -4,14 +4,14 @@
 //! the embedded demo reads compiled-in text through the same path.
 
 pub mod diag;
-mod document;
+pub(crate) mod document;
 pub mod edit;
 mod overrides;
 mod raw;
 mod reader;
 pub mod text;
 mod tree;
-mod units_csv;
+pub(crate) mod units_csv;
 mod validate;
 
 pub use diag::{FileId, Problem, ProblemKind, Severity, SourceFile, Sources, Span};

@@ -21,16 +21,22 @@ pub struct CsvUnits {
     pub ok: bool,
 }
 
-/// The text after a BOM, the BOM's length, and the delimiter.
-struct Table<'a> {
-    body: &'a str,
+/// The text after a BOM, the BOM's length, and the delimiter. Shared by
+/// every CSV input (units, edges, transaction history, roster).
+pub(crate) struct Table<'a> {
+    pub(crate) body: &'a str,
     bom: usize,
-    delimiter: u8,
+    pub(crate) delimiter: u8,
     file: FileId,
 }
 
 impl<'a> Table<'a> {
-    fn new(text: &'a str, file: FileId, problems: &mut Problems, what: &str) -> Table<'a> {
+    pub(crate) fn new(
+        text: &'a str,
+        file: FileId,
+        problems: &mut Problems,
+        what: &str,
+    ) -> Table<'a> {
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
         let bom = text.len() - body.len();
         let delimiter = sniff_delimiter(body);
@@ -57,14 +63,14 @@ impl<'a> Table<'a> {
         t
     }
 
-    fn span(&self, range: Range<usize>) -> Span {
+    pub(crate) fn span(&self, range: Range<usize>) -> Span {
         Span {
             file: self.file,
             range: range.start + self.bom..range.end + self.bom,
         }
     }
 
-    fn reader(&self) -> csv::Reader<&'a [u8]> {
+    pub(crate) fn reader(&self) -> csv::Reader<&'a [u8]> {
         csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .flexible(true)
@@ -75,7 +81,7 @@ impl<'a> Table<'a> {
     /// Byte ranges of the fields of the record starting near `start`
     /// (quote-aware). The CSV reader places a record after a CRLF file's
     /// `\r`; the record itself starts after the line break.
-    fn field_spans(&self, start: usize) -> Vec<Range<usize>> {
+    pub(crate) fn field_spans(&self, start: usize) -> Vec<Range<usize>> {
         let bytes = self.body.as_bytes();
         let mut i = start;
         while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
@@ -118,7 +124,7 @@ impl<'a> Table<'a> {
     }
 
     /// Reports an unclosed quote; true when the table is fine.
-    fn quotes_closed(&self, problems: &mut Problems) -> bool {
+    pub(crate) fn quotes_closed(&self, problems: &mut Problems) -> bool {
         match self.unclosed_quote() {
             None => true,
             Some(at) => {
@@ -138,7 +144,7 @@ impl<'a> Table<'a> {
 }
 
 /// `0,3` or `-12,75`: a number written with a decimal comma.
-fn is_decimal_comma(value: &str) -> bool {
+pub(crate) fn is_decimal_comma(value: &str) -> bool {
     let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
     digits.split_once(',').is_some_and(|(int, frac)| {
         !int.is_empty()

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "stats",
     "model",
     "scenario",
+    "history",
     "engine",
     "analysis",
     "quota",
@@ -22,6 +23,7 @@ const LAYERS: &[&str] = &[
     "whatif",
     "compare",
     "generate",
+    "fit",
     "report",
 ];
 

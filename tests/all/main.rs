@@ -11,6 +11,7 @@ mod deals;
 mod engine_closed_form;
 mod errors;
 mod exact;
+mod fit;
 mod format_example;
 mod golden;
 mod hostile;

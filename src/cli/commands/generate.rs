@@ -3,6 +3,7 @@
 use crate::cli::args::GenerateArgs;
 use crate::cli::fail::Fail;
 use crate::cli::output::Output;
+use quotaplan::generate::history::with_history;
 use quotaplan::generate::{GenerateSpec, synthetic};
 use quotaplan::report::OutputFile;
 use std::path::Path;
@@ -32,7 +33,7 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let units_file = format!("{stem}-units.csv");
     let edges_file = format!("{stem}-edges.csv");
-    let g = synthetic(&GenerateSpec {
+    let spec = GenerateSpec {
         units: a.units,
         reps: a.reps,
         risks: a.risks,
@@ -40,7 +41,15 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
         trials: a.trials,
         units_file: units_file.clone(),
         edges_file: (!a.no_edges).then(|| edges_file.clone()),
-    });
+    };
+    let history_file = format!("{stem}-history.csv");
+    let (g, history) = match a.history {
+        Some(years) => {
+            let h = with_history(&spec, years);
+            (h.scenario, Some(h.history_csv))
+        }
+        None => (synthetic(&spec), None),
+    };
     let dir = a
         .out
         .parent()
@@ -62,15 +71,26 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
             bytes: e.into_bytes(),
         });
     }
+    if let Some(h) = history {
+        files.push(OutputFile {
+            name: history_file.clone(),
+            bytes: h.into_bytes(),
+        });
+    }
     let output = Output {
         quiet: a.quiet,
         bom: false,
     };
     output.write(dir, &files)?;
     output.status(format!(
-        "Wrote {} and {}",
+        "Wrote {} and {}{}",
         a.out.display(),
-        dir.join(&units_file).display()
+        dir.join(&units_file).display(),
+        if a.history.is_some() {
+            format!(" and {}", dir.join(&history_file).display())
+        } else {
+            String::new()
+        }
     ));
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per command: arguments to library calls to output.
 
 pub mod compare;
+pub mod fit;
 pub mod generate;
 pub mod init;
 pub mod mitigate;
