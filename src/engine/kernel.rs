@@ -472,7 +472,9 @@ static RECIPROCAL: [f64; 256] = {
 /// range log deal sizes take; outside [-700, 700] it defers to `f64::exp`.
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
+    #[allow(clippy::excessive_precision)]
     const LN2_HI: f64 = 0.693_147_180_369_123_816_49;
+    #[allow(clippy::excessive_precision)]
     const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
     if !(-700.0..=700.0).contains(&x) {
         return x.exp();

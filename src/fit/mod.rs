@@ -109,6 +109,8 @@ pub struct Evidence {
     /// The first month of the full years and of the horizon (`Jan 2026`).
     pub years_from: String,
     pub horizon_from: String,
+    /// The horizon's first month as `YYYY-MM` (the scenario's `start`).
+    pub horizon_start: String,
     pub horizon_months: usize,
     pub returns_rows: usize,
     pub returns_total: f64,

@@ -114,6 +114,7 @@ pub fn evidence(
         full_years: p.blocks,
         years_from: dates::month_label(p.first_month),
         horizon_from: dates::month_label(end_month),
+        horizon_start: dates::month_start(end_month).format("%Y-%m").to_string(),
         horizon_months: opts.months,
         returns_rows: h.returns.rows,
         returns_total: h.returns.total,
@@ -212,6 +213,11 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         "currency = \"CNY\"              {ASSUME} (not in the history)"
     );
     let _ = writeln!(t, "months = {}", opts.months);
+    let _ = writeln!(
+        t,
+        "start = {}             # the month after the history",
+        quoted(&e.horizon_start)
+    );
     t.push_str("seed = 1\ntrials = 10000\n");
     let total: f64 = e.units.iter().map(|u| u.potential.value).sum();
     let _ = writeln!(
