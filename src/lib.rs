@@ -11,10 +11,12 @@
 //! - [`engine`]: random streams, the trial kernel, the parallel driver;
 //! - [`analysis`]: summary statistics, sensitivity, fairness, chart data;
 //! - capabilities: [`quota`], [`simulation`] (quotas + engine), [`split`],
-//!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`];
+//!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`], [`backtest`]
+//!   (scoring forecasts against what happened);
 //! - [`report`]: rendering only (tables, exporters, charts, HTML).
 
 pub mod analysis;
+pub mod backtest;
 pub mod compare;
 pub mod engine;
 pub mod generate;

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "whatif",
     "compare",
     "generate",
+    "backtest",
     "report",
 ];
 
