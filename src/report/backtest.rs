@@ -2,17 +2,13 @@
 //! CLI prints, `backtest.json`, and the report's backtest section (the
 //! table, the reliability chart and a PIT histogram per level).
 
-use super::charts::{self, Chart, ChartError, FontSet};
+use super::charts::{self, Chart, ChartError, FontSet, MIN_CHART_ITEMS, level_count};
 use super::escape::escape as esc;
 use super::export::{Exporter, ReportError};
 use super::format::{lpad, money, pad, pct};
 use super::html::{Charts, figure};
 use crate::backtest::{Backtest, Coverage, HEADLINE, LevelScore};
 use std::fmt::Write;
-
-/// Fewest items for a PIT histogram: with fewer, each bin's ±2 SE band is
-/// wider than ±19 points and the bars say little.
-pub const MIN_PIT_ITEMS: usize = 10;
 
 /// A backtest with the forecast it scored: what `backtest.json` is made of.
 pub struct BacktestRun<'a> {
@@ -140,13 +136,13 @@ pub fn calibration_table(b: &Backtest) -> String {
 }
 
 /// The charts of the backtest section: the reliability chart, then a PIT
-/// histogram per level with at least [`MIN_PIT_ITEMS`] items.
+/// histogram per level with at least [`MIN_CHART_ITEMS`] items.
 pub fn charts(b: &Backtest) -> Vec<Chart> {
     let mut out: Vec<Chart> = charts::reliability(b).into_iter().collect();
     out.extend(
         b.levels
             .iter()
-            .filter(|l| l.n() >= MIN_PIT_ITEMS)
+            .filter(|l| l.n() >= MIN_CHART_ITEMS)
             .map(charts::pit_histogram),
     );
     out
@@ -221,13 +217,13 @@ fn section(b: &Backtest, cutoff: &str, horizon_months: u32, charts: &Charts<'_>)
     let few: Vec<String> = b
         .levels
         .iter()
-        .filter(|l| l.n() < MIN_PIT_ITEMS)
-        .map(|l| format!("{} ({} items)", l.level.key(), l.n()))
+        .filter(|l| l.n() < MIN_CHART_ITEMS)
+        .map(level_count)
         .collect();
     if !few.is_empty() {
         let _ = writeln!(
             o,
-            "<p class=\"muted\">No PIT histogram for {}: fewer than {MIN_PIT_ITEMS} items.</p>",
+            "<p class=\"muted\">Not in the charts, fewer than {MIN_CHART_ITEMS} items: {}.</p>",
             few.join(", ")
         );
     }

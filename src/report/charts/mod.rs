@@ -23,6 +23,7 @@ mod tornado;
 mod voronoi;
 
 pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
+pub use reliability::{MIN_CHART_ITEMS, level_count};
 
 use crate::analysis::{ChartData, MapData, Summary};
 use crate::backtest::{Backtest, LevelScore};
@@ -283,8 +284,9 @@ pub fn pit_histogram(level: &LevelScore) -> Chart {
 }
 
 /// A backtest's reliability chart: observed against nominal coverage of
-/// the 10 % … 90 % central intervals, per level, with the diagonal. `None`
-/// without a scored level.
+/// the 10 % … 90 % central intervals, per level with at least
+/// [`MIN_CHART_ITEMS`] items, with the diagonal. `None` without such a
+/// level.
 pub fn reliability(backtest: &Backtest) -> Option<Chart> {
     reliability::reliability_chart(backtest)
 }

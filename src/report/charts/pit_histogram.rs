@@ -72,6 +72,7 @@ where
         cx,
         &[
             (draw::LIGHT_BLUE, "share of items"),
+            (draw::BLUE, "outside the band"),
             (draw::PALE_GREEN, "uniform ± 2 SE"),
         ],
         10.0,

@@ -22,18 +22,32 @@ pub struct Series {
 #[derive(Clone, Debug)]
 pub struct ReliabilityData {
     series: Vec<Series>,
+    /// Levels left out for too few items, e.g. "team (1 item)".
+    omitted: Vec<String>,
+}
+
+/// Fewest items for a level to be drawn in the backtest charts: with
+/// fewer, ±2 SE of a share is wider than ±19 points (±30 at 10 items in a
+/// PIT bin) and the marks say little. The table still shows them.
+pub const MIN_CHART_ITEMS: usize = 10;
+
+/// "team (1 item)".
+pub fn level_count(l: &crate::backtest::LevelScore) -> String {
+    let n = l.n();
+    format!(
+        "{} ({n} item{})",
+        l.level.key(),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// One colour per level, in [`crate::backtest::Level::ALL`] order.
 const COLOURS: [RGBColor; 4] = [draw::BLUE, draw::AMBER, draw::GREEN, draw::RED];
 
 pub fn reliability_chart(b: &Backtest) -> Option<Chart> {
-    if b.levels.is_empty() {
-        return None;
-    }
-    let series: Vec<Series> = b
-        .levels
-        .iter()
+    let drawn = || b.levels.iter().filter(|l| l.n() >= MIN_CHART_ITEMS);
+    drawn().next()?;
+    let series: Vec<Series> = drawn()
         .map(|l| Series {
             label: format!("{} (n = {})", l.level.key(), l.n()),
             colour: COLOURS[l.level as usize % COLOURS.len()],
@@ -53,7 +67,15 @@ pub fn reliability_chart(b: &Backtest) -> Option<Chart> {
             draw::format_value(NOMINAL[NOMINAL.len() - 1], super::ValueFormat::Percent)
         ),
         size: (WIDTH, 560),
-        kind: Kind::Reliability(ReliabilityData { series }),
+        kind: Kind::Reliability(ReliabilityData {
+            series,
+            omitted: b
+                .levels
+                .iter()
+                .filter(|l| l.n() < MIN_CHART_ITEMS)
+                .map(level_count)
+                .collect(),
+        }),
     })
 }
 
@@ -66,12 +88,15 @@ pub fn reliability<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let body = draw::title(
-        root,
-        cx,
-        title,
-        "Observed coverage against nominal; whiskers ±2 SE at the nominal level",
-    )?;
+    let mut sub =
+        "Observed coverage against nominal; whiskers ±2 SE at the nominal level".to_string();
+    if !d.omitted.is_empty() {
+        sub.push_str(&format!(
+            " · not drawn, fewer than {MIN_CHART_ITEMS} items: {}",
+            d.omitted.join(", ")
+        ));
+    }
+    let body = draw::title(root, cx, title, &sub)?;
     let mut items: Vec<(RGBColor, &str)> = d
         .series
         .iter()
