@@ -88,7 +88,7 @@ fn zero_inflated_calibrated_forecasts_give_a_flat_histogram() {
     // zero and tie with about 40 % of the samples.
     let (n, m) = (2000, 500);
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut draw = |r: &mut ChaCha8Rng| {
+    let draw = |r: &mut ChaCha8Rng| {
         if r.random::<f64>() < 0.4 {
             0.0
         } else {

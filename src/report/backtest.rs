@@ -58,14 +58,13 @@ pub fn calibration_table(b: &Backtest) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {:>7}  {:>8} {:>9} {:>7} {:>7}  {}",
+        "{} {:>7}  {:>8} {:>9} {:>7} {:>7}  Within ±2 SE",
         pad("Level", 7),
         "Items",
         "Interval",
         "Observed",
         "SE",
-        "z",
-        "Within ±2 SE"
+        "z"
     );
     for l in &b.levels {
         for (k, &nominal) in HEADLINE.iter().enumerate() {
