@@ -11,6 +11,9 @@
 //! - `raw_lognormal_draws`: as many log-normal draws as the simulation has
 //!   unit-trials, with the engine's chunking and generator (ChaCha8, one
 //!   stream per chunk), each summed so that none is optimised away;
+//! - `simulate_deals`: `simulate_analytics` with deal lumpiness on every
+//!   unit (12 deals a year, deal size cv 0.8), against a target of at least
+//!   half the smooth rate;
 //! - `memory_1m_trials`: one run of 1,000,000 trials with analytics, for the
 //!   peak resident set (VmHWM).
 //!
@@ -80,6 +83,8 @@ struct Setup {
     /// Runs the engine and the summary for `trials` trials, with or without
     /// the risk analytics; returns P(team hits target).
     simulate: Box<dyn Fn(u64, bool) -> f64 + Send + Sync>,
+    /// The same with 12 deals a year (size cv 0.8) on every unit.
+    simulate_deals: Box<dyn Fn(u64) -> f64 + Send + Sync>,
 }
 
 /// Generates and loads the scenario once (not timed: called outside the
@@ -117,22 +122,31 @@ fn setup() -> &'static Setup {
             .scenario
             .expect("the generated scenario is valid")
             .model;
+        let run = |model: &quotaplan::model::Model, trials: u64, analytics: bool| {
+            let opts = SimOptions {
+                analytics,
+                ..SimOptions::new(trials, 1)
+            };
+            let sim = quotaplan::simulate(model, &opts, None).expect("runs");
+            let summary = sim.summary(model, Vec::new());
+            assert_eq!(sim.result.team.len() as u64, trials);
+            summary.team.p_hit_target
+        };
+        let mut lumpy = model.clone();
+        for u in &mut lumpy.units {
+            u.deals = Some(quotaplan::model::Deals {
+                per_year: 12.0,
+                size_cv: 0.8,
+            });
+        }
         Setup {
             units: model.units.len(),
             reps: model.reps.len(),
             risks: model.risks.len(),
             trials,
             chunk_size: engine::CHUNK_SIZE,
-            simulate: Box::new(move |trials, analytics| {
-                let opts = SimOptions {
-                    analytics,
-                    ..SimOptions::new(trials, 1)
-                };
-                let sim = quotaplan::simulate(&model, &opts, None).expect("runs");
-                let summary = sim.summary(&model, Vec::new());
-                assert_eq!(sim.result.team.len() as u64, trials);
-                summary.team.p_hit_target
-            }),
+            simulate: Box::new(move |trials, analytics| run(&model, trials, analytics)),
+            simulate_deals: Box::new(move |trials| run(&lumpy, trials, true)),
         }
     })
 }
@@ -152,6 +166,7 @@ enum Figure {
     Analytics,
     NoAnalytics,
     Raw,
+    Deals,
 }
 
 /// One timed call of a benched closure (sample size 1: one call per sample,
@@ -206,6 +221,16 @@ fn simulate_analytics(bencher: Bencher<'_, '_>) {
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn simulate_no_analytics(bencher: Bencher<'_, '_>) {
     bench_simulate(bencher, Figure::NoAnalytics, false);
+}
+
+/// The engine and the summary with every unit's sales arriving as deals.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn simulate_deals(bencher: Bencher<'_, '_>) {
+    let s = setup();
+    THROUGHPUT_RAN.store(true, Ordering::Relaxed);
+    bencher
+        .counter(ItemsCount::new(s.units as u64 * s.trials))
+        .bench(|| timed(Figure::Deals, || (s.simulate_deals)(s.trials)));
 }
 
 /// Log-normal draws, units × trials of them: the same chunking and
@@ -280,6 +305,7 @@ fn print_figures() {
     let full = rate(Figure::Analytics, items);
     let base = rate(Figure::NoAnalytics, items);
     let raw = rate(Figure::Raw, items);
+    let deals = rate(Figure::Deals, items);
 
     println!();
     println!("figures (from the runs above: the fastest sample of each bench)");
@@ -304,6 +330,16 @@ fn print_figures() {
         );
         println!("without analytics:   {} M unit-trials/s", m(base));
         println!("raw log-normal draws:{} M draws/s", m(raw));
+        println!(
+            "with deals (12/yr):  {} M unit-trials/s   (every unit lumpy, analytics on)",
+            m(deals)
+        );
+        if let (Some(full), Some(deals)) = (full, deals) {
+            println!(
+                "deals / smooth:      {:>8.1} %   (target >= 50 %)",
+                100.0 * deals / full
+            );
+        }
         match (full, raw) {
             (Some(full), Some(raw)) => println!(
                 "ratio:               {:>8.1} %   (target >= 40 %)",

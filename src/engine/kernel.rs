@@ -15,6 +15,7 @@ pub(crate) struct Rngs {
     pub reps: ChaCha8Rng,
     pub units: ChaCha8Rng,
     pub losses: ChaCha8Rng,
+    pub deals: ChaCha8Rng,
 }
 
 /// Latin hypercube strata of a chunk: `perm[k][t]` is the stratum of trial
@@ -40,6 +41,10 @@ pub(crate) struct Scratch {
     /// (unit, slot, share lost, month, loss-risk index)
     events: Vec<(u32, u32, f64, u32, u32)>,
     rep_month: Vec<f64>,
+    /// Per deal unit and month: the deal draw over its expected flow
+    /// (`eps`, mean 1) and the sales it adds to the smooth flow (`dev`).
+    deal_eps: Vec<f64>,
+    deal_dev: Vec<f64>,
     /// Coverage x productivity x presence per rep and month.
     scale: Vec<f64>,
     pub rep_sales: Vec<f64>,
@@ -67,7 +72,7 @@ impl Scratch {
             gm: vec![0.0; plan.groups.len() * m],
             group_base: vec![0.0; plan.groups.len() * m],
             base: vec![0.0; plan.slots.len()],
-            pot: if plan.losses.is_empty() {
+            pot: if plan.losses.is_empty() && plan.deals.is_empty() {
                 Vec::new()
             } else {
                 plan.fixed_potential.clone()
@@ -76,6 +81,8 @@ impl Scratch {
             touched: Vec::new(),
             events: Vec::new(),
             rep_month: vec![0.0; plan.reps.len() * m],
+            deal_eps: vec![0.0; plan.deals.len() * m],
+            deal_dev: vec![0.0; plan.deals.len() * m],
             scale: vec![0.0; plan.reps.len() * m],
             rep_sales: vec![0.0; plan.reps.len()],
             rep_quarter: vec![0.0; plan.reps.len() * plan.quarters],
@@ -111,6 +118,9 @@ pub(crate) fn trial(
     seek_trial(&mut rngs.reps, t);
     seek_trial(&mut rngs.units, t);
     seek_trial(&mut rngs.losses, t);
+    if !plan.deals.is_empty() {
+        seek_trial(&mut rngs.deals, t);
+    }
 
     // Market risks through the Gaussian copula.
     match strata {
@@ -285,6 +295,9 @@ pub(crate) fn trial(
             rm[m] -= gm[m] * loss[m];
         }
     }
+    if !plan.deals.is_empty() {
+        draw_deals(plan, &mut rngs.deals, s);
+    }
     s.team_month.fill(0.0);
     let nq = plan.quarters;
     for r in 0..plan.reps.len() {
@@ -311,6 +324,138 @@ pub(crate) fn trial(
     s.touched.clear();
 }
 
+/// Deal lumpiness: each deal unit's month is a compound Poisson sum of
+/// log-normal deals whose mean is the smooth flow, so the draw enters as
+/// the smooth flow times `eps` (mean 1). Account losses scale the flow
+/// before the deals are drawn, and the deal counts do not depend on the
+/// flow, so switching a risk off scales a unit's deal sales like its flow.
+fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
+    let months = plan.months;
+    let mut ev = 0;
+    for (d, du) in plan.deals.iter().enumerate() {
+        let u = du.unit as usize;
+        let p = s.pot[u];
+        while ev < s.events.len() && s.events[ev].0 < du.unit {
+            ev += 1;
+        }
+        let mut end = ev;
+        while end < s.events.len() && s.events[end].0 == du.unit {
+            end += 1;
+        }
+        let (r, g) = plan.slots[du.slot as usize];
+        let (r, g) = (r as usize, g as usize);
+        let gm = &s.gm[g * months..(g + 1) * months];
+        let eps = &mut s.deal_eps[d * months..(d + 1) * months];
+        let dev = &mut s.deal_dev[d * months..(d + 1) * months];
+        let rm = &mut s.rep_month[r * months..(r + 1) * months];
+        let rates = &plan.deal_rate[d * months..(d + 1) * months];
+        let inv = &plan.deal_inv_rate[d * months..(d + 1) * months];
+        let p0 = &plan.deal_p0[d * months..(d + 1) * months];
+        for m in 0..months {
+            let e = if inv[m] > 0.0 {
+                let n = poisson(rng, rates[m], p0[m]);
+                let mut sum = 0.0;
+                if du.ln_sigma == 0.0 {
+                    sum = n as f64;
+                } else {
+                    for _ in 0..n {
+                        let z: f64 = StandardNormal.sample(rng);
+                        sum += exp(du.ln_mu + du.ln_sigma * z);
+                    }
+                }
+                sum * inv[m]
+            } else {
+                1.0
+            };
+            let mut keep = 1.0;
+            for &(_, _, f, l, _) in &s.events[ev..end] {
+                if m + 1 >= l as usize {
+                    keep *= 1.0 - f;
+                }
+            }
+            eps[m] = e;
+            dev[m] = p * keep * (e - 1.0);
+            rm[m] += gm[m] * dev[m];
+        }
+        ev = end;
+    }
+}
+
+/// A Poisson draw with mean `mean` and `p0 = exp(-mean)`: inversion from
+/// one uniform for the small means deal rates have (a multiplication per
+/// step), the library's rejection sampler for large ones.
+#[inline]
+fn poisson(rng: &mut ChaCha8Rng, mean: f64, p0: f64) -> u64 {
+    if mean < INVERSION_MAX {
+        let u: f64 = rng.random();
+        let mut p = p0;
+        let mut cdf = p;
+        let mut k = 0usize;
+        while u > cdf && p > 0.0 {
+            k += 1;
+            p *= mean * RECIPROCAL[k];
+            cdf += p;
+        }
+        k as u64
+    } else {
+        rand_distr::Poisson::new(mean).map_or(0, |d| d.sample(rng) as u64)
+    }
+}
+
+/// Inversion walks at most this far past the mean before the probabilities
+/// underflow; above it the rejection sampler is faster anyway.
+const INVERSION_MAX: f64 = 30.0;
+
+/// `1 / k`, so inversion multiplies instead of dividing. Long enough for
+/// every count inversion can reach below [`INVERSION_MAX`] (the
+/// probabilities underflow to zero well before 256).
+static RECIPROCAL: [f64; 256] = {
+    let mut r = [0.0; 256];
+    let mut k = 1;
+    while k < 256 {
+        r[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    r
+};
+
+/// `e^x` without a library call, for deal sizes (many per unit-trial):
+/// `2^k e^r` with `r = x - k ln 2` in two parts (Cody–Waite) and a degree-13
+/// Taylor polynomial on |r| <= ln2/2, within 2 ulp of `f64::exp` on the
+/// range log deal sizes take; outside [-700, 700] it defers to `f64::exp`.
+#[inline]
+pub(crate) fn exp(x: f64) -> f64 {
+    const LN2_HI: f64 = 0.693_147_180_369_123_816_49;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    if !(-700.0..=700.0).contains(&x) {
+        return x.exp();
+    }
+    // Round to nearest by the 1.5 * 2^52 trick (no library call).
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let k = (x * std::f64::consts::LOG2_E + SHIFT) - SHIFT;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    // Horner on 1 + r + r^2/2! + ... + r^13/13!.
+    let mut p = 1.0 / 6_227_020_800.0;
+    let mut i = 12;
+    while i > 0 {
+        p = p * r + INV_FACT[i];
+        i -= 1;
+    }
+    p = p * r + 1.0;
+    f64::from_bits(p.to_bits().wrapping_add(((k as i64) << 52) as u64))
+}
+
+/// 1/i! for i = 0..=12.
+const INV_FACT: [f64; 13] = {
+    let mut f = [1.0; 13];
+    let mut i = 1;
+    while i < 13 {
+        f[i] = f[i - 1] / i as f64;
+        i += 1;
+    }
+    f
+};
+
 /// Team sales with each risk switched off, as a difference from the actual:
 /// only the slots a risk reaches are recomputed, with the same draws.
 fn attribute(plan: &Plan, s: &mut Scratch) {
@@ -326,6 +471,16 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
         let w = &mut s.group_base[g * months..(g + 1) * months];
         for m in 0..months {
             w[m] += sc[m] * (b - loss[m]);
+        }
+    }
+    for (d, du) in plan.deals.iter().enumerate() {
+        let (r, g) = plan.slots[du.slot as usize];
+        let (r, g) = (r as usize, g as usize);
+        let dev = &s.deal_dev[d * months..(d + 1) * months];
+        let sc = &s.scale[r * months..(r + 1) * months];
+        let w = &mut s.group_base[g * months..(g + 1) * months];
+        for m in 0..months {
+            w[m] += sc[m] * dev[m];
         }
     }
     for (k, groups) in plan.groups_of_copula.iter().enumerate() {
@@ -357,6 +512,11 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
         let (r, g) = plan.slots[slot];
         let (r, g) = (r as usize, g as usize);
         let p = s.pot[u as usize];
+        let eps = plan
+            .deal_of_unit
+            .get(u as usize)
+            .filter(|&&d| d != u32::MAX)
+            .map(|&d| &s.deal_eps[d as usize * months..(d as usize + 1) * months]);
         for a in i..j {
             let li = s.events[a].4;
             if s.events[i..a].iter().any(|e| e.4 == li) {
@@ -373,10 +533,56 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
                         }
                     }
                 }
-                delta += s.scale[r * months + m] * s.gm[g * months + m] * p * (without - all);
+                let e = eps.map_or(1.0, |e| e[m]);
+                delta += s.scale[r * months + m] * s.gm[g * months + m] * p * (without - all) * e;
             }
             s.off_delta[plan.loss_risk[li as usize]] += delta;
         }
         i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn fast_exp_is_within_two_ulp_of_the_library() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut worst: f64 = 0.0;
+        for i in 0..200_000 {
+            let x = if i < 100_000 {
+                rng.random::<f64>() * 60.0 - 40.0
+            } else {
+                rng.random::<f64>() * 1400.0 - 700.0
+            };
+            let (got, want) = (exp(x), x.exp());
+            let ulp = f64::from_bits(want.to_bits() + 1) - want;
+            worst = worst.max((got - want).abs() / ulp);
+        }
+        assert!(worst <= 2.0, "worst error {worst} ulp");
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(-800.0), 0.0);
+        assert!(exp(800.0).is_infinite());
+    }
+
+    #[test]
+    fn poisson_inversion_matches_the_probabilities() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mean = 2.5;
+        let n = 400_000;
+        let mut counts = [0u64; 12];
+        for _ in 0..n {
+            let k = poisson(&mut rng, mean, (-mean).exp()) as usize;
+            counts[k.min(11)] += 1;
+        }
+        let mut p = (-mean).exp();
+        for (k, &c) in counts.iter().enumerate().take(8) {
+            let got = c as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((got - p).abs() <= 4.5 * se, "P(N = {k}): {got} vs {p}");
+            p *= mean / (k + 1) as f64;
+        }
     }
 }

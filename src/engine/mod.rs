@@ -330,6 +330,7 @@ fn run_chunk(
         reps: chunk_rng(seed, Purpose::Reps, chunk),
         units: chunk_rng(seed, Purpose::Units, chunk),
         losses: chunk_rng(seed, Purpose::AccountLoss, chunk),
+        deals: chunk_rng(seed, Purpose::Deals, chunk),
     };
     let st =
         (opts.sampler == Sampler::LatinHypercube).then(|| strata(seed, chunk, plan.copula.len()));

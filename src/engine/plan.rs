@@ -28,6 +28,20 @@ pub(crate) struct LossRisk {
     pub units: Vec<(u32, u32)>,
 }
 
+/// A unit whose sales arrive as deals (DESIGN §1, deal lumpiness): its
+/// smooth expected flow is in the slot sums like any unit's, and the trial
+/// adds the deviation of the compound Poisson draw from that flow.
+pub(crate) struct DealUnit {
+    pub unit: u32,
+    pub slot: u32,
+    /// Expected deals over the horizon (λ × months / 12); month m expects
+    /// `per_horizon × s_m`.
+    pub per_horizon: f64,
+    /// Location and scale of a deal's log size, for a mean size of 1.
+    pub ln_mu: f64,
+    pub ln_sigma: f64,
+}
+
 pub(crate) struct RepPlan {
     pub quota: f64,
     /// Quota of each quarter, and year to date at the end of each quarter.
@@ -78,6 +92,16 @@ pub(crate) struct Plan {
     pub groups_of_copula: Vec<Vec<u32>>,
     /// Share of the year's seasonality from month index m on.
     pub season_tail: Vec<f64>,
+    /// Units with deal lumpiness, in unit order.
+    pub deals: Vec<DealUnit>,
+    /// Per deal unit and month: expected deals, its reciprocal (0 for a
+    /// month without sales) and the chance of none, `exp(-rate)`.
+    pub deal_rate: Vec<f64>,
+    pub deal_inv_rate: Vec<f64>,
+    pub deal_p0: Vec<f64>,
+    /// Index into `deals` per unit (`u32::MAX` for a smooth unit); empty
+    /// when no unit has deals.
+    pub deal_of_unit: Vec<u32>,
 }
 
 impl Plan {
@@ -136,6 +160,37 @@ impl Plan {
                 d => other.push((u as u32, s, d.clone())),
             }
         }
+        let mut deals = Vec::new();
+        let mut deal_of_unit = Vec::new();
+        for (u, unit) in model.units.iter().enumerate() {
+            let (Some(d), s) = (unit.deals, unit_slot[u]) else {
+                continue;
+            };
+            if s == u32::MAX {
+                continue;
+            }
+            if deal_of_unit.is_empty() {
+                deal_of_unit = vec![u32::MAX; model.units.len()];
+            }
+            deal_of_unit[u] = deals.len() as u32;
+            let s2 = d.size_cv.powi(2).ln_1p();
+            deals.push(DealUnit {
+                unit: u as u32,
+                slot: s,
+                per_horizon: d.per_year * months as f64 / 12.0,
+                ln_mu: -0.5 * s2,
+                ln_sigma: s2.sqrt(),
+            });
+        }
+        let mut deal_rate = Vec::with_capacity(deals.len() * months);
+        for du in &deals {
+            deal_rate.extend(model.seasonality.iter().map(|s| du.per_horizon * s));
+        }
+        let deal_inv_rate = deal_rate
+            .iter()
+            .map(|&r| if r > 0.0 { 1.0 / r } else { 0.0 })
+            .collect();
+        let deal_p0 = deal_rate.iter().map(|&r| (-r).exp()).collect();
         let copula = copula_idx
             .iter()
             .map(|&ri| {
@@ -294,6 +349,11 @@ impl Plan {
             loss_risk,
             groups_of_copula,
             season_tail,
+            deals,
+            deal_rate,
+            deal_inv_rate,
+            deal_p0,
+            deal_of_unit,
         }
     }
 }

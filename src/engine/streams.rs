@@ -26,6 +26,8 @@ pub enum Purpose {
     AccountLoss = 4,
     /// Latin hypercube permutations of a chunk.
     Strata = 5,
+    /// Deal counts and sizes of units with deal lumpiness.
+    Deals = 6,
 }
 
 fn splitmix(x: &mut u64) -> u64 {

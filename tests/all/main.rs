@@ -6,6 +6,7 @@
 mod atomic;
 mod backtest;
 mod cli;
+mod deals;
 mod common;
 mod compare;
 mod engine_closed_form;

@@ -1,0 +1,139 @@
+//! Deal lumpiness (compound Poisson unit-months) against closed forms.
+//!
+//! A deal unit's month m is `mu(u,m) / (lam' s_m) * sum_{i<=N} D_i` with
+//! `N ~ Poisson(lam' s_m)`, `lam' = deals_per_year * months / 12`, and
+//! `D_i` log-normal with mean 1 and cv `c`. Given the month's mean `mu`:
+//! E = mu and Var = mu^2 (1 + c^2) / (lam' s_m) (the compound Poisson
+//! variance `rate * E[D^2]`, scaled). Months are independent given the
+//! potential P, so a unit's year has Var[Y | P] = P^2 (1 + c^2) / lam' and,
+//! with a log-normal potential of cv `v`,
+//! Var[Y] = mu^2 (1 + v^2) (1 + c^2) / lam' + mu^2 v^2.
+
+use crate::common::{assert_within_se, load_str, mean_var, run};
+
+/// Sample fourth central moment, for the standard error of a variance.
+fn se_of_variance(xs: &[f64]) -> f64 {
+    let (m, v) = mean_var(xs);
+    let n = xs.len() as f64;
+    let m4 = xs.iter().map(|x| (x - m).powi(4)).sum::<f64>() / n;
+    ((m4 - v * v * (n - 3.0) / (n - 1.0)) / n).sqrt()
+}
+
+fn one_rep(units_csv: &str, months: u32, weights: Option<&str>) -> quotaplan::model::Model {
+    let toml = format!(
+        "[scenario]\ncompany_target = 1000\nmonths = {months}\n{}[units]\nfile = \"units.csv\"\n\
+         [[reps]]\nid = \"A\"\nquota = 1000\n",
+        weights.map_or(String::new(), |w| format!("[seasonality]\nweights = {w}\n"))
+    );
+    load_str(&toml, Some(units_csv))
+}
+
+/// One unit, a one-month horizon: the team is one compound Poisson
+/// unit-month. Mean, variance and the probability of no deal at all
+/// (`exp(-lam')`) match the closed forms.
+#[test]
+fn a_unit_month_is_compound_poisson() {
+    let (mu, lam, c) = (1200.0, 36.0, 0.8);
+    let model = one_rep(
+        &format!("id,potential,deals_per_year,deal_size_cv,owner\nu1,{mu},{lam},{c},A\n"),
+        1,
+        None,
+    );
+    let n = 200_000;
+    let res = run(&model, n, 3, 2);
+    let rate = lam / 12.0;
+    let var = mu * mu * (1.0 + c * c) / rate;
+    let (m, v) = mean_var(&res.team);
+    let nf = n as f64;
+    assert_within_se("deals: unit-month mean", m, mu, (var / nf).sqrt());
+    assert_within_se("deals: unit-month variance", v, var, se_of_variance(&res.team));
+    let p0 = (-rate).exp();
+    let zeros = res.team.iter().filter(|&&x| x == 0.0).count() as f64 / nf;
+    assert_within_se("deals: P(no deal)", zeros, p0, (p0 * (1.0 - p0) / nf).sqrt());
+}
+
+/// A rep's year over several deal units with uncertain potentials and an
+/// uneven seasonality, next to a smooth unit: mean and variance of the
+/// team match the sum of the per-unit closed forms.
+#[test]
+fn a_reps_year_with_deals_and_uncertain_potentials() {
+    let units = [
+        ("u1", 1000.0, 0.2, Some((12.0, 0.5))),
+        ("u2", 3000.0, 0.1, Some((4.0, 1.2))),
+        ("u3", 500.0, 0.3, Some((50.0, 0.0))),
+        ("u4", 800.0, 0.25, None),
+    ];
+    let mut csv = String::from("id,potential,potential_cv,deals_per_year,deal_size_cv,owner\n");
+    for (id, mu, v, d) in units {
+        match d {
+            Some((l, c)) => csv.push_str(&format!("{id},{mu},{v},{l},{c},A\n")),
+            None => csv.push_str(&format!("{id},{mu},{v},,,A\n")),
+        }
+    }
+    let model = one_rep(&csv, 12, Some("[6, 5, 8, 8, 9, 9, 8, 8, 9, 9, 10, 11]"));
+    let n = 100_000;
+    let res = run(&model, n, 5, 2);
+    let mean: f64 = units.iter().map(|u| u.1).sum();
+    let var: f64 = units
+        .iter()
+        .map(|&(_, mu, v, d)| {
+            let smooth = (mu * v).powi(2);
+            match d {
+                Some((l, c)) => mu * mu * (1.0 + v * v) * (1.0 + c * c) / l + smooth,
+                None => smooth,
+            }
+        })
+        .sum();
+    let (m, s2) = mean_var(&res.team);
+    assert_within_se("deals: rep-year mean", m, mean, (var / n as f64).sqrt());
+    assert_within_se("deals: rep-year variance", s2, var, se_of_variance(&res.team));
+}
+
+/// As deals get many and small, the lumpy unit converges to the smooth
+/// one: with the potentials drawn from the same stream, the per-trial
+/// difference has mean 0 and sd `P sqrt((1 + c^2) / lam)`.
+#[test]
+fn many_small_deals_converge_to_the_smooth_flow() {
+    let (mu, v, lam, c) = (1000.0, 0.3, 20_000.0, 0.7);
+    let smooth = one_rep(
+        &format!("id,potential,potential_cv,owner\nu1,{mu},{v},A\n"),
+        12,
+        None,
+    );
+    let lumpy = one_rep(
+        &format!(
+            "id,potential,potential_cv,deals_per_year,deal_size_cv,owner\nu1,{mu},{v},{lam},{c},A\n"
+        ),
+        12,
+        None,
+    );
+    let n = 2_000;
+    let a = run(&smooth, n, 9, 2);
+    let b = run(&lumpy, n, 9, 2);
+    // Relative differences (Y_deal - P) / P: mean 0, variance (1 + c^2) / lam.
+    let rel: Vec<f64> = a.team.iter().zip(&b.team).map(|(p, y)| (y - p) / p).collect();
+    let want = (1.0 + c * c) / lam;
+    let (m, var) = mean_var(&rel);
+    let nf = n as f64;
+    assert_within_se("deals: lam->inf mean difference", m, 0.0, (want / nf).sqrt());
+    assert_within_se("deals: lam->inf variance of difference", var, want, se_of_variance(&rel));
+    assert!(var.sqrt() < 0.01, "sd of the relative difference {}", var.sqrt());
+}
+
+/// Deals draw from their own stream at a fixed offset per trial: results
+/// are bit-identical for any thread count, and a scenario without deals is
+/// unchanged by another unit gaining them only in that unit's sales.
+#[test]
+fn deals_are_reproducible_across_threads() {
+    let csv = "id,potential,potential_cv,deals_per_year,deal_size_cv,owner\n\
+               u1,1000,0.2,12,0.5,A\nu2,2000,0.1,,,A\nu3,700,0.3,3,1.1,A\n";
+    let model = one_rep(csv, 12, None);
+    let one = run(&model, 3000, 17, 1);
+    for threads in [2, 5] {
+        let other = run(&model, 3000, 17, threads);
+        let bits = |r: &quotaplan::engine::SimResult| -> Vec<u64> {
+            r.team.iter().map(|x| x.to_bits()).collect()
+        };
+        assert_eq!(bits(&one), bits(&other), "threads {threads}");
+    }
+}
