@@ -46,10 +46,20 @@ fn a_unit_month_is_compound_poisson() {
     let (m, v) = mean_var(&res.team);
     let nf = n as f64;
     assert_within_se("deals: unit-month mean", m, mu, (var / nf).sqrt());
-    assert_within_se("deals: unit-month variance", v, var, se_of_variance(&res.team));
+    assert_within_se(
+        "deals: unit-month variance",
+        v,
+        var,
+        se_of_variance(&res.team),
+    );
     let p0 = (-rate).exp();
     let zeros = res.team.iter().filter(|&&x| x == 0.0).count() as f64 / nf;
-    assert_within_se("deals: P(no deal)", zeros, p0, (p0 * (1.0 - p0) / nf).sqrt());
+    assert_within_se(
+        "deals: P(no deal)",
+        zeros,
+        p0,
+        (p0 * (1.0 - p0) / nf).sqrt(),
+    );
 }
 
 /// A rep's year over several deal units with uncertain potentials and an
@@ -86,7 +96,12 @@ fn a_reps_year_with_deals_and_uncertain_potentials() {
         .sum();
     let (m, s2) = mean_var(&res.team);
     assert_within_se("deals: rep-year mean", m, mean, (var / n as f64).sqrt());
-    assert_within_se("deals: rep-year variance", s2, var, se_of_variance(&res.team));
+    assert_within_se(
+        "deals: rep-year variance",
+        s2,
+        var,
+        se_of_variance(&res.team),
+    );
 }
 
 /// As deals get many and small, the lumpy unit converges to the smooth
@@ -111,13 +126,32 @@ fn many_small_deals_converge_to_the_smooth_flow() {
     let a = run(&smooth, n, 9, 2);
     let b = run(&lumpy, n, 9, 2);
     // Relative differences (Y_deal - P) / P: mean 0, variance (1 + c^2) / lam.
-    let rel: Vec<f64> = a.team.iter().zip(&b.team).map(|(p, y)| (y - p) / p).collect();
+    let rel: Vec<f64> = a
+        .team
+        .iter()
+        .zip(&b.team)
+        .map(|(p, y)| (y - p) / p)
+        .collect();
     let want = (1.0 + c * c) / lam;
     let (m, var) = mean_var(&rel);
     let nf = n as f64;
-    assert_within_se("deals: lam->inf mean difference", m, 0.0, (want / nf).sqrt());
-    assert_within_se("deals: lam->inf variance of difference", var, want, se_of_variance(&rel));
-    assert!(var.sqrt() < 0.01, "sd of the relative difference {}", var.sqrt());
+    assert_within_se(
+        "deals: lam->inf mean difference",
+        m,
+        0.0,
+        (want / nf).sqrt(),
+    );
+    assert_within_se(
+        "deals: lam->inf variance of difference",
+        var,
+        want,
+        se_of_variance(&rel),
+    );
+    assert!(
+        var.sqrt() < 0.01,
+        "sd of the relative difference {}",
+        var.sqrt()
+    );
 }
 
 /// Deals draw from their own stream at a fixed offset per trial: results

@@ -6,9 +6,9 @@
 mod atomic;
 mod backtest;
 mod cli;
-mod deals;
 mod common;
 mod compare;
+mod deals;
 mod engine_closed_form;
 mod errors;
 mod exact;
