@@ -423,6 +423,9 @@ static RECIPROCAL: [f64; 256] = {
 /// `2^k e^r` with `r = x - k ln 2` in two parts (Cody–Waite) and a degree-13
 /// Taylor polynomial on |r| <= ln2/2, within 2 ulp of `f64::exp` on the
 /// range log deal sizes take; outside [-700, 700] it defers to `f64::exp`.
+// The Cody–Waite constants are kept digit-for-digit as published (fdlibm)
+// so they can be audited; the f64 values are the same.
+#[allow(clippy::excessive_precision)]
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
     const LN2_HI: f64 = 0.693_147_180_369_123_816_49;
