@@ -12,10 +12,12 @@
 //! - [`analysis`]: summary statistics, sensitivity, fairness, chart data;
 //! - capabilities: [`quota`], [`simulation`] (quotas + engine), [`split`],
 //!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`], [`history`]
-//!   (transaction history in) and [`fit`] (history -> scenario);
+//!   (transaction history in), [`fit`] (history -> scenario) and
+//!   [`backtest`] (fit, forecast and score against what happened);
 //! - [`report`]: rendering only (tables, exporters, charts, HTML).
 
 pub mod analysis;
+pub mod backtest;
 pub mod compare;
 pub mod engine;
 pub mod fit;

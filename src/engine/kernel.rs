@@ -470,11 +470,12 @@ static RECIPROCAL: [f64; 256] = {
 /// `2^k e^r` with `r = x - k ln 2` in two parts (Cody–Waite) and a degree-13
 /// Taylor polynomial on |r| <= ln2/2, within 2 ulp of `f64::exp` on the
 /// range log deal sizes take; outside [-700, 700] it defers to `f64::exp`.
+// The Cody–Waite constants are kept digit-for-digit as published (fdlibm)
+// so they can be audited; the f64 values are the same.
+#[allow(clippy::excessive_precision)]
 #[inline]
 pub(crate) fn exp(x: f64) -> f64 {
-    #[allow(clippy::excessive_precision)]
     const LN2_HI: f64 = 0.693_147_180_369_123_816_49;
-    #[allow(clippy::excessive_precision)]
     const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
     if !(-700.0..=700.0).contains(&x) {
         return x.exp();

@@ -32,7 +32,7 @@ fn money(x: f64) -> String {
     super::format::money(x).replacen('-', "−", 1)
 }
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     super::format::pct_spaced(x).replace(' ', "&nbsp;")
 }
 
@@ -116,7 +116,7 @@ footer { margin-top: 44px; padding-top: 10px; border-top: 1px solid var(--line);
 "#;
 
 /// Charts already rendered to SVG, by chart.
-type Charts<'a> = [(&'a Chart, &'a str)];
+pub(super) type Charts<'a> = [(&'a Chart, &'a str)];
 
 /// Lays out the page around charts already rendered to SVG: the header,
 /// the headline cards, then a section per part of the summary.
@@ -136,7 +136,7 @@ pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
 }
 
 /// A chart, as a captioned figure, when it was drawn.
-fn figure(o: &mut String, charts: &Charts<'_>, id: &str) {
+pub(super) fn figure(o: &mut String, charts: &Charts<'_>, id: &str) {
     if let Some((c, svg)) = charts.iter().find(|(c, _)| c.id == id) {
         let _ = writeln!(
             o,

@@ -3,6 +3,7 @@
 //! Nothing here computes figures (that is [`crate::analysis`] and the
 //! capabilities) or touches files (that is the CLI's).
 
+pub mod backtest;
 pub mod charts;
 pub mod compare;
 mod escape;

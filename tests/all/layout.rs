@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "compare",
     "generate",
     "fit",
+    "backtest",
     "report",
 ];
 

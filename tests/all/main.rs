@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod atomic;
+mod backtest;
 mod cli;
 mod common;
 mod compare;

@@ -14,15 +14,19 @@ mod heatmap;
 mod map;
 mod p_attain;
 mod payout;
+mod pit_histogram;
 mod quarterly_fan;
+mod reliability;
 mod rep_attainment;
 mod team_distribution;
 mod tornado;
 mod voronoi;
 
 pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
+pub use reliability::{MIN_CHART_ITEMS, level_count};
 
 use crate::analysis::{ChartData, MapData, Summary};
+use crate::backtest::{Backtest, LevelScore};
 use draw::Cx;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -69,6 +73,8 @@ pub(crate) enum Kind {
     Convergence(convergence::ConvergenceData),
     Map(map::MapChart),
     Heatmap(heatmap::HeatmapData),
+    PitHistogram(pit_histogram::PitData),
+    Reliability(reliability::ReliabilityData),
 }
 
 /// One chart, ready to render.
@@ -119,6 +125,8 @@ impl Chart {
             Kind::Convergence(d) => convergence::convergence(root, cx, &self.title, d),
             Kind::Map(d) => map::draw(root, cx, &self.title, d),
             Kind::Heatmap(d) => heatmap::heatmap(root, cx, &self.title, d),
+            Kind::PitHistogram(d) => pit_histogram::pit_histogram(root, cx, &self.title, d),
+            Kind::Reliability(d) => reliability::reliability(root, cx, &self.title, d),
         }
     }
 
@@ -267,6 +275,20 @@ pub fn territory_map(
 /// A heatmap of a grid of values (e.g. a parameter sweep).
 pub fn heatmap(grid: &Grid) -> Chart {
     heatmap::heatmap_chart(grid)
+}
+
+/// A backtest level's PIT histogram: ten bins of the simulated CDF at the
+/// actuals, the uniform line and its ±2 SE band.
+pub fn pit_histogram(level: &LevelScore) -> Chart {
+    pit_histogram::pit_chart(level)
+}
+
+/// A backtest's reliability chart: observed against nominal coverage of
+/// the 10 % … 90 % central intervals, per level with at least
+/// [`MIN_CHART_ITEMS`] items, with the diagonal. `None` without such a
+/// level.
+pub fn reliability(backtest: &Backtest) -> Option<Chart> {
+    reliability::reliability_chart(backtest)
 }
 
 /// A text in the summary or chart data that PNG charts cannot draw with
