@@ -20,11 +20,13 @@ mod coverage;
 mod crps;
 mod json;
 mod pit;
+mod run;
 
 pub use coverage::{Coverage, HEADLINE, NOMINAL, covered, percent_key};
 pub use crps::{crps_point, crps_sorted};
 pub use json::BacktestJson;
 pub use pit::{PIT_BINS, bin_se, mid_rank, pit_histogram, pit_interval};
+pub use run::{BacktestOptions, BacktestOutcome, BacktestRunError, backtest};
 
 use crate::engine::to_cents;
 use rayon::prelude::*;

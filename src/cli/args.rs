@@ -73,6 +73,11 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan fit sales.csv                                  # writes output/sales/fit/fitted.toml\n  quotaplan fit orders.csv --columns date=\"Order Date\",unit=\"Customer ID\",owner=\"Sales Rep\",amount=Sales,region=Region,segment=Segment --date-format %m/%d/%Y\n  quotaplan fit sales.csv --roster roster.csv --until 2026-01-01 --out plans/fy26.toml\n  quotaplan generate --units 500 --reps 20 --history 4 --out synth.toml && quotaplan fit synth-history.csv\n\nThe history needs a date, a unit and an amount per row (owner, region, segment optional).\nBeside the scenario go its units CSV (<stem>-units.csv) and fit.json (every fitted value\nwith n, standard error and method). Lines marked `# ASSUMPTION: review` are not in the\nhistory. Problems in the history are listed with line and column (exit 2); nothing is written."
     )]
     Fit(FitArgs),
+    /// Fit the history up to a cutoff, forecast the months after it and score the forecast against what happened
+    #[command(
+        after_help = "Examples:\n  quotaplan backtest sales.csv --cutoff 2025-12-31\n  quotaplan backtest orders.csv --cutoff 2016-12-31 --horizon 12 --columns date=\"Order Date\",unit=\"Customer ID\",owner=\"Sales Rep\",amount=Sales,region=Region --date-format %m/%d/%Y\n\nWrites backtest.json (coverage of the 50/80/90 % intervals, PIT, CRPS against the naive\nlast-period forecast, Brier score) per level (team, owner, unit, region), backtest.html with\nthe reliability chart and PIT histograms, and the scenario fitted up to the cutoff."
+    )]
+    Backtest(BacktestArgs),
     /// Propose quotas (proportional or equal-probability) and write them as a new scenario
     #[command(
         after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml"
@@ -427,6 +432,45 @@ pub struct FitArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print fit.json to stdout instead of the report
+    #[arg(long)]
+    pub json: bool,
+    /// No "Wrote ..." status lines
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BacktestArgs {
+    /// Transaction history CSV (as for `fit`), with rows after the cutoff
+    pub history: PathBuf,
+    /// Last day the forecast may see (YYYY-MM-DD, the last day of a month)
+    #[arg(long, value_name = "DATE")]
+    pub cutoff: String,
+    /// Months forecast after the cutoff
+    #[arg(long, default_value_t = 12, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=60))]
+    pub horizon: usize,
+    /// Which CSV column holds which field (as for `fit`)
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<String>,
+    /// Format of the dates (as for `fit`)
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Roster CSV (rep,hire_date,leave_date) for attrition and ramp
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Number of trials of the forecast
+    #[arg(long, default_value_t = 2000, value_parser = trials)]
+    pub trials: u64,
+    /// Random seed
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); results do not depend on it
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Result folder (default: output/<history-name>/backtest/)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print backtest.json to stdout instead of the calibration table
     #[arg(long)]
     pub json: bool,
     /// No "Wrote ..." status lines

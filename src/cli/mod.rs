@@ -26,6 +26,7 @@ pub fn run() -> i32 {
         Command::Validate(a) => commands::validate::run(a),
         Command::Generate(a) => commands::generate::run(a),
         Command::Fit(a) => commands::fit::run(a),
+        Command::Backtest(a) => commands::backtest::run(a),
         Command::Quotas(a) => commands::quotas::run(a),
         Command::Split(a) => commands::split::run(a),
         Command::Sweep(a) => commands::sweep::run(a),

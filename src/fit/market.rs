@@ -4,7 +4,9 @@
 //! around the trend, less what unit noise explains, are the market shock.
 //! Few years say little about a spread: the shock's variance is combined
 //! with a prior (sd 0.05, worth 2 years of evidence), and with 2-4 years the
-//! prior dominates; the report says so.
+//! prior dominates; the report says so. The shock written into the
+//! scenario is predictive: it also carries the uncertainty of the trend's
+//! projection to the year after the history.
 
 use super::Estimate;
 use super::panel::Panel;
@@ -92,13 +94,26 @@ pub fn shock(tr: &Trend, noise: f64) -> Estimate {
         0.0
     };
     let post = (PRIOR_YEARS * PRIOR_SD * PRIOR_SD + df * s2) / (PRIOR_YEARS + df);
-    let sd = post.sqrt();
+    // Next year's level is the trend projected one year past the data, and
+    // that projection is itself uncertain: the forecast's shock carries the
+    // prediction variance of a regression, (1/t + (t - kbar)^2 / Sxx) times
+    // the year-to-year variance, on top of the new year's own shock.
+    let tf = t as f64;
+    let kbar = (tf - 1.0) / 2.0;
+    let sxx: f64 = (0..t).map(|k| (k as f64 - kbar).powi(2)).sum();
+    let h = if t >= 2 {
+        1.0 / tf + (tf - kbar).powi(2) / sxx
+    } else {
+        1.0
+    };
+    let sd = (post + (post + noise) * h).sqrt();
     Estimate {
         value: sd,
         se: sd / (2.0 * (PRIOR_YEARS + df)).sqrt(),
         n: t,
         method: format!(
-            "sd of the team total around its trend ({t} year(s), {df:.0} degree(s) of freedom, less unit noise), with a prior sd {PRIOR_SD} worth {PRIOR_YEARS:.0} years{}",
+            "sd of the team total around its trend ({t} year(s), {df:.0} degree(s) of freedom, less unit noise), with a prior sd {PRIOR_SD} worth {PRIOR_YEARS:.0} years, widened by the uncertainty of the trend projected to next year (x{:.2}){}",
+            (1.0 + h * (1.0 + noise / post.max(1e-12))).sqrt(),
             if df < 5.0 {
                 ": few years, the prior weighs heavily"
             } else {

@@ -225,11 +225,20 @@ pub fn fit(
         })
         .collect();
     let (log_post, _) = shrink(&logs, groups);
+    // Shrinking in logs pulls toward a geometric centre, below the mean:
+    // shrinkage should move potential between units, not lose it, so the
+    // shrunk levels are rescaled to the unshrunk total.
+    let (raw, shrunk) = (0..p.units)
+        .filter(|&u| level[u] > 0.0)
+        .fold((0.0, 0.0), |(a, b), u| {
+            (a + level[u], b + log_post[u].0.exp())
+        });
+    let keep_total = if shrunk > 0.0 { raw / shrunk } else { 1.0 };
     let potential = (0..p.units)
         .map(|u| {
             (level[u] > 0.0).then(|| {
                 let (l, v) = log_post[u];
-                let value = l.exp() * next;
+                let value = l.exp() * keep_total * next;
                 Estimate {
                     value,
                     se: value * v.sqrt(),

@@ -260,7 +260,8 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         opts.months,
         e.units.first().map_or("", |u| u.potential.method.as_str())
     );
-    t.push_str("# potential_cv: the segment's year-to-year variation beyond deal noise (see [[segments]] below);\n");
+    t.push_str("# potential_cv: the segment's year-to-year variation beyond deal noise (see [[segments]] below),\n");
+    t.push_str("#   widened per unit by the standard error of its fitted level (a forecast is as wide as what is known);\n");
     t.push_str("# deals_per_year and deal_size_cv: per unit. Evidence per unit: fit.json.\n");
     for s in &e.segments {
         let _ = writeln!(
@@ -369,6 +370,21 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
     t
 }
 
+/// The cv the scenario's potential carries: the unit's year-to-year cv and
+/// the uncertainty of its fitted level together (log-normal:
+/// `(1 + cv^2)(1 + (se/potential)^2) - 1`), so a forecast from the fitted
+/// scenario is as wide as what is known.
+pub fn predictive_cv(u: &super::FittedUnit) -> f64 {
+    let rel = if u.potential.value > 0.0 && u.potential.se.is_finite() {
+        u.potential.se / u.potential.value
+    } else {
+        0.0
+    };
+    ((1.0 + u.potential_cv.value.powi(2)) * (1.0 + rel * rel) - 1.0)
+        .max(0.0)
+        .sqrt()
+}
+
 pub fn units_csv(e: &Evidence) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record([
@@ -387,7 +403,7 @@ pub fn units_csv(e: &Evidence) -> String {
             &u.region,
             &u.segment,
             &format!("{:.0}", u.potential.value.round().max(1.0)),
-            &format!("{:.4}", u.potential_cv.value),
+            &format!("{:.4}", predictive_cv(u)),
             &format!("{:.3}", u.deals_per_year.value.max(0.001)),
             &format!("{:.4}", u.deal_size_cv.value),
             &u.owner,

@@ -135,6 +135,21 @@ pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
     o
 }
 
+/// A page of its own (the report's look and content policy) around `body`,
+/// for results that are not a simulation summary, such as a backtest.
+pub fn standalone(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta name=\"generator\" content=\"quotaplan {}\">\n<title>{} — quotaplan</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n\
+<header>\n<h1>{}</h1>\n</header>\n{body}\n</main>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(title),
+        esc(title)
+    )
+}
+
 /// A chart, as a captioned figure, when it was drawn.
 pub(super) fn figure(o: &mut String, charts: &Charts<'_>, id: &str) {
     if let Some((c, svg)) = charts.iter().find(|(c, _)| c.id == id) {

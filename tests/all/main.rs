@@ -5,6 +5,7 @@
 
 mod atomic;
 mod backtest;
+mod backtest_run;
 mod cli;
 mod common;
 mod compare;

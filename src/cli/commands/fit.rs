@@ -7,40 +7,46 @@ use crate::cli::files::{read_input, slug};
 use crate::cli::output::{Output, print};
 use crate::cli::{render, terminal};
 use quotaplan::fit::{FitOptions, fit};
+use quotaplan::history::History;
 use quotaplan::history::{Columns, ReadOptions, dates, read};
 use quotaplan::report::OutputFile;
 use quotaplan::scenario::Loaded;
 use std::path::{Path, PathBuf};
 
-pub fn run(a: FitArgs) -> Result<(), Fail> {
-    let columns = match &a.columns {
+/// A date given on the command line (ISO 8601).
+pub(crate) fn parse_date(flag: &str, text: &str) -> Result<chrono::NaiveDate, Fail> {
+    dates::parse(text, None).map_err(|e| Fail::Usage(format!("{flag}: {} ({})", e.message, e.help)))
+}
+
+/// Reads a history (and roster) as `fit` and `backtest` take them; every
+/// problem is printed, and any error fails with exit 2.
+pub(crate) fn load_history(
+    path: &Path,
+    roster: Option<&Path>,
+    columns: Option<&str>,
+    date_format: Option<String>,
+    until: Option<chrono::NaiveDate>,
+) -> Result<History, Fail> {
+    let columns = match columns {
         Some(spec) => Columns::parse(spec).map_err(|e| Fail::Usage(e.to_string()))?,
         None => Columns::default(),
     };
-    let until = a
-        .until
-        .as_deref()
-        .map(|u| {
-            dates::parse(u, None)
-                .map_err(|e| Fail::Usage(format!("--until: {} ({})", e.message, e.help)))
-        })
-        .transpose()?;
     let read_file = |p: &Path| {
         read_input(p).map_err(|source| Fail::Read {
             path: p.to_path_buf(),
             source,
         })
     };
-    let history_bytes = read_file(&a.history)?;
-    let roster_bytes = a.roster.as_deref().map(read_file).transpose()?;
-    let history_name = a.history.display().to_string();
-    let roster_name = a.roster.as_ref().map(|p| p.display().to_string());
+    let history_bytes = read_file(path)?;
+    let roster_bytes = roster.map(read_file).transpose()?;
+    let history_name = path.display().to_string();
+    let roster_name = roster.map(|p| p.display().to_string());
     let got = read(
         (&history_name, &history_bytes),
         roster_name.as_deref().zip(roster_bytes.as_deref()),
         &ReadOptions {
             columns,
-            date_format: a.date_format.clone(),
+            date_format,
             until,
         },
     );
@@ -50,9 +56,23 @@ pub fn run(a: FitArgs) -> Result<(), Fail> {
         sources: got.sources,
     };
     render::problems(&loaded);
-    let Some(history) = got.history else {
-        return Err(Fail::ReportedInput);
-    };
+    got.history.ok_or(Fail::ReportedInput)
+}
+
+pub fn run(a: FitArgs) -> Result<(), Fail> {
+    let until = a
+        .until
+        .as_deref()
+        .map(|u| parse_date("--until", u))
+        .transpose()?;
+    let history = load_history(
+        &a.history,
+        a.roster.as_deref(),
+        a.columns.as_deref(),
+        a.date_format.clone(),
+        until,
+    )?;
+    let history_name = a.history.display().to_string();
     let stem = a
         .history
         .file_stem()

@@ -1,5 +1,6 @@
 //! One module per command: arguments to library calls to output.
 
+pub mod backtest;
 pub mod compare;
 pub mod fit;
 pub mod generate;
