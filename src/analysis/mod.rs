@@ -17,6 +17,6 @@ pub use json::{ReadError, chart_data_from_json, summary_from_json};
 pub use sensitivity::{RiskSummary, Tornado};
 pub use summarise::summarise;
 pub use summary::{
-    Band, Compensation, Count, Fairness, FairnessFlag, Pinned, Quarter, QuotaInfo, RepAttainment,
-    RepQuarter, RepSummary, Shortfall, Spread, Summary, Team,
+    Band, Compensation, Count, Fairness, FairnessFlag, Pinned, Quarter, QuotaInfo, Reforecast,
+    RepAttainment, RepQuarter, RepSummary, SeatForecast, Shortfall, Spread, Summary, Team,
 };

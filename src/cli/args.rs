@@ -285,6 +285,25 @@ pub struct SimulateArgs {
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// In-year re-forecast: sales booked so far (a history CSV, as for
+    /// `fit`: per unit, or per rep with the rep id in the unit column);
+    /// needs --as-of and the scenario's [scenario] start
+    #[arg(long, value_name = "FILE", requires = "as_of")]
+    pub actuals: Option<PathBuf>,
+    /// Last day booked (YYYY-MM-DD, the last day of a month): months up to
+    /// it are the actuals, the rest is simulated
+    #[arg(long, value_name = "DATE", requires = "actuals")]
+    pub as_of: Option<String>,
+    /// Column mapping of the actuals (as for `fit`)
+    #[arg(long, value_name = "FIELD=COLUMN,...", requires = "actuals")]
+    pub columns: Option<String>,
+    /// Date format of the actuals (as for `fit`)
+    #[arg(long, value_name = "FORMAT", requires = "actuals")]
+    pub date_format: Option<String>,
+    /// Roster CSV (rep,hire_date,leave_date): reps that left by --as-of are
+    /// vacancies from their leaving month
+    #[arg(long, value_name = "FILE", requires = "actuals")]
+    pub roster: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]

@@ -9,6 +9,7 @@
 //! level ([`History::monthly`]) over any date range, so a backtest can fit
 //! on [`History::before`] a cutoff and read the actuals after it.
 
+pub mod actuals;
 pub mod columns;
 pub mod dates;
 mod read;

@@ -23,4 +23,4 @@ pub use results::{
     ChartsJson, QuartersCsv, RepQuartersCsv, RepsCsv, Results, RisksCsv, SummaryJson,
     results_exporters,
 };
-pub use table::summary_table;
+pub use table::{reforecast_table, summary_table};

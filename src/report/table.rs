@@ -251,3 +251,47 @@ fn risk_register(o: &mut String, s: &Summary, cur: &str) {
         }
     );
 }
+
+/// The re-forecast block: booked so far, the chance of making plan from
+/// here, and the monthly run-rate needed against what the model expects.
+pub fn reforecast_table(rf: &crate::analysis::Reforecast, currency: &str) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "\nRe-forecast: {} month(s) booked, {} to go{}",
+        rf.months_closed,
+        rf.months_open,
+        if currency.is_empty() {
+            String::new()
+        } else {
+            format!(" (amounts in {currency})")
+        }
+    );
+    let _ = writeln!(
+        o,
+        "{}  {}  {}  {}  {}  {}",
+        pad("Seat", 10),
+        lpad("Quota", 14),
+        lpad("Booked", 14),
+        lpad("P(attain)", 9),
+        lpad("Needed/month", 13),
+        lpad("Expected/mo", 13)
+    );
+    for s in std::iter::once(&rf.team).chain(&rf.reps) {
+        let id = match s.left_in_month {
+            Some(m) => format!("{} (left M{m})", s.id),
+            None => s.id.clone(),
+        };
+        let _ = writeln!(
+            o,
+            "{}  {}  {}  {}  {}  {}",
+            pad(&id, 10),
+            lpad(&money(s.quota), 14),
+            lpad(&money(s.booked), 14),
+            lpad(&pct(s.p_attain), 9),
+            lpad(&money(s.needed_per_month), 13),
+            lpad(&money(s.expected_per_month), 13)
+        );
+    }
+    o
+}

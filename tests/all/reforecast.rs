@@ -124,3 +124,84 @@ fn a_rep_that_left_is_a_vacancy() {
         assert!((t - want).abs() < 1e-9, "{t} vs {want}");
     }
 }
+
+/// The command: actuals per rep (the rep id in the unit column) for the
+/// whole horizon make every figure the booked one; a scenario without a
+/// start, or a mid-month as-of date, is refused with the fix.
+#[test]
+fn simulate_with_actuals_from_the_command_line() {
+    use crate::common::{quotaplan, tmp};
+    let dir = tmp("reforecast-cli");
+    std::fs::write(
+        dir.join("u.csv"),
+        "id,potential,potential_cv,owner\nu1,1200,0.3,A\nu2,2400,0.2,B\n",
+    )
+    .unwrap();
+    let toml = "[scenario]\ncompany_target = 4000\nstart = \"2026-01\"\n[units]\nfile = \"u.csv\"\n\
+                [[reps]]\nid = \"A\"\nquota = 1100\n[[reps]]\nid = \"B\"\nquota = 3100\n";
+    std::fs::write(dir.join("s.toml"), toml).unwrap();
+    let mut csv = String::from("date,unit,amount\n");
+    for m in 1..=12 {
+        csv.push_str(&format!(
+            "2026-{m:02}-15,A,100\n2026-{m:02}-20,B,{}\n",
+            250 + m
+        ));
+    }
+    csv.push_str("2027-01-05,A,999\n");
+    std::fs::write(dir.join("actuals.csv"), csv).unwrap();
+    let out = quotaplan()
+        .arg("simulate")
+        .arg(dir.join("s.toml"))
+        .arg("--actuals")
+        .arg(dir.join("actuals.csv"))
+        .args([
+            "--as-of",
+            "2026-12-31",
+            "--trials",
+            "300",
+            "--json",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.join("o"))
+        .assert()
+        .success();
+    let s: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let booked = 1200.0 + (1..=12).map(|m| f64::from(250 + m)).sum::<f64>();
+    assert_eq!(s["team"]["sales"]["p10"].as_f64(), Some(booked));
+    assert_eq!(s["team"]["sales"]["p90"].as_f64(), Some(booked));
+    assert_eq!(s["reforecast"]["months_open"], 0);
+    assert_eq!(s["reforecast"]["reps"][0]["booked"].as_f64(), Some(1200.0));
+    assert_eq!(s["reps"][0]["p_attain"].as_f64(), Some(1.0));
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("after --as-of"), "{stderr}");
+
+    std::fs::write(
+        dir.join("nostart.toml"),
+        toml.replace("start = \"2026-01\"\n", ""),
+    )
+    .unwrap();
+    let e = quotaplan()
+        .arg("simulate")
+        .arg(dir.join("nostart.toml"))
+        .arg("--actuals")
+        .arg(dir.join("actuals.csv"))
+        .args(["--as-of", "2026-06-30", "--out"])
+        .arg(dir.join("o2"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&e.get_output().stderr).to_string();
+    assert!(err.contains("start = \"YYYY-MM\""), "{err}");
+    let e = quotaplan()
+        .arg("simulate")
+        .arg(dir.join("s.toml"))
+        .arg("--actuals")
+        .arg(dir.join("actuals.csv"))
+        .args(["--as-of", "2026-06-15", "--out"])
+        .arg(dir.join("o3"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&e.get_output().stderr).to_string();
+    assert!(err.contains("2026-06-30"), "{err}");
+    assert!(!dir.join("o2").exists() && !dir.join("o3").exists());
+}

@@ -23,7 +23,34 @@ const FILES: &[&str] = &[
 
 pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
-    let model = &checked.scenario.model;
+    let mut model = checked.scenario.model.clone();
+    let mut notes = Vec::new();
+    if let (Some(path), Some(as_of)) = (&a.actuals, &a.as_of) {
+        let as_of = super::fit::parse_date("--as-of", as_of)?;
+        let h = super::fit::load_history(
+            path,
+            a.roster.as_deref(),
+            a.columns.as_deref(),
+            a.date_format.clone(),
+            None,
+        )?;
+        let b = quotaplan::history::actuals::booked(&model, &h, as_of)
+            .map_err(|e| Fail::Usage(e.to_string()))?;
+        if b.unmatched_rows > 0 {
+            notes.push(format!(
+                "{} row(s) of the actuals ({:.2} in total) name neither a unit nor a rep of the scenario: left out",
+                b.unmatched_rows, b.unmatched_total
+            ));
+        }
+        if b.later_rows > 0 {
+            notes.push(format!(
+                "{} row(s) of the actuals are dated after --as-of or the horizon: left out",
+                b.later_rows
+            ));
+        }
+        model.actuals = Some(b.actuals);
+    }
+    let model = &model;
     let output = a.run.output();
     let mut request = a.run.request();
     request.no_analytics = a.no_analytics;
@@ -69,6 +96,12 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
         print(&String::from_utf8_lossy(&files[0].bytes))?;
     } else {
         print(&paint::stdout(&report::summary_table(&summary)))?;
+        if let Some(rf) = &summary.reforecast {
+            print(&report::reforecast_table(rf, &summary.currency))?;
+        }
+    }
+    for n in &notes {
+        crate::cli::terminal::eprint(&format!("note: {n}"));
     }
     output.status(format!(
         "Wrote {} in {elapsed:.2} s",

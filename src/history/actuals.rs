@@ -1,0 +1,111 @@
+//! Booked sales for an in-year re-forecast: a history (same columns as for
+//! `fit`) put onto a scenario's horizon, month by month and rep by rep.
+
+use super::{History, NONE, dates};
+use crate::model::{Actuals, Model};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ActualsError {
+    #[error(
+        "the scenario does not say when its horizon starts: add start = \"YYYY-MM\" to [scenario] so dated actuals can be placed"
+    )]
+    NoStart,
+    #[error("--as-of {0} is not the last day of a month: actuals cover whole months (try {1})")]
+    MidMonth(NaiveDate, NaiveDate),
+    #[error("--as-of {0} is before the horizon starts ({1}): nothing is booked yet")]
+    BeforeStart(NaiveDate, String),
+}
+
+/// What was booked, and what of it could not be placed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Booked {
+    pub actuals: Actuals,
+    /// Rows whose unit is neither a unit nor a rep of the scenario (and
+    /// whose owner is not a rep either): left out, with their total.
+    pub unmatched_rows: usize,
+    pub unmatched_total: f64,
+    /// Rows dated after the as-of date (left out).
+    pub later_rows: usize,
+}
+
+/// Places `h` on `model`'s horizon up to `as_of` (the last day of a month;
+/// past the horizon's end means the whole horizon is booked). A row counts
+/// for its unit's owner in the scenario; a row whose unit column holds a
+/// rep id (actuals per rep), or whose owner is a rep, counts for that rep.
+/// A roster's leave dates in the closed months make those reps vacancies.
+pub fn booked(model: &Model, h: &History, as_of: NaiveDate) -> Result<Booked, ActualsError> {
+    let (y, m) = model.start.ok_or(ActualsError::NoStart)?;
+    if as_of.succ_opt().is_some_and(|d| d.day() != 1) {
+        let end = dates::month_start(dates::month_index(as_of) + 1)
+            .pred_opt()
+            .unwrap_or(as_of);
+        return Err(ActualsError::MidMonth(as_of, end));
+    }
+    let start = y * 12 + m as i32 - 1;
+    let closed = dates::month_index(as_of) - start + 1;
+    if closed < 1 {
+        return Err(ActualsError::BeforeStart(as_of, format!("{y}-{m:02}")));
+    }
+    let months = (closed as usize).min(model.months);
+    let unit_of: HashMap<&str, usize> = model
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let rep_of: HashMap<&str, usize> = model
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut rep_month = vec![0.0; model.reps.len() * months];
+    let (mut unmatched_rows, mut unmatched_total, mut later_rows) = (0, 0.0, 0);
+    for row in &h.rows {
+        let mi = dates::month_index(row.date) - start;
+        if mi < 0 {
+            continue;
+        }
+        if mi as usize >= months {
+            later_rows += 1;
+            continue;
+        }
+        let unit = h.units[row.unit as usize].id.as_str();
+        let owner = (row.owner != NONE).then(|| h.owners[row.owner as usize].as_str());
+        let rep = unit_of
+            .get(unit)
+            .and_then(|&u| model.units[u].owner)
+            .or_else(|| rep_of.get(unit).copied())
+            .or_else(|| owner.and_then(|o| rep_of.get(o).copied()));
+        match rep {
+            Some(r) => rep_month[r * months + mi as usize] += row.amount,
+            None => {
+                unmatched_rows += 1;
+                unmatched_total += row.amount;
+            }
+        }
+    }
+    let mut left = vec![None; model.reps.len()];
+    if let Some(roster) = &h.roster {
+        for p in roster {
+            if let (Some(&r), Some(d)) = (rep_of.get(p.rep.as_str()), p.left) {
+                let l = dates::month_index(d) - start + 1;
+                if l >= 1 && l as usize <= months {
+                    left[r] = Some(l as u32);
+                }
+            }
+        }
+    }
+    Ok(Booked {
+        actuals: Actuals {
+            months,
+            rep_month,
+            left,
+        },
+        unmatched_rows,
+        unmatched_total,
+        later_rows,
+    })
+}
