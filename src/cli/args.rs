@@ -427,18 +427,8 @@ pub struct ValidateArgs {
 pub struct FitArgs {
     /// Transaction history CSV: one row per order, closed-won deal or monthly booking
     pub history: PathBuf,
-    /// Which CSV column holds which field: FIELD=COLUMN,... with fields
-    /// date, unit, owner, amount, region, segment (default: columns named
-    /// like the fields), e.g. date="Order Date",unit="Customer ID"
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub columns: Option<String>,
-    /// Format of the dates (chrono/strftime, e.g. %m/%d/%Y or %d.%m.%Y);
-    /// ISO 8601 (YYYY-MM-DD, with or without a time) needs none
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
-    /// Roster CSV (rep,hire_date,leave_date) for attrition and ramp
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: HistoryArgs,
     /// Leave out rows dated on or after this day (YYYY-MM-DD); the horizon
     /// starts in its month
     #[arg(long, value_name = "DATE")]
@@ -458,6 +448,23 @@ pub struct FitArgs {
     pub quiet: bool,
 }
 
+/// How a transaction history is read (`fit`, `backtest`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct HistoryArgs {
+    /// Which CSV column holds which field: FIELD=COLUMN,... with fields
+    /// date, unit, owner, amount, region, segment (default: columns named
+    /// like the fields), e.g. date="Order Date",unit="Customer ID"
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub columns: Option<String>,
+    /// Format of the dates (chrono/strftime, e.g. %m/%d/%Y or %d.%m.%Y);
+    /// ISO 8601 (YYYY-MM-DD, with or without a time) needs none
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Roster CSV (rep,hire_date,leave_date) for attrition and ramp
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+}
+
 #[derive(Args, Debug)]
 pub struct BacktestArgs {
     /// Transaction history CSV (as for `fit`), with rows after the cutoff
@@ -468,15 +475,8 @@ pub struct BacktestArgs {
     /// Months forecast after the cutoff
     #[arg(long, default_value_t = 12, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=60))]
     pub horizon: usize,
-    /// Which CSV column holds which field (as for `fit`)
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
-    pub columns: Option<String>,
-    /// Format of the dates (as for `fit`)
-    #[arg(long, value_name = "FORMAT")]
-    pub date_format: Option<String>,
-    /// Roster CSV (rep,hire_date,leave_date) for attrition and ramp
-    #[arg(long, value_name = "FILE")]
-    pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: HistoryArgs,
     /// Number of trials of the forecast
     #[arg(long, default_value_t = 2000, value_parser = trials)]
     pub trials: u64,

@@ -138,21 +138,7 @@ fn rows(
 ) -> Option<History> {
     let text = &sources.files[file].text;
     let t = Table::new(text, file, problems, "history CSV");
-    if !t.quotes_closed(problems) {
-        return None;
-    }
-    let mut rdr = t.reader();
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.error(
-                ProblemKind::Syntax,
-                &t.span(0..0),
-                format!("cannot read the history CSV header: {e}"),
-            );
-            return None;
-        }
-    };
+    let (mut rdr, headers) = t.open(problems, "history CSV")?;
     let header_spans = t.field_spans(0);
     let header_end = header_spans.last().map_or(0, |r| r.end);
     let names: Vec<&str> = headers.iter().collect();

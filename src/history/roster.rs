@@ -27,11 +27,7 @@ pub(super) fn read(
     problems: &mut Problems,
 ) -> Option<Vec<RosterRep>> {
     let t = Table::new(text, file, problems, "roster CSV");
-    if !t.quotes_closed(problems) {
-        return None;
-    }
-    let mut rdr = t.reader();
-    let headers = rdr.headers().ok()?.clone();
+    let (mut rdr, headers) = t.open(problems, "roster CSV")?;
     let names: Vec<&str> = headers.iter().collect();
     let header_spans = t.field_spans(0);
     let header_end = header_spans.last().map_or(0, |r| r.end);

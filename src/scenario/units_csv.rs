@@ -123,6 +123,34 @@ impl<'a> Table<'a> {
         open
     }
 
+    /// A reader past the header, with the header: `None` (reported) when a
+    /// quote is never closed or the header cannot be read. `what` names
+    /// the file in the message ("history CSV").
+    pub(crate) fn open(
+        &self,
+        problems: &mut Problems,
+        what: &str,
+    ) -> Option<(csv::Reader<&'a [u8]>, csv::StringRecord)> {
+        if !self.quotes_closed(problems) {
+            return None;
+        }
+        let mut rdr = self.reader();
+        match rdr.headers() {
+            Ok(h) => {
+                let h = h.clone();
+                Some((rdr, h))
+            }
+            Err(e) => {
+                problems.error(
+                    ProblemKind::Syntax,
+                    &self.span(0..0),
+                    format!("cannot read the {what} header: {e}"),
+                );
+                None
+            }
+        }
+    }
+
     /// Reports an unclosed quote; true when the table is fine.
     pub(crate) fn quotes_closed(&self, problems: &mut Problems) -> bool {
         match self.unclosed_quote() {
@@ -193,20 +221,8 @@ pub fn read(
         ok: false,
     };
     let t = Table::new(text, file, problems, "units CSV");
-    if !t.quotes_closed(problems) {
+    let Some((mut rdr, headers)) = t.open(problems, "CSV") else {
         return failed;
-    }
-    let mut rdr = t.reader();
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.error(
-                ProblemKind::Syntax,
-                &t.span(0..0),
-                format!("cannot read the CSV header: {e}"),
-            );
-            return failed;
-        }
     };
     let header_spans = t.field_spans(0);
     let mut columns: Vec<Option<&str>> = Vec::new();
@@ -441,20 +457,8 @@ pub fn read_edges(
     problems: &mut Problems,
 ) -> Vec<(Sp<String>, Sp<String>)> {
     let t = Table::new(text, file, problems, "edges CSV");
-    if !t.quotes_closed(problems) {
+    let Some((mut rdr, headers)) = t.open(problems, "edges CSV") else {
         return Vec::new();
-    }
-    let mut rdr = t.reader();
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.error(
-                ProblemKind::Syntax,
-                &t.span(0..0),
-                format!("cannot read the edges CSV header: {e}"),
-            );
-            return Vec::new();
-        }
     };
     if headers.len() < 2 {
         problems

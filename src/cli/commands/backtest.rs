@@ -14,13 +14,7 @@ use std::path::PathBuf;
 
 pub fn run(a: BacktestArgs) -> Result<(), Fail> {
     let cutoff = parse_date("--cutoff", &a.cutoff)?;
-    let history = load_history(
-        &a.history,
-        a.roster.as_deref(),
-        a.columns.as_deref(),
-        a.date_format.clone(),
-        None,
-    )?;
+    let history = load_history(&a.history, &a.read, None)?;
     let name = a.history.display().to_string();
     let outcome = backtest(
         &history,

@@ -1,7 +1,7 @@
 //! `quotaplan fit`: a transaction history in, a scenario (TOML, units CSV)
 //! and its evidence (fit.json) out, with a one-page report.
 
-use crate::cli::args::FitArgs;
+use crate::cli::args::{FitArgs, HistoryArgs};
 use crate::cli::fail::Fail;
 use crate::cli::files::{read_input, slug};
 use crate::cli::output::{Output, print};
@@ -22,12 +22,12 @@ pub(crate) fn parse_date(flag: &str, text: &str) -> Result<chrono::NaiveDate, Fa
 /// problem is printed, and any error fails with exit 2.
 pub(crate) fn load_history(
     path: &Path,
-    roster: Option<&Path>,
-    columns: Option<&str>,
-    date_format: Option<String>,
+    how: &HistoryArgs,
     until: Option<chrono::NaiveDate>,
 ) -> Result<History, Fail> {
-    let columns = match columns {
+    let roster = how.roster.as_deref();
+    let date_format = how.date_format.clone();
+    let columns = match how.columns.as_deref() {
         Some(spec) => Columns::parse(spec).map_err(|e| Fail::Usage(e.to_string()))?,
         None => Columns::default(),
     };
@@ -65,13 +65,7 @@ pub fn run(a: FitArgs) -> Result<(), Fail> {
         .as_deref()
         .map(|u| parse_date("--until", u))
         .transpose()?;
-    let history = load_history(
-        &a.history,
-        a.roster.as_deref(),
-        a.columns.as_deref(),
-        a.date_format.clone(),
-        until,
-    )?;
+    let history = load_history(&a.history, &a.read, until)?;
     let history_name = a.history.display().to_string();
     let stem = a
         .history

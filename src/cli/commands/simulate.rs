@@ -27,13 +27,12 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     let mut notes = Vec::new();
     if let (Some(path), Some(as_of)) = (&a.actuals, &a.as_of) {
         let as_of = super::fit::parse_date("--as-of", as_of)?;
-        let h = super::fit::load_history(
-            path,
-            a.roster.as_deref(),
-            a.columns.as_deref(),
-            a.date_format.clone(),
-            None,
-        )?;
+        let how = crate::cli::args::HistoryArgs {
+            columns: a.columns.clone(),
+            date_format: a.date_format.clone(),
+            roster: a.roster.clone(),
+        };
+        let h = super::fit::load_history(path, &how, None)?;
         let b = quotaplan::history::actuals::booked(&model, &h, as_of)
             .map_err(|e| Fail::Usage(e.to_string()))?;
         if b.unmatched_rows > 0 {
