@@ -214,3 +214,38 @@ fn unit_sales_per_trial_add_up_to_the_team() {
         "keeping unit sales never changes the results"
     );
 }
+
+/// Deal fields are checked like the rest: a deal size cv of 1.5 is normal
+/// (no warning), 5 is worth a warning, 80 is a percentage typed as a whole
+/// number (an error with the hint), a cv without a deal rate and a rate of
+/// 0 are refused.
+#[test]
+fn deal_fields_are_validated() {
+    let problems = |csv: &str| -> Vec<String> {
+        let toml = "[scenario]\ncompany_target = 1000\n[units]\nfile = \"units.csv\"\n\
+                    [[reps]]\nid = \"A\"\nquota = 1000\n";
+        let l = crate::common::load_full(toml, Some(csv));
+        l.problems.iter().map(|p| p.plain(&l.sources)).collect()
+    };
+    let head = "id,potential,deals_per_year,deal_size_cv,owner\n";
+    assert!(problems(&format!("{head}u1,100,12,1.5,A\n")).is_empty());
+    let p = problems(&format!("{head}u1,100,12,5,A\n"));
+    assert!(p.len() == 1 && p[0].starts_with("warning"), "{p:?}");
+    let p = problems(&format!("{head}u1,100,12,80,A\n"));
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("error") && m.contains("0.8")),
+        "{p:?}"
+    );
+    let p = problems("id,potential,deal_size_cv,owner\nu1,100,0.5,A\n");
+    assert!(
+        p.iter().any(|m| m.contains("needs `deals_per_year`")),
+        "{p:?}"
+    );
+    let p = problems(&format!("{head}u1,100,0,0.5,A\n"));
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("error") && m.contains("deals_per_year")),
+        "{p:?}"
+    );
+}

@@ -156,6 +156,12 @@ impl Context<'_> {
     /// only be a percentage typed as a whole number (an error); above 1 it
     /// is legal but unusual (a warning).
     pub fn cv(&mut self, x: &Sp<f64>, what: &str) -> Option<f64> {
+        self.cv_warn_above(x, what, 1.0)
+    }
+
+    /// [`Context::cv`] with the warning from `warn_above` (deal sizes
+    /// often spread more than their mean).
+    pub fn cv_warn_above(&mut self, x: &Sp<f64>, what: &str, warn_above: f64) -> Option<f64> {
         let v = self.non_negative(x, what)?;
         if v > MAX_CV {
             self.err(
@@ -169,7 +175,7 @@ impl Context<'_> {
             ));
             return None;
         }
-        if v > 1.0 {
+        if v > warn_above {
             self.warn(
                 ProblemKind::OutOfRange,
                 &x.span,

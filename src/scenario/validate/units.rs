@@ -218,7 +218,9 @@ fn unit(
 /// nothing to act on.
 fn deals(cx: &mut Context<'_>, u: &RawUnit) -> Option<Option<Deals>> {
     let cv = match &u.deal_size_cv {
-        Some(c) => Some(cx.cv(c, "deal_size_cv")?),
+        // Deal sizes are skewed: a cv of 1-3 is common, so only a spread
+        // above 3 (or a whole-number percentage) is worth a word.
+        Some(c) => Some(cx.cv_warn_above(c, "deal_size_cv", 3.0)?),
         None => None,
     };
     let Some(l) = &u.deals_per_year else {
