@@ -76,7 +76,7 @@ pub fn render(e: &Evidence) -> String {
     );
     let _ = writeln!(
         r,
-        "  market shock normal sd {:.3} (se {}, {} years{})",
+        "  market shock normal sd {:.3} (se {}, {} years{}, predictive)",
         e.market_shock_sd.value,
         se(&e.market_shock_sd, 3),
         e.market_shock_sd.n,
