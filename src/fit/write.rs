@@ -11,6 +11,7 @@ use super::potential::Levels;
 use super::team::Team;
 use super::{Estimate, Evidence, FitOptions, FittedSegment, FittedUnit};
 use crate::history::{History, NONE, dates};
+use crate::scenario::edit::toml_string;
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -156,23 +157,6 @@ fn note(e: &Estimate, decimals: usize) -> String {
     format!("fitted: se {se}, n {}; {}", e.n, e.method)
 }
 
-/// A TOML basic string.
-fn quoted(s: &str) -> String {
-    let mut q = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => q.push_str("\\\""),
-            '\\' => q.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(q, "\\u{:04X}", c as u32);
-            }
-            c => q.push(c),
-        }
-    }
-    q.push('"');
-    q
-}
-
 const ASSUME: &str = "# ASSUMPTION: review";
 
 pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
@@ -207,7 +191,7 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
     );
     t.push('\n');
     t.push_str("[scenario]\n");
-    let _ = writeln!(t, "name = {}", quoted(&format!("fitted from {stem}")));
+    let _ = writeln!(t, "name = {}", toml_string(&format!("fitted from {stem}")));
     let _ = writeln!(
         t,
         "currency = \"CNY\"              {ASSUME} (not in the history)"
@@ -216,7 +200,7 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
     let _ = writeln!(
         t,
         "start = {}             # the month after the history",
-        quoted(&e.horizon_start)
+        toml_string(&e.horizon_start)
     );
     t.push_str("seed = 1\ntrials = 10000\n");
     let total: f64 = e.units.iter().map(|u| u.potential.value).sum();
@@ -277,7 +261,7 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         );
     }
     let _ = writeln!(t, "# workload_hours: not in the history  {ASSUME}");
-    let _ = writeln!(t, "file = {}", quoted(&opts.units_file));
+    let _ = writeln!(t, "file = {}", toml_string(&opts.units_file));
     t.push('\n');
     t.push_str("[rep_defaults]\n");
     let _ = writeln!(
@@ -328,7 +312,7 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
             .map(|u| u.potential.value)
             .sum();
         t.push_str("\n[[reps]]\n");
-        let _ = writeln!(t, "id = {}", quoted(rep));
+        let _ = writeln!(t, "id = {}", toml_string(rep));
         let _ = writeln!(
             t,
             "quota = {:.0}   {ASSUME}: placeholder, the rep's fitted potential",

@@ -25,6 +25,7 @@
 //! - a risk register that cycles through every kind of risk, scope and
 //!   distribution family, with a few positive correlations.
 
+use crate::scenario::edit::toml_string;
 use std::fmt::Write;
 
 pub mod history;
@@ -907,26 +908,8 @@ fn f(x: f64, decimals: usize) -> String {
     s
 }
 
-/// A TOML basic string.
-fn quoted(s: &str) -> String {
-    let mut q = String::with_capacity(s.len() + 2);
-    q.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => q.push_str("\\\""),
-            '\\' => q.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(q, "\\u{:04X}", c as u32);
-            }
-            c => q.push(c),
-        }
-    }
-    q.push('"');
-    q
-}
-
 fn quoted_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let items: Vec<String> = items.map(quoted).collect();
+    let items: Vec<String> = items.map(toml_string).collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -1001,7 +984,7 @@ fn write_toml(
     out!(t);
     out!(t, "[scenario]");
     let name = format!("synthetic-{}u-{}r-{}k", spec.units, spec.reps, spec.risks);
-    out!(t, "name = {}", quoted(&name));
+    out!(t, "name = {}", toml_string(&name));
     out!(t, "currency = \"CNY\"");
     out!(t, "months = {MONTHS}");
     out!(t, "seed = {}", spec.seed);
@@ -1017,13 +1000,13 @@ fn write_toml(
     out!(t);
     out!(t, "[units]");
     out!(t, "# {UNITS_CSV_HEADER}");
-    out!(t, "file = {}", quoted(&spec.units_file));
+    out!(t, "file = {}", toml_string(&spec.units_file));
     if let Some(e) = &spec.edges_file {
         out!(
             t,
             "# adjacency: Delaunay triangulation of the unit locations"
         );
-        out!(t, "edges = {}", quoted(e));
+        out!(t, "edges = {}", toml_string(e));
     }
     out!(t);
     out!(t, "[rep_defaults]");
@@ -1039,8 +1022,8 @@ fn write_toml(
     for rep in reps {
         out!(t);
         out!(t, "[[reps]]");
-        out!(t, "id = {}", quoted(&rep.id));
-        out!(t, "name = {}", quoted(&rep.name));
+        out!(t, "id = {}", toml_string(&rep.id));
+        out!(t, "name = {}", toml_string(&rep.name));
         out!(t, "quota = {:.0}", rep.quota);
         if let Some(r) = rep.ramp_remaining {
             out!(t, "ramp_remaining = {r}");
@@ -1056,7 +1039,7 @@ fn write_toml(
     for risk in risks {
         out!(t);
         out!(t, "[[risks]]");
-        out!(t, "id = {}", quoted(&risk.id));
+        out!(t, "id = {}", toml_string(&risk.id));
         let kind = match risk.kind {
             Kind::Shock => "shock",
             Kind::Event => "event",
@@ -1101,8 +1084,8 @@ fn write_toml(
         out!(
             t,
             "  [{}, {}, {}],",
-            quoted(&risks[a].id),
-            quoted(&risks[b].id),
+            toml_string(&risks[a].id),
+            toml_string(&risks[b].id),
             f(rho, 2)
         );
     }
