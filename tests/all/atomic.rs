@@ -359,6 +359,12 @@ impl Rng {
 /// seeds so every run replaces the previous result; after each kill the
 /// folder is complete (old or new). The killed runs clean up after each
 /// other; a last normal run leaves no leftovers.
+///
+/// The delays are drawn over the length of a calibration run, but a loaded
+/// machine can make the killed runs slower than that, so that every kill
+/// lands before the swap. The test must still see both sides: when one is
+/// missing after `kills` kills, further kills aim at it (no delay for the
+/// old side, ever longer delays for the new one) until it is seen.
 fn kill_at_random(name: &str, exchange: bool, kills: usize) {
     let root = tmp(name);
     let (ref1, ref2) = references(&root);
@@ -378,7 +384,22 @@ fn kill_at_random(name: &str, exchange: bool, kills: usize) {
     let mut rng = Rng(0x5eed_2026_1130);
     let mut counts = BTreeMap::new();
     let mut phases: BTreeMap<String, usize> = BTreeMap::new();
-    for i in 0..kills {
+    let mut i = 0;
+    loop {
+        let seen = |s: &str| counts.contains_key(s);
+        let aim = if i < kills {
+            None
+        } else if !seen("Old") {
+            Some(false)
+        } else if !seen("New") {
+            Some(true)
+        } else {
+            break;
+        };
+        assert!(
+            i < kills * 4,
+            "{name}: {i} kills never landed on both sides of the swap: {counts:?}; {phases:?}"
+        );
         let old = snapshot(&d).expect("a result");
         let seed = if old.get("summary.json") == ref1.get("summary.json") {
             2
@@ -387,7 +408,13 @@ fn kill_at_random(name: &str, exchange: bool, kills: usize) {
         };
         let new_ref = if seed == 1 { &ref1 } else { &ref2 };
         // Up to 1.3 whole runs: from before the write to after the end.
-        let delay = Duration::from_micros(rng.next() % (whole.as_micros() as u64 * 13 / 10 + 1));
+        let random = Duration::from_micros(rng.next() % (whole.as_micros() as u64 * 13 / 10 + 1));
+        let delay = match aim {
+            None => random,
+            Some(false) => Duration::ZERO,
+            // Each aimed kill waits one more whole run than the last.
+            Some(true) => whole * (i + 2 - kills) as u32,
+        };
         let mut c = simulate(&d, seed);
         c.env("QUOTAPLAN_WRITE_PAUSE_MS", pause_ms.to_string())
             .stderr(Stdio::piped());
@@ -425,8 +452,9 @@ fn kill_at_random(name: &str, exchange: bool, kills: usize) {
         };
         let now = now.unwrap_or_else(|e| panic!("{name}: kill {i} after {delay:?}: {e}"));
         *counts.entry(format!("{now:?}")).or_insert(0) += 1;
+        i += 1;
     }
-    println!("{name}: {kills} kills over a {whole:?} run: {counts:?}; {phases:?}");
+    println!("{name}: {i} kills over a {whole:?} run: {counts:?}; {phases:?}");
     assert!(
         counts.len() == 2,
         "{name}: kills landed both before and after the swap: {counts:?}"
