@@ -239,6 +239,7 @@ pub fn summarise(
         chunk_size: CHUNK_SIZE,
         generator: GENERATOR.to_string(),
         sampler: res.sampler.name().to_string(),
+        deal_sampler: res.deal_sampler.map(|d| d.describe()),
         reached_precision: res.reached_precision,
         team: Team {
             target,

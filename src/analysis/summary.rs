@@ -154,6 +154,9 @@ pub struct Summary {
     pub chunk_size: u64,
     pub generator: String,
     pub sampler: String,
+    /// How deal units' months were drawn; absent without deal units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deal_sampler: Option<String>,
     pub reached_precision: bool,
     pub team: Team,
     pub quota: QuotaInfo,

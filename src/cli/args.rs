@@ -40,6 +40,11 @@ pub struct RunArgs {
     /// commands compare runs trial by trial
     #[arg(long, value_parser = precision)]
     pub precision: Option<f64>,
+    /// Draw every deal of units with deals_per_year instead of sampling
+    /// their months from per-class quantile tables (slower; to check the
+    /// tables, which are used only when at most 64 (rate, cv) classes exist)
+    #[arg(long)]
+    pub exact_deals: bool,
     /// Output folder (default: output/<scenario-name>/, with a subfolder
     /// per command); for report, a FILE.html or a folder
     #[arg(long, short = 'o', value_name = "DIR")]

@@ -20,6 +20,7 @@ impl RunArgs {
             sampler: self.sampler.into(),
             precision: self.precision,
             no_analytics: false,
+            exact_deals: self.exact_deals,
         }
     }
 

@@ -2,11 +2,12 @@
 //! what the risk analytics need from the same random numbers: each risk's
 //! realised input and the team total with that risk switched off.
 
+use super::deals::Wyrand;
 use super::plan::{CopulaKind, Plan};
 use super::streams::seek_trial;
 use crate::model::dist::{std_normal_cdf, std_normal_quantile};
-use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
+use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 
 /// The chunk's generators, one per purpose.
@@ -41,10 +42,14 @@ pub(crate) struct Scratch {
     /// (unit, slot, share lost, month, loss-risk index)
     events: Vec<(u32, u32, f64, u32, u32)>,
     rep_month: Vec<f64>,
-    /// Per deal unit and month: the deal draw over its expected flow
-    /// (`eps`, mean 1) and the sales it adds to the smooth flow (`dev`).
+    /// Per deal unit and month: the deal draw over its expected flow (mean
+    /// 1); written only for units whose draws are read again.
     deal_eps: Vec<f64>,
-    deal_dev: Vec<f64>,
+    /// One deal unit's draws, month by month.
+    month_eps: Vec<f64>,
+    /// Per slot and month: the sales deals add to the smooth flow, before
+    /// the rep's scale (for the risk analytics).
+    slot_dev: Vec<f64>,
     /// Coverage x productivity x presence per rep and month.
     scale: Vec<f64>,
     pub rep_sales: Vec<f64>,
@@ -82,7 +87,12 @@ impl Scratch {
             events: Vec::new(),
             rep_month: vec![0.0; plan.reps.len() * m],
             deal_eps: vec![0.0; plan.deals.len() * m],
-            deal_dev: vec![0.0; plan.deals.len() * m],
+            month_eps: vec![0.0; m],
+            slot_dev: if plan.deals.is_empty() {
+                Vec::new()
+            } else {
+                vec![0.0; plan.slots.len() * m]
+            },
             scale: vec![0.0; plan.reps.len() * m],
             rep_sales: vec![0.0; plan.reps.len()],
             rep_quarter: vec![0.0; plan.reps.len() * plan.quarters],
@@ -296,7 +306,7 @@ pub(crate) fn trial(
         }
     }
     if !plan.deals.is_empty() {
-        draw_deals(plan, &mut rngs.deals, s);
+        draw_deals(plan, &mut rngs.deals, s, analytics);
     }
     s.team_month.fill(0.0);
     let nq = plan.quarters;
@@ -376,9 +386,18 @@ pub(crate) fn unit_totals(plan: &Plan, s: &Scratch, out: &mut [f64]) {
 /// the smooth flow times `eps` (mean 1). Account losses scale the flow
 /// before the deals are drawn, and the deal counts do not depend on the
 /// flow, so switching a risk off scales a unit's deal sales like its flow.
-fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
+/// With the run's deal tables a month takes one table draw; without them
+/// every deal is drawn.
+#[inline(never)]
+fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch, analytics: bool) {
     let months = plan.months;
     let mut ev = 0;
+    let mut fast = Wyrand::new(rng.next_u64());
+    if analytics {
+        s.slot_dev.fill(0.0);
+    }
+    let mut e = vec![0.0; 0];
+    std::mem::swap(&mut e, &mut s.month_eps);
     for (d, du) in plan.deals.iter().enumerate() {
         let u = du.unit as usize;
         let p = s.pot[u];
@@ -389,43 +408,80 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
         while end < s.events.len() && s.events[end].0 == du.unit {
             end += 1;
         }
-        let (r, g) = plan.slots[du.slot as usize];
-        let (r, g) = (r as usize, g as usize);
-        let gm = &s.gm[g * months..(g + 1) * months];
-        let eps = &mut s.deal_eps[d * months..(d + 1) * months];
-        let dev = &mut s.deal_dev[d * months..(d + 1) * months];
-        let rm = &mut s.rep_month[r * months..(r + 1) * months];
-        let rates = &plan.deal_rate[d * months..(d + 1) * months];
-        let inv = &plan.deal_inv_rate[d * months..(d + 1) * months];
-        let p0 = &plan.deal_p0[d * months..(d + 1) * months];
-        for m in 0..months {
-            let e = if inv[m] > 0.0 {
-                let n = poisson(rng, rates[m], p0[m]);
-                let mut sum = 0.0;
-                if du.ln_sigma == 0.0 {
-                    sum = n as f64;
-                } else {
-                    for _ in 0..n {
-                        let z: f64 = StandardNormal.sample(rng);
-                        sum += exp(du.ln_mu + du.ln_sigma * z);
+        match &plan.deal_tables {
+            Some(t) => {
+                // One uniform per month, two per word, whether or not the
+                // month expects deals (the draws stay aligned).
+                let cls = &t.class[d * months..(d + 1) * months];
+                for (pair, cls) in e.chunks_mut(2).zip(cls.chunks(2)) {
+                    let w = fast.next_u64();
+                    for ((e, &c), u) in pair.iter_mut().zip(cls).zip([w as u32, (w >> 32) as u32]) {
+                        *e = if c == u32::MAX { 1.0 } else { t.draw(c, u) };
                     }
                 }
-                sum * inv[m]
-            } else {
-                1.0
-            };
-            let mut keep = 1.0;
-            for &(_, _, f, l, _) in &s.events[ev..end] {
-                if m + 1 >= l as usize {
-                    keep *= 1.0 - f;
+            }
+            None => {
+                let rates = &plan.deal_rate[d * months..(d + 1) * months];
+                let inv = &plan.deal_inv_rate[d * months..(d + 1) * months];
+                let p0 = &plan.deal_p0[d * months..(d + 1) * months];
+                for m in 0..months {
+                    e[m] = if inv[m] > 0.0 {
+                        let n = poisson(rng, rates[m], p0[m]);
+                        let mut sum = 0.0;
+                        if du.ln_sigma == 0.0 {
+                            sum = n as f64;
+                        } else {
+                            for _ in 0..n {
+                                let z: f64 = StandardNormal.sample(rng);
+                                sum += exp(du.ln_mu + du.ln_sigma * z);
+                            }
+                        }
+                        sum * inv[m]
+                    } else {
+                        1.0
+                    };
                 }
             }
-            eps[m] = e;
-            dev[m] = p * keep * (e - 1.0);
-            rm[m] += gm[m] * dev[m];
+        }
+        let slot = du.slot as usize;
+        let (r, g) = plan.slots[slot];
+        let (r, g) = (r as usize, g as usize);
+        let gm = &s.gm[g * months..(g + 1) * months];
+        let rm = &mut s.rep_month[r * months..(r + 1) * months];
+        let events = &s.events[ev..end];
+        if events.is_empty() {
+            for m in 0..months {
+                rm[m] += gm[m] * p * (e[m] - 1.0);
+            }
+            if analytics {
+                let sd = &mut s.slot_dev[slot * months..(slot + 1) * months];
+                for m in 0..months {
+                    sd[m] += p * (e[m] - 1.0);
+                }
+            }
+        } else {
+            for m in 0..months {
+                let mut keep = 1.0;
+                for &(_, _, f, l, _) in events {
+                    if m + 1 >= l as usize {
+                        keep *= 1.0 - f;
+                    }
+                }
+                let dev = p * keep * (e[m] - 1.0);
+                rm[m] += gm[m] * dev;
+                if analytics {
+                    s.slot_dev[slot * months + m] += dev;
+                }
+            }
+        }
+        // Kept only where it is read again: account-loss attribution (a
+        // unit with losses this trial) and backtests by unit.
+        if plan.unit_detail || !events.is_empty() {
+            s.deal_eps[d * months..(d + 1) * months].copy_from_slice(&e);
         }
         ev = end;
     }
+    s.month_eps = e;
 }
 
 /// A Poisson draw with mean `mean` and `p0 = exp(-mean)`: inversion from
@@ -523,14 +579,15 @@ fn attribute(plan: &Plan, s: &mut Scratch) {
             w[m] += sc[m] * (b - loss[m]);
         }
     }
-    for (d, du) in plan.deals.iter().enumerate() {
-        let (r, g) = plan.slots[du.slot as usize];
-        let (r, g) = (r as usize, g as usize);
-        let dev = &s.deal_dev[d * months..(d + 1) * months];
-        let sc = &s.scale[r * months..(r + 1) * months];
-        let w = &mut s.group_base[g * months..(g + 1) * months];
-        for m in 0..months {
-            w[m] += sc[m] * dev[m];
+    if !s.slot_dev.is_empty() {
+        for (slot, &(r, g)) in plan.slots.iter().enumerate() {
+            let (r, g) = (r as usize, g as usize);
+            let dev = &s.slot_dev[slot * months..(slot + 1) * months];
+            let sc = &s.scale[r * months..(r + 1) * months];
+            let w = &mut s.group_base[g * months..(g + 1) * months];
+            for m in 0..months {
+                w[m] += sc[m] * dev[m];
+            }
         }
     }
     for (k, groups) in plan.groups_of_copula.iter().enumerate() {

@@ -2,12 +2,14 @@
 //! driver. Chunks run in parallel; their partial results are merged in chunk
 //! order, so results are bit-identical for any thread count.
 
+mod deals;
 mod kernel;
 mod options;
 mod plan;
 pub mod streams;
 
 pub use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT};
+pub use deals::{DealSampler, MAX_RATE as DEAL_TABLE_MAX_RATE};
 pub use options::{
     DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, OptionsError, RunRequest, Sampler, SimOptions,
 };
@@ -146,6 +148,8 @@ pub struct SimResult {
     pub seed: u64,
     pub chunk_size: u64,
     pub sampler: Sampler,
+    /// How deal units' months were drawn (`None` without deal units).
+    pub deal_sampler: Option<DealSampler>,
     pub quotas: Vec<f64>,
     /// Team sales per trial, in trial order.
     pub team: Vec<f64>,
@@ -527,6 +531,15 @@ pub fn run(
             && (model.units.len() as u64).saturating_mul(max_trials) * 8 <= MAX_KEPT_BYTES,
     };
     plan.unit_detail = keep.unit_trials;
+    let deal_sampler = (!plan.deals.is_empty()).then(|| {
+        if !opts.exact_deals {
+            plan.deal_tables = deals::DealTables::build(&plan, opts.seed);
+        }
+        match &plan.deal_tables {
+            Some(t) => DealSampler::Table { classes: t.classes },
+            None => DealSampler::Exact,
+        }
+    });
     let plan = plan;
     let chunks = max_trials.div_ceil(CHUNK_SIZE);
     let trials_in = |c: u64| CHUNK_SIZE.min(max_trials - c * CHUNK_SIZE);
@@ -578,6 +591,7 @@ pub fn run(
             .install(run),
     };
     let mut result = assemble(model, &plan, quotas, opts, acc, reached);
+    result.deal_sampler = deal_sampler;
     if opts.keep_rep_trials && !keep.rep_trials {
         result.rep_trials = RepTrials::TooLarge { bytes: wanted };
     }
@@ -641,6 +655,7 @@ fn assemble(
         seed: opts.seed,
         chunk_size: CHUNK_SIZE,
         sampler: opts.sampler,
+        deal_sampler: None,
         quotas: quotas.to_vec(),
         team: acc.team,
         payout_total: acc.pay_total,

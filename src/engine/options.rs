@@ -50,6 +50,10 @@ pub struct SimOptions {
     /// Stop at the first whole chunk where the 95 % half-width of
     /// P(team hits target) is at most this.
     pub precision: Option<f64>,
+    /// Draw every deal instead of sampling deal unit-months from their
+    /// class's quantile table (see [`super::DealSampler`]): slower, for
+    /// checking the tables.
+    pub exact_deals: bool,
 }
 
 /// What a caller asks of a run; `None` leaves the choice to the scenario,
@@ -63,6 +67,8 @@ pub struct RunRequest {
     pub precision: Option<f64>,
     /// Skip the risk analytics (they cost time and memory per trial).
     pub no_analytics: bool,
+    /// Draw every deal (see [`SimOptions::exact_deals`]).
+    pub exact_deals: bool,
 }
 
 /// Why a request cannot be run.
@@ -89,6 +95,7 @@ impl SimOptions {
             keep_rep_trials: false,
             keep_unit_trials: false,
             precision: None,
+            exact_deals: false,
         }
     }
 
@@ -116,6 +123,7 @@ impl SimOptions {
             keep_rep_trials: false,
             keep_unit_trials: false,
             precision: request.precision,
+            exact_deals: request.exact_deals,
         };
         opts.check()?;
         Ok(opts)

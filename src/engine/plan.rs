@@ -111,6 +111,9 @@ pub(crate) struct Plan {
     /// Index into `deals` per unit (`u32::MAX` for a smooth unit); empty
     /// when no unit has deals.
     pub deal_of_unit: Vec<u32>,
+    /// Quantile tables of the deal classes (set by the run, from its seed),
+    /// or `None` to draw every deal.
+    pub deal_tables: Option<super::deals::DealTables>,
 }
 
 impl Plan {
@@ -368,6 +371,7 @@ impl Plan {
             deal_inv_rate,
             deal_p0,
             deal_of_unit,
+            deal_tables: None,
             unit_slot,
             unit_detail: false,
             actual_months: model.actuals.as_ref().map_or(0, |a| a.months),

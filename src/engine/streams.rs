@@ -28,6 +28,8 @@ pub enum Purpose {
     Strata = 5,
     /// Deal counts and sizes of units with deal lumpiness.
     Deals = 6,
+    /// The deal quantile tables of a run (the stream is the deal class).
+    DealTables = 7,
 }
 
 fn splitmix(x: &mut u64) -> u64 {

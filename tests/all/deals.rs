@@ -9,7 +9,53 @@
 //! with a log-normal potential of cv `v`,
 //! Var[Y] = mu^2 (1 + v^2) (1 + c^2) / lam' + mu^2 v^2.
 
-use crate::common::{assert_within_se, load_str, mean_var, run};
+use crate::common::{assert_within_se, load_str, mean_var};
+use quotaplan::engine::{DealSampler, SimResult};
+
+/// Both ways of drawing deal unit-months: the per-class quantile tables
+/// (the default) and every deal drawn. Every closed form below holds for
+/// both.
+const SAMPLERS: [bool; 2] = [false, true];
+
+/// Runs the engine with the deal tables (`exact` false) or every deal
+/// drawn, and checks the run used what was asked.
+fn run_deals(
+    model: &quotaplan::model::Model,
+    trials: u64,
+    seed: u64,
+    threads: usize,
+    exact: bool,
+) -> SimResult {
+    let res = quotaplan::simulate(
+        model,
+        &quotaplan::SimOptions {
+            threads: Some(threads),
+            exact_deals: exact,
+            ..quotaplan::SimOptions::new(trials, seed)
+        },
+        None,
+    )
+    .expect("simulation runs")
+    .result;
+    // Months expecting more deals than a table is built for draw every deal.
+    let top_season = model.seasonality.iter().cloned().fold(0.0, f64::max);
+    let many = model.units.iter().any(|u| {
+        u.deals.is_some_and(|d| {
+            d.per_year * model.months as f64 / 12.0 * top_season
+                > quotaplan::engine::DEAL_TABLE_MAX_RATE
+        })
+    });
+    match res.deal_sampler {
+        Some(DealSampler::Exact) => assert!(exact || many, "tables were asked for"),
+        Some(DealSampler::Table { .. }) => assert!(!exact, "exact draws were asked for"),
+        None => panic!("a scenario with deal units reports its deal sampler"),
+    }
+    res
+}
+
+fn run(model: &quotaplan::model::Model, trials: u64, seed: u64, threads: usize) -> SimResult {
+    run_deals(model, trials, seed, threads, false)
+}
 
 /// Sample fourth central moment, for the standard error of a variance.
 fn se_of_variance(xs: &[f64]) -> f64 {
@@ -40,26 +86,30 @@ fn a_unit_month_is_compound_poisson() {
         None,
     );
     let n = 200_000;
-    let res = run(&model, n, 3, 2);
-    let rate = lam / 12.0;
-    let var = mu * mu * (1.0 + c * c) / rate;
-    let (m, v) = mean_var(&res.team);
-    let nf = n as f64;
-    assert_within_se("deals: unit-month mean", m, mu, (var / nf).sqrt());
-    assert_within_se(
-        "deals: unit-month variance",
-        v,
-        var,
-        se_of_variance(&res.team),
-    );
-    let p0 = (-rate).exp();
-    let zeros = res.team.iter().filter(|&&x| x == 0.0).count() as f64 / nf;
-    assert_within_se(
-        "deals: P(no deal)",
-        zeros,
-        p0,
-        (p0 * (1.0 - p0) / nf).sqrt(),
-    );
+    for exact in SAMPLERS {
+        let res = run_deals(&model, n, 3, 2, exact);
+        let rate = lam / 12.0;
+        let var = mu * mu * (1.0 + c * c) / rate;
+        let (m, v) = mean_var(&res.team);
+        let nf = n as f64;
+        assert_within_se("deals: unit-month mean", m, mu, (var / nf).sqrt());
+        assert_within_se(
+            "deals: unit-month variance",
+            v,
+            var,
+            se_of_variance(&res.team),
+        );
+        let p0 = (-rate).exp();
+        let zeros = res.team.iter().filter(|&&x| x == 0.0).count() as f64 / nf;
+        // The table puts the zero-deal draws in whole cells: within a cell of
+        // the exact probability (1 / 1024), on top of the sampling error.
+        let cell = if exact { 0.0 } else { 1.0 / 1024.0 };
+        let se = (p0 * (1.0 - p0) / nf).sqrt();
+        assert!(
+            (zeros - p0).abs() <= cell + 4.5 * se,
+            "deals: P(no deal) {zeros} vs {p0} (exact draws: {exact})"
+        );
+    }
 }
 
 /// A rep's year over several deal units with uncertain potentials and an
@@ -82,26 +132,28 @@ fn a_reps_year_with_deals_and_uncertain_potentials() {
     }
     let model = one_rep(&csv, 12, Some("[6, 5, 8, 8, 9, 9, 8, 8, 9, 9, 10, 11]"));
     let n = 100_000;
-    let res = run(&model, n, 5, 2);
-    let mean: f64 = units.iter().map(|u| u.1).sum();
-    let var: f64 = units
-        .iter()
-        .map(|&(_, mu, v, d)| {
-            let smooth = (mu * v).powi(2);
-            match d {
-                Some((l, c)) => mu * mu * (1.0 + v * v) * (1.0 + c * c) / l + smooth,
-                None => smooth,
-            }
-        })
-        .sum();
-    let (m, s2) = mean_var(&res.team);
-    assert_within_se("deals: rep-year mean", m, mean, (var / n as f64).sqrt());
-    assert_within_se(
-        "deals: rep-year variance",
-        s2,
-        var,
-        se_of_variance(&res.team),
-    );
+    for exact in SAMPLERS {
+        let res = run_deals(&model, n, 5, 2, exact);
+        let mean: f64 = units.iter().map(|u| u.1).sum();
+        let var: f64 = units
+            .iter()
+            .map(|&(_, mu, v, d)| {
+                let smooth = (mu * v).powi(2);
+                match d {
+                    Some((l, c)) => mu * mu * (1.0 + v * v) * (1.0 + c * c) / l + smooth,
+                    None => smooth,
+                }
+            })
+            .sum();
+        let (m, s2) = mean_var(&res.team);
+        assert_within_se("deals: rep-year mean", m, mean, (var / n as f64).sqrt());
+        assert_within_se(
+            "deals: rep-year variance",
+            s2,
+            var,
+            se_of_variance(&res.team),
+        );
+    }
 }
 
 /// As deals get many and small, the lumpy unit converges to the smooth
@@ -123,35 +175,37 @@ fn many_small_deals_converge_to_the_smooth_flow() {
         None,
     );
     let n = 2_000;
-    let a = run(&smooth, n, 9, 2);
-    let b = run(&lumpy, n, 9, 2);
-    // Relative differences (Y_deal - P) / P: mean 0, variance (1 + c^2) / lam.
-    let rel: Vec<f64> = a
-        .team
-        .iter()
-        .zip(&b.team)
-        .map(|(p, y)| (y - p) / p)
-        .collect();
-    let want = (1.0 + c * c) / lam;
-    let (m, var) = mean_var(&rel);
-    let nf = n as f64;
-    assert_within_se(
-        "deals: lam->inf mean difference",
-        m,
-        0.0,
-        (want / nf).sqrt(),
-    );
-    assert_within_se(
-        "deals: lam->inf variance of difference",
-        var,
-        want,
-        se_of_variance(&rel),
-    );
-    assert!(
-        var.sqrt() < 0.01,
-        "sd of the relative difference {}",
-        var.sqrt()
-    );
+    let a = crate::common::run(&smooth, n, 9, 2);
+    for exact in SAMPLERS {
+        let b = run_deals(&lumpy, n, 9, 2, exact);
+        // Relative differences (Y_deal - P) / P: mean 0, variance (1 + c^2) / lam.
+        let rel: Vec<f64> = a
+            .team
+            .iter()
+            .zip(&b.team)
+            .map(|(p, y)| (y - p) / p)
+            .collect();
+        let want = (1.0 + c * c) / lam;
+        let (m, var) = mean_var(&rel);
+        let nf = n as f64;
+        assert_within_se(
+            "deals: lam->inf mean difference",
+            m,
+            0.0,
+            (want / nf).sqrt(),
+        );
+        assert_within_se(
+            "deals: lam->inf variance of difference",
+            var,
+            want,
+            se_of_variance(&rel),
+        );
+        assert!(
+            var.sqrt() < 0.01,
+            "sd of the relative difference {}",
+            var.sqrt()
+        );
+    }
 }
 
 /// Deals draw from their own stream at a fixed offset per trial: results
@@ -162,13 +216,15 @@ fn deals_are_reproducible_across_threads() {
     let csv = "id,potential,potential_cv,deals_per_year,deal_size_cv,owner\n\
                u1,1000,0.2,12,0.5,A\nu2,2000,0.1,,,A\nu3,700,0.3,3,1.1,A\n";
     let model = one_rep(csv, 12, None);
-    let one = run(&model, 3000, 17, 1);
-    for threads in [2, 5] {
-        let other = run(&model, 3000, 17, threads);
-        let bits = |r: &quotaplan::engine::SimResult| -> Vec<u64> {
-            r.team.iter().map(|x| x.to_bits()).collect()
-        };
-        assert_eq!(bits(&one), bits(&other), "threads {threads}");
+    for exact in SAMPLERS {
+        let one = run_deals(&model, 3000, 17, 1, exact);
+        for threads in [2, 5] {
+            let other = run_deals(&model, 3000, 17, threads, exact);
+            let bits = |r: &quotaplan::engine::SimResult| -> Vec<u64> {
+                r.team.iter().map(|x| x.to_bits()).collect()
+            };
+            assert_eq!(bits(&one), bits(&other), "threads {threads}");
+        }
     }
 }
 

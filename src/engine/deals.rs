@@ -1,0 +1,444 @@
+//! Fast draws of a unit-month's deal sales (DESIGN §1, deal lumpiness).
+//!
+//! A unit-month with deals is a compound Poisson sum: N ~ Poisson(λ'),
+//! each deal log-normal with mean 1 / λ' and cv c. Drawing every deal costs
+//! a Poisson draw, a normal and an exponential per deal, about twenty times
+//! a smooth unit's whole trial. But the standardised sum depends only on
+//! (λ', c), which many unit-months share (a segment's deal rate under the
+//! same seasonality), so the engine draws it once from a quantile table of
+//! that class: one 32-bit uniform and one interpolation per unit-month.
+//!
+//! Each class's table comes from [`DRAWS`] exact draws of the sum,
+//! stratified by the deal count (the counts in exact Poisson proportion,
+//! single deals at exact log-normal quantiles), sorted; the top cell keeps
+//! its own draws, so the far tail is the sampled one rather than a
+//! straight line. The table is then scaled so that its mean is exactly 1:
+//! the expected sales stay exactly the smooth model's. Tables are built per
+//! run from the seed (a stream keyed by the class, so a class gets the same
+//! table in every scenario of a comparison) and are shared by all chunks,
+//! so results do not depend on threads or chunks. With more classes than
+//! [`MAX_CLASSES`] (e.g. a fitted scenario with a deal rate per unit), or
+//! when asked, every deal is drawn.
+
+use super::plan::Plan;
+use super::streams::{Purpose, chunk_rng};
+use crate::model::dist::std_normal_quantile;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Bits of the uniform that pick a cell; the rest place the draw in it.
+const CELL_BITS: u32 = 10;
+/// Cells of a class's quantile table: few enough that a dozen classes
+/// (a rate under twelve months' seasonality) stay in the L1 cache.
+pub const CELLS: usize = 1 << CELL_BITS;
+const FRAC_BITS: u32 = 32 - CELL_BITS;
+const FRAC_MASK: u32 = (1 << FRAC_BITS) - 1;
+/// Exact draws behind a class's table.
+pub const DRAWS: usize = 65_536;
+/// Draws per cell; the top cell keeps all of its own.
+const PER_CELL: usize = DRAWS / CELLS;
+/// Entries per class: the cell edges, then the top cell's draws.
+const STRIDE: usize = CELLS + PER_CELL;
+/// Above this many deals a month a table would take longer to build than
+/// the run saves (each of its draws sums that many deals): every deal is
+/// drawn instead.
+pub const MAX_RATE: f64 = 50.0;
+/// Above this many classes the tables would not stay in cache and take
+/// longer to build than they save: every deal is drawn instead.
+pub const MAX_CLASSES: usize = 64;
+
+/// How a run drew its deal units' months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealSampler {
+    /// From per-class quantile tables of the exact distribution.
+    Table { classes: usize },
+    /// Every deal drawn: asked for, or too many classes.
+    Exact,
+}
+
+impl DealSampler {
+    /// The description recorded in results.
+    pub fn describe(self) -> String {
+        match self {
+            DealSampler::Table { classes } => format!(
+                "quantile tables of the compound Poisson sum: {classes} (rate, cv) {}, \
+                 {CELLS} cells from {DRAWS} exact draws each, mean and variance exact; \
+                 uniforms from wyrand seeded per trial by the ChaCha8 deal stream",
+                if classes == 1 { "class" } else { "classes" }
+            ),
+            DealSampler::Exact => "exact: every deal drawn".to_string(),
+        }
+    }
+}
+
+/// The quantile tables of a run's deal classes.
+pub(crate) struct DealTables {
+    /// `STRIDE` entries per class.
+    values: Vec<f32>,
+    /// Per deal unit and month (as `Plan::deal_rate`): its class, or
+    /// `u32::MAX` for a month that expects no deals.
+    pub class: Vec<u32>,
+    pub classes: usize,
+}
+
+impl DealTables {
+    /// The tables for `plan`'s deal unit-months, or `None` when there are
+    /// more than [`MAX_CLASSES`] classes.
+    pub fn build(plan: &Plan, seed: u64) -> Option<DealTables> {
+        let months = plan.months;
+        let mut keys: Vec<(f64, f64)> = Vec::new();
+        let mut index: HashMap<(u64, u64), u32> = HashMap::new();
+        let mut class = Vec::with_capacity(plan.deal_rate.len());
+        for (d, du) in plan.deals.iter().enumerate() {
+            for m in 0..months {
+                let rate = plan.deal_rate[d * months + m];
+                if plan.deal_inv_rate[d * months + m] <= 0.0 {
+                    class.push(u32::MAX);
+                    continue;
+                }
+                if rate > MAX_RATE {
+                    return None;
+                }
+                let key = (rate.to_bits(), du.ln_sigma.to_bits());
+                let next = keys.len() as u32;
+                let c = *index.entry(key).or_insert(next);
+                if c == next {
+                    if keys.len() == MAX_CLASSES {
+                        return None;
+                    }
+                    keys.push((rate, du.ln_sigma));
+                }
+                class.push(c);
+            }
+        }
+        let tables: Vec<Vec<f32>> = keys
+            .par_iter()
+            .map(|&(rate, sigma)| table(rate, sigma, seed))
+            .collect();
+        Some(DealTables {
+            values: tables.concat(),
+            class,
+            classes: keys.len(),
+        })
+    }
+
+    /// The month's deal sales over its expected flow (mean 1) for class
+    /// `c` and a uniform `u`: its top bits pick the cell, the others the
+    /// place in it (or, in the top cell, one of the cell's draws).
+    #[inline]
+    pub fn draw(&self, c: u32, u: u32) -> f64 {
+        let t = &self.values[c as usize * STRIDE..(c as usize + 1) * STRIDE];
+        let j = (u >> FRAC_BITS) as usize;
+        let frac = u & FRAC_MASK;
+        if j + 1 < CELLS {
+            let (a, b) = (f64::from(t[j]), f64::from(t[j + 1]));
+            a + (b - a) * f64::from(frac) * (1.0 / f64::from(1u32 << FRAC_BITS))
+        } else {
+            let k = (u64::from(frac) * PER_CELL as u64) >> FRAC_BITS;
+            f64::from(t[CELLS + k as usize])
+        }
+    }
+}
+
+/// One class's table: its cell edges and top-cell draws, mean exactly 1.
+fn table(rate: f64, sigma: f64, seed: u64) -> Vec<f32> {
+    let mu = -0.5 * sigma * sigma;
+    let mut rng = chunk_rng(seed, Purpose::DealTables, class_stream(rate, sigma));
+    let mut draws = Vec::with_capacity(DRAWS);
+    let (lo, counts) = count_strata(rate);
+    for (n, k) in counts.into_iter().enumerate().map(|(i, k)| (lo + i, k)) {
+        for i in 0..k {
+            let sum = match n {
+                0 => 0.0,
+                _ if sigma == 0.0 => n as f64,
+                1 => {
+                    let u = (i as f64 + 0.5) / k as f64;
+                    (mu + sigma * std_normal_quantile(u)).exp()
+                }
+                _ => (0..n)
+                    .map(|_| {
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        (mu + sigma * z).exp()
+                    })
+                    .sum(),
+            };
+            draws.push(sum / rate);
+        }
+    }
+    draws.sort_unstable_by(f64::total_cmp);
+    let mut t: Vec<f64> = (0..CELLS).map(|j| draws[j * PER_CELL]).collect();
+    t.extend_from_slice(&draws[DRAWS - PER_CELL..]);
+    // The compound Poisson variance of the sum over its mean: (1 + cv²) / λ'.
+    let want = (sigma * sigma).exp() / rate;
+    let (tail, k) = tail_stretch(&t, want);
+    for x in &mut t[CELLS..] {
+        *x = tail + k * (*x - tail);
+    }
+    // Without zero-deal months in the table (large rates), the draws' own
+    // sampling error in the spread can leave the body too wide for any
+    // stretch of the tail: spread everything about the mean instead.
+    let as_f32: Vec<f32> = t.iter().map(|&x| x as f32).collect();
+    let (m, v) = table_moments(&as_f32);
+    if t[0] > 0.0 && v > 0.0 {
+        let a = (want / v * m * m).sqrt();
+        if t.iter().all(|&x| m + a * (x - m) >= 0.0) {
+            for x in &mut t {
+                *x = m + a * (*x - m);
+            }
+        }
+    }
+    // Scale to mean exactly 1, on the values as stored.
+    let mut out: Vec<f32> = t.iter().map(|&x| x as f32).collect();
+    for _ in 0..2 {
+        let (m, _) = table_moments(&out);
+        if m > 0.0 {
+            out = out.iter().map(|&x| (f64::from(x) / m) as f32).collect();
+        }
+    }
+    out
+}
+
+/// No finite set of draws holds the far tail of a skewed deal size (with
+/// cv 2, a twentieth of the variance lies beyond the largest of 65,536
+/// log-normal draws), so the top cell's draws are stretched away from the
+/// cell's lower edge by the factor that gives the table, once scaled to
+/// mean 1, exactly the compound Poisson variance `var`. Returns the edge
+/// and the factor (1 when no stretch can reach it).
+fn tail_stretch(t: &[f64], var: f64) -> (f64, f64) {
+    let edge = t[CELLS - 1];
+    let cells = CELLS as f64;
+    // Body: first and second moments of the cells below the top one.
+    let (mut b1, mut b2) = (0.0, 0.0);
+    for j in 0..CELLS - 1 {
+        let (a, b) = (t[j], t[j + 1]);
+        b1 += 0.5 * (a + b) / cells;
+        b2 += (a * a + a * b + b * b) / 3.0 / cells;
+    }
+    // The top cell with its draws at edge + k·d: moments in k.
+    let per = (PER_CELL as f64) * cells;
+    let d: Vec<f64> = t[CELLS..].iter().map(|&x| x - edge).collect();
+    let (s1, s2) = (
+        d.iter().sum::<f64>() / per,
+        d.iter().map(|x| x * x).sum::<f64>() / per,
+    );
+    let (e1, e2) = (edge / cells, edge * edge / cells);
+    // Mean M(k) = b1 + e1 + k s1, second moment S(k) = b2 + e2 + 2 k edge s1
+    // + k² s2; after scaling to mean 1 the variance is S / M² - 1 = var.
+    let w = var + 1.0;
+    let (m0, s0) = (b1 + e1, b2 + e2);
+    let qa = s2 - w * s1 * s1;
+    let qb = 2.0 * edge * s1 - 2.0 * w * m0 * s1;
+    let qc = s0 - w * m0 * m0;
+    let disc = qb * qb - 4.0 * qa * qc;
+    if qa <= 0.0 || disc < 0.0 {
+        return (edge, 1.0);
+    }
+    // Of the two roots, the positive one nearest no stretch at all.
+    let roots = [-1.0, 1.0].map(|sign| (-qb + sign * disc.sqrt()) / (2.0 * qa));
+    let k = roots
+        .into_iter()
+        .filter(|&k| k > 0.0)
+        .min_by(|a, b| (a - 1.0).abs().total_cmp(&(b - 1.0).abs()));
+    (edge, k.unwrap_or(1.0))
+}
+
+/// The mean and variance of the draws a table gives: uniform within each
+/// cell below the top one, the top cell's draws with equal weight.
+fn table_moments(t: &[f32]) -> (f64, f64) {
+    let (mut m1, mut m2) = (0.0, 0.0);
+    for j in 0..CELLS - 1 {
+        let (a, b) = (f64::from(t[j]), f64::from(t[j + 1]));
+        m1 += 0.5 * (a + b);
+        m2 += (a * a + a * b + b * b) / 3.0;
+    }
+    for &x in &t[CELLS..] {
+        let x = f64::from(x);
+        m1 += x / PER_CELL as f64;
+        m2 += x * x / PER_CELL as f64;
+    }
+    let (m1, m2) = (m1 / CELLS as f64, m2 / CELLS as f64);
+    (m1, m2 - m1 * m1)
+}
+
+/// How many of the [`DRAWS`] have each deal count: the Poisson
+/// probabilities, rounded by largest remainder so they add up exactly.
+/// Returns the smallest count with draws and the draws per count from it.
+fn count_strata(rate: f64) -> (usize, Vec<usize>) {
+    // From the mode outwards, unnormalised, so no term underflows.
+    let mode = rate.floor() as usize;
+    let small = 1e-18;
+    let mut down = Vec::new();
+    let mut p = 1.0;
+    let mut n = mode;
+    while n > 0 && p > small {
+        p *= n as f64 / rate;
+        n -= 1;
+        down.push(p);
+    }
+    let lo = mode - down.len();
+    let mut probs: Vec<f64> = down.into_iter().rev().collect();
+    probs.push(1.0);
+    let (mut p, mut n) = (1.0, mode);
+    while p > small {
+        n += 1;
+        p *= rate / n as f64;
+        probs.push(p);
+    }
+    let total: f64 = probs.iter().sum();
+    let exact: Vec<f64> = probs.iter().map(|p| p / total * DRAWS as f64).collect();
+    let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let short = DRAWS - counts.iter().sum::<usize>();
+    for &i in order.iter().cycle().take(short) {
+        counts[i] += 1;
+    }
+    (lo, counts)
+}
+
+/// The table stream of a class: keyed by its rate and cv alone.
+fn class_stream(rate: f64, sigma: f64) -> u64 {
+    rate.to_bits()
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(29)
+        ^ sigma.to_bits().wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+}
+
+/// wyrand, seeded per trial from the trial's ChaCha8 deal stream: twelve
+/// 32-bit uniforms per unit-trial cost a ChaCha8 generator as much as a
+/// smooth unit's whole trial; wyrand gives them for one multiplication per
+/// two (it passes BigCrush and PractRand). The seed comes from the trial's
+/// place in its stream, so results stay independent of threads and chunks.
+pub(crate) struct Wyrand(u64);
+
+impl Wyrand {
+    pub fn new(seed: u64) -> Self {
+        Wyrand(seed)
+    }
+
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0xa076_1d64_78bd_642f);
+        let t = u128::from(self.0) * u128::from(self.0 ^ 0xe703_7ed1_a0b4_28db);
+        ((t >> 64) as u64) ^ (t as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strata_add_up_and_follow_the_poisson_law() {
+        for rate in [0.05, 1.0, 3.7, 40.0, MAX_RATE] {
+            let (lo, c) = count_strata(rate);
+            assert_eq!(c.iter().sum::<usize>(), DRAWS);
+            // Mean and variance of the counts: the rate, within rounding.
+            let mean = c
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| ((lo + i) * k) as f64)
+                .sum::<f64>()
+                / DRAWS as f64;
+            let var = c
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| ((lo + i) as f64 - mean).powi(2) * k as f64)
+                .sum::<f64>()
+                / DRAWS as f64;
+            assert!((mean / rate - 1.0).abs() < 1e-3, "{rate}: mean {mean}");
+            assert!((var / rate - 1.0).abs() < 2e-2, "{rate}: variance {var}");
+            if lo == 0 {
+                let p0 = (-rate).exp() * DRAWS as f64;
+                assert!((c[0] as f64 - p0).abs() <= 1.0, "{rate}: {} vs {p0}", c[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_has_mean_one_and_the_compound_variance() {
+        for (rate, cv) in [
+            (1.0, 0.8),
+            (0.25, 1.5),
+            (8.0, 0.5),
+            (1.0, 3.0),
+            (0.05, 2.0),
+            (MAX_RATE, 1.0),
+        ] {
+            let sigma = f64::ln_1p(cv * cv).sqrt();
+            let (mean, var) = table_moments(&table(rate, sigma, 7));
+            let want = (1.0 + cv * cv) / rate;
+            assert!((mean - 1.0).abs() < 1e-6, "{rate},{cv}: mean {mean}");
+            assert!(
+                (var / want - 1.0).abs() < 1e-5,
+                "{rate},{cv}: variance {var} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_table_follows_the_exact_distribution() {
+        // Quantiles of the table against 400,000 exact draws of the sum
+        // (an independent stream): within the exact draws' own error.
+        let (rate, cv) = (1.0, 0.8);
+        let sigma = f64::ln_1p(cv * cv).sqrt();
+        let t = DealTables {
+            values: table(rate, sigma, 3),
+            class: vec![0],
+            classes: 1,
+        };
+        let mut rng = chunk_rng(99, Purpose::Deals, 0);
+        let n = 400_000;
+        let mut exact: Vec<f64> = (0..n)
+            .map(|_| {
+                let k = rand_distr::Poisson::new(rate)
+                    .expect("rate")
+                    .sample(&mut rng) as u64;
+                (0..k)
+                    .map(|_| {
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        (-0.5 * sigma * sigma + sigma * z).exp()
+                    })
+                    .sum::<f64>()
+                    / rate
+            })
+            .collect();
+        exact.sort_unstable_by(f64::total_cmp);
+        for p in [0.5, 0.6, 0.75, 0.9, 0.95, 0.99, 0.999] {
+            let u = (p * 4_294_967_296.0) as u32;
+            let table_q = t.draw(0, u);
+            // The exact sample's quantile ± 4 standard errors in rank.
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let lo = exact[((p - 4.0 * se) * n as f64) as usize];
+            let hi = exact[(((p + 4.0 * se) * n as f64) as usize).min(n - 1)];
+            assert!(
+                (lo..=hi).contains(&table_q),
+                "quantile {p}: table {table_q}, exact draws {lo}..{hi}"
+            );
+        }
+    }
+
+    #[test]
+    fn draws_cover_the_cells_and_the_top_cell() {
+        let sigma = f64::ln_1p(0.64).sqrt();
+        let t = DealTables {
+            values: table(1.0, sigma, 1),
+            class: vec![0],
+            classes: 1,
+        };
+        assert_eq!(t.draw(0, 0), 0.0);
+        let top = t.draw(0, u32::MAX);
+        assert_eq!(top, f64::from(t.values[STRIDE - 1]));
+        assert!(top > t.draw(0, (CELLS as u32 - 1) << FRAC_BITS));
+        // P(no deal) = e^-1 to within a cell.
+        let zeros = (0..CELLS as u32)
+            .filter(|&j| t.draw(0, j << FRAC_BITS) == 0.0)
+            .count();
+        assert!((zeros as f64 / CELLS as f64 - (-1.0f64).exp()).abs() <= 1.0 / CELLS as f64);
+    }
+}
