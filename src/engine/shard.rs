@@ -43,10 +43,11 @@ pub fn chunk_count(trials: u64) -> u64 {
     trials.div_ceil(CHUNK_SIZE)
 }
 
-/// The chunks of shard `i` of `n` (1-based): a contiguous block, the
-/// blocks' sizes differing by at most one chunk.
-pub fn shard_chunks(chunks: u64, i: u64, n: u64) -> Range<u64> {
-    let at = |k: u64| (u128::from(k) * u128::from(chunks) / u128::from(n.max(1))) as u64;
+/// The share of task `i` of `n` (1-based) in `total` items (chunks, grid
+/// points, evaluations): a contiguous block, the blocks' sizes differing
+/// by at most one.
+pub fn block(total: u64, i: u64, n: u64) -> Range<u64> {
+    let at = |k: u64| (u128::from(k) * u128::from(total) / u128::from(n.max(1))) as u64;
     at(i - 1)..at(i)
 }
 

@@ -158,6 +158,19 @@ pub fn scenario_hash(model: &Model) -> String {
     hex(&h.0.finalize())
 }
 
+/// SHA-256 (hex) of a scenario document's files as read (name and text
+/// of each), for the what-ifs that apply their changes to the document.
+pub fn document_hash(doc: &crate::scenario::Document) -> String {
+    let mut h = Sha256::new();
+    for f in &doc.sources().files {
+        for s in [&f.name, &f.text] {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+    }
+    hex(&h.finalize())
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
