@@ -845,7 +845,10 @@ pub(crate) fn slurm_time(s: &str) -> Result<String, String> {
         None => (None, t),
     };
     let parts: Vec<&str> = rest.split(':').collect();
-    let nums = parts.iter().map(|p| num(p)).collect::<Result<Vec<_>, _>>()?;
+    let nums = parts
+        .iter()
+        .map(|p| num(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let sixty = |x: u64| if x < 60 { Ok(()) } else { Err(bad()) };
     match (days, nums.as_slice()) {
         (None, [_]) => {}
@@ -859,7 +862,9 @@ pub(crate) fn slurm_time(s: &str) -> Result<String, String> {
         _ => return Err(bad()),
     }
     if nums.iter().all(|&x| x == 0) && days.unwrap_or(0) == 0 {
-        return Err(format!("`{s}`: a time limit of zero; give at least a minute, e.g. 10"));
+        return Err(format!(
+            "`{s}`: a time limit of zero; give at least a minute, e.g. 10"
+        ));
     }
     Ok(t.to_string())
 }

@@ -130,7 +130,6 @@ pub fn write(
     share: Share,
     run: Run<'_>,
     range: std::ops::Range<u64>,
-    elapsed: f64,
     body: Body,
 ) -> Result<PathBuf, Fail> {
     let header = Header {
@@ -150,10 +149,12 @@ pub fn write(
         total: run.total,
         options: run.options,
         inputs: serde_json::to_value(run.inputs).expect("plain data"),
-        elapsed_seconds: elapsed,
     };
     let path = dir.join(share.file_name());
-    let output = Output { bom: false, ..*output };
+    let output = Output {
+        bom: false,
+        ..*output
+    };
     output.write_file(&path, &part::encode(&Part { header, body }))?;
     Ok(path)
 }
@@ -352,7 +353,11 @@ fn missing(h: &Header, gap: [u64; 2]) -> String {
         })
         .map(|i| format!("{i}/{n}"))
         .collect();
-    let flag = if h.command == "simulate" { "--shard" } else { "--task" };
+    let flag = if h.command == "simulate" {
+        "--shard"
+    } else {
+        "--task"
+    };
     format!(
         "{} are in no part: missing {} {} (re-run {} {flag} {} alone; its part is the same as it would have been)",
         describe(h, gap),

@@ -602,7 +602,12 @@ impl Setup {
 
     /// An empty accumulator with room for `trials` per-trial values.
     fn partial(&self, trials: u64) -> Partial {
-        Partial::new(&self.plan, &self.scales, self.keep, trials.min(1 << 24) as usize)
+        Partial::new(
+            &self.plan,
+            &self.scales,
+            self.keep,
+            trials.min(1 << 24) as usize,
+        )
     }
 
     /// The result of the merged partials `acc`.
@@ -658,17 +663,7 @@ fn drive(
         let end = (w + wave).min(range.end);
         let parts: Vec<Partial> = (w..end)
             .into_par_iter()
-            .map(|c| {
-                run_chunk(
-                    model,
-                    &s.plan,
-                    opts,
-                    c,
-                    s.trials_in(c),
-                    &s.scales,
-                    s.keep,
-                )
-            })
+            .map(|c| run_chunk(model, &s.plan, opts, c, s.trials_in(c), &s.scales, s.keep))
             .collect();
         for (c, p) in (w..end).zip(parts) {
             done += s.trials_in(c);

@@ -197,7 +197,11 @@ pub fn merge_shards(
             a.extend_from_slice(b);
         }
         if p.inputs.len() != acc.inputs.len() {
-            return Err(mismatch("risk input series", p.inputs.len(), acc.inputs.len()));
+            return Err(mismatch(
+                "risk input series",
+                p.inputs.len(),
+                acc.inputs.len(),
+            ));
         }
         for (a, b) in acc.inputs.iter_mut().zip(&p.inputs) {
             a.extend_from_slice(b);

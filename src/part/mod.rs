@@ -36,7 +36,8 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const EXTENSION: &str = "qpart";
 
 /// What run a part belongs to. Parts merge only when everything but
-/// `task`, `range` and `elapsed_seconds` is the same.
+/// `task` and `range` is the same. Nothing here depends on the machine,
+/// the thread count or the time: a task run again writes the same bytes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     pub format: String,
@@ -66,8 +67,6 @@ pub struct Header {
     /// How the run was asked for (the command line's inputs), so that the
     /// merge can read the same scenario again.
     pub inputs: serde_json::Value,
-    /// Seconds the task took (describes the run; not compared).
-    pub elapsed_seconds: f64,
 }
 
 impl Header {
@@ -508,7 +507,12 @@ fn sweep_run(w: &mut Writer, run: &SweepRun) {
             w.f64(*x);
         }
     }
-    for x in [p_hit_target, p_hit_target_se, &p_hit_target_ci95[0], &p_hit_target_ci95[1]] {
+    for x in [
+        p_hit_target,
+        p_hit_target_se,
+        &p_hit_target_ci95[0],
+        &p_hit_target_ci95[1],
+    ] {
         w.f64(*x);
     }
     let Count {

@@ -522,10 +522,9 @@ impl<'a> Mitigation<'a> {
                 } else {
                     (0..c.plans.len()).map(Some).collect()
                 };
-                plans.into_iter().map(move |plan| Evaluation {
-                    candidate: i,
-                    plan,
-                })
+                plans
+                    .into_iter()
+                    .map(move |plan| Evaluation { candidate: i, plan })
             })
             .collect()
     }
@@ -580,8 +579,10 @@ impl<'a> Mitigation<'a> {
         let mut bits = Vec::with_capacity(cands.len());
         for c in &cands {
             if c.plans.is_empty() {
-                let Evaluated { outcome: o, bits: b } =
-                    results.next().expect("one result per evaluation");
+                let Evaluated {
+                    outcome: o,
+                    bits: b,
+                } = results.next().expect("one result per evaluation");
                 assessments.push(Assessment {
                     outcome: o,
                     dp_ci95: o.dp_ci95(),
@@ -594,8 +595,10 @@ impl<'a> Mitigation<'a> {
             let mut per_plan = Vec::with_capacity(c.plans.len());
             let mut plan_bits = Vec::with_capacity(c.plans.len());
             for _ in &c.plans {
-                let Evaluated { outcome: o, bits: b } =
-                    results.next().expect("one result per evaluation");
+                let Evaluated {
+                    outcome: o,
+                    bits: b,
+                } = results.next().expect("one result per evaluation");
                 per_plan.push(o);
                 plan_bits.push(b);
             }
@@ -604,12 +607,13 @@ impl<'a> Mitigation<'a> {
             let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
             by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
             let used = by_dp[(by_dp.len() - 1) / 2];
-            let dp_ci95 = per_plan
-                .iter()
-                .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
-                    let [l, h] = o.dp_ci95();
-                    [lo.min(l), hi.max(h)]
-                });
+            let dp_ci95 =
+                per_plan
+                    .iter()
+                    .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
+                        let [l, h] = o.dp_ci95();
+                        [lo.min(l), hi.max(h)]
+                    });
             assessments.push(Assessment {
                 outcome: per_plan[used],
                 dp_ci95,

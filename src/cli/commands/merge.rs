@@ -36,9 +36,8 @@ pub fn run(a: MergeArgs) -> Result<(), Fail> {
         ))
     })?;
     let at_home = |p: PathBuf| if p.is_absolute() { p } else { here.join(p) };
-    let tasks_seconds: f64 = read.iter().map(|r| r.part.header.elapsed_seconds).sum();
     match h.command.as_str() {
-        "simulate" => simulate(&a, read, &inputs, &output, out, at_home, started, tasks_seconds),
+        "simulate" => simulate(&a, read, &inputs, &output, out, at_home, started),
         "sweep" => sweep(read, &inputs, &output, out, at_home),
         "mitigate" => mitigate(&a, read, &inputs, &output, out, at_home),
         other => Err(Fail::Unreadable(format!(
@@ -57,7 +56,6 @@ fn simulate(
     out: Option<PathBuf>,
     at_home: impl Fn(PathBuf) -> PathBuf,
     started: Instant,
-    tasks_seconds: f64,
 ) -> Result<(), Fail> {
     use super::simulate;
     let sa = simulate::args(inputs);
@@ -65,6 +63,7 @@ fn simulate(
     parts::check_hash(&read, &quotaplan::part::scenario_hash(&p.model))?;
     let out_dir = out.unwrap_or_else(|| at_home(sa.run.out_dir(&p.model.name, None)));
     output.check_result_dir(&out_dir)?;
+    let parts: Vec<String> = read.iter().map(|r| r.path.display().to_string()).collect();
     let mut quotas = None;
     let mut states = Vec::with_capacity(read.len());
     for r in read {
@@ -91,16 +90,13 @@ fn simulate(
         quotaplan::engine::shard::merge_shards(&p.model, &quotas.quotas, &p.opts, &states)?;
     drop(states);
     let sim = quotaplan::Simulation { quotas, result };
-    let merge_seconds = started.elapsed().as_secs_f64();
-    let mut run = simulate::run_json(&p, sa.scenario.as_deref(), sim.result.trials, tasks_seconds);
+    // run.json describes this process: the merge's time and threads, and
+    // the parts it merged.
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut run = simulate::run_json(&p, sa.scenario.as_deref(), sim.result.trials, elapsed);
     run["threads"] = a.threads.unwrap_or_else(rayon::current_num_threads).into();
-    run["merged_parts"] = (sim_parts(&a.parts)).into();
-    run["merge_seconds"] = merge_seconds.into();
-    simulate::publish(&p, &sim, run, output, &out_dir, a.json, merge_seconds)
-}
-
-fn sim_parts(named: &[PathBuf]) -> Vec<String> {
-    named.iter().map(|p| p.display().to_string()).collect()
+    run["merged_parts"] = parts.into();
+    simulate::publish(&p, &sim, run, output, &out_dir, a.json, elapsed)
 }
 
 fn sweep(
@@ -115,7 +111,11 @@ fn sweep(
     let mut names = Vec::new();
     let mut runs = Vec::new();
     for r in read {
-        let Body::Sweep { names: n, runs: mut g } = r.part.body else {
+        let Body::Sweep {
+            names: n,
+            runs: mut g,
+        } = r.part.body
+        else {
             return Err(Fail::Unreadable(format!(
                 "`{}` holds no grid points of a sweep",
                 r.path.display()
@@ -173,7 +173,9 @@ fn mitigate(
             prepared.evaluations().len()
         )));
     }
-    let plan = prepared.finish(evaluated).map_err(crate::cli::load::what_if)?;
+    let plan = prepared
+        .finish(evaluated)
+        .map_err(crate::cli::load::what_if)?;
     let out_dir = out.unwrap_or_else(|| at_home(run.out_dir(&plan.scenario, Some("mitigate"))));
     super::mitigate::publish(&plan, output, &out_dir)
 }

@@ -9,7 +9,7 @@ use crate::cli::output::{Output, listed, print};
 use crate::cli::parts::{self, Inputs, MitigateInputs};
 use quotaplan::report;
 use quotaplan::scenario::Purpose;
-use quotaplan::whatif::{self, MitigateRequest, MitigationPlan, Mitigation};
+use quotaplan::whatif::{self, MitigateRequest, Mitigation, MitigationPlan};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,8 +39,8 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
     let request = request(&asked);
     if let Some(share) = a.task {
         let started = std::time::Instant::now();
-        let m = Mitigation::prepare(&doc, &checked.scenario, &request, &opts)
-            .map_err(load::what_if)?;
+        let m =
+            Mitigation::prepare(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
         let all = m.evaluations();
         let total = all.len() as u64;
         parts::check_share(share, total, "evaluations of candidates", "")?;
@@ -77,7 +77,6 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
                 inputs: &inputs,
             },
             range.clone(),
-            elapsed,
             quotaplan::part::Body::Mitigate { evaluated },
         )?;
         output.status(format!(
@@ -102,4 +101,3 @@ pub fn publish(plan: &MitigationPlan, output: &Output, out_dir: &Path) -> Result
     output.status(format!("Wrote {}", listed(out_dir, &files)));
     Ok(())
 }
-

@@ -6,10 +6,10 @@ use crate::cli::load::{self, DEMO_NAME};
 use crate::cli::output::{ResultSet, listed, print};
 use crate::cli::parts::{self, Inputs};
 use crate::cli::{paint, progress};
-use std::collections::BTreeMap;
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{self, OutputFile, Results};
 use quotaplan::scenario::Purpose;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Every file `simulate` writes into its result folder.
@@ -226,7 +226,15 @@ fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
         &format!("Simulating shard {share}"),
         shard_trials,
         output.quiet,
-        |cb| quotaplan::engine::shard::run_shard(&p.model, &quotas.quotas, &p.opts, range.clone(), cb),
+        |cb| {
+            quotaplan::engine::shard::run_shard(
+                &p.model,
+                &quotas.quotas,
+                &p.opts,
+                range.clone(),
+                cb,
+            )
+        },
     )?;
     let inputs = inputs(a);
     let elapsed = started.elapsed().as_secs_f64();
@@ -246,7 +254,6 @@ fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
             inputs: &inputs,
         },
         range.clone(),
-        elapsed,
         quotaplan::part::Body::Simulate { quotas, state },
     )?;
     for n in &p.notes {

@@ -48,9 +48,11 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
         )));
     }
     let name = &checked.scenario.model.name;
-    let dir = absolute(&a.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(slug(name)).join("slurm")
-    }));
+    let dir = absolute(
+        &a.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(slug(name)).join("slurm")),
+    );
     let cwd = absolute(Path::new("."));
     let exe = match &a.quotaplan {
         Some(p) => absolute(p),
@@ -63,9 +65,15 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
     let header = |job: &str, log: &str| {
         let mut h = vec![
             "#!/bin/bash".to_string(),
-            format!("#SBATCH --job-name={}", quote(&format!("quotaplan-{}{job}", slug(name)))),
+            format!(
+                "#SBATCH --job-name={}",
+                quote(&format!("quotaplan-{}{job}", slug(name)))
+            ),
             format!("#SBATCH --chdir={}", path_word(&cwd)),
-            format!("#SBATCH --output={}", path_word(&dir.join("logs").join(log))),
+            format!(
+                "#SBATCH --output={}",
+                path_word(&dir.join("logs").join(log))
+            ),
             format!("#SBATCH --cpus-per-task={}", a.cpus),
             "#SBATCH --ntasks=1".to_string(),
         ];

@@ -91,10 +91,10 @@ fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<()
         .map(|s| s.run.clone())
         .unwrap_or_default();
     let opts = quotaplan::engine::SimOptions::resolve(&request, &settings)?;
-    let name = base
-        .scenario
-        .as_ref()
-        .map_or_else(|| names.last().cloned().unwrap_or_default(), |s| s.model.name.clone());
+    let name = base.scenario.as_ref().map_or_else(
+        || names.last().cloned().unwrap_or_default(),
+        |s| s.model.name.clone(),
+    );
     let inputs = Inputs {
         vary: a.vary.clone(),
         ..Inputs::new(a.scenario.as_deref(), &a.set, &a.run)
@@ -118,7 +118,6 @@ fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<()
             inputs: &inputs,
         },
         range.clone(),
-        elapsed,
         quotaplan::part::Body::Sweep { names, runs },
     )?;
     output.status(format!(
