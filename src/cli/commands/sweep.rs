@@ -85,11 +85,7 @@ fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<()
     // The run as the unchanged scenario resolves it (each point resolves
     // its own; these are for the header).
     let base = doc.validate(quotaplan::scenario::Purpose::Simulate, &[]);
-    let settings = base
-        .scenario
-        .as_ref()
-        .map(|s| s.run.clone())
-        .unwrap_or_default();
+    let settings = base.scenario.as_ref().map(|s| s.run).unwrap_or_default();
     let opts = quotaplan::engine::SimOptions::resolve(&request, &settings)?;
     let name = base.scenario.as_ref().map_or_else(
         || names.last().cloned().unwrap_or_default(),
