@@ -139,9 +139,14 @@ say "cluster up: $(sinfo -h -o '%P %D %t %c CPUs %m MB')"
 # --- jobs ---------------------------------------------------------------------
 # Waits until job $1 has finished; fails unless it COMPLETED.
 wait_job() {
-  local job=$1 state=
+  local job=$1 state= info=
   for _ in $(seq 1200); do
-    state=$(scontrol show job "$job" -o 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -n 1 | cut -d= -f2 || true)
+    info=$(scontrol show job "$job" -o 2>/dev/null || true)
+    state=$(echo "$info" | grep -o 'JobState=[A-Z_]*' | head -n 1 | cut -d= -f2 || true)
+    # A failed shard: the merge's afterok can never be satisfied.
+    if echo "$info" | grep -q 'Reason=DependencyNeverSatisfied'; then
+      say "FAIL: job $job will never run: a job it depends on failed"; return 1
+    fi
     case "$state" in
       COMPLETED) return 0 ;;
       FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED)
