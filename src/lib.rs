@@ -14,6 +14,8 @@
 //!   [`whatif`] (sweep, mitigate), [`compare`], [`generate`], [`history`]
 //!   (transaction history in), [`fit`] (history -> scenario) and
 //!   [`backtest`] (fit, forecast and score against what happened);
+//! - [`part`]: part files of runs split across processes or machines
+//!   (shards and tasks), and their exact merge;
 //! - [`report`]: rendering only (tables, exporters, charts, HTML).
 
 pub mod analysis;
@@ -24,6 +26,7 @@ pub mod fit;
 pub mod generate;
 pub mod history;
 pub mod model;
+pub mod part;
 pub mod quota;
 pub mod report;
 pub mod scenario;

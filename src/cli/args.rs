@@ -62,7 +62,7 @@ pub struct RunArgs {
 pub enum Command {
     /// Simulate a scenario and write summary.json, reps.csv and quarters.csv
     #[command(
-        after_help = "Examples:\n  quotaplan simulate                      # the embedded East China demo\n  quotaplan simulate scenarios/format-example.toml --trials 50000 --seed 7\n  quotaplan simulate plan.toml --out results/ --json > summary.json"
+        after_help = "Examples:\n  quotaplan simulate                      # the embedded East China demo\n  quotaplan simulate scenarios/format-example.toml --trials 50000 --seed 7\n  quotaplan simulate plan.toml --out results/ --json > summary.json\n  quotaplan simulate plan.toml --trials 1e6 --shard 2/8 --out parts/   # one of 8 shards; then: quotaplan merge parts/"
     )]
     Simulate(SimulateArgs),
     /// Check scenario files and print every problem (exit 1 if any is an error)
@@ -95,7 +95,7 @@ pub enum Command {
     Split(SplitArgs),
     /// Run a grid of what-ifs and write headline metrics per combination
     #[command(
-        after_help = "Examples:\n  quotaplan sweep plan.toml --vary risks.macro.impact.normal.sd=0.04,0.06,0.08\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --vary reps.R03.quota=6e6,7e6"
+        after_help = "Examples:\n  quotaplan sweep plan.toml --vary risks.macro.impact.normal.sd=0.04,0.06,0.08\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --vary reps.R03.quota=6e6,7e6\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --task 1/3 --out parts/   # then: quotaplan merge parts/"
     )]
     Sweep(SweepArgs),
     /// Compare two results (summary.json or scenarios) with gates for CI (exit 0 pass, 1 gate failed, 2 error)
@@ -108,9 +108,19 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan check scenarios/ --baseline baselines/ --update     # record baselines\n  quotaplan check scenarios/ --baseline baselines/ --max-drop team.p_hit_target=0.02 --junit gates.xml"
     )]
     Check(CheckArgs),
+    /// Merge the part files of a run split with --shard or --task into exactly its single-process outputs
+    #[command(
+        after_help = "Examples:\n  quotaplan simulate plan.toml --trials 100000 --shard 1/3 --out parts/   # and 2/3, 3/3, anywhere\n  quotaplan merge parts/ --out result/                                     # = quotaplan simulate plan.toml --trials 100000 --out result/\n  quotaplan merge parts/part-1-of-3.qpart parts/part-2-of-3.qpart parts/part-3-of-3.qpart\n  quotaplan sweep plan.toml --vary quotas.over_assignment=0.05,0.1,0.15 --task 2/3 --out sweep-parts/\n  quotaplan merge sweep-parts/ --out sweep/\n\nThe parts must be of one run (same scenario, seed, trials, options and quotaplan version) and\ncover it once: a missing or duplicate part, or one of another run, is refused by name.\nThe merge reads the scenario again from where the tasks read it and checks its hash."
+    )]
+    Merge(MergeArgs),
+    /// Write a Slurm job array (one shard per task) and the dependent merge job
+    #[command(
+        after_help = "Examples:\n  quotaplan slurm plan.toml --shards 16 --trials 1e6 --time 30 --mem 2G --out runs/fy27\n  sh runs/fy27/submit.sh                  # sbatch the array, then the merge with --dependency=afterok\n  quotaplan slurm --shards 4 --partition short --time 0:10:00\n\nWrites array.sbatch (#SBATCH --array=0-(N-1); task k runs --shard $((SLURM_ARRAY_TASK_ID+1))/N),\nmerge.sbatch and submit.sh into --out; the merged result goes to DIR/result/."
+    )]
+    Slurm(SlurmArgs),
     /// Rank mitigations (bench rep, key-account programme, rebalancing, your [[mitigations]]) by what they buy
     #[command(
-        after_help = "Examples:\n  quotaplan mitigate plan.toml --goal 0.8\n  quotaplan mitigate plan.toml --budget 500000 --bench-cost 240000 --programme-cost 150000"
+        after_help = "Examples:\n  quotaplan mitigate plan.toml --goal 0.8\n  quotaplan mitigate plan.toml --budget 500000 --bench-cost 240000 --programme-cost 150000\n  quotaplan mitigate plan.toml --task 1/4 --out parts/   # a quarter of the evaluations; then: quotaplan merge parts/"
     )]
     Mitigate(MitigateArgs),
     /// Write a self-contained HTML report with every chart, and the charts as SVG and PNG
@@ -309,6 +319,63 @@ pub struct SimulateArgs {
     /// vacancies from their leaving month
     #[arg(long, value_name = "FILE", requires = "actuals")]
     pub roster: Option<PathBuf>,
+    /// Run only shard I of N (1-based) of the trial chunks and write one
+    /// part file, --out DIR/part-I-of-N.qpart (default DIR:
+    /// output/<scenario-name>/parts/); `quotaplan merge` turns the N parts
+    /// into exactly this command's outputs
+    #[arg(long, value_name = "I/N", value_parser = task_share, conflicts_with_all = ["json", "precision"])]
+    pub shard: Option<Share>,
+}
+
+/// One task's share of a run split across processes: task `task` of `of`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub task: u64,
+    pub of: u64,
+}
+
+impl Share {
+    /// The part file's name: `part-I-of-N.qpart`.
+    pub fn file_name(&self) -> String {
+        format!(
+            "part-{}-of-{}.{}",
+            self.task,
+            self.of,
+            quotaplan::part::EXTENSION
+        )
+    }
+}
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.task, self.of)
+    }
+}
+
+/// The most tasks a run is split into.
+pub const MAX_TASKS: u64 = 100_000;
+
+/// `I/N`: task I of N, 1 <= I <= N.
+pub(crate) fn task_share(s: &str) -> Result<Share, String> {
+    let bad = || {
+        format!(
+            "`{s}` is not a share: give I/N, task I of N counted from 1 (e.g. 2/8; in a Slurm array, $((SLURM_ARRAY_TASK_ID+1))/N)"
+        )
+    };
+    let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || n > MAX_TASKS {
+        return Err(format!("`{s}`: N must be 1 to {MAX_TASKS}"));
+    }
+    if i == 0 || i > n {
+        return Err(format!(
+            "`{s}`: I must be 1 to {n} (tasks are counted from 1; a 0-based index such as SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX needs +1)"
+        ));
+    }
+    Ok(Share { task: i, of: n })
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
@@ -573,6 +640,11 @@ pub struct SweepArgs {
     /// Fixed overrides applied to every run
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Run only task I of N (1-based) of the grid points and write one part
+    /// file, --out DIR/part-I-of-N.qpart; `quotaplan merge` turns the N
+    /// parts into exactly this command's outputs
+    #[arg(long, value_name = "I/N", value_parser = task_share)]
+    pub task: Option<Share>,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -677,8 +749,146 @@ pub struct MitigateArgs {
     pub rebalance_seeds: usize,
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Run only task I of N (1-based) of the candidates' evaluations and
+    /// write one part file, --out DIR/part-I-of-N.qpart; `quotaplan merge`
+    /// ranks them and simulates the sets, with exactly this command's
+    /// outputs
+    #[arg(long, value_name = "I/N", value_parser = task_share)]
+    pub task: Option<Share>,
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Part files written with --shard or --task (or folders holding them:
+    /// every *.qpart inside)
+    #[arg(required = true, value_name = "PARTS")]
+    pub parts: Vec<PathBuf>,
+    /// Result folder (default: the command's own, e.g.
+    /// output/<scenario-name>/)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads for what the merge simulates itself (mitigate's sets)
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Print summary.json to stdout instead of the table (simulate parts)
+    #[arg(long)]
+    pub json: bool,
+    /// No "Wrote ..." status lines
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Start CSV outputs with a UTF-8 byte-order mark (as simulate --bom)
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SlurmArgs {
+    /// Scenario file; the embedded demo when omitted
+    pub scenario: Option<PathBuf>,
+    /// Number of array tasks (shards of the trial chunks)
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=MAX_TASKS))]
+    pub shards: u64,
+    /// Slurm partition (default: the cluster's default partition)
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Wall-time limit of each task and of the merge, as Slurm takes it:
+    /// MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS
+    #[arg(long, value_name = "T", value_parser = slurm_time)]
+    pub time: Option<String>,
+    /// Memory of each task and of the merge: a whole number with an
+    /// optional K, M, G or T suffix (Slurm's --mem; no suffix means MB)
+    #[arg(long, value_name = "M", value_parser = slurm_mem)]
+    pub mem: Option<String>,
+    /// CPUs per task (each shard runs this many worker threads)
+    #[arg(long, default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<u64>::new().range(1..=1024))]
+    pub cpus: u64,
+    /// The quotaplan the jobs run (default: this executable's path)
+    #[arg(long, value_name = "PATH")]
+    pub quotaplan: Option<PathBuf>,
+    /// Folder for the scripts, the parts (parts/), the logs (logs/) and the
+    /// merged result (result/) (default: output/<scenario-name>/slurm/)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Number of trials (default: the scenario's `trials`, else 10,000)
+    #[arg(long, value_parser = trials)]
+    pub trials: Option<u64>,
+    /// Random seed (default: the scenario's `seed`, else 0)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How risk drivers are sampled
+    #[arg(long, value_enum, default_value_t = SamplerArg::Mc)]
+    pub sampler: SamplerArg,
+    /// Skip the risk analytics
+    #[arg(long)]
+    pub no_analytics: bool,
+    /// Override a scenario key (repeatable), passed to every task
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    pub set: Vec<String>,
+    /// No "Wrote ..." status line
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Slurm's time formats: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS.
+pub(crate) fn slurm_time(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let bad = || {
+        format!(
+            "`{s}` is not a Slurm time limit: give MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. 30, 1:30:00, 2-00:00:00)"
+        )
+    };
+    let num = |x: &str| -> Result<u64, String> {
+        if x.is_empty() || x.len() > 6 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        x.parse().map_err(|_| bad())
+    };
+    let (days, rest) = match t.split_once('-') {
+        Some((d, r)) => (Some(num(d)?), r),
+        None => (None, t),
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    let nums = parts
+        .iter()
+        .map(|p| num(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sixty = |x: u64| if x < 60 { Ok(()) } else { Err(bad()) };
+    match (days, nums.as_slice()) {
+        (None, [_]) => {}
+        (None, [_, ss]) => sixty(*ss)?,
+        (None, [_, mm, ss]) | (Some(_), [_, mm, ss]) => {
+            sixty(*mm)?;
+            sixty(*ss)?;
+        }
+        (Some(_), [_]) => {}
+        (Some(_), [_, mm]) => sixty(*mm)?,
+        _ => return Err(bad()),
+    }
+    if nums.iter().all(|&x| x == 0) && days.unwrap_or(0) == 0 {
+        return Err(format!(
+            "`{s}`: a time limit of zero; give at least a minute, e.g. 10"
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Slurm's memory: a positive whole number, optional K/M/G/T suffix.
+pub(crate) fn slurm_mem(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let digits = t.trim_end_matches(['K', 'M', 'G', 'T', 'k', 'm', 'g', 't']);
+    let suffix = &t[digits.len()..];
+    let ok = !digits.is_empty()
+        && suffix.len() <= 1
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<u64>().is_ok_and(|n| n > 0);
+    if !ok {
+        return Err(format!(
+            "`{s}` is not a Slurm memory size: give a positive whole number with an optional K, M, G or T suffix (no suffix: MB), e.g. 4G or 500M"
+        ));
+    }
+    Ok(t.to_uppercase())
 }
 
 #[derive(Args, Debug)]

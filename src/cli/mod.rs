@@ -11,6 +11,7 @@ mod load;
 mod options;
 mod output;
 mod paint;
+mod parts;
 mod progress;
 mod render;
 mod terminal;
@@ -33,6 +34,8 @@ pub fn run() -> i32 {
         Command::Compare(a) => commands::compare::compare(a),
         Command::Check(a) => commands::compare::check(a),
         Command::Mitigate(a) => commands::mitigate::run(a),
+        Command::Merge(a) => commands::merge::run(a),
+        Command::Slurm(a) => commands::slurm::run(a),
         Command::Report(a) => commands::report::run(a),
         Command::Init(a) => commands::init::init(a),
         Command::Completions(a) => commands::init::completions(a),

@@ -6,6 +6,7 @@ mod deals;
 mod kernel;
 mod options;
 mod plan;
+pub mod shard;
 pub mod streams;
 
 pub use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT};
@@ -54,6 +55,18 @@ pub enum EngineError {
     Threads(usize, String),
     #[error("{got} quotas given for {reps} reps")]
     QuotaCount { got: usize, reps: usize },
+    /// `--precision` decides where to stop from every chunk before, so a
+    /// run split into shards cannot use it.
+    #[error(
+        "--precision cannot be split into shards: where it stops depends on every chunk before; give --trials"
+    )]
+    PrecisionInShard,
+    #[error("chunks {start}..{end} are not within the run's {chunks} chunks")]
+    ChunksOutside { start: u64, end: u64, chunks: u64 },
+    /// Shards' states that cannot be this run's (another scenario, other
+    /// quotas or options): what differs.
+    #[error("the parts are not of this run: {0}")]
+    PartMismatch(String),
 }
 
 /// Per-rep, per-quarter results.
@@ -270,6 +283,43 @@ impl Partial {
         }
     }
 
+    /// The floating-point sums, in a fixed order: the only state whose
+    /// merge depends on the order of the chunks.
+    fn moments_mut(&mut self) -> [&mut Vec<Moments>; 6] {
+        [
+            &mut self.reps,
+            &mut self.rq,
+            &mut self.ytd,
+            &mut self.pay,
+            &mut self.quarters,
+            &mut self.off,
+        ]
+    }
+
+    /// The integer counts, in a fixed order (they add up in any order).
+    fn counts_mut(&mut self) -> [&mut Vec<u64>; 5] {
+        [
+            &mut self.hits,
+            &mut self.rq_hits,
+            &mut self.ytd_hits,
+            &mut self.at_quota,
+            &mut self.quarter_hits,
+        ]
+    }
+
+    fn histograms_mut(&mut self) -> [&mut Vec<Histogram>; 3] {
+        [&mut self.hist, &mut self.rq_hist, &mut self.pay_hist]
+    }
+
+    /// The per-trial series, in a fixed order (concatenated chunk by chunk).
+    fn series_mut(&mut self) -> Vec<&mut Vec<f64>> {
+        let mut out = vec![&mut self.team, &mut self.pay_total];
+        out.extend(self.rep_sales.iter_mut());
+        out.extend(self.rep_pay.iter_mut());
+        out.extend(self.unit_sales.iter_mut());
+        out
+    }
+
     fn merge(&mut self, o: Partial) {
         fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
@@ -464,6 +514,186 @@ fn run_chunk(
     out
 }
 
+/// What a run (or a shard of one) is made with, decided once from the
+/// model, the quotas and the options.
+struct Setup {
+    plan: Plan,
+    scales: Scales,
+    keep: Keep,
+    /// Trials to run; with `precision`, the most.
+    max_trials: u64,
+    /// Bytes the kept per-rep series would take.
+    wanted: u64,
+    deal_sampler: Option<DealSampler>,
+}
+
+impl Setup {
+    fn new(model: &Model, quotas: &[f64], opts: &SimOptions) -> Result<Setup, EngineError> {
+        opts.check()?;
+        if quotas.len() != model.reps.len() {
+            return Err(EngineError::QuotaCount {
+                got: quotas.len(),
+                reps: model.reps.len(),
+            });
+        }
+        let mut plan = Plan::new(model, quotas);
+        let expected = model.expected_sales();
+        let sales_scale: Vec<f64> = expected
+            .iter()
+            .zip(quotas)
+            .map(|(&e, &q)| {
+                if e > 0.0 {
+                    e
+                } else if q > 0.0 {
+                    q
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let pay_scale = match &model.comp_plan {
+            None => Vec::new(),
+            Some(c) => sales_scale
+                .iter()
+                .zip(quotas)
+                .map(|(&s, &q)| {
+                    let bonus = c
+                        .team_bonus
+                        .as_ref()
+                        .map_or(0.0, |b| b.pool / quotas.len() as f64);
+                    (c.target_incentive * c.max_multiple()
+                        + c.commission(HIST_RANGE * s.max(q))
+                        + bonus)
+                        .max(1.0)
+                })
+                .collect(),
+        };
+        let scales = Scales {
+            sales: sales_scale,
+            pay: pay_scale,
+        };
+        let max_trials = if opts.precision.is_some() {
+            opts.trials.max(MIN_CHUNKS * CHUNK_SIZE)
+        } else {
+            opts.trials
+        };
+        let comp = model.comp_plan.is_some();
+        let wanted = kept_bytes(model.reps.len(), max_trials, comp);
+        let keep = Keep {
+            comp,
+            analytics: opts.analytics,
+            rep_trials: opts.keep_rep_trials && wanted <= MAX_KEPT_BYTES,
+            unit_trials: opts.keep_unit_trials
+                && (model.units.len() as u64).saturating_mul(max_trials) * 8 <= MAX_KEPT_BYTES,
+        };
+        plan.unit_detail = keep.unit_trials;
+        let deal_sampler = (!plan.deals.is_empty()).then(|| {
+            if !opts.exact_deals {
+                plan.deal_tables = deals::DealTables::build(&plan, opts.seed);
+            }
+            match &plan.deal_tables {
+                Some(t) => DealSampler::Table { classes: t.classes },
+                None => DealSampler::Exact,
+            }
+        });
+        Ok(Setup {
+            plan,
+            scales,
+            keep,
+            max_trials,
+            wanted,
+            deal_sampler,
+        })
+    }
+
+    /// Chunks of the whole run.
+    fn chunks(&self) -> u64 {
+        self.max_trials.div_ceil(CHUNK_SIZE)
+    }
+
+    fn trials_in(&self, chunk: u64) -> u64 {
+        CHUNK_SIZE.min(self.max_trials - chunk * CHUNK_SIZE)
+    }
+
+    /// An empty accumulator with room for `trials` per-trial values.
+    fn partial(&self, trials: u64) -> Partial {
+        Partial::new(
+            &self.plan,
+            &self.scales,
+            self.keep,
+            trials.min(1 << 24) as usize,
+        )
+    }
+
+    /// The result of the merged partials `acc`.
+    fn finish(
+        &self,
+        model: &Model,
+        quotas: &[f64],
+        opts: &SimOptions,
+        acc: Partial,
+        reached: bool,
+    ) -> SimResult {
+        let mut result = assemble(model, &self.plan, quotas, opts, acc, reached);
+        result.deal_sampler = self.deal_sampler;
+        if opts.keep_rep_trials && !self.keep.rep_trials {
+            result.rep_trials = RepTrials::TooLarge { bytes: self.wanted };
+        }
+        result
+    }
+}
+
+/// Runs `f` on `opts.threads` worker threads (all cores when `None`).
+fn in_pool<T: Send>(opts: &SimOptions, f: impl FnOnce() -> T + Send) -> Result<T, EngineError> {
+    match opts.threads {
+        None => Ok(f()),
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| EngineError::Threads(n, e.to_string()))?
+            .install(f)),
+    }
+}
+
+/// Runs the chunks `range` in parallel waves and hands each chunk's
+/// partial to `each` in chunk order; `each` returns false to stop.
+/// `progress` is told the trials of `range` finished after each wave.
+fn drive(
+    model: &Model,
+    s: &Setup,
+    opts: &SimOptions,
+    range: std::ops::Range<u64>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    mut each: impl FnMut(u64, Partial) -> bool,
+) {
+    let threads = opts
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1) as u64;
+    // Chunks evaluated between two ordered merges: bounds memory, never
+    // changes the results (merging is in chunk order whatever the wave).
+    let wave = 2 * threads;
+    let mut done = 0;
+    let mut w = range.start;
+    while w < range.end {
+        let end = (w + wave).min(range.end);
+        let parts: Vec<Partial> = (w..end)
+            .into_par_iter()
+            .map(|c| run_chunk(model, &s.plan, opts, c, s.trials_in(c), &s.scales, s.keep))
+            .collect();
+        for (c, p) in (w..end).zip(parts) {
+            done += s.trials_in(c);
+            if !each(c, p) {
+                return;
+            }
+        }
+        if let Some(f) = progress {
+            f(done);
+        }
+        w = end;
+    }
+}
+
 /// Runs the simulation with the quotas already decided (see
 /// [`crate::quota`]). `progress` is told the number of trials finished
 /// after each wave (for a progress bar); it never affects the results.
@@ -473,129 +703,29 @@ pub fn run(
     opts: &SimOptions,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<SimResult, EngineError> {
-    opts.check()?;
-    if quotas.len() != model.reps.len() {
-        return Err(EngineError::QuotaCount {
-            got: quotas.len(),
-            reps: model.reps.len(),
-        });
-    }
-    let mut plan = Plan::new(model, quotas);
-    let expected = model.expected_sales();
-    let sales_scale: Vec<f64> = expected
-        .iter()
-        .zip(quotas)
-        .map(|(&e, &q)| {
-            if e > 0.0 {
-                e
-            } else if q > 0.0 {
-                q
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    let pay_scale = match &model.comp_plan {
-        None => Vec::new(),
-        Some(c) => sales_scale
-            .iter()
-            .zip(quotas)
-            .map(|(&s, &q)| {
-                let bonus = c
-                    .team_bonus
-                    .as_ref()
-                    .map_or(0.0, |b| b.pool / quotas.len() as f64);
-                (c.target_incentive * c.max_multiple()
-                    + c.commission(HIST_RANGE * s.max(q))
-                    + bonus)
-                    .max(1.0)
-            })
-            .collect(),
-    };
-    let scales = Scales {
-        sales: sales_scale,
-        pay: pay_scale,
-    };
-    let max_trials = if opts.precision.is_some() {
-        opts.trials.max(MIN_CHUNKS * CHUNK_SIZE)
-    } else {
-        opts.trials
-    };
-    let comp = model.comp_plan.is_some();
-    let wanted = kept_bytes(model.reps.len(), max_trials, comp);
-    let keep = Keep {
-        comp,
-        analytics: opts.analytics,
-        rep_trials: opts.keep_rep_trials && wanted <= MAX_KEPT_BYTES,
-        unit_trials: opts.keep_unit_trials
-            && (model.units.len() as u64).saturating_mul(max_trials) * 8 <= MAX_KEPT_BYTES,
-    };
-    plan.unit_detail = keep.unit_trials;
-    let deal_sampler = (!plan.deals.is_empty()).then(|| {
-        if !opts.exact_deals {
-            plan.deal_tables = deals::DealTables::build(&plan, opts.seed);
-        }
-        match &plan.deal_tables {
-            Some(t) => DealSampler::Table { classes: t.classes },
-            None => DealSampler::Exact,
-        }
-    });
-    let plan = plan;
-    let chunks = max_trials.div_ceil(CHUNK_SIZE);
-    let trials_in = |c: u64| CHUNK_SIZE.min(max_trials - c * CHUNK_SIZE);
-    let threads = opts
-        .threads
-        .unwrap_or_else(rayon::current_num_threads)
-        .max(1) as u64;
-    // Chunks evaluated between two ordered merges: bounds memory, never
-    // changes the results (merging is in chunk order whatever the wave).
-    let wave = 2 * threads;
-    let run = || {
-        let mut acc = Partial::new(&plan, &scales, keep, max_trials.min(1 << 24) as usize);
+    let s = Setup::new(model, quotas, opts)?;
+    let (acc, reached) = in_pool(opts, || {
+        let mut acc = s.partial(s.max_trials);
         let mut hits = 0u64;
         let mut reached = false;
-        let mut w = 0;
-        'waves: while w < chunks {
-            let end = (w + wave).min(chunks);
-            let parts: Vec<Partial> = (w..end)
-                .into_par_iter()
-                .map(|c| run_chunk(model, &plan, opts, c, trials_in(c), &scales, keep))
-                .collect();
-            for (c, p) in (w..end).zip(parts) {
-                hits += crate::stats::hits(&p.team, model.company_target);
-                acc.merge(p);
-                if let Some(target) = opts.precision
-                    && c + 1 >= MIN_CHUNKS
-                {
-                    let n = acc.team.len() as f64;
-                    let ph = hits as f64 / n;
-                    if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
-                        reached = true;
-                        break 'waves;
-                    }
+        drive(model, &s, opts, 0..s.chunks(), progress, |c, p| {
+            hits += crate::stats::hits(&p.team, model.company_target);
+            acc.merge(p);
+            if let Some(target) = opts.precision
+                && c + 1 >= MIN_CHUNKS
+            {
+                let n = acc.team.len() as f64;
+                let ph = hits as f64 / n;
+                if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
+                    reached = true;
+                    return false;
                 }
             }
-            if let Some(f) = progress {
-                f(acc.team.len() as u64);
-            }
-            w = end;
-        }
+            true
+        });
         (acc, reached)
-    };
-    let (acc, reached) = match opts.threads {
-        None => run(),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| EngineError::Threads(n, e.to_string()))?
-            .install(run),
-    };
-    let mut result = assemble(model, &plan, quotas, opts, acc, reached);
-    result.deal_sampler = deal_sampler;
-    if opts.keep_rep_trials && !keep.rep_trials {
-        result.rep_trials = RepTrials::TooLarge { bytes: wanted };
-    }
-    Ok(result)
+    })?;
+    Ok(s.finish(model, quotas, opts, acc, reached))
 }
 
 fn assemble(

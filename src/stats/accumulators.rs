@@ -116,6 +116,23 @@ impl Moments {
         self.max = self.max.max(o.max);
     }
 
+    /// Every field, for a part file of a sharded run: `(n, [shift, s1, s2,
+    /// min, max])`. [`Moments::from_raw`] gives the same accumulator back.
+    pub fn to_raw(&self) -> (u64, [f64; 5]) {
+        (self.n, [self.shift, self.s1, self.s2, self.min, self.max])
+    }
+
+    pub fn from_raw(n: u64, [shift, s1, s2, min, max]: [f64; 5]) -> Self {
+        Moments {
+            n,
+            shift,
+            s1,
+            s2,
+            min,
+            max,
+        }
+    }
+
     pub fn welford(&self) -> Welford {
         if self.n == 0 {
             return Welford::default();
@@ -131,6 +148,18 @@ impl Moments {
             self.s2 - self.s1 * self.s1 / n,
         )
     }
+}
+
+/// The recorded part of a [`Histogram`] (see [`Histogram::to_raw`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistogramRaw {
+    pub counts: Vec<u32>,
+    pub overflow: u64,
+    pub max_scaled: f64,
+    pub min: f64,
+    pub max: f64,
+    pub at_min: u64,
+    pub at_max: u64,
 }
 
 /// Integer-count histogram of values scaled by `1 / scale` on `[0, hi)`,
@@ -214,6 +243,38 @@ impl Histogram {
             std::cmp::Ordering::Equal => self.at_max += o.at_max,
             std::cmp::Ordering::Greater => {}
         }
+    }
+
+    /// What a push changes (the counts, overflow and point masses), for a
+    /// part file of a sharded run; the bins' layout is the run's own.
+    pub fn to_raw(&self) -> HistogramRaw {
+        HistogramRaw {
+            counts: self.counts.clone(),
+            overflow: self.overflow,
+            max_scaled: self.max_scaled,
+            min: self.min,
+            max: self.max,
+            at_min: self.at_min,
+            at_max: self.at_max,
+        }
+    }
+
+    /// Adds the values recorded in `raw`, exactly as [`Histogram::merge`]
+    /// adds another histogram's; `None` when the bin counts differ.
+    pub fn merge_raw(&mut self, raw: &HistogramRaw) -> Option<()> {
+        if raw.counts.len() != self.counts.len() {
+            return None;
+        }
+        let mut o = Histogram::new(self.scale, self.hi, self.counts.len());
+        o.counts.clone_from(&raw.counts);
+        o.overflow = raw.overflow;
+        o.max_scaled = raw.max_scaled;
+        o.min = raw.min;
+        o.max = raw.max;
+        o.at_min = raw.at_min;
+        o.at_max = raw.at_max;
+        self.merge(&o);
+        Some(())
     }
 
     pub fn total(&self) -> u64 {

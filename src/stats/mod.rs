@@ -9,7 +9,7 @@ mod multiple;
 mod proportions;
 mod quantiles;
 
-pub use accumulators::{Histogram, Moments, Welford};
+pub use accumulators::{Histogram, HistogramRaw, Moments, Welford};
 pub use correlation::{pearson, ranks, spearman_ranked};
 pub use multiple::{Adjust, adjusted};
 pub use proportions::{

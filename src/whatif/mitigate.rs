@@ -450,6 +450,293 @@ fn rebalance_description(c: &Candidate, a: &Assessment) -> String {
     )
 }
 
+/// One evaluation of a candidate against the plan: the candidate alone,
+/// or a territory change with one of its plans. A mitigate run's
+/// evaluations are independent of each other, so tasks of a job array can
+/// share them out (`mitigate --task`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub candidate: usize,
+    pub plan: Option<usize>,
+}
+
+/// What an evaluation found: its paired outcome, and the trials in which
+/// the team hit the target (bits, for the paired margin between sets).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluated {
+    pub outcome: Outcome,
+    pub bits: Vec<u64>,
+}
+
+/// A mitigate run prepared: the plan's own run and the candidates. Every
+/// task of a split run and the merge prepare the same (deterministic).
+pub struct Mitigation<'a> {
+    doc: &'a Document,
+    base: &'a Scenario,
+    request: &'a MitigateRequest,
+    opts: SimOptions,
+    base_run: Simulation,
+    target: f64,
+    candidates: Vec<Candidate>,
+}
+
+impl<'a> Mitigation<'a> {
+    /// Simulates the plan and lists the candidates (making the rebalance
+    /// plans).
+    pub fn prepare(
+        doc: &'a Document,
+        base: &'a Scenario,
+        request: &'a MitigateRequest,
+        opts: &SimOptions,
+    ) -> Result<Self, WhatIfError> {
+        let opts = SimOptions {
+            analytics: false,
+            ..opts.clone()
+        };
+        let base_run = simulate(&base.model, &opts, None)?;
+        let candidates = candidates(base, request, &opts);
+        Ok(Mitigation {
+            doc,
+            base,
+            request,
+            target: base.model.company_target,
+            opts,
+            base_run,
+            candidates,
+        })
+    }
+
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    /// Every evaluation of the candidates, in order: each candidate alone,
+    /// a territory change once per plan.
+    pub fn evaluations(&self) -> Vec<Evaluation> {
+        self.candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let plans: Vec<Option<usize>> = if c.plans.is_empty() {
+                    vec![None]
+                } else {
+                    (0..c.plans.len()).map(Some).collect()
+                };
+                plans
+                    .into_iter()
+                    .map(move |plan| Evaluation { candidate: i, plan })
+            })
+            .collect()
+    }
+
+    /// One joint evaluation: the overrides, then the territory plan.
+    fn joint(
+        &self,
+        overrides: &[Override],
+        owners: Option<&[usize]>,
+        label: &str,
+    ) -> Result<Evaluated, WhatIfError> {
+        let mut m: Model = variant(self.doc, overrides, label)?.model;
+        if let Some(o) = owners {
+            m = apply(&m, o, m.reps.len());
+        }
+        let run = simulate(&m, &self.opts, None)?;
+        Ok(Evaluated {
+            outcome: outcome(&self.base_run, &run, self.target),
+            bits: hit_bits(&run.result.team, self.target),
+        })
+    }
+
+    /// Runs one evaluation.
+    pub fn evaluate(&self, e: Evaluation) -> Result<Evaluated, WhatIfError> {
+        let c = &self.candidates[e.candidate];
+        let owners = e.plan.map(|p| c.plans[p].owners.as_slice());
+        self.joint(&c.overrides, owners, &format!("mitigation `{}`", c.id))
+    }
+
+    /// Ranks the candidates from their evaluations (all of them, in the
+    /// order of [`Mitigation::evaluations`]), finds the best set under the
+    /// budget (simulating the sets of two or more together) and the
+    /// over-assignment that makes the target a `goal` bet.
+    pub fn finish(mut self, evaluated: Vec<Evaluated>) -> Result<MitigationPlan, WhatIfError> {
+        assert_eq!(
+            self.evaluations().len(),
+            evaluated.len(),
+            "one result per evaluation"
+        );
+        let mut cands = std::mem::take(&mut self.candidates);
+        let (request, opts, target) = (self.request, &self.opts, self.target);
+        let model = &self.base.model;
+        let base_run = &self.base_run;
+        let p0 = p_hit(&base_run.result.team, target);
+        let n = base_run.result.team.len() as u64;
+        let evaluate = |overrides: &[Override], owners: Option<&[usize]>, label: &str| {
+            self.joint(overrides, owners, label)
+                .map(|e| (e.outcome, e.bits))
+        };
+        let mut results = evaluated.into_iter();
+        let mut assessments = Vec::with_capacity(cands.len());
+        let mut bits = Vec::with_capacity(cands.len());
+        for c in &cands {
+            if c.plans.is_empty() {
+                let Evaluated {
+                    outcome: o,
+                    bits: b,
+                } = results.next().expect("one result per evaluation");
+                assessments.push(Assessment {
+                    outcome: o,
+                    dp_ci95: o.dp_ci95(),
+                    plans: Vec::new(),
+                    plan_used: None,
+                });
+                bits.push(b);
+                continue;
+            }
+            let mut per_plan = Vec::with_capacity(c.plans.len());
+            let mut plan_bits = Vec::with_capacity(c.plans.len());
+            for _ in &c.plans {
+                let Evaluated {
+                    outcome: o,
+                    bits: b,
+                } = results.next().expect("one result per evaluation");
+                per_plan.push(o);
+                plan_bits.push(b);
+            }
+            // The median plan by Δ P (the lower middle for an even count; ties
+            // by seed order).
+            let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
+            by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
+            let used = by_dp[(by_dp.len() - 1) / 2];
+            let dp_ci95 =
+                per_plan
+                    .iter()
+                    .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
+                        let [l, h] = o.dp_ci95();
+                        [lo.min(l), hi.max(h)]
+                    });
+            assessments.push(Assessment {
+                outcome: per_plan[used],
+                dp_ci95,
+                plans: per_plan,
+                plan_used: Some(used),
+            });
+            bits.push(plan_bits.swap_remove(used));
+        }
+        for (c, a) in cands.iter_mut().zip(&assessments) {
+            if c.is_territory_change() && c.id == "rebalance" {
+                c.description = rebalance_description(c, a);
+            }
+        }
+
+        // The best set under the budget.
+        let budget = request.budget.unwrap_or(f64::INFINITY);
+        let eligible: Vec<usize> = (0..cands.len())
+            .filter(|&i| assessments[i].helps_beyond_noise() && within(cands[i].cost, budget))
+            .collect();
+        let items: Vec<Item> = eligible
+            .iter()
+            .map(|&i| Item {
+                cost: cands[i].cost,
+                gain: assessments[i].outcome.dp,
+                territory: cands[i].is_territory_change(),
+            })
+            .collect();
+        let (method, feasible_sets, shortlist) =
+            match best_set::feasible_sets(&items, budget, EXHAUSTIVE_MAX_SETS) {
+                Some(all) => (SearchMethod::Exhaustive, Some(all.len()), all),
+                None => (
+                    SearchMethod::Knapsack,
+                    None,
+                    best_set::top_additive(&items, budget, SHORTLIST),
+                ),
+            };
+        let mut sets = Vec::with_capacity(shortlist.len());
+        let mut set_bits = Vec::with_capacity(shortlist.len());
+        for s in shortlist {
+            let members: Vec<usize> = s.iter().map(|&j| eligible[j]).collect();
+            let (o, b) = if let [i] = members[..] {
+                // Alone it is the candidate's own evaluation (same model, same trials).
+                (assessments[i].outcome, bits[i].clone())
+            } else {
+                let overrides: Vec<Override> = members
+                    .iter()
+                    .flat_map(|&i| cands[i].overrides.iter().cloned())
+                    .collect();
+                let owners = members.iter().find_map(|&i| {
+                    assessments[i]
+                        .plan_used
+                        .map(|p| cands[i].plans[p].owners.as_slice())
+                });
+                let names: Vec<&str> = members.iter().map(|&i| cands[i].id.as_str()).collect();
+                evaluate(
+                    &overrides,
+                    owners,
+                    &format!("the set {}", names.join(" + ")),
+                )?
+            };
+            sets.push(SetOutcome {
+                cost: members.iter().map(|&i| cands[i].cost).sum(),
+                additive_dp: members.iter().map(|&i| assessments[i].outcome.dp).sum(),
+                members,
+                outcome: o,
+            });
+            set_bits.push(b);
+        }
+        let mut order: Vec<usize> = (0..sets.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (a, b) = (&sets[x], &sets[y]);
+            b.outcome
+                .dp
+                .total_cmp(&a.outcome.dp)
+                .then_with(|| tie_order(&a.members, a.cost, &b.members, b.cost))
+        });
+        let margin = match order[..] {
+            [best, next, ..] => Some(paired_hit_change(&set_bits[next], &set_bits[best], n)),
+            _ => None,
+        };
+        let sets: Vec<SetOutcome> = order.into_iter().map(|i| sets[i].clone()).collect();
+        let chosen = sets.first().map_or_else(Vec::new, |s| s.members.clone());
+        let spent = sets.first().map_or(0.0, |s| s.cost);
+
+        // The over-assignment that makes the plan a `goal` bet.
+        let mut sorted = base_run.result.team.clone();
+        sorted.sort_by(f64::total_cmp);
+        let safe = quantile_sorted(&sorted, 1.0 - request.goal);
+        let mut ranking: Vec<usize> = (0..cands.len()).collect();
+        ranking.sort_by(|&x, &y| {
+            assessments[y]
+                .outcome
+                .dp
+                .total_cmp(&assessments[x].outcome.dp)
+                .then(x.cmp(&y))
+        });
+        Ok(MitigationPlan {
+            scenario: model.name.clone(),
+            target,
+            p0,
+            goal: request.goal,
+            safe,
+            over_assignment: model.quotas.over_assignment,
+            over_assignment_needed: (1.0 + model.quotas.over_assignment) * target / safe - 1.0,
+            candidates: cands,
+            assessments,
+            ranking,
+            search: SetSearch {
+                method,
+                eligible,
+                feasible_sets,
+                sets,
+                margin,
+            },
+            chosen,
+            spent,
+            budget: request.budget,
+            trials: opts.trials,
+            seed: opts.seed,
+        })
+    }
+}
+
 /// Evaluates every candidate against `base` (the scenario `doc` holds,
 /// validated) with the same trials `opts`, ranks them, and finds the best
 /// set under the budget.
@@ -459,182 +746,11 @@ pub fn mitigate(
     request: &MitigateRequest,
     opts: &SimOptions,
 ) -> Result<MitigationPlan, WhatIfError> {
-    let model = &base.model;
-    let opts = SimOptions {
-        analytics: false,
-        ..opts.clone()
-    };
-    let base_run = simulate(model, &opts, None)?;
-    let target = model.company_target;
-    let p0 = p_hit(&base_run.result.team, target);
-    let n = base_run.result.team.len() as u64;
-    let mut cands = candidates(base, request, &opts);
-
-    // One joint evaluation: the overrides, then the territory plan.
-    let evaluate = |overrides: &[Override], owners: Option<&[usize]>, label: &str| {
-        let mut m: Model = variant(doc, overrides, label)?.model;
-        if let Some(o) = owners {
-            m = apply(&m, o, m.reps.len());
-        }
-        let run = simulate(&m, &opts, None)?;
-        Ok::<_, WhatIfError>((
-            outcome(&base_run, &run, target),
-            hit_bits(&run.result.team, target),
-        ))
-    };
-
-    // Each candidate alone; a territory change once per plan.
-    let mut assessments = Vec::with_capacity(cands.len());
-    let mut bits = Vec::with_capacity(cands.len());
-    for c in &cands {
-        let label = format!("mitigation `{}`", c.id);
-        if c.plans.is_empty() {
-            let (o, b) = evaluate(&c.overrides, None, &label)?;
-            assessments.push(Assessment {
-                outcome: o,
-                dp_ci95: o.dp_ci95(),
-                plans: Vec::new(),
-                plan_used: None,
-            });
-            bits.push(b);
-            continue;
-        }
-        let mut per_plan = Vec::with_capacity(c.plans.len());
-        let mut plan_bits = Vec::with_capacity(c.plans.len());
-        for p in &c.plans {
-            let (o, b) = evaluate(&c.overrides, Some(&p.owners), &label)?;
-            per_plan.push(o);
-            plan_bits.push(b);
-        }
-        // The median plan by Δ P (the lower middle for an even count; ties
-        // by seed order).
-        let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
-        by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
-        let used = by_dp[(by_dp.len() - 1) / 2];
-        let dp_ci95 = per_plan
-            .iter()
-            .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
-                let [l, h] = o.dp_ci95();
-                [lo.min(l), hi.max(h)]
-            });
-        assessments.push(Assessment {
-            outcome: per_plan[used],
-            dp_ci95,
-            plans: per_plan,
-            plan_used: Some(used),
-        });
-        bits.push(plan_bits.swap_remove(used));
-    }
-    for (c, a) in cands.iter_mut().zip(&assessments) {
-        if c.is_territory_change() && c.id == "rebalance" {
-            c.description = rebalance_description(c, a);
-        }
-    }
-
-    // The best set under the budget.
-    let budget = request.budget.unwrap_or(f64::INFINITY);
-    let eligible: Vec<usize> = (0..cands.len())
-        .filter(|&i| assessments[i].helps_beyond_noise() && within(cands[i].cost, budget))
-        .collect();
-    let items: Vec<Item> = eligible
-        .iter()
-        .map(|&i| Item {
-            cost: cands[i].cost,
-            gain: assessments[i].outcome.dp,
-            territory: cands[i].is_territory_change(),
-        })
-        .collect();
-    let (method, feasible_sets, shortlist) =
-        match best_set::feasible_sets(&items, budget, EXHAUSTIVE_MAX_SETS) {
-            Some(all) => (SearchMethod::Exhaustive, Some(all.len()), all),
-            None => (
-                SearchMethod::Knapsack,
-                None,
-                best_set::top_additive(&items, budget, SHORTLIST),
-            ),
-        };
-    let mut sets = Vec::with_capacity(shortlist.len());
-    let mut set_bits = Vec::with_capacity(shortlist.len());
-    for s in shortlist {
-        let members: Vec<usize> = s.iter().map(|&j| eligible[j]).collect();
-        let (o, b) = if let [i] = members[..] {
-            // Alone it is the candidate's own evaluation (same model, same trials).
-            (assessments[i].outcome, bits[i].clone())
-        } else {
-            let overrides: Vec<Override> = members
-                .iter()
-                .flat_map(|&i| cands[i].overrides.iter().cloned())
-                .collect();
-            let owners = members.iter().find_map(|&i| {
-                assessments[i]
-                    .plan_used
-                    .map(|p| cands[i].plans[p].owners.as_slice())
-            });
-            let names: Vec<&str> = members.iter().map(|&i| cands[i].id.as_str()).collect();
-            evaluate(
-                &overrides,
-                owners,
-                &format!("the set {}", names.join(" + ")),
-            )?
-        };
-        sets.push(SetOutcome {
-            cost: members.iter().map(|&i| cands[i].cost).sum(),
-            additive_dp: members.iter().map(|&i| assessments[i].outcome.dp).sum(),
-            members,
-            outcome: o,
-        });
-        set_bits.push(b);
-    }
-    let mut order: Vec<usize> = (0..sets.len()).collect();
-    order.sort_by(|&x, &y| {
-        let (a, b) = (&sets[x], &sets[y]);
-        b.outcome
-            .dp
-            .total_cmp(&a.outcome.dp)
-            .then_with(|| tie_order(&a.members, a.cost, &b.members, b.cost))
-    });
-    let margin = match order[..] {
-        [best, next, ..] => Some(paired_hit_change(&set_bits[next], &set_bits[best], n)),
-        _ => None,
-    };
-    let sets: Vec<SetOutcome> = order.into_iter().map(|i| sets[i].clone()).collect();
-    let chosen = sets.first().map_or_else(Vec::new, |s| s.members.clone());
-    let spent = sets.first().map_or(0.0, |s| s.cost);
-
-    // The over-assignment that makes the plan a `goal` bet.
-    let mut sorted = base_run.result.team.clone();
-    sorted.sort_by(f64::total_cmp);
-    let safe = quantile_sorted(&sorted, 1.0 - request.goal);
-    let mut ranking: Vec<usize> = (0..cands.len()).collect();
-    ranking.sort_by(|&x, &y| {
-        assessments[y]
-            .outcome
-            .dp
-            .total_cmp(&assessments[x].outcome.dp)
-            .then(x.cmp(&y))
-    });
-    Ok(MitigationPlan {
-        scenario: model.name.clone(),
-        target,
-        p0,
-        goal: request.goal,
-        safe,
-        over_assignment: model.quotas.over_assignment,
-        over_assignment_needed: (1.0 + model.quotas.over_assignment) * target / safe - 1.0,
-        candidates: cands,
-        assessments,
-        ranking,
-        search: SetSearch {
-            method,
-            eligible,
-            feasible_sets,
-            sets,
-            margin,
-        },
-        chosen,
-        spent,
-        budget: request.budget,
-        trials: opts.trials,
-        seed: opts.seed,
-    })
+    let m = Mitigation::prepare(doc, base, request, opts)?;
+    let evaluated = m
+        .evaluations()
+        .into_iter()
+        .map(|e| m.evaluate(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    m.finish(evaluated)
 }

@@ -9,11 +9,13 @@ mod mitigate;
 mod sweep;
 
 pub use mitigate::{
-    Assessment, Candidate, EXHAUSTIVE_MAX_SETS, MitigateRequest, MitigationPlan, Outcome,
-    REBALANCE_MAX_DISRUPTION, REBALANCE_SEEDS, REBALANCE_TOLERANCE, SHORTLIST, SearchMethod,
-    SetOutcome, SetSearch, TerritoryPlan, mitigate,
+    Assessment, Candidate, EXHAUSTIVE_MAX_SETS, Evaluated, Evaluation, MitigateRequest, Mitigation,
+    MitigationPlan, Outcome, REBALANCE_MAX_DISRUPTION, REBALANCE_SEEDS, REBALANCE_TOLERANCE,
+    SHORTLIST, SearchMethod, SetOutcome, SetSearch, TerritoryPlan, mitigate,
 };
-pub use sweep::{Sweep, SweepRun, Vary, VaryError, sweep};
+/// The grid from its points' runs (for a merge of `--task` parts).
+pub use sweep::assemble as assemble_sweep;
+pub use sweep::{Sweep, SweepRun, Vary, VaryError, grid, sweep, sweep_points};
 
 use crate::engine::OptionsError;
 use crate::quota::QuotaError;

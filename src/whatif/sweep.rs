@@ -61,7 +61,7 @@ impl Vary {
 }
 
 /// One point of the grid.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SweepRun {
     /// The value of each varied key, as written.
     pub values: Vec<String>,
@@ -79,11 +79,9 @@ pub struct Sweep {
     pub runs: Vec<SweepRun>,
 }
 
-/// Simulates every combination of `vary` on the scenario `doc` (with the
-/// same seed, so the differences between runs are the changes'). Each
-/// point resolves its run options against its own scenario (a sweep may
-/// vary `scenario.trials`).
-pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Sweep, WhatIfError> {
+/// Every combination of the varied keys' value indices, the first key
+/// varying slowest: the grid's points in order.
+pub fn grid(vary: &[Vary]) -> Vec<Vec<usize>> {
     let mut grid: Vec<Vec<usize>> = vec![Vec::new()];
     for v in vary {
         grid = grid
@@ -97,9 +95,41 @@ pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Swee
             })
             .collect();
     }
-    let mut name = String::new();
-    let mut runs = Vec::with_capacity(grid.len());
-    for combo in &grid {
+    grid
+}
+
+/// Simulates every combination of `vary` on the scenario `doc` (with the
+/// same seed, so the differences between runs are the changes'). Each
+/// point resolves its run options against its own scenario (a sweep may
+/// vary `scenario.trials`).
+pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Sweep, WhatIfError> {
+    let points = grid(vary).len();
+    let (names, runs) = sweep_points(doc, vary, request, 0..points)?;
+    Ok(assemble(vary, &names, runs))
+}
+
+/// The grid `vary` from its points' runs (all of them, in grid order) and
+/// the scenario name of each.
+pub fn assemble(vary: &[Vary], names: &[String], runs: Vec<SweepRun>) -> Sweep {
+    Sweep {
+        scenario: names.last().cloned().unwrap_or_default(),
+        vary: vary.to_vec(),
+        runs,
+    }
+}
+
+/// Simulates the points `range` of the grid (one task's share): each
+/// point's run and the name of its scenario.
+pub fn sweep_points(
+    doc: &Document,
+    vary: &[Vary],
+    request: &RunRequest,
+    range: std::ops::Range<usize>,
+) -> Result<(Vec<String>, Vec<SweepRun>), WhatIfError> {
+    let grid = grid(vary);
+    let mut names = Vec::with_capacity(range.len());
+    let mut runs = Vec::with_capacity(range.len());
+    for combo in &grid[range] {
         let overrides: Vec<Override> = combo
             .iter()
             .zip(vary)
@@ -112,7 +142,7 @@ pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Swee
             .join(" ");
         let scenario = variant(doc, &overrides, &label)?;
         let model = &scenario.model;
-        name.clone_from(&model.name);
+        names.push(model.name.clone());
         let opts = SimOptions {
             analytics: false,
             ..SimOptions::resolve(request, &scenario.run)?
@@ -130,9 +160,5 @@ pub fn sweep(doc: &Document, vary: &[Vary], request: &RunRequest) -> Result<Swee
             payout_mean: s.compensation.as_ref().map(|c| c.total_payout.mean),
         });
     }
-    Ok(Sweep {
-        scenario: name,
-        vary: vary.to_vec(),
-        runs,
-    })
+    Ok((names, runs))
 }

@@ -25,6 +25,7 @@ const LAYERS: &[&str] = &[
     "generate",
     "fit",
     "backtest",
+    "part",
     "report",
 ];
 

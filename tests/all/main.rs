@@ -22,6 +22,7 @@ mod pipes;
 mod quota_analytics;
 mod reforecast;
 mod report;
+mod shards;
 mod split;
 mod territory;
 mod whatif;

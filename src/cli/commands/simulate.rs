@@ -1,13 +1,15 @@
 //! `quotaplan simulate`: run a scenario and write its results.
 
-use crate::cli::args::SimulateArgs;
+use crate::cli::args::{Share, SimulateArgs};
 use crate::cli::fail::Fail;
 use crate::cli::load::{self, DEMO_NAME};
 use crate::cli::output::{ResultSet, listed, print};
+use crate::cli::parts::{self, Inputs};
 use crate::cli::{paint, progress};
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{self, OutputFile, Results};
 use quotaplan::scenario::Purpose;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Every file `simulate` writes into its result folder.
@@ -21,7 +23,17 @@ const FILES: &[&str] = &[
     "run.json",
 ];
 
-pub fn run(a: SimulateArgs) -> Result<(), Fail> {
+/// A scenario read and ready to simulate: the model (with actuals), its
+/// warnings, notes for the terminal and the run options.
+pub struct Prepared {
+    pub model: quotaplan::model::Model,
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
+    pub opts: SimOptions,
+}
+
+/// Reads the scenario (and actuals) as `a` asks and resolves the run.
+pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
     let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
     let mut model = checked.scenario.model.clone();
     let mut notes = Vec::new();
@@ -49,49 +61,88 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
         }
         model.actuals = Some(b.actuals);
     }
-    let model = &model;
-    let output = a.run.output();
     let mut request = a.run.request();
     request.no_analytics = a.no_analytics;
     let opts = SimOptions::resolve(&request, &checked.scenario.run)?;
-    let out_dir = a.run.out_dir(&model.name, None);
+    Ok(Prepared {
+        model,
+        warnings: checked.warnings,
+        notes,
+        opts,
+    })
+}
+
+pub fn run(a: SimulateArgs) -> Result<(), Fail> {
+    if let Some(share) = a.shard {
+        return shard(&a, share);
+    }
+    let p = prepare(&a)?;
+    let output = a.run.output();
+    let out_dir = a.run.out_dir(&p.model.name, None);
     output.check_result_dir(&out_dir)?;
     let started = Instant::now();
-    let sim = progress::run("Simulating", opts.trials, output.quiet, |p| {
-        quotaplan::simulate(model, &opts, p)
+    let sim = progress::run("Simulating", p.opts.trials, output.quiet, |cb| {
+        quotaplan::simulate(&p.model, &p.opts, cb)
     })?;
     let elapsed = started.elapsed().as_secs_f64();
-    let summary = sim.summary(model, checked.warnings);
+    let run = run_json(&p, a.scenario.as_deref(), sim.result.trials, elapsed);
+    publish(&p, &sim, run, &output, &out_dir, a.json, elapsed)
+}
+
+/// What `run.json` says of a run (how it was made: the one file of a
+/// result that describes the machine and the time, not the results).
+pub fn run_json(
+    p: &Prepared,
+    scenario: Option<&std::path::Path>,
+    trials: u64,
+    elapsed: f64,
+) -> serde_json::Value {
+    let model = &p.model;
+    serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": model.name,
+        "source": scenario.map_or(DEMO_NAME.to_string(), |p| p.display().to_string()),
+        "started_unix": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(elapsed as u64),
+        "elapsed_seconds": elapsed,
+        "threads": p.opts.threads.unwrap_or_else(rayon::current_num_threads),
+        "trials": trials,
+        "units": model.units.len(),
+        "unit_trials_per_second": model.units.len() as f64 * trials as f64 / elapsed,
+    })
+}
+
+/// Writes a run's result folder and prints its summary: one path for
+/// `simulate` and for `merge` of its shards.
+pub fn publish(
+    p: &Prepared,
+    sim: &quotaplan::Simulation,
+    run: serde_json::Value,
+    output: &crate::cli::output::Output,
+    out_dir: &std::path::Path,
+    json: bool,
+    elapsed: f64,
+) -> Result<(), Fail> {
+    let model = &p.model;
+    let summary = sim.summary(model, p.warnings.clone());
     let charts = sim.chart_data(model);
     let results = Results {
         summary: &summary,
         charts: &charts,
     };
     let mut files = report::render_all(&report::results_exporters(), &results)?;
-    let run = serde_json::json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "scenario": model.name,
-        "source": a.scenario.as_ref().map_or(DEMO_NAME.to_string(), |p| p.display().to_string()),
-        "started_unix": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(elapsed as u64),
-        "elapsed_seconds": elapsed,
-        "threads": opts.threads.unwrap_or_else(rayon::current_num_threads),
-        "trials": sim.result.trials,
-        "units": model.units.len(),
-        "unit_trials_per_second": model.units.len() as f64 * sim.result.trials as f64 / elapsed,
-    });
     files.push(OutputFile {
         name: "run.json".into(),
         bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
     });
     output.write_result(
-        &out_dir,
+        out_dir,
         ResultSet {
             command: "simulate",
             own: FILES,
             files: &files,
         },
     )?;
-    if a.json {
+    if json {
         print(&String::from_utf8_lossy(&files[0].bytes))?;
     } else {
         print(&paint::stdout(&report::summary_table(&summary)))?;
@@ -99,12 +150,121 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
             print(&report::reforecast_table(rf, &summary.currency))?;
         }
     }
-    for n in &notes {
+    for n in &p.notes {
         crate::cli::terminal::eprint(&format!("note: {n}"));
     }
     output.status(format!(
         "Wrote {} in {elapsed:.2} s",
-        listed(&out_dir, &files)
+        listed(out_dir, &files)
+    ));
+    Ok(())
+}
+
+/// How `a` asked for the run, for the part header and the merge.
+pub fn inputs(a: &SimulateArgs) -> Inputs {
+    Inputs {
+        no_analytics: a.no_analytics,
+        actuals: a.actuals.as_ref().map(|path| crate::cli::parts::Actuals {
+            path: path.clone(),
+            as_of: a.as_of.clone().unwrap_or_default(),
+            columns: a.columns.clone(),
+            date_format: a.date_format.clone(),
+            roster: a.roster.clone(),
+        }),
+        ..Inputs::new(a.scenario.as_deref(), &a.set, &a.run)
+    }
+}
+
+/// The arguments that ask for the run `i` describes (for the merge).
+pub fn args(i: &Inputs) -> SimulateArgs {
+    SimulateArgs {
+        scenario: i.scenario.clone(),
+        run: i.run_args(),
+        json: false,
+        no_analytics: i.no_analytics,
+        set: i.set.clone(),
+        actuals: i.actuals.as_ref().map(|x| x.path.clone()),
+        as_of: i.actuals.as_ref().map(|x| x.as_of.clone()),
+        columns: i.actuals.as_ref().and_then(|x| x.columns.clone()),
+        date_format: i.actuals.as_ref().and_then(|x| x.date_format.clone()),
+        roster: i.actuals.as_ref().and_then(|x| x.roster.clone()),
+        shard: None,
+    }
+}
+
+/// Options that change a simulation's results, recorded in its parts.
+pub fn options(p: &Prepared, quotas: &quotaplan::model::QuotaSolution) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("sampler".to_string(), p.opts.sampler.name().to_string()),
+        ("analytics".to_string(), p.opts.analytics.to_string()),
+        ("exact deals".to_string(), p.opts.exact_deals.to_string()),
+        ("quota method".to_string(), quotas.method.name().to_string()),
+        ("reps".to_string(), p.model.reps.len().to_string()),
+        ("units".to_string(), p.model.units.len().to_string()),
+    ])
+}
+
+/// `simulate --shard I/N`: decide the quotas (an equal-probability
+/// calibration is run by every shard: it is deterministic, so each decides
+/// the same), run the shard's chunks and write its part.
+fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
+    let started = Instant::now();
+    let p = prepare(a)?;
+    let output = a.run.output();
+    let chunks = quotaplan::engine::shard::chunk_count(p.opts.trials);
+    parts::check_share(
+        share,
+        chunks,
+        &format!("chunks of {} trials", quotaplan::engine::CHUNK_SIZE),
+        " (or more --trials)",
+    )?;
+    let dir = parts::dir(a.run.out.as_deref(), &p.model.name);
+    let range = quotaplan::engine::shard::block(chunks, share.task, share.of);
+    let quotas = quotaplan::quota::resolve(&p.model, &p.opts)?;
+    let shard_trials = (range.end * quotaplan::engine::CHUNK_SIZE).min(p.opts.trials)
+        - range.start * quotaplan::engine::CHUNK_SIZE;
+    let state = progress::run(
+        &format!("Simulating shard {share}"),
+        shard_trials,
+        output.quiet,
+        |cb| {
+            quotaplan::engine::shard::run_shard(
+                &p.model,
+                &quotas.quotas,
+                &p.opts,
+                range.clone(),
+                cb,
+            )
+        },
+    )?;
+    let inputs = inputs(a);
+    let elapsed = started.elapsed().as_secs_f64();
+    let path = parts::write(
+        &output,
+        &dir,
+        share,
+        parts::Run {
+            command: "simulate",
+            scenario: &p.model.name,
+            scenario_hash: quotaplan::part::scenario_hash(&p.model),
+            seed: p.opts.seed,
+            trials: p.opts.trials,
+            unit: "chunks",
+            total: chunks,
+            options: options(&p, &quotas),
+            inputs: &inputs,
+        },
+        range.clone(),
+        quotaplan::part::Body::Simulate { quotas, state },
+    )?;
+    for n in &p.notes {
+        crate::cli::terminal::eprint(&format!("note: {n}"));
+    }
+    output.status(format!(
+        "Wrote {} (shard {share}: chunks {}..{} of {chunks}, {shard_trials} trials) in {elapsed:.2} s",
+        path.display(),
+        range.start,
+        range.end
     ));
     Ok(())
 }

@@ -1,0 +1,386 @@
+//! Part files on disk: written atomically by a task (`simulate --shard`,
+//! `sweep --task`, `mitigate --task`), read and checked by `merge`. The
+//! format is the library's ([`quotaplan::part`]); here are the file names,
+//! how a run was asked for (so the merge reads the same scenario again),
+//! and the checks that name the offending files.
+
+use super::args::Share;
+use super::fail::Fail;
+use super::files::{absolute, read_input, slug};
+use super::output::Output;
+use quotaplan::part::{self, Body, Header, Part};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How a run was asked for: the command line's inputs that decide the
+/// results. Relative paths are the working folder's (`cwd`), where the
+/// merge reads them again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inputs {
+    pub cwd: PathBuf,
+    /// The scenario as named on the command line (`None`: the demo).
+    pub scenario: Option<PathBuf>,
+    pub set: Vec<String>,
+    pub trials: Option<u64>,
+    pub seed: Option<u64>,
+    /// `mc` or `lhs`.
+    pub sampler: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_analytics: bool,
+    /// simulate --actuals and what reads them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actuals: Option<Actuals>,
+    /// sweep --vary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vary: Vec<String>,
+    /// mitigate's request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<MitigateInputs>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Actuals {
+    pub path: PathBuf,
+    pub as_of: String,
+    pub columns: Option<String>,
+    pub date_format: Option<String>,
+    pub roster: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MitigateInputs {
+    pub goal: f64,
+    pub budget: Option<f64>,
+    pub bench_cost: Option<f64>,
+    pub programme_cost: Option<f64>,
+    pub rebalance_seeds: usize,
+}
+
+impl Inputs {
+    /// The run's inputs from the run options group.
+    pub fn new(scenario: Option<&Path>, set: &[String], run: &super::args::RunArgs) -> Inputs {
+        Inputs {
+            cwd: absolute(Path::new(".")),
+            scenario: scenario.map(Path::to_path_buf),
+            set: set.to_vec(),
+            trials: run.trials,
+            seed: run.seed,
+            sampler: match run.sampler {
+                super::args::SamplerArg::Mc => "mc",
+                super::args::SamplerArg::Lhs => "lhs",
+            }
+            .into(),
+            ..Inputs::default()
+        }
+    }
+
+    /// The run options group that asks for the same run.
+    pub fn run_args(&self) -> super::args::RunArgs {
+        super::args::RunArgs {
+            trials: self.trials,
+            seed: self.seed,
+            sampler: if self.sampler == "lhs" {
+                super::args::SamplerArg::Lhs
+            } else {
+                super::args::SamplerArg::Mc
+            },
+            ..Default::default()
+        }
+    }
+}
+
+/// What every part header shares, before the task's own fields.
+pub struct Run<'a> {
+    pub command: &'a str,
+    pub scenario: &'a str,
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub trials: u64,
+    pub unit: &'a str,
+    pub total: u64,
+    pub options: BTreeMap<String, String>,
+    pub inputs: &'a Inputs,
+}
+
+/// The folder parts go into: `--out`, else output/<scenario>/parts/.
+pub fn dir(out: Option<&Path>, scenario: &str) -> PathBuf {
+    out.map_or_else(
+        || PathBuf::from("output").join(slug(scenario)).join("parts"),
+        Path::to_path_buf,
+    )
+}
+
+/// Refuses a share of more tasks than there are items to share out.
+pub fn check_share(share: Share, total: u64, unit: &str, hint: &str) -> Result<(), Fail> {
+    if share.of > total {
+        return Err(Fail::Usage(format!(
+            "{} tasks for {total} {unit}: every task needs at least one; use at most {total} tasks{hint}",
+            share.of
+        )));
+    }
+    Ok(())
+}
+
+/// Writes task `share`'s part into `dir`, atomically (a temporary file,
+/// synced, renamed into place): a task killed mid-write leaves no part.
+pub fn write(
+    output: &Output,
+    dir: &Path,
+    share: Share,
+    run: Run<'_>,
+    range: std::ops::Range<u64>,
+    body: Body,
+) -> Result<PathBuf, Fail> {
+    let header = Header {
+        format: "quotaplan-part".into(),
+        format_version: part::FORMAT_VERSION,
+        quotaplan_version: env!("CARGO_PKG_VERSION").into(),
+        command: run.command.into(),
+        scenario: run.scenario.into(),
+        scenario_hash: run.scenario_hash,
+        seed: run.seed,
+        trials: run.trials,
+        chunk_size: quotaplan::engine::CHUNK_SIZE,
+        task: share.task,
+        tasks: share.of,
+        unit: run.unit.into(),
+        range: [range.start, range.end],
+        total: run.total,
+        options: run.options,
+        inputs: serde_json::to_value(run.inputs).expect("plain data"),
+    };
+    let path = dir.join(share.file_name());
+    let output = Output {
+        bom: false,
+        ..*output
+    };
+    output.write_file(&path, &part::encode(&Part { header, body }))?;
+    Ok(path)
+}
+
+/// The part files named: files as given, folders by their `*.qpart`
+/// files (sorted by name).
+fn files(named: &[PathBuf]) -> Result<Vec<PathBuf>, Fail> {
+    let mut out = Vec::new();
+    for p in named {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|source| Fail::Read {
+                    path: p.clone(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == part::EXTENSION) && f.is_file())
+                .collect();
+            if inside.is_empty() {
+                return Err(Fail::Unreadable(format!(
+                    "`{}` holds no part files (*.{})",
+                    p.display(),
+                    part::EXTENSION
+                )));
+            }
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A part file read from disk.
+pub struct Read {
+    pub path: PathBuf,
+    pub part: Part,
+}
+
+fn describe(h: &Header, r: [u64; 2]) -> String {
+    if h.unit == "chunks" {
+        let trial = |c: u64| (c * h.chunk_size).min(h.trials);
+        format!(
+            "chunks {}..{} (trials {}..{})",
+            r[0],
+            r[1],
+            trial(r[0]),
+            trial(r[1])
+        )
+    } else {
+        format!("{} {}..{}", h.unit, r[0], r[1])
+    }
+}
+
+/// Reads every part named and checks that they are of one run and cover
+/// it once; every problem is named with its file, in one message.
+pub fn read_all(named: &[PathBuf]) -> Result<Vec<Read>, Fail> {
+    let paths = files(named)?;
+    let mut problems = Vec::new();
+    let mut read = Vec::new();
+    for path in paths {
+        let bytes = match read_input(&path) {
+            Ok(b) => b,
+            Err(source) => {
+                problems.push(format!("cannot read `{}`: {source}", path.display()));
+                continue;
+            }
+        };
+        match part::decode(&bytes) {
+            Ok(part) => read.push(Read { path, part }),
+            Err(e) => problems.push(format!("`{}`: {e}", path.display())),
+        }
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    for r in &read {
+        let h = &r.part.header;
+        if h.quotaplan_version != version {
+            problems.push(format!(
+                "`{}` was written by quotaplan {}, this is quotaplan {version}: results are the same only within one version; re-run its task ({}/{}) with this version",
+                r.path.display(),
+                h.quotaplan_version,
+                h.task,
+                h.tasks
+            ));
+        }
+    }
+    if let Some(first) = read.first() {
+        let fh = &first.part.header;
+        for r in &read[1..] {
+            let h = &r.part.header;
+            for ((what, a), (_, b)) in fh.identity().into_iter().zip(h.identity()) {
+                if what == "quotaplan version" || a == b {
+                    continue;
+                }
+                problems.push(format!(
+                    "`{}` is of another run than `{}`: its {what} is {} where the other's is {}; parts of one run share scenario, seed, trials, options and version",
+                    r.path.display(),
+                    first.path.display(),
+                    short(&b),
+                    short(&a)
+                ));
+                break;
+            }
+        }
+    }
+    if problems.is_empty() {
+        problems.extend(coverage(&read));
+    }
+    if !problems.is_empty() {
+        return Err(Fail::Unreadable(format!(
+            "cannot merge these parts:\n  - {}",
+            problems.join("\n  - ")
+        )));
+    }
+    read.sort_by_key(|r| (r.part.header.range[0], r.part.header.range[1]));
+    Ok(read)
+}
+
+/// A value for a message: long ones (inputs) cut.
+fn short(s: &str) -> String {
+    if s.chars().count() > 200 {
+        format!("{}...", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Duplicates, overlaps and gaps of the parts' ranges, named.
+fn coverage(read: &[Read]) -> Vec<String> {
+    let Some(first) = read.first() else {
+        return vec!["no part files given".into()];
+    };
+    let h0 = &first.part.header;
+    let total = h0.total;
+    let mut order: Vec<&Read> = read.iter().collect();
+    order.sort_by_key(|r| (r.part.header.range[0], r.part.header.range[1]));
+    let mut problems = Vec::new();
+    let mut covered_to = 0u64;
+    let mut last: Option<&Read> = None;
+    for r in &order {
+        let h = &r.part.header;
+        let [a, b] = h.range;
+        if b > total || a > b {
+            problems.push(format!(
+                "`{}` holds {}, outside the run's {total} {}",
+                r.path.display(),
+                describe(h, h.range),
+                h.unit
+            ));
+            continue;
+        }
+        if let Some(prev) = last {
+            let ph = &prev.part.header;
+            if ph.range == h.range {
+                problems.push(format!(
+                    "`{}` and `{}` both hold {} (task {}/{}): a duplicate; give one of them",
+                    prev.path.display(),
+                    r.path.display(),
+                    describe(h, h.range),
+                    h.task,
+                    h.tasks
+                ));
+                continue;
+            }
+            if a < covered_to {
+                problems.push(format!(
+                    "`{}` ({}) overlaps `{}` ({}): {} would count twice",
+                    r.path.display(),
+                    describe(h, h.range),
+                    prev.path.display(),
+                    describe(ph, ph.range),
+                    describe(h, [a, covered_to.min(b)])
+                ));
+            }
+        }
+        if a > covered_to {
+            problems.push(missing(h0, [covered_to, a]));
+        }
+        covered_to = covered_to.max(b);
+        last = Some(r);
+    }
+    if covered_to < total {
+        problems.push(missing(h0, [covered_to, total]));
+    }
+    problems
+}
+
+/// A gap, with the tasks of the parts' split that hold it.
+fn missing(h: &Header, gap: [u64; 2]) -> String {
+    let n = h.tasks;
+    let tasks: Vec<String> = (1..=n)
+        .filter(|&i| {
+            let r = quotaplan::engine::shard::block(h.total, i, n);
+            r.start < gap[1] && r.end > gap[0]
+        })
+        .map(|i| format!("{i}/{n}"))
+        .collect();
+    let flag = if h.command == "simulate" {
+        "--shard"
+    } else {
+        "--task"
+    };
+    format!(
+        "{} are in no part: missing {} {} (re-run {} {flag} {} alone; its part is the same as it would have been)",
+        describe(h, gap),
+        if tasks.len() == 1 { "task" } else { "tasks" },
+        tasks.join(", "),
+        h.command,
+        tasks.first().map_or("I/N", String::as_str)
+    )
+}
+
+/// Checks the scenario read again for the merge against the parts' hash.
+pub fn check_hash(parts: &[Read], now: &str) -> Result<(), Fail> {
+    let h = &parts[0].part.header;
+    if h.scenario_hash != now {
+        return Err(Fail::Unreadable(format!(
+            "the scenario changed since the parts were made: `{}` hashes to {} now, the parts were made from {}; re-run the tasks",
+            h.inputs
+                .get("scenario")
+                .and_then(|v| v.as_str())
+                .unwrap_or("the embedded demo"),
+            &now[..16],
+            &h.scenario_hash[..16.min(h.scenario_hash.len())]
+        )));
+    }
+    Ok(())
+}
