@@ -28,6 +28,9 @@ pub struct Inputs {
     pub sampler: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_analytics: bool,
+    /// --exact-deals.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exact_deals: bool,
     /// simulate --actuals and what reads them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actuals: Option<Actuals>,
@@ -71,6 +74,7 @@ impl Inputs {
                 super::args::SamplerArg::Lhs => "lhs",
             }
             .into(),
+            exact_deals: run.exact_deals,
             ..Inputs::default()
         }
     }
@@ -85,6 +89,7 @@ impl Inputs {
             } else {
                 super::args::SamplerArg::Mc
             },
+            exact_deals: self.exact_deals,
             ..Default::default()
         }
     }

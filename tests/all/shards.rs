@@ -138,6 +138,34 @@ fn shards_merge_exactly_with_equal_probability_quotas() {
 }
 
 #[test]
+fn shards_merge_exactly_with_deal_tables_and_with_every_deal_drawn() {
+    // Units sharing a deal rate and cv: every shard builds the same
+    // quantile tables from the seed; and with --exact-deals, every deal.
+    let dir = tmp("shards-deal-scenario");
+    let mut units = String::from("id,potential,potential_cv,deals_per_year,deal_size_cv,owner\n");
+    for i in 0..40 {
+        let owner = ["A", "B", "C"][i % 3];
+        let cv = if i % 2 == 0 { 0.8 } else { 1.5 };
+        units.push_str(&format!(
+            "u{i},{},0.2,12,{cv},{owner}\n",
+            100_000 + 5_000 * i
+        ));
+    }
+    std::fs::write(dir.join("units.csv"), units).expect("writes");
+    let toml = "[scenario]\nname = \"deals\"\ncompany_target = 3800000\n[units]\nfile = \"units.csv\"\n\
+                [[reps]]\nid = \"A\"\nquota = 1300000\n[[reps]]\nid = \"B\"\nquota = 1300000\n\
+                [[reps]]\nid = \"C\"\nquota = 1300000\nattrition = 0.2\n\
+                [[risks]]\nid = \"macro\"\nkind = \"shock\"\napplies_to = \"all\"\n\
+                impact = { normal = { mean = 0, sd = 0.1 } }\n";
+    std::fs::write(dir.join("deals.toml"), toml).expect("writes");
+    let s = dir.join("deals.toml");
+    let s = s.to_str().expect("utf-8 path");
+    shards_merge_exactly("deals-table", &["simulate", s]);
+    shards_merge_exactly("deals-exact", &["simulate", s, "--exact-deals"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn shards_merge_exactly_for_a_scenario_file_without_analytics() {
     let scenario = repo("scenarios/format-example.toml");
     let s = scenario.to_str().expect("utf-8 path");
