@@ -126,3 +126,14 @@ pub fn external_program(names: &[&str], why: &str) -> Option<std::path::PathBuf>
     }
     found
 }
+
+/// The files `simulate` writes whose bytes are its results (`run.json`
+/// describes the process).
+pub const SIMULATE_FILES: &[&str] = &[
+    "summary.json",
+    "reps.csv",
+    "quarters.csv",
+    "rep_quarters.csv",
+    "risks.csv",
+    "charts.json",
+];

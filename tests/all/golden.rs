@@ -51,15 +51,6 @@ fn assert_golden(case: &str, got: &Path, names: &[&str]) {
     );
 }
 
-const SIMULATE_FILES: &[&str] = &[
-    "summary.json",
-    "reps.csv",
-    "quarters.csv",
-    "rep_quarters.csv",
-    "risks.csv",
-    "charts.json",
-];
-
 #[test]
 fn demo_results_are_unchanged() {
     let out = tmp("golden-demo");
@@ -68,7 +59,7 @@ fn demo_results_are_unchanged() {
         .arg(&out)
         .assert()
         .success();
-    assert_golden("demo", &out, SIMULATE_FILES);
+    assert_golden("demo", &out, crate::common::SIMULATE_FILES);
 }
 
 #[test]
@@ -81,7 +72,7 @@ fn format_example_results_are_unchanged() {
         .arg(&out)
         .assert()
         .success();
-    assert_golden("format-example", &out, SIMULATE_FILES);
+    assert_golden("format-example", &out, crate::common::SIMULATE_FILES);
 }
 
 #[test]

@@ -12,16 +12,6 @@
 use crate::common::{quotaplan, repo, tmp};
 use std::path::{Path, PathBuf};
 
-/// The files of a simulate result that must be byte-identical.
-const RESULT_FILES: &[&str] = &[
-    "summary.json",
-    "reps.csv",
-    "quarters.csv",
-    "rep_quarters.csv",
-    "risks.csv",
-    "charts.json",
-];
-
 /// 7 chunks, the last one partial (7000 = 6 × 1024 + 856).
 const TRIALS: &str = "7000";
 
@@ -76,7 +66,7 @@ fn run_json_results(dir: &Path) -> serde_json::Value {
 }
 
 fn assert_same_result(single: &Path, merged: &Path, what: &str) {
-    for f in RESULT_FILES {
+    for f in crate::common::SIMULATE_FILES {
         assert!(
             read(&single.join(f)) == read(&merged.join(f)),
             "{what}: {f} of the merge differs from the single process's"
