@@ -396,8 +396,7 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch, analytics: boo
     if analytics {
         s.slot_dev.fill(0.0);
     }
-    let mut e = vec![0.0; 0];
-    std::mem::swap(&mut e, &mut s.month_eps);
+    let mut e = std::mem::take(&mut s.month_eps);
     for (d, du) in plan.deals.iter().enumerate() {
         let u = du.unit as usize;
         let p = s.pot[u];
