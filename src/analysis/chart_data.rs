@@ -5,11 +5,11 @@
 //! every chart without simulating again. Small: a few kilobytes plus one
 //! row per unit.
 
+use super::Summary;
 use crate::engine::SimResult;
 use crate::model::geo::Projection;
 use crate::model::{Location, Model};
 use crate::stats::{hits, quantile_unsorted};
-use super::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -342,7 +342,9 @@ pub fn chart_data(model: &Model, res: &SimResult) -> ChartData {
         .zip(&res.reps)
         .zip(&res.quotas)
         .map(|((r, st), &quota)| {
-            let q = st.hist.quantiles(&[0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]);
+            let q = st
+                .hist
+                .quantiles(&[0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]);
             let a = |k: usize| if quota > 0.0 { q[k] / quota } else { 0.0 };
             RepDist {
                 id: r.id.clone(),

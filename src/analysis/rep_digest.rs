@@ -165,7 +165,9 @@ impl Summary {
 
     /// The number of reps in the run (listed or not).
     pub fn rep_count(&self) -> usize {
-        self.rep_digest.as_ref().map_or(self.reps.len(), |d| d.count)
+        self.rep_digest
+            .as_ref()
+            .map_or(self.reps.len(), |d| d.count)
     }
 }
 
@@ -197,12 +199,22 @@ impl Fairness {
 /// the `k` with the highest (highest first); ties go to the earlier rep.
 fn ends(reps: &[RepSummary], k: usize) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..reps.len()).collect();
-    order.sort_by(|&a, &b| reps[a].p_attain.total_cmp(&reps[b].p_attain).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        reps[a]
+            .p_attain
+            .total_cmp(&reps[b].p_attain)
+            .then(a.cmp(&b))
+    });
     let k = k.min(reps.len() / 2);
     let worst = order[..k].to_vec();
     let mut best: Vec<usize> = order[order.len() - k..].to_vec();
     // Highest first; among equal P(attain) the earlier rep first.
-    best.sort_by(|&a, &b| reps[b].p_attain.total_cmp(&reps[a].p_attain).then(a.cmp(&b)));
+    best.sort_by(|&a, &b| {
+        reps[b]
+            .p_attain
+            .total_cmp(&reps[a].p_attain)
+            .then(a.cmp(&b))
+    });
     (worst, best)
 }
 
@@ -227,7 +239,8 @@ fn across(values: impl Iterator<Item = f64>) -> Across {
 fn bands(values: impl Iterator<Item = f64>) -> Vec<RepBand> {
     let mut counts = [0usize; BANDS];
     for p in values {
-        let b = ((p * BANDS as f64).floor().max(0.0) as usize).min(BANDS - 1);
+        // The band whose `from` is the last at or below p, as written.
+        let b = (1..BANDS).filter(|&k| p >= k as f64 / BANDS as f64).count();
         counts[b] += 1;
     }
     counts
@@ -247,18 +260,26 @@ mod tests {
 
     #[test]
     fn bands_count_each_rep_once_and_include_one() {
-        let b = bands([0.0, 0.05, 0.1, 0.95, 1.0].into_iter());
+        let b = bands([0.0, 0.05, 0.1, 0.3, 0.7, 0.95, 1.0].into_iter());
         assert_eq!(b.len(), BANDS);
         assert_eq!(b[0].reps, 2);
         assert_eq!(b[1].reps, 1);
+        assert_eq!(
+            (b[3].reps, b[7].reps),
+            (1, 1),
+            "a band starts at its `from`"
+        );
         assert_eq!(b[9].reps, 2);
-        assert_eq!(b.iter().map(|x| x.reps).sum::<usize>(), 5);
+        assert_eq!(b.iter().map(|x| x.reps).sum::<usize>(), 7);
     }
 
     #[test]
     fn quantiles_across_reps_are_exact() {
         let a = across((0..=100).map(|i| f64::from(i) / 100.0));
-        assert_eq!((a.min, a.p10, a.p50, a.p90, a.max), (0.0, 0.1, 0.5, 0.9, 1.0));
+        assert_eq!(
+            (a.min, a.p10, a.p50, a.p90, a.max),
+            (0.0, 0.1, 0.5, 0.9, 1.0)
+        );
         assert!((a.mean - 0.5).abs() < 1e-12);
     }
 }

@@ -450,7 +450,14 @@ fn run_chunk(
     while first < tn {
         let bn = block.min(tn - first);
         for t in first..first + bn {
-            kernel::trial(plan, &mut rngs, t as u64, st.as_ref(), opts.analytics, &mut s);
+            kernel::trial(
+                plan,
+                &mut rngs,
+                t as u64,
+                st.as_ref(),
+                opts.analytics,
+                &mut s,
+            );
             let b = t - first;
             let team: f64 = s.team_month.iter().sum();
             let mut at = 0;

@@ -355,12 +355,7 @@ fn rep_distribution(o: &mut String, d: &crate::analysis::RepDigest) {
     );
     o.push_str("<div class=\"scroll\"><table><thead><tr><th class=\"t\">P(quota)</th>");
     for b in &d.p_attain_bands {
-        let _ = write!(
-            o,
-            "<th>{:.0}–{:.0} %</th>",
-            100.0 * b.from,
-            100.0 * b.to
-        );
+        let _ = write!(o, "<th>{:.0}–{:.0} %</th>", 100.0 * b.from, 100.0 * b.to);
     }
     o.push_str("</tr></thead><tbody><tr><td class=\"t\">Reps</td>");
     for b in &d.p_attain_bands {

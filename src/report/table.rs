@@ -254,8 +254,7 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
         let _ = writeln!(
             o,
             "  (and {} more reps below 30 % or above 80 %, not listed; see {})",
-            d.flags_left_out,
-            d.detail[0]
+            d.flags_left_out, d.detail[0]
         );
     }
 }

@@ -216,7 +216,7 @@ impl Document {
                 &mut problems,
                 &raw.units_columns,
             ) {
-                Some(rows) => validate::UnitSource::Csv(rows),
+                Some(rows) => validate::UnitSource::Csv(Box::new(rows)),
                 None => validate::UnitSource::Failed,
             },
             FileRef::Failed { .. } => validate::UnitSource::Failed,

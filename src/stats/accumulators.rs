@@ -284,7 +284,9 @@ impl Histogram {
     pub fn quantiles(&self, ps: &[f64]) -> Vec<f64> {
         let n = self.total();
         let mut scan = Scan::default();
-        ps.iter().map(|&p| self.quantile_from(p, n, &mut scan)).collect()
+        ps.iter()
+            .map(|&p| self.quantile_from(p, n, &mut scan))
+            .collect()
     }
 
     /// The quantile at `p` of `n` values, the bin scan going on from

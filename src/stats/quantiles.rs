@@ -22,11 +22,7 @@ pub fn quantile_unsorted(values: &mut [f64], p: f64) -> f64 {
     let h = (values.len() - 1) as f64 * p.clamp(0.0, 1.0);
     let lo = h.floor() as usize;
     let (_, &mut low, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
-    let high = above
-        .iter()
-        .copied()
-        .min_by(f64::total_cmp)
-        .unwrap_or(low);
+    let high = above.iter().copied().min_by(f64::total_cmp).unwrap_or(low);
     low + (h - lo as f64) * (high - low)
 }
 
@@ -48,12 +44,18 @@ mod tests {
 
     #[test]
     fn unsorted_quantiles_are_the_sorted_ones() {
-        let values: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1013) as f64 * 0.37).collect();
+        let values: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1013) as f64 * 0.37)
+            .collect();
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         for p in [0.0, 0.01, 0.5, 0.99, 0.999, 1.0] {
             let mut v = values.clone();
-            assert_eq!(quantile_unsorted(&mut v, p), quantile_sorted(&sorted, p), "{p}");
+            assert_eq!(
+                quantile_unsorted(&mut v, p),
+                quantile_sorted(&sorted, p),
+                "{p}"
+            );
         }
         assert!(quantile_unsorted(&mut [], 0.5).is_nan());
     }

@@ -100,7 +100,11 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
         print(&paint::stdout(&report::summary_table(&shown)))?;
         if let Some(rf) = &shown.reforecast {
             print(&report::reforecast_table(rf, &shown.currency))?;
-            if let Some(d) = shown.rep_digest.as_ref().filter(|d| d.reforecast_left_out > 0) {
+            if let Some(d) = shown
+                .rep_digest
+                .as_ref()
+                .filter(|d| d.reforecast_left_out > 0)
+            {
                 print(&format!(
                     "(the listed reps only: {} more in the run)\n",
                     d.reforecast_left_out

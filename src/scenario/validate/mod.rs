@@ -26,7 +26,7 @@ pub(super) enum UnitSource<'a> {
     /// The scenario's inline `[[units]]`.
     Inline,
     /// The units CSV, each row validated as it is read.
-    Csv(UnitRows<'a>),
+    Csv(Box<UnitRows<'a>>),
     /// The units file was named but could not be read (reported already):
     /// what names units is then not checked, since every name would look
     /// unknown.
