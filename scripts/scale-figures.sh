@@ -4,12 +4,14 @@
 # and prints its wall time and maximum resident set.
 #
 #   scripts/scale-figures.sh            # everything (about 15 minutes on 2 cores)
-#   scripts/scale-figures.sh --quick    # 1,000 trials at 1,000,000 units and 2,000 trials at 100,000 reps
+#   scripts/scale-figures.sh --quick    # 2,000 trials only, at 1,000,000 units and at 100,000 reps
 #
 # Steps:
 #   1. generate 1,000,000 units / 5,000 reps / 20 risks (with a Delaunay edge list);
 #   2. validate it (target: at most 5 s and 2 GB);
-#   3. simulate it with 1,000 and 10,000 trials (memory flat in trials);
+#   3. simulate it with 2,000 and 10,000 trials: memory flat in trials (from
+#      2,048 trials on, two chunks of 1,024 run at once on 2 cores; fewer
+#      trials keep one core and one chunk's buffers idle, so they use less);
 #   4. generate 200,000 units / 100,000 reps and simulate them (10,000 trials):
 #      time, peak memory, and the sizes of summary.json, reps.csv and the terminal output.
 #
@@ -53,8 +55,8 @@ printf '%-52s %10s %11s\n' "step" "wall" "peak"
 
 "$bin" generate --units 1000000 --reps 5000 --risks 20 --seed 1 --out big.toml --quiet
 measure "validate 1,000,000 units, 5,000 reps (with edges)" "$bin" validate big.toml
-trials=(1000 10000)
-((quick)) && trials=(1000)
+trials=(2000 10000)
+((quick)) && trials=(2000)
 for t in "${trials[@]}"; do
     measure "simulate 1,000,000 units, $t trials" \
         "$bin" simulate big.toml --trials "$t" --quiet --out out-big
