@@ -5,11 +5,13 @@
 //! every chart without simulating again. Small: a few kilobytes plus one
 //! row per unit.
 
+use super::Summary;
 use crate::engine::SimResult;
 use crate::model::geo::Projection;
 use crate::model::{Location, Model};
-use crate::stats::{hits, quantile_sorted};
+use crate::stats::{hits, quantile_unsorted};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Bins of the team sales histogram.
 const TEAM_BINS: usize = 60;
@@ -229,6 +231,72 @@ pub struct ChartData {
     pub map: Option<MapData>,
 }
 
+impl ChartData {
+    /// Keeps the per-rep entries of the reps `summary` lists, in its order:
+    /// the chart data that goes with a summary bounded by
+    /// [`Summary::bounded`]. Unchanged when the summary lists every rep.
+    pub fn keep_listed(&mut self, summary: &Summary) {
+        if summary.rep_digest.is_none() {
+            return;
+        }
+        let mut by_id: HashMap<String, RepDist> = std::mem::take(&mut self.reps)
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        self.reps = summary
+            .reps
+            .iter()
+            .filter_map(|r| by_id.remove(&r.id))
+            .collect();
+    }
+
+    /// What `charts.json` holds beside `summary` as written (see
+    /// [`ChartData::keep_listed`]), without copying the rest.
+    pub fn listed<'a>(&'a self, summary: &Summary) -> impl Serialize + use<'a> {
+        let wanted: Option<HashMap<&str, usize>> = summary.rep_digest.as_ref().map(|_| {
+            summary
+                .reps
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i))
+                .collect()
+        });
+        let reps: Vec<&RepDist> = match wanted {
+            None => self.reps.iter().collect(),
+            Some(order) => {
+                let mut listed: Vec<(usize, &RepDist)> = self
+                    .reps
+                    .iter()
+                    .filter_map(|r| order.get(r.id.as_str()).map(|&i| (i, r)))
+                    .collect();
+                listed.sort_by_key(|&(i, _)| i);
+                listed.into_iter().map(|(_, r)| r).collect()
+            }
+        };
+        ListedCharts {
+            version: &self.version,
+            team_sales: &self.team_sales,
+            convergence: &self.convergence,
+            reps,
+            attainment: &self.attainment,
+            payout: &self.payout,
+            map: &self.map,
+        }
+    }
+}
+
+/// [`ChartData`] with some of its reps: the same fields in the same order.
+#[derive(Serialize)]
+struct ListedCharts<'a> {
+    version: &'a str,
+    team_sales: &'a Hist,
+    convergence: &'a [ConvergencePoint],
+    reps: Vec<&'a RepDist>,
+    attainment: &'a Hist,
+    payout: &'a Option<PayoutCurve>,
+    map: &'a Option<MapData>,
+}
+
 /// Collects the chart data of a run.
 pub fn chart_data(model: &Model, res: &SimResult) -> ChartData {
     let n = res.team.len();
@@ -274,22 +342,19 @@ pub fn chart_data(model: &Model, res: &SimResult) -> ChartData {
         .zip(&res.reps)
         .zip(&res.quotas)
         .map(|((r, st), &quota)| {
-            let a = |p: f64| {
-                if quota > 0.0 {
-                    st.sales_quantile(p) / quota
-                } else {
-                    0.0
-                }
-            };
+            let q = st
+                .hist
+                .quantiles(&[0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]);
+            let a = |k: usize| if quota > 0.0 { q[k] / quota } else { 0.0 };
             RepDist {
                 id: r.id.clone(),
-                p5: a(0.05),
-                p10: a(0.10),
-                p25: a(0.25),
-                p50: a(0.50),
-                p75: a(0.75),
-                p90: a(0.90),
-                p95: a(0.95),
+                p5: a(0),
+                p10: a(1),
+                p25: a(2),
+                p50: a(3),
+                p75: a(4),
+                p90: a(5),
+                p95: a(6),
                 mean: if quota > 0.0 {
                     st.sales.mean / quota
                 } else {
@@ -301,16 +366,15 @@ pub fn chart_data(model: &Model, res: &SimResult) -> ChartData {
 
     // Pooled attainment: each rep's distribution represented by its
     // quantiles at evenly spaced probabilities.
+    let points: Vec<f64> = (0..POOL_POINTS)
+        .map(|k| (k as f64 + 0.5) / POOL_POINTS as f64)
+        .collect();
     let mut pooled: Vec<f64> = Vec::with_capacity(res.reps.len() * POOL_POINTS);
     for (st, &quota) in res.reps.iter().zip(&res.quotas) {
         if quota > 0.0 && st.hist.total() > 0 {
-            pooled.extend(
-                (0..POOL_POINTS)
-                    .map(|k| st.sales_quantile((k as f64 + 0.5) / POOL_POINTS as f64) / quota),
-            );
+            pooled.extend(st.hist.quantiles(&points).into_iter().map(|x| x / quota));
         }
     }
-    pooled.sort_by(f64::total_cmp);
     let curve_end = model
         .comp_plan
         .as_ref()
@@ -319,7 +383,7 @@ pub fn chart_data(model: &Model, res: &SimResult) -> ChartData {
     let p99 = if pooled.is_empty() {
         2.0
     } else {
-        quantile_sorted(&pooled, 0.99)
+        quantile_unsorted(&mut pooled, 0.99)
     };
     let a_hi = ((curve_end + 0.25).max(p99).clamp(1.5, 4.0) * 10.0).ceil() / 10.0;
     let attainment = Hist::of(pooled.iter().copied(), 0.0, a_hi, ATTAINMENT_BINS);

@@ -6,6 +6,7 @@
 mod chart_data;
 mod fairness;
 mod json;
+mod rep_digest;
 mod sensitivity;
 mod summarise;
 mod summary;
@@ -14,6 +15,7 @@ pub use chart_data::{
     ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
 };
 pub use json::{ReadError, chart_data_from_json, summary_from_json};
+pub use rep_digest::{Across, LISTED_REPS, MAX_LISTED_REPS, REP_DETAIL, RepBand, RepDigest};
 pub use sensitivity::{RiskSummary, Tornado};
 pub use summarise::summarise;
 pub use summary::{

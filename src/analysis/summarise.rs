@@ -35,15 +35,19 @@ fn band_of(values: &[f64]) -> Band {
     }
 }
 
-fn spread(w: &Welford, q: impl Fn(f64) -> f64) -> Spread {
+/// The quantiles a [`Spread`] shows, in one pass over a histogram.
+const SPREAD_PS: [f64; 3] = [0.1, 0.5, 0.9];
+
+/// `q`: the quantiles at [`SPREAD_PS`].
+fn spread(w: &Welford, q: &[f64]) -> Spread {
     Spread {
         mean: w.mean,
         mean_se: w.se(),
         mean_ci95: ci(w),
         sd: w.sd(),
-        p10: q(0.1),
-        p50: q(0.5),
-        p90: q(0.9),
+        p10: q[0],
+        p50: q[1],
+        p90: q[2],
     }
 }
 
@@ -98,7 +102,7 @@ pub fn summarise(
             let st = &res.reps[i];
             let quota = res.quotas[i];
             let p = st.hits as f64 / n as f64;
-            let q = |x: f64| st.sales_quantile(x);
+            let q = st.hist.quantiles(&SPREAD_PS);
             RepSummary {
                 id: r.id.clone(),
                 name: r.name.clone(),
@@ -106,11 +110,11 @@ pub fn summarise(
                 coverage: r.coverage(workload[i]),
                 workload_hours: workload[i],
                 expected_sales: expected[i],
-                sales: spread(&st.sales, q),
+                sales: spread(&st.sales, &q),
                 attainment: RepAttainment {
-                    p10: q(0.1) / quota,
-                    p50: q(0.5) / quota,
-                    p90: q(0.9) / quota,
+                    p10: q[0] / quota,
+                    p50: q[1] / quota,
+                    p90: q[2] / quota,
                 },
                 p_attain: p,
                 p_attain_se: proportion_se(p, n),
@@ -124,7 +128,7 @@ pub fn summarise(
                         RepQuarter {
                             quarter: name.clone(),
                             quota: qs.quota,
-                            sales: spread(&qs.sales, |x| qs.sales_quantile(x)),
+                            sales: spread(&qs.sales, &qs.hist.quantiles(&SPREAD_PS)),
                             p_attain: (qs.quota > 0.0).then_some(pq),
                             p_attain_se: (qs.quota > 0.0).then(|| proportion_se(pq, n)),
                             ytd_quota: qs.ytd_quota,
@@ -136,7 +140,7 @@ pub fn summarise(
                 payout: st
                     .payout
                     .as_ref()
-                    .map(|ps| spread(&ps.payout, |x| ps.quantile(x))),
+                    .map(|ps| spread(&ps.payout, &ps.hist.quantiles(&SPREAD_PS))),
             }
         })
         .collect();
@@ -260,6 +264,7 @@ pub fn summarise(
         fairness: fairness(model, &reps, &expected),
         reforecast,
         reps,
+        rep_digest: None,
         quarters,
         compensation,
         risks: risks(model, res),

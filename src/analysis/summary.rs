@@ -2,6 +2,7 @@
 //! [`summarise`](super::summarise)). Nothing in here depends on time or
 //! machine, so the file is reproducible byte for byte.
 
+use super::rep_digest::RepDigest;
 use super::sensitivity::RiskSummary;
 use serde::{Deserialize, Serialize};
 
@@ -160,7 +161,13 @@ pub struct Summary {
     pub reached_precision: bool,
     pub team: Team,
     pub quota: QuotaInfo,
+    /// Every rep, or above [`MAX_LISTED_REPS`](super::MAX_LISTED_REPS)
+    /// reps only the worst and best (see `rep_digest`).
     pub reps: Vec<RepSummary>,
+    /// Present when `reps` does not list every rep: the distribution of
+    /// them all and where every rep's figures are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rep_digest: Option<RepDigest>,
     pub quarters: Vec<Quarter>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compensation: Option<Compensation>,

@@ -171,14 +171,25 @@ pub enum CompareError {
         missing: &'static str,
         other: &'static str,
     },
+    #[error(
+        "`{metric}` is not in the {side}'s summary: with {count} reps (more than {listed_up_to}) a summary lists only the worst and best {listed} reps by P(attain), and every rep's figures are in reps.csv and rep_quarters.csv of the result folder; a per-rep gate on a run this large can name only a listed rep (`{example}`) or a team figure"
+    )]
+    NotListed {
+        metric: String,
+        side: &'static str,
+        count: usize,
+        listed_up_to: usize,
+        listed: usize,
+        example: String,
+    },
 }
 
 impl CompareError {
     pub fn metric(&self) -> &str {
         match self {
-            CompareError::UnknownMetric { metric, .. } | CompareError::OneSided { metric, .. } => {
-                metric
-            }
+            CompareError::UnknownMetric { metric, .. }
+            | CompareError::OneSided { metric, .. }
+            | CompareError::NotListed { metric, .. } => metric,
         }
     }
 }
@@ -621,8 +632,10 @@ impl Side {
     /// are paired only when the run kept its per-rep series
     /// ([`crate::engine::SimOptions::keep_rep_trials`]).
     pub fn simulated(model: &Model, sim: Simulation, warnings: Vec<String>) -> Side {
-        let summary =
-            serde_json::to_value(sim.summary(model, warnings)).expect("a summary is plain data");
+        // As summary.json holds it: above MAX_LISTED_REPS reps, the worst
+        // and best reps only.
+        let summary = serde_json::to_value(sim.summary(model, warnings).into_bounded())
+            .expect("a summary is plain data");
         let res = sim.result;
         let (reps, reps_too_large) = match res.rep_trials {
             RepTrials::NotKept => (Vec::new(), None),
@@ -738,6 +751,9 @@ pub fn check_metrics(
     }
     };
     for m in both {
+        for (v, side) in [(base, "base"), (candidate, "candidate")] {
+            not_listed(v, m, side)?;
+        }
         match (lookup(base, m).is_some(), lookup(candidate, m).is_some()) {
             (true, true) => {}
             (false, false) => return Err(unknown(m, candidate)),
@@ -761,10 +777,35 @@ pub fn check_metrics(
         if let Gate::FailIf { metric, .. } = g
             && lookup(candidate, metric).is_none()
         {
+            not_listed(candidate, metric, "candidate")?;
             return Err(unknown(metric, candidate));
         }
     }
     Ok(())
+}
+
+/// A per-rep metric of a rep that `v`, a summary that does not list
+/// every rep, leaves out.
+fn not_listed(v: &Value, metric: &str, side: &'static str) -> Result<(), CompareError> {
+    let Some(digest) = v.get("rep_digest") else {
+        return Ok(());
+    };
+    if !metric.starts_with("reps.") || lookup(v, metric).is_some() {
+        return Ok(());
+    }
+    let what = metric.splitn(3, '.').nth(2).unwrap_or("p_attain");
+    let listed = v["reps"].as_array().map_or(0, Vec::len);
+    Err(CompareError::NotListed {
+        metric: metric.to_string(),
+        side,
+        count: digest["count"].as_u64().unwrap_or(0) as usize,
+        listed_up_to: digest["listed_up_to"].as_u64().unwrap_or(0) as usize,
+        listed: listed / 2,
+        example: format!(
+            "reps.{}.{what}",
+            v["reps"][0]["id"].as_str().unwrap_or("R01")
+        ),
+    })
 }
 
 /// Compares `candidate` with `base`: the default metrics, `extra` ones and
@@ -811,6 +852,13 @@ pub fn compare(
         }
     };
     for (name, side) in [("base", base), ("candidate", candidate)] {
+        if let Some(d) = side.summary.get("rep_digest") {
+            notes.push(format!(
+                "The {name}'s summary lists only the worst and best {} of its {} reps: per-rep rows cover the reps listed on both sides (every rep's figures are in reps.csv and rep_quarters.csv).",
+                side.summary["reps"].as_array().map_or(0, Vec::len) / 2,
+                d["count"]
+            ));
+        }
         if let Some(bytes) = side.trials.as_ref().and_then(|t| t.reps_too_large) {
             notes.push(format!(
                 "Per-rep trials of the {name} were not kept: they would take {:.1} GiB, above the {} GiB bound; per-rep metrics and reps at quota use unpaired standard errors.",

@@ -18,7 +18,7 @@ pub use plan::to_cents;
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
 use crate::model::Model;
-use crate::stats::{Histogram, Moments, Welford};
+use crate::stats::{Extremes, Histogram, Moments, Welford};
 use kernel::{Rngs, Scratch, Strata};
 use plan::Plan;
 use rand::RngExt;
@@ -185,19 +185,85 @@ pub struct SimResult {
     pub unit_trials: Vec<Vec<f64>>,
 }
 
+/// Every rep's histograms: of sales, of each quarter's sales and of
+/// payouts. Counts add up and extremes join in a total order, so chunks'
+/// histograms give the same result merged in any order. A chunk therefore
+/// counts into a set from the run's pool, which goes on counting whichever
+/// chunks its thread runs next (each chunk's extremes joined as a merge
+/// joins them), and the pool's sets are merged at the end: one set per
+/// thread, not one per chunk waiting to be merged in chunk order. With
+/// 100,000 reps a set takes about 0.9 GB.
+struct Hists {
+    hist: Vec<Histogram>,
+    rq_hist: Vec<Histogram>,
+    pay_hist: Vec<Histogram>,
+}
+
+impl Hists {
+    fn new(plan: &Plan, scales: &Scales, comp: bool) -> Self {
+        let (n, nq) = (plan.reps.len(), plan.quarters);
+        let np = if comp { n } else { 0 };
+        let rq_shift = |i: usize| scales.sales[i / nq] * plan.quarter_share[i % nq];
+        Hists {
+            hist: scales
+                .sales
+                .iter()
+                .map(|&s| Histogram::new(s, HIST_RANGE, HIST_BINS))
+                .collect(),
+            rq_hist: (0..n * nq)
+                .map(|i| Histogram::new(rq_shift(i), HIST_RANGE, QUARTER_BINS))
+                .collect(),
+            pay_hist: (0..np)
+                .map(|r| Histogram::new(scales.pay[r], PAY_RANGE, PAY_BINS))
+                .collect(),
+        }
+    }
+
+    fn merge(&mut self, o: &Hists) {
+        for (a, b) in [
+            (&mut self.hist, &o.hist),
+            (&mut self.rq_hist, &o.rq_hist),
+            (&mut self.pay_hist, &o.pay_hist),
+        ] {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        }
+    }
+
+    /// Every histogram, in a fixed order (a part file's).
+    fn all(&mut self) -> impl Iterator<Item = &mut Histogram> {
+        self.hist
+            .iter_mut()
+            .chain(&mut self.rq_hist)
+            .chain(&mut self.pay_hist)
+    }
+
+    /// Takes out every histogram's extremes, before a chunk is counted.
+    fn take_extremes(&mut self) -> Vec<Extremes> {
+        self.all().map(Histogram::take_extremes).collect()
+    }
+
+    /// Joins extremes taken out before a chunk with the chunk's own.
+    fn merge_extremes(&mut self, earlier: Vec<Extremes>) {
+        self.all()
+            .zip(earlier)
+            .for_each(|(h, e)| h.merge_extremes(e));
+    }
+}
+
 /// A chunk's results (and, merged in chunk order, the run's). Moments are
 /// sums around fixed shifts: no division per trial on the hot path.
 struct Partial {
     reps: Vec<Moments>,
     hits: Vec<u64>,
-    hist: Vec<Histogram>,
     rq: Vec<Moments>,
     rq_hits: Vec<u64>,
-    rq_hist: Vec<Histogram>,
     ytd: Vec<Moments>,
     ytd_hits: Vec<u64>,
     pay: Vec<Moments>,
-    pay_hist: Vec<Histogram>,
+    /// The chunk's histograms, when they must wait to be merged in chunk
+    /// order (a run that may stop early must not count the chunks after
+    /// its stop); otherwise merged into the run's at once.
+    hists: Option<Hists>,
     pay_total: Vec<f64>,
     team: Vec<f64>,
     at_quota: Vec<u64>,
@@ -244,22 +310,12 @@ impl Partial {
         Partial {
             reps: scales.sales.iter().map(|&s| Moments::new(s)).collect(),
             hits: vec![0; n],
-            hist: scales
-                .sales
-                .iter()
-                .map(|&s| Histogram::new(s, HIST_RANGE, HIST_BINS))
-                .collect(),
             rq: (0..n * nq).map(|i| Moments::new(rq_shift(i))).collect(),
             rq_hits: vec![0; n * nq],
-            rq_hist: (0..n * nq)
-                .map(|i| Histogram::new(rq_shift(i), HIST_RANGE, QUARTER_BINS))
-                .collect(),
             ytd: vec![Moments::new(1.0); n * nq],
             ytd_hits: vec![0; n * nq],
             pay: (0..np).map(|r| Moments::new(0.5 * scales.pay[r])).collect(),
-            pay_hist: (0..np)
-                .map(|r| Histogram::new(scales.pay[r], PAY_RANGE, PAY_BINS))
-                .collect(),
+            hists: None,
             pay_total: Vec::with_capacity(if comp { cap } else { 0 }),
             team: Vec::with_capacity(cap),
             at_quota: vec![0; n + 1],
@@ -307,10 +363,6 @@ impl Partial {
         ]
     }
 
-    fn histograms_mut(&mut self) -> [&mut Vec<Histogram>; 3] {
-        [&mut self.hist, &mut self.rq_hist, &mut self.pay_hist]
-    }
-
     /// The per-trial series, in a fixed order (concatenated chunk by chunk).
     fn series_mut(&mut self) -> Vec<&mut Vec<f64>> {
         let mut out = vec![&mut self.team, &mut self.pay_total];
@@ -326,19 +378,13 @@ impl Partial {
         }
         let merge_m =
             |a: &mut [Moments], b: &[Moments]| a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
-        let merge_h = |a: &mut [Histogram], b: &[Histogram]| {
-            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y))
-        };
         merge_m(&mut self.reps, &o.reps);
         add(&mut self.hits, &o.hits);
-        merge_h(&mut self.hist, &o.hist);
         merge_m(&mut self.rq, &o.rq);
         add(&mut self.rq_hits, &o.rq_hits);
-        merge_h(&mut self.rq_hist, &o.rq_hist);
         merge_m(&mut self.ytd, &o.ytd);
         add(&mut self.ytd_hits, &o.ytd_hits);
         merge_m(&mut self.pay, &o.pay);
-        merge_h(&mut self.pay_hist, &o.pay_hist);
         self.pay_total.extend_from_slice(&o.pay_total);
         self.team.extend_from_slice(&o.team);
         add(&mut self.at_quota, &o.at_quota);
@@ -385,6 +431,27 @@ fn strata(seed: u64, chunk: u64, dims: usize) -> Strata {
     }
 }
 
+/// A lock that a panic elsewhere does not poison (the panic is reported
+/// by rayon; the data is only counts).
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Bytes of per-rep values a chunk buffers before folding them into the
+/// moments and histograms. The fold goes rep by rep, so one rep's
+/// histograms stay in cache for a block of trials; the block is the whole
+/// chunk for a few hundred reps and shorter for many, so that 100,000 reps
+/// do not buffer gigabytes per thread. The block length never changes the
+/// results: each rep's values are folded in trial order either way.
+const FOLD_BYTES: usize = 64 << 20;
+
+/// Trials per block for `n` reps, `nq` quarters and payouts or not.
+fn fold_block(n: usize, nq: usize, comp: bool) -> usize {
+    let per_trial = 8 * n.max(1) * (1 + nq + usize::from(comp));
+    (FOLD_BYTES / per_trial).clamp(1, CHUNK_SIZE as usize)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_chunk(
     model: &Model,
     plan: &Plan,
@@ -393,6 +460,7 @@ fn run_chunk(
     trials: u64,
     scales: &Scales,
     keep: Keep,
+    hists: &mut Hists,
 ) -> Partial {
     use streams::{Purpose, chunk_rng};
     let seed = opts.seed;
@@ -411,13 +479,15 @@ fn run_chunk(
     let mut s = Scratch::new(plan);
     let mut out = Partial::new(plan, scales, keep, trials as usize);
     let mut qsum = vec![0.0; nq];
-    // Per-rep values are buffered rep-major and folded into their moments
-    // and histograms rep by rep after the trials: one rep's histogram stays
-    // in cache instead of every rep's being touched on every trial.
+    // Per-rep values are buffered rep-major for a block of trials and
+    // folded into their moments and histograms rep by rep after it: one
+    // rep's histogram stays in cache instead of every rep's being touched
+    // on every trial.
     let tn = trials as usize;
-    let mut sales_buf = vec![0.0; n * tn];
-    let mut rq_buf = vec![0.0; n * nq * tn];
-    let mut pay_buf = vec![0.0; if comp.is_some() { n * tn } else { 0 }];
+    let block = fold_block(n, nq, comp.is_some()).min(tn.max(1));
+    let mut sales_buf = vec![0.0; n * block];
+    let mut rq_buf = vec![0.0; n * nq * block];
+    let mut pay_buf = vec![0.0; if comp.is_some() { n * block } else { 0 }];
     let mut unit_buf = vec![
         0.0;
         if keep.unit_trials {
@@ -426,90 +496,103 @@ fn run_chunk(
             0
         }
     ];
-    for t in 0..trials {
-        kernel::trial(plan, &mut rngs, t, st.as_ref(), opts.analytics, &mut s);
-        let t = t as usize;
-        let team: f64 = s.team_month.iter().sum();
-        let mut at = 0;
-        for (r, &sales) in s.rep_sales.iter().enumerate() {
-            sales_buf[r * tn + t] = sales;
-            at += usize::from(sales >= plan.reps[r].quota);
-            for q in 0..nq {
-                rq_buf[(r * nq + q) * tn + t] = s.rep_quarter[r * nq + q];
-            }
-        }
-        if let Some(c) = comp {
-            let bonus = c.team_bonus_pool(team / model.company_target) / n as f64;
-            let mut pay_total = 0.0;
+    let mut ytd = vec![0.0; block];
+    let mut first = 0;
+    while first < tn {
+        let bn = block.min(tn - first);
+        for t in first..first + bn {
+            kernel::trial(
+                plan,
+                &mut rngs,
+                t as u64,
+                st.as_ref(),
+                opts.analytics,
+                &mut s,
+            );
+            let b = t - first;
+            let team: f64 = s.team_month.iter().sum();
+            let mut at = 0;
             for (r, &sales) in s.rep_sales.iter().enumerate() {
-                let p = c.rep_payout(sales, plan.reps[r].quota) + bonus;
-                pay_buf[r * tn + t] = p;
-                pay_total += p;
+                sales_buf[r * bn + b] = sales;
+                at += usize::from(sales >= plan.reps[r].quota);
+                for q in 0..nq {
+                    rq_buf[(r * nq + q) * bn + b] = s.rep_quarter[r * nq + q];
+                }
             }
-            out.pay_total.push(pay_total);
-        }
-        out.at_quota[at] += 1;
-        qsum.fill(0.0);
-        for (m, &v) in s.team_month.iter().enumerate() {
-            qsum[plan.quarter_of[m]] += v;
-        }
-        for (q, &sum) in qsum.iter().enumerate() {
-            out.quarters[q].push(sum);
-            if sum >= plan.quarter_target[q] {
-                out.quarter_hits[q] += 1;
+            if let Some(c) = comp {
+                let bonus = c.team_bonus_pool(team / model.company_target) / n as f64;
+                let mut pay_total = 0.0;
+                for (r, &sales) in s.rep_sales.iter().enumerate() {
+                    let p = c.rep_payout(sales, plan.reps[r].quota) + bonus;
+                    pay_buf[r * bn + b] = p;
+                    pay_total += p;
+                }
+                out.pay_total.push(pay_total);
             }
-        }
-        out.team.push(team);
-        if keep.unit_trials {
-            kernel::unit_totals(plan, &s, &mut unit_buf);
-            for (kept, &v) in out.unit_sales.iter_mut().zip(&unit_buf) {
-                kept.push(v);
+            out.at_quota[at] += 1;
+            qsum.fill(0.0);
+            for (m, &v) in s.team_month.iter().enumerate() {
+                qsum[plan.quarter_of[m]] += v;
             }
-        }
-        if opts.analytics {
-            for k in 0..out.inputs.len() {
-                out.inputs[k].push(s.inputs[k] as f32);
-                out.off[k].push(s.off_delta[k]);
+            for (q, &sum) in qsum.iter().enumerate() {
+                out.quarters[q].push(sum);
+                if sum >= plan.quarter_target[q] {
+                    out.quarter_hits[q] += 1;
+                }
             }
-        }
-    }
-    let mut ytd = vec![0.0; tn];
-    for (r, rep) in plan.reps.iter().enumerate() {
-        for &sales in &sales_buf[r * tn..(r + 1) * tn] {
-            out.reps[r].push(sales);
-            out.hist[r].push(sales);
-            out.hits[r] += u64::from(sales >= rep.quota);
-        }
-        ytd.fill(0.0);
-        for q in 0..nq {
-            let i = r * nq + q;
-            let ytd_inv = if rep.ytd_quota[q] > 0.0 {
-                1.0 / rep.ytd_quota[q]
-            } else {
-                0.0
-            };
-            for (v, cum) in rq_buf[i * tn..(i + 1) * tn].iter().zip(ytd.iter_mut()) {
-                out.rq[i].push(*v);
-                out.rq_hist[i].push(*v);
-                out.rq_hits[i] += u64::from(*v >= rep.quarter_quota[q]);
-                *cum += v;
-                out.ytd[i].push(*cum * ytd_inv);
-                out.ytd_hits[i] += u64::from(*cum >= rep.ytd_quota[q]);
+            out.team.push(team);
+            if keep.unit_trials {
+                kernel::unit_totals(plan, &s, &mut unit_buf);
+                for (kept, &v) in out.unit_sales.iter_mut().zip(&unit_buf) {
+                    kept.push(v);
+                }
+            }
+            if opts.analytics {
+                for k in 0..out.inputs.len() {
+                    out.inputs[k].push(s.inputs[k] as f32);
+                    out.off[k].push(s.off_delta[k]);
+                }
             }
         }
-        if comp.is_some() {
-            for &p in &pay_buf[r * tn..(r + 1) * tn] {
-                out.pay[r].push(p);
-                out.pay_hist[r].push(p);
+        for (r, rep) in plan.reps.iter().enumerate() {
+            for &sales in &sales_buf[r * bn..(r + 1) * bn] {
+                out.reps[r].push(sales);
+                hists.hist[r].push(sales);
+                out.hits[r] += u64::from(sales >= rep.quota);
+            }
+            let ytd = &mut ytd[..bn];
+            ytd.fill(0.0);
+            for q in 0..nq {
+                let i = r * nq + q;
+                let ytd_inv = if rep.ytd_quota[q] > 0.0 {
+                    1.0 / rep.ytd_quota[q]
+                } else {
+                    0.0
+                };
+                for (v, cum) in rq_buf[i * bn..(i + 1) * bn].iter().zip(ytd.iter_mut()) {
+                    out.rq[i].push(*v);
+                    hists.rq_hist[i].push(*v);
+                    out.rq_hits[i] += u64::from(*v >= rep.quarter_quota[q]);
+                    *cum += v;
+                    out.ytd[i].push(*cum * ytd_inv);
+                    out.ytd_hits[i] += u64::from(*cum >= rep.ytd_quota[q]);
+                }
+            }
+            if comp.is_some() {
+                for &p in &pay_buf[r * bn..(r + 1) * bn] {
+                    out.pay[r].push(p);
+                    hists.pay_hist[r].push(p);
+                }
             }
         }
-    }
-    // Kept series are the buffers' rows: rep-major, trial order.
-    for (r, kept) in out.rep_sales.iter_mut().enumerate() {
-        kept.extend_from_slice(&sales_buf[r * tn..(r + 1) * tn]);
-    }
-    for (r, kept) in out.rep_pay.iter_mut().enumerate() {
-        kept.extend_from_slice(&pay_buf[r * tn..(r + 1) * tn]);
+        // Kept series are the buffers' rows: rep-major, trial order.
+        for (r, kept) in out.rep_sales.iter_mut().enumerate() {
+            kept.extend_from_slice(&sales_buf[r * bn..(r + 1) * bn]);
+        }
+        for (r, kept) in out.rep_pay.iter_mut().enumerate() {
+            kept.extend_from_slice(&pay_buf[r * bn..(r + 1) * bn]);
+        }
+        first += bn;
     }
     out
 }
@@ -625,16 +708,22 @@ impl Setup {
         )
     }
 
-    /// The result of the merged partials `acc`.
+    /// An empty set of the run's histograms.
+    fn hists(&self) -> Hists {
+        Hists::new(&self.plan, &self.scales, self.keep.comp)
+    }
+
+    /// The result of the merged partials `acc` and histograms `hists`.
     fn finish(
         &self,
         model: &Model,
         quotas: &[f64],
         opts: &SimOptions,
         acc: Partial,
+        hists: Hists,
         reached: bool,
     ) -> SimResult {
-        let mut result = assemble(model, &self.plan, quotas, opts, acc, reached);
+        let mut result = assemble(model, &self.plan, quotas, opts, acc, hists, reached);
         result.deal_sampler = self.deal_sampler;
         if opts.keep_rep_trials && !self.keep.rep_trials {
             result.rep_trials = RepTrials::TooLarge { bytes: self.wanted };
@@ -658,14 +747,19 @@ fn in_pool<T: Send>(opts: &SimOptions, f: impl FnOnce() -> T + Send) -> Result<T
 /// Runs the chunks `range` in parallel waves and hands each chunk's
 /// partial to `each` in chunk order; `each` returns false to stop.
 /// `progress` is told the trials of `range` finished after each wave.
+/// Returns the histograms of every chunk run, counted into one set per
+/// thread; with `in_order`, each chunk's partial carries its own instead
+/// (and the set returned is empty), for a caller that may stop early.
+#[allow(clippy::too_many_arguments)]
 fn drive(
     model: &Model,
     s: &Setup,
     opts: &SimOptions,
     range: std::ops::Range<u64>,
+    in_order: bool,
     progress: Option<&(dyn Fn(u64) + Sync)>,
     mut each: impl FnMut(u64, Partial) -> bool,
-) {
+) -> Hists {
     let threads = opts
         .threads
         .unwrap_or_else(rayon::current_num_threads)
@@ -673,18 +767,44 @@ fn drive(
     // Chunks evaluated between two ordered merges: bounds memory, never
     // changes the results (merging is in chunk order whatever the wave).
     let wave = 2 * threads;
+    let pool: std::sync::Mutex<Vec<Hists>> = std::sync::Mutex::new(Vec::new());
     let mut done = 0;
     let mut w = range.start;
-    while w < range.end {
+    'waves: while w < range.end {
         let end = (w + wave).min(range.end);
         let parts: Vec<Partial> = (w..end)
             .into_par_iter()
-            .map(|c| run_chunk(model, &s.plan, opts, c, s.trials_in(c), &s.scales, s.keep))
+            .map(|c| {
+                let run = |h: &mut Hists| {
+                    run_chunk(
+                        model,
+                        &s.plan,
+                        opts,
+                        c,
+                        s.trials_in(c),
+                        &s.scales,
+                        s.keep,
+                        h,
+                    )
+                };
+                if in_order {
+                    let mut h = s.hists();
+                    let mut p = run(&mut h);
+                    p.hists = Some(h);
+                    return p;
+                }
+                let mut h = lock(&pool).pop().unwrap_or_else(|| s.hists());
+                let earlier = h.take_extremes();
+                let p = run(&mut h);
+                h.merge_extremes(earlier);
+                lock(&pool).push(h);
+                p
+            })
             .collect();
         for (c, p) in (w..end).zip(parts) {
             done += s.trials_in(c);
             if !each(c, p) {
-                return;
+                break 'waves;
             }
         }
         if let Some(f) = progress {
@@ -692,6 +812,14 @@ fn drive(
         }
         w = end;
     }
+    let mut sets = pool
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut h = sets.pop().unwrap_or_else(|| s.hists());
+    for o in &sets {
+        h.merge(o);
+    }
+    h
 }
 
 /// Runs the simulation with the quotas already decided (see
@@ -704,28 +832,44 @@ pub fn run(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<SimResult, EngineError> {
     let s = Setup::new(model, quotas, opts)?;
-    let (acc, reached) = in_pool(opts, || {
+    // Histograms of chunks merge in any order (see `Hists`), unless the
+    // run may stop early: then each chunk has its own, merged in chunk
+    // order once the chunk is known to count.
+    let in_order = opts.precision.is_some();
+    let (acc, hists, reached) = in_pool(opts, || {
         let mut acc = s.partial(s.max_trials);
+        let mut ordered = in_order.then(|| s.hists());
         let mut hits = 0u64;
         let mut reached = false;
-        drive(model, &s, opts, 0..s.chunks(), progress, |c, p| {
-            hits += crate::stats::hits(&p.team, model.company_target);
-            acc.merge(p);
-            if let Some(target) = opts.precision
-                && c + 1 >= MIN_CHUNKS
-            {
-                let n = acc.team.len() as f64;
-                let ph = hits as f64 / n;
-                if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
-                    reached = true;
-                    return false;
+        let pooled = drive(
+            model,
+            &s,
+            opts,
+            0..s.chunks(),
+            in_order,
+            progress,
+            |c, mut p| {
+                hits += crate::stats::hits(&p.team, model.company_target);
+                if let (Some(all), Some(h)) = (ordered.as_mut(), p.hists.take()) {
+                    all.merge(&h);
                 }
-            }
-            true
-        });
-        (acc, reached)
+                acc.merge(p);
+                if let Some(target) = opts.precision
+                    && c + 1 >= MIN_CHUNKS
+                {
+                    let n = acc.team.len() as f64;
+                    let ph = hits as f64 / n;
+                    if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
+                        reached = true;
+                        return false;
+                    }
+                }
+                true
+            },
+        );
+        (acc, ordered.unwrap_or(pooled), reached)
     })?;
-    Ok(s.finish(model, quotas, opts, acc, reached))
+    Ok(s.finish(model, quotas, opts, acc, hists, reached))
 }
 
 fn assemble(
@@ -734,6 +878,7 @@ fn assemble(
     quotas: &[f64],
     opts: &SimOptions,
     mut acc: Partial,
+    hists: Hists,
     reached: bool,
 ) -> SimResult {
     let nq = plan.quarters;
@@ -748,16 +893,16 @@ fn assemble(
     };
     let mut rq = acc.rq.into_iter();
     let mut rq_hits = acc.rq_hits.into_iter();
-    let mut rq_hist = acc.rq_hist.into_iter();
+    let mut rq_hist = hists.rq_hist.into_iter();
     let mut ytd = acc.ytd.into_iter();
     let mut ytd_hits = acc.ytd_hits.into_iter();
     let mut pay = acc.pay.into_iter();
-    let mut pay_hist = acc.pay_hist.into_iter();
+    let mut pay_hist = hists.pay_hist.into_iter();
     let reps = acc
         .reps
         .into_iter()
         .zip(acc.hits)
-        .zip(acc.hist)
+        .zip(hists.hist)
         .enumerate()
         .map(|(r, ((sales, hits), hist))| RepStats {
             sales: sales.welford(),

@@ -76,16 +76,24 @@ pub fn run_shard(
     in_pool(opts, || {
         let mut acc = s.partial(trials);
         let mut chunk_moments = Vec::with_capacity((range.end - range.start) as usize);
-        drive(model, &s, opts, range.clone(), progress, |_, mut p| {
-            chunk_moments.push(
-                p.moments_mut()
-                    .iter()
-                    .flat_map(|v| v.iter().copied())
-                    .collect(),
-            );
-            acc.merge(p);
-            true
-        });
+        let mut hists = drive(
+            model,
+            &s,
+            opts,
+            range.clone(),
+            false,
+            progress,
+            |_, mut p| {
+                chunk_moments.push(
+                    p.moments_mut()
+                        .iter()
+                        .flat_map(|v| v.iter().copied())
+                        .collect(),
+                );
+                acc.merge(p);
+                true
+            },
+        );
         ShardState {
             chunks: range.clone(),
             chunk_moments,
@@ -94,11 +102,7 @@ pub fn run_shard(
                 .iter()
                 .flat_map(|v| v.iter().copied())
                 .collect(),
-            histograms: acc
-                .histograms_mut()
-                .iter()
-                .flat_map(|v| v.iter().map(|h| h.to_raw()))
-                .collect(),
+            histograms: hists.all().map(|h| h.to_raw()).collect(),
             series: acc.series_mut().into_iter().map(std::mem::take).collect(),
             inputs: std::mem::take(&mut acc.inputs),
         }
@@ -143,6 +147,7 @@ pub fn merge_shards(
         )));
     }
     let mut acc = s.partial(s.max_trials);
+    let mut hists = s.hists();
     let mismatch = |what: &str, got: usize, want: usize| {
         EngineError::PartMismatch(format!("{got} {what} where this run has {want}"))
     };
@@ -172,16 +177,11 @@ pub fn merge_shards(
         for (a, b) in counts.iter_mut().flat_map(|v| v.iter_mut()).zip(&p.counts) {
             *a += *b;
         }
-        let mut hists = acc.histograms_mut();
-        let want: usize = hists.iter().map(|v| v.len()).sum();
+        let want = hists.all().count();
         if p.histograms.len() != want {
             return Err(mismatch("histograms", p.histograms.len(), want));
         }
-        for (a, b) in hists
-            .iter_mut()
-            .flat_map(|v| v.iter_mut())
-            .zip(&p.histograms)
-        {
+        for (a, b) in hists.all().zip(&p.histograms) {
             a.merge_raw(b).ok_or_else(|| {
                 EngineError::PartMismatch(format!(
                     "a histogram of {} bins differs from this run's",
@@ -214,5 +214,5 @@ pub fn merge_shards(
             s.max_trials
         )));
     }
-    Ok(s.finish(model, quotas, opts, acc, false))
+    Ok(s.finish(model, quotas, opts, acc, hists, false))
 }

@@ -244,7 +244,7 @@ fn cards(o: &mut String, s: &Summary, notes: &[String]) {
         o,
         "<div class=\"card\"><div class=\"k\">Reps at quota</div><div class=\"v\">{:.1} of {}</div><div class=\"s\">P10 {} · P50 {} · P90 {}</div></div>",
         t.reps_at_quota.mean,
-        s.reps.len(),
+        s.rep_count(),
         t.reps_at_quota.p10,
         t.reps_at_quota.p50,
         t.reps_at_quota.p90
@@ -328,11 +328,50 @@ fn team(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     o.push_str("</section>\n");
 }
 
+/// The reps of a run too large to list: P(quota) across them, how many in
+/// each tenth, and that the tables below hold the worst and best only.
+fn rep_distribution(o: &mut String, d: &crate::analysis::RepDigest) {
+    let a = &d.p_attain;
+    let _ = writeln!(
+        o,
+        "<p>{} reps, more than the {} a summary lists: the tables and per-rep charts show the {} with the lowest and the {} with the highest P(quota) (lowest first, then highest first); every rep's figures are in {}. P(quota) across reps: mean {}, min {}, P10 {}, P25 {}, P50 {}, P75 {}, P90 {}, max {}.</p>",
+        d.count,
+        d.listed_up_to,
+        d.worst.len(),
+        d.best.len(),
+        d.detail
+            .iter()
+            .map(|f| format!("<code>{}</code>", esc(f)))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        pct(a.mean),
+        pct(a.min),
+        pct(a.p10),
+        pct(a.p25),
+        pct(a.p50),
+        pct(a.p75),
+        pct(a.p90),
+        pct(a.max)
+    );
+    o.push_str("<div class=\"scroll\"><table><thead><tr><th class=\"t\">P(quota)</th>");
+    for b in &d.p_attain_bands {
+        let _ = write!(o, "<th>{:.0}–{:.0} %</th>", 100.0 * b.from, 100.0 * b.to);
+    }
+    o.push_str("</tr></thead><tbody><tr><td class=\"t\">Reps</td>");
+    for b in &d.p_attain_bands {
+        let _ = write!(o, "<td>{}</td>", b.reps);
+    }
+    o.push_str("</tr></tbody></table></div>\n");
+}
+
 /// Every rep, quotas and fairness.
 fn reps(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     let cur = esc(&s.currency);
     // Reps.
     o.push_str("<section id=\"reps\">\n<h2>Reps</h2>\n");
+    if let Some(d) = &s.rep_digest {
+        rep_distribution(o, d);
+    }
     let _ = writeln!(
         o,
         "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th>Coverage</th><th>A P10</th><th>A P50</th><th>A P90</th><th>P(quota)</th><th>95 % interval</th></tr></thead><tbody>"

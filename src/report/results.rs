@@ -28,7 +28,8 @@ impl Exporter<Results<'_>> for SummaryJson {
         "summary.json".into()
     }
     fn export(&self, r: &Results<'_>) -> Result<Vec<u8>, ReportError> {
-        super::export::json(r.summary)
+        // Bounded above `MAX_LISTED_REPS` reps; the CSV files hold them all.
+        super::export::json(&*r.summary.bounded())
     }
 }
 
@@ -73,7 +74,8 @@ impl Exporter<Results<'_>> for ChartsJson {
         "charts.json".into()
     }
     fn export(&self, r: &Results<'_>) -> Result<Vec<u8>, ReportError> {
-        super::export::json(r.charts)
+        // Per-rep entries for the reps summary.json lists.
+        super::export::json(&r.charts.listed(&r.summary.bounded()))
     }
 }
 

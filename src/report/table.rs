@@ -1,7 +1,7 @@
 //! The readable summary printed after a run.
 
 use super::format::{lpad, money, pad, pct, width};
-use crate::analysis::{RiskSummary, Summary};
+use crate::analysis::{RepDigest, RepSummary, RiskSummary, Summary};
 use std::fmt::Write;
 
 pub fn summary_table(s: &Summary) -> String {
@@ -47,7 +47,7 @@ pub fn summary_table(s: &Summary) -> String {
         t.reps_at_quota.p10,
         t.reps_at_quota.p50,
         t.reps_at_quota.p90,
-        s.reps.len()
+        s.rep_count()
     );
     let _ = writeln!(
         o,
@@ -56,6 +56,57 @@ pub fn summary_table(s: &Summary) -> String {
         money(t.shortfall.cvar95)
     );
     let _ = writeln!(o);
+    match &s.rep_digest {
+        None => rep_table(&mut o, s, &s.reps.iter().collect::<Vec<_>>()),
+        Some(d) => {
+            rep_distribution(&mut o, d);
+            let listed = |ids: &[String]| -> Vec<&RepSummary> {
+                ids.iter()
+                    .filter_map(|id| s.reps.iter().find(|r| &r.id == id))
+                    .collect()
+            };
+            let _ = writeln!(
+                o,
+                "\nLowest P(quota): {} of {} reps",
+                d.worst.len(),
+                d.count
+            );
+            rep_table(&mut o, s, &listed(&d.worst));
+            let _ = writeln!(
+                o,
+                "\nHighest P(quota): {} of {} reps",
+                d.best.len(),
+                d.count
+            );
+            rep_table(&mut o, s, &listed(&d.best));
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:<8} {:>14} {:>14} {:>9}",
+        "Quarter", "Target", "Mean sales", "P(hit)"
+    );
+    for q in &s.quarters {
+        let _ = writeln!(
+            o,
+            "{:<8} {:>14} {:>14} {:>9}",
+            q.quarter,
+            money(q.target),
+            money(q.sales_mean),
+            pct(q.p_hit)
+        );
+    }
+    quarter_matrix(&mut o, s);
+    quota_and_fairness(&mut o, s);
+    compensation(&mut o, s, &cur);
+    risk_register(&mut o, s, &cur);
+    o
+}
+
+/// One row per rep of `reps`; columns sized over every listed rep, so the
+/// tables of a bounded summary line up.
+fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
     let nw = s
         .reps
         .iter()
@@ -83,7 +134,7 @@ pub fn summary_table(s: &Summary) -> String {
         "A P90",
         "P(quota)"
     );
-    for r in &s.reps {
+    for r in reps {
         let _ = writeln!(
             o,
             "{} {}  {} {} {:>8} {:>7} {:>7} {:>7} {:>9}",
@@ -98,27 +149,45 @@ pub fn summary_table(s: &Summary) -> String {
             pct(r.p_attain)
         );
     }
-    let _ = writeln!(o);
+}
+
+/// The reps of a run too large to list: P(quota) across them and how many
+/// fall in each tenth.
+fn rep_distribution(o: &mut String, d: &RepDigest) {
+    let a = &d.p_attain;
     let _ = writeln!(
         o,
-        "{:<8} {:>14} {:>14} {:>9}",
-        "Quarter", "Target", "Mean sales", "P(hit)"
+        "Reps                {} (more than {}: the worst and best {} are listed; every rep is in {})",
+        d.count,
+        d.listed_up_to,
+        d.worst.len(),
+        d.detail.join(" and ")
     );
-    for q in &s.quarters {
-        let _ = writeln!(
+    let _ = writeln!(
+        o,
+        "P(quota) across reps  mean {}, min {}, P10 {}, P25 {}, P50 {}, P75 {}, P90 {}, max {}",
+        pct(a.mean),
+        pct(a.min),
+        pct(a.p10),
+        pct(a.p25),
+        pct(a.p50),
+        pct(a.p75),
+        pct(a.p90),
+        pct(a.max)
+    );
+    let _ = write!(o, "{:<10}", "P(quota)");
+    for b in &d.p_attain_bands {
+        let _ = write!(
             o,
-            "{:<8} {:>14} {:>14} {:>9}",
-            q.quarter,
-            money(q.target),
-            money(q.sales_mean),
-            pct(q.p_hit)
+            " {:>7}",
+            format!("{:.0}-{:.0}", 100.0 * b.from, 100.0 * b.to)
         );
     }
-    quarter_matrix(&mut o, s);
-    quota_and_fairness(&mut o, s);
-    compensation(&mut o, s, &cur);
-    risk_register(&mut o, s, &cur);
-    o
+    let _ = write!(o, " %\n{:<10}", "Reps");
+    for b in &d.p_attain_bands {
+        let _ = write!(o, " {:>7}", b.reps);
+    }
+    let _ = writeln!(o);
 }
 
 /// P(reaching each quarter's quota) per rep: which quarter is at risk.
@@ -179,6 +248,13 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
             flag.name,
             pct(flag.p_attain),
             flag.reason
+        );
+    }
+    if let Some(d) = s.rep_digest.as_ref().filter(|d| d.flags_left_out > 0) {
+        let _ = writeln!(
+            o,
+            "  (and {} more reps below 30 % or above 80 %, not listed; see {})",
+            d.flags_left_out, d.detail[0]
         );
     }
 }

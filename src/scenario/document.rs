@@ -32,10 +32,6 @@ impl FileRef {
             FileRef::Loaded { path, .. } | FileRef::Failed { path } => Some(path),
         }
     }
-
-    fn failed(&self) -> bool {
-        matches!(self, FileRef::Failed { .. })
-    }
 }
 
 /// Keys whose values name files: they are followed when the document is
@@ -213,35 +209,33 @@ impl Document {
                 problems: &mut problems,
             },
         );
-        let csv_units = match &self.units {
-            FileRef::Loaded { file, .. } => Some(units_csv::read(
+        let unit_source = match &self.units {
+            FileRef::Loaded { file, .. } => match units_csv::UnitRows::open(
                 &sources.files[*file].text,
                 *file,
                 &mut problems,
                 &raw.units_columns,
-            )),
-            _ => None,
+            ) {
+                Some(rows) => validate::UnitSource::Csv(Box::new(rows)),
+                None => validate::UnitSource::Failed,
+            },
+            FileRef::Failed { .. } => validate::UnitSource::Failed,
+            FileRef::None => validate::UnitSource::Inline,
         };
         let edges = match &self.edges {
-            FileRef::Loaded { file, .. } => Some(units_csv::read_edges(
-                &sources.files[*file].text,
-                *file,
-                &mut problems,
-            )),
+            FileRef::Loaded { file, .. } => Some(validate::EdgeSource {
+                text: &sources.files[*file].text,
+                file: *file,
+            }),
             _ => None,
         };
-        let units_known = !self.units.failed() && csv_units.as_ref().is_none_or(|c| c.ok);
         let scenario = if self.complete {
-            validate::validate(
-                &raw,
-                csv_units.map(|c| c.units),
-                edges,
-                purpose,
-                units_known,
-                &sources,
-                &mut problems,
-            )
+            validate::validate(&raw, unit_source, edges, purpose, &sources, &mut problems)
         } else {
+            unit_source.drain(&mut problems);
+            if let Some(e) = edges {
+                e.drain(&mut problems);
+            }
             None
         };
         Loaded {
@@ -427,10 +421,10 @@ fn fetch(
             return None;
         }
     };
-    match text::decode(&loaded.bytes) {
+    match text::decode_owned(loaded.bytes) {
         Ok(d) => {
-            let id = sources.add(loaded.name, d.text.clone());
-            note_encoding(id, &d, what, problems);
+            note_encoding(sources.files.len(), &d, what, problems);
+            let id = sources.add(loaded.name, d.text);
             Some((id, loaded.key))
         }
         Err(e) => {

@@ -36,6 +36,27 @@ pub struct RawHeader {
     pub span: Option<Span>,
 }
 
+/// A set of [`UNIT_KEYS`]: a units CSV has a million rows, and a set of
+/// bits costs nothing to make.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnitKeys(u32);
+
+impl UnitKeys {
+    /// Adds `key`; a key that is not a unit key is not kept.
+    pub fn insert(&mut self, key: &str) {
+        if let Some(i) = UNIT_KEYS.iter().position(|k| *k == key) {
+            self.0 |= 1 << i;
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        UNIT_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
 /// A unit, from the CSV or an inline `[[units]]` table.
 #[derive(Clone, Debug, Default)]
 pub struct RawUnit {
@@ -57,8 +78,9 @@ pub struct RawUnit {
     pub locked: Option<Sp<bool>>,
     /// A potential was written but could not be read.
     pub potential_unreadable: bool,
-    /// Keys (or columns) written, also those whose value could not be read.
-    pub written: Vec<String>,
+    /// Unit keys (or columns) written, also those whose value could not be
+    /// read (unknown keys are reported when read and not kept here).
+    pub written: UnitKeys,
     pub span: Option<Span>,
 }
 
@@ -474,7 +496,10 @@ fn read_unit(r: &mut Reader<'_>, mut t: Tab<'_>) -> RawUnit {
     });
     let potential_unreadable = written && potential.is_none();
     let u = RawUnit {
-        written: t.keys(),
+        written: t.keys().iter().fold(UnitKeys::default(), |mut w, k| {
+            w.insert(k);
+            w
+        }),
         id: t.get("id").and_then(|n| r.string(n, "id")),
         name: t.get("name").and_then(|n| r.string(n, "name")),
         region: t.get("region").and_then(|n| r.string(n, "region")),

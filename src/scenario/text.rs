@@ -47,12 +47,37 @@ pub struct Decoded {
 /// (which decodes anything). NUL bytes outside UTF-16 mean a binary file.
 /// Lone-CR line ends become LF.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
-    let mut d = decode_text(bytes)?;
+    Ok(cr_to_lf(decode_text(bytes)?))
+}
+
+/// As [`decode`], taking the bytes: a plain UTF-8 file (the usual case,
+/// and the large one) becomes its text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, BinaryFile> {
+    let marked = matches!(
+        bytes.as_slice(),
+        [0xEF, 0xBB, 0xBF, ..] | [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]
+    );
+    if marked || utf16_without_bom(&bytes).is_some() || bytes.contains(&0) {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(cr_to_lf(Decoded {
+            text,
+            encoding: Encoding::Utf8,
+            had_bom: false,
+            cr_line_ends: false,
+        })),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
+/// Lone-CR line ends become LF.
+fn cr_to_lf(mut d: Decoded) -> Decoded {
     if d.text.contains('\r') && !d.text.contains('\n') {
         d.text = d.text.replace('\r', "\n");
         d.cr_line_ends = true;
     }
-    Ok(d)
+    d
 }
 
 fn decode_text(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
@@ -70,7 +95,9 @@ fn decode_text(bytes: &[u8]) -> Result<Decoded, BinaryFile> {
                     cr_line_ends: false,
                 });
             }
-            if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            if bytes.contains(&0)
+                && let Some(at) = bytes.iter().position(|&b| b == 0)
+            {
                 return Err(BinaryFile { offset: at });
             }
             if let Ok(s) = std::str::from_utf8(bytes) {
@@ -198,6 +225,19 @@ mod tests {
     const NAMES: &str = "id,name\nU1,浦东新区·陆家嘴\nU2,苏州工业园区\n";
 
     #[test]
+    fn owned_bytes_decode_as_borrowed_ones() {
+        let gbk = encoding_rs::GBK.encode(NAMES).0.into_owned();
+        for bytes in [
+            NAMES.as_bytes().to_vec(),
+            b"id,name\rU1,A\r".to_vec(),
+            gbk,
+            b"id\0".to_vec(),
+        ] {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
+    }
+
+    #[test]
     fn utf8_with_and_without_bom() {
         let d = decode(NAMES.as_bytes()).unwrap();
         assert_eq!(
@@ -207,6 +247,7 @@ mod tests {
         let mut b = vec![0xEF, 0xBB, 0xBF];
         b.extend_from_slice(NAMES.as_bytes());
         let d = decode(&b).unwrap();
+        assert_eq!(decode_owned(b.clone()).unwrap(), d);
         assert_eq!((d.text.as_str(), d.had_bom), (NAMES, true));
     }
 

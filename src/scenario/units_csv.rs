@@ -13,14 +13,6 @@ use std::ops::Range;
 
 const REQUIRED: &[&str] = &["id", "potential"];
 
-/// A CSV table read: the units, and whether the table as a whole could be
-/// read (when not, the problem is reported and nothing that depends on the
-/// units is checked against an empty list).
-pub struct CsvUnits {
-    pub units: Vec<RawUnit>,
-    pub ok: bool,
-}
-
 /// The text after a BOM, the BOM's length, and the delimiter. Shared by
 /// every CSV input (units, edges, transaction history, roster).
 pub(crate) struct Table<'a> {
@@ -70,9 +62,9 @@ impl<'a> Table<'a> {
         }
     }
 
-    pub(crate) fn reader(&self) -> csv::Reader<&'a [u8]> {
+    pub(crate) fn reader(&self, trim: csv::Trim) -> csv::Reader<&'a [u8]> {
         csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
+            .trim(trim)
             .flexible(true)
             .delimiter(self.delimiter)
             .from_reader(self.body.as_bytes())
@@ -82,12 +74,20 @@ impl<'a> Table<'a> {
     /// (quote-aware). The CSV reader places a record after a CRLF file's
     /// `\r`; the record itself starts after the line break.
     pub(crate) fn field_spans(&self, start: usize) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        self.field_spans_into(start, &mut spans);
+        spans
+    }
+
+    /// As [`Table::field_spans`], into `spans` (cleared first), so that a
+    /// reader of many rows allocates once.
+    pub(crate) fn field_spans_into(&self, start: usize, spans: &mut Vec<Range<usize>>) {
+        spans.clear();
         let bytes = self.body.as_bytes();
         let mut i = start;
         while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
             i += 1;
         }
-        let mut spans = Vec::new();
         let mut field_start = i;
         let mut quoted = false;
         while i < bytes.len() {
@@ -103,11 +103,13 @@ impl<'a> Table<'a> {
             i += 1;
         }
         spans.push(field_start..i);
-        spans
     }
 
     /// The place of a quote that is never closed, if any.
     fn unclosed_quote(&self) -> Option<usize> {
+        if !self.body.contains('"') {
+            return None;
+        }
         let mut open: Option<usize> = None;
         let mut at_field_start = true;
         for (i, &b) in self.body.as_bytes().iter().enumerate() {
@@ -131,10 +133,22 @@ impl<'a> Table<'a> {
         problems: &mut Problems,
         what: &str,
     ) -> Option<(csv::Reader<&'a [u8]>, csv::StringRecord)> {
+        self.open_trimming(problems, what, csv::Trim::All)
+    }
+
+    /// As [`Table::open`]; `trim` says what the reader trims. A reader of
+    /// many rows trims the cells it uses itself (`Trim::Headers`): trimming
+    /// every record copies it.
+    pub(crate) fn open_trimming(
+        &self,
+        problems: &mut Problems,
+        what: &str,
+        trim: csv::Trim,
+    ) -> Option<(csv::Reader<&'a [u8]>, csv::StringRecord)> {
         if !self.quotes_closed(problems) {
             return None;
         }
-        let mut rdr = self.reader();
+        let mut rdr = self.reader(trim);
         match rdr.headers() {
             Ok(h) => {
                 let h = h.clone();
@@ -208,182 +222,214 @@ pub(crate) fn sniff_delimiter(body: &str) -> u8 {
     }
 }
 
-/// Reads the units CSV. Unknown columns are reported as warnings (CRM
-/// exports carry many); bad cells as errors with their row and column.
-pub fn read(
-    text: &str,
-    file: FileId,
-    problems: &mut Problems,
-    mapping: &[(String, Sp<String>)],
-) -> CsvUnits {
-    let failed = CsvUnits {
-        units: Vec::new(),
-        ok: false,
-    };
-    let t = Table::new(text, file, problems, "units CSV");
-    let Some((mut rdr, headers)) = t.open(problems, "CSV") else {
-        return failed;
-    };
-    let header_spans = t.field_spans(0);
-    let mut columns: Vec<Option<&str>> = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        let range = header_spans.get(i).cloned().unwrap_or(0..0);
-        // A mapped column takes its key; a key that is mapped elsewhere no
-        // longer matches its own name.
-        let known = match mapping.iter().find(|(_, name)| name.v == h) {
-            Some((key, _)) => UNIT_KEYS.iter().find(|k| **k == key).copied(),
-            None => UNIT_KEYS
-                .iter()
-                .find(|k| **k == h && !mapping.iter().any(|(key, _)| key == *k))
-                .copied(),
-        };
-        if known.is_none() {
-            let mut help = String::new();
-            if let Some(s) = did_you_mean(h, UNIT_KEYS) {
-                help.push_str(&format!("did you mean `{s}`? "));
-            }
-            help.push_str(&format!("known columns: {}", UNIT_KEYS.join(", ")));
-            problems
-                .warning(
-                    ProblemKind::NoEffect,
-                    &t.span(range.clone()),
-                    format!("unknown column `{h}` is ignored"),
-                )
-                .help(help);
-        } else if columns.contains(&known) {
-            problems.error(
-                ProblemKind::Duplicate,
-                &t.span(range.clone()),
-                format!("column `{h}` appears twice"),
-            );
-        }
-        columns.push(known);
-    }
-    for (key, name) in mapping {
-        if !headers.iter().any(|h| h == name.v) {
-            let cols: Vec<&str> = headers.iter().collect();
-            let p = problems.error(
-                ProblemKind::Missing,
-                &name.span,
-                format!(
-                    "column `{}` (mapped to `{key}`) is not in the units CSV",
-                    name.v
-                ),
-            );
-            match did_you_mean(&name.v, &cols) {
-                Some(s) => p.help(format!(
-                    "did you mean `{s}`? the CSV has: {}",
-                    cols.join(", ")
-                )),
-                None => p.help(format!("the CSV has: {}", cols.join(", "))),
+/// The rows of a units CSV, read one at a time: the caller validates each
+/// row and drops it, so a million-row file never exists as a million raw
+/// rows at once. Unknown columns are reported as warnings (CRM exports
+/// carry many); bad cells as errors with their row and column.
+pub struct UnitRows<'a> {
+    t: Table<'a>,
+    rdr: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    /// The unit key each column holds (`None`: ignored).
+    columns: Vec<Option<&'static str>>,
+    header_end: usize,
+    /// Byte ranges of the current row's fields (reused from row to row).
+    spans: Vec<Range<usize>>,
+    rows: usize,
+    /// Excel in a decimal-comma locale writes `;`-separated files with
+    /// `0,3`; such a cell cannot be a thousands separator there. The first
+    /// one is kept for a single warning.
+    decimal_comma: Option<(String, Span)>,
+    /// The CSV broke off before its end (reported).
+    broken: bool,
+}
+
+impl<'a> UnitRows<'a> {
+    /// Reads the header. `None` (reported) when the table as a whole cannot
+    /// be read: no header, a required column missing or doubled, a quote
+    /// never closed; the rows are then not read on as if it were fine.
+    pub fn open(
+        text: &'a str,
+        file: FileId,
+        problems: &mut Problems,
+        mapping: &[(String, Sp<String>)],
+    ) -> Option<UnitRows<'a>> {
+        let t = Table::new(text, file, problems, "units CSV");
+        let (rdr, headers) = t.open_trimming(problems, "CSV", csv::Trim::Headers)?;
+        let header_spans = t.field_spans(0);
+        let mut columns: Vec<Option<&'static str>> = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            let range = header_spans.get(i).cloned().unwrap_or(0..0);
+            // A mapped column takes its key; a key that is mapped elsewhere no
+            // longer matches its own name.
+            let known = match mapping.iter().find(|(_, name)| name.v == h) {
+                Some((key, _)) => UNIT_KEYS.iter().find(|k| **k == key).copied(),
+                None => UNIT_KEYS
+                    .iter()
+                    .find(|k| **k == h && !mapping.iter().any(|(key, _)| key == *k))
+                    .copied(),
             };
-        }
-    }
-    let header_end = header_spans.last().map_or(0, |r| r.end);
-    let unknown: Vec<&str> = headers
-        .iter()
-        .zip(&columns)
-        .filter(|(_, c)| c.is_none())
-        .map(|(h, _)| h)
-        .collect();
-    let mut required_missing = false;
-    for req in REQUIRED {
-        if !columns.contains(&Some(req)) {
-            required_missing = true;
-            let mut help = format!(
-                "required columns: {}; optional: the other unit keys",
-                REQUIRED.join(", ")
-            );
-            if let Some(h) = unknown.first()
-                && !mapping.iter().any(|(key, _)| key == req)
-            {
-                help.push_str(&format!(
-                    "; if `{h}` holds it, map it in the scenario: [units] columns = {{ {req} = \"{h}\" }}"
-                ));
+            if known.is_none() {
+                let mut help = String::new();
+                if let Some(s) = did_you_mean(h, UNIT_KEYS) {
+                    help.push_str(&format!("did you mean `{s}`? "));
+                }
+                help.push_str(&format!("known columns: {}", UNIT_KEYS.join(", ")));
+                problems
+                    .warning(
+                        ProblemKind::NoEffect,
+                        &t.span(range.clone()),
+                        format!("unknown column `{h}` is ignored"),
+                    )
+                    .help(help);
+            } else if columns.contains(&known) {
+                problems.error(
+                    ProblemKind::Duplicate,
+                    &t.span(range.clone()),
+                    format!("column `{h}` appears twice"),
+                );
             }
-            problems
-                .error(
-                    ProblemKind::Missing,
-                    &t.span(0..header_end),
-                    format!("the units CSV has no `{req}` column"),
-                )
-                .help(help);
+            columns.push(known);
         }
-    }
-    // With a column missing or doubled, every row would repeat the problem.
-    let doubled = columns
-        .iter()
-        .enumerate()
-        .any(|(i, c)| c.is_some() && columns[..i].contains(c));
-    if required_missing || doubled {
-        return failed;
+        for (key, name) in mapping {
+            if !headers.iter().any(|h| h == name.v) {
+                let cols: Vec<&str> = headers.iter().collect();
+                let p = problems.error(
+                    ProblemKind::Missing,
+                    &name.span,
+                    format!(
+                        "column `{}` (mapped to `{key}`) is not in the units CSV",
+                        name.v
+                    ),
+                );
+                match did_you_mean(&name.v, &cols) {
+                    Some(s) => p.help(format!(
+                        "did you mean `{s}`? the CSV has: {}",
+                        cols.join(", ")
+                    )),
+                    None => p.help(format!("the CSV has: {}", cols.join(", "))),
+                };
+            }
+        }
+        let header_end = header_spans.last().map_or(0, |r| r.end);
+        let unknown: Vec<&str> = headers
+            .iter()
+            .zip(&columns)
+            .filter(|(_, c)| c.is_none())
+            .map(|(h, _)| h)
+            .collect();
+        let mut required_missing = false;
+        for req in REQUIRED {
+            if !columns.contains(&Some(req)) {
+                required_missing = true;
+                let mut help = format!(
+                    "required columns: {}; optional: the other unit keys",
+                    REQUIRED.join(", ")
+                );
+                if let Some(h) = unknown.first()
+                    && !mapping.iter().any(|(key, _)| key == req)
+                {
+                    help.push_str(&format!(
+                        "; if `{h}` holds it, map it in the scenario: [units] columns = {{ {req} = \"{h}\" }}"
+                    ));
+                }
+                problems
+                    .error(
+                        ProblemKind::Missing,
+                        &t.span(0..header_end),
+                        format!("the units CSV has no `{req}` column"),
+                    )
+                    .help(help);
+            }
+        }
+        // With a column missing or doubled, every row would repeat the problem.
+        let doubled = columns
+            .iter()
+            .enumerate()
+            .any(|(i, c)| c.is_some() && columns[..i].contains(c));
+        if required_missing || doubled {
+            return None;
+        }
+        Some(UnitRows {
+            t,
+            rdr,
+            record: csv::StringRecord::new(),
+            columns,
+            header_end,
+            spans: Vec::new(),
+            rows: 0,
+            decimal_comma: None,
+            broken: false,
+        })
     }
 
-    // Excel in a decimal-comma locale writes `;`-separated files with
-    // `0,3`; such a cell cannot be a thousands separator there.
-    let decimal_comma: std::cell::RefCell<Option<(String, Span)>> = Default::default();
-    let mut units = Vec::new();
-    let mut rows = 0usize;
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                problems.error(
-                    ProblemKind::Syntax,
-                    &t.span(at..at),
-                    format!("malformed CSV: {e}"),
-                );
-                return failed;
+    /// The next row as a raw unit (its bad cells reported); `None` at the
+    /// end, or when the CSV breaks off (reported).
+    pub fn next(&mut self, problems: &mut Problems) -> Option<RawUnit> {
+        loop {
+            match next_record(&self.t, &mut self.rdr, &mut self.record, problems) {
+                Some(true) => {}
+                Some(false) => return None,
+                None => {
+                    self.broken = true;
+                    return None;
+                }
             }
+            let position = self.record.position().map_or(0, |p| p.byte() as usize);
+            if self.record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            self.rows += 1;
+            self.t.field_spans_into(position, &mut self.spans);
+            let start = self.spans.first().map_or(position, |r| r.start);
+            let line_end = self.spans.last().map_or(start, |r| r.end);
+            if self.record.len() != self.columns.len() {
+                problems.error(
+                    ProblemKind::Shape,
+                    &self.t.span(start..line_end),
+                    format!(
+                        "this row has {} fields but the header has {}",
+                        self.record.len(),
+                        self.columns.len()
+                    ),
+                );
+                continue;
+            }
+            return Some(self.unit(problems, start..line_end));
         }
-        let position = record.position().map_or(0, |p| p.byte() as usize);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        rows += 1;
-        let spans = t.field_spans(position);
-        let start = spans.first().map_or(position, |r| r.start);
-        let line_end = spans.last().map_or(start, |r| r.end);
-        if record.len() != headers.len() {
-            problems.error(
-                ProblemKind::Shape,
-                &t.span(start..line_end),
-                format!(
-                    "this row has {} fields but the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            );
-            continue;
-        }
+    }
+
+    /// The current record as a raw unit; `line` is its place.
+    fn unit(&mut self, problems: &mut Problems, line: Range<usize>) -> RawUnit {
+        let t = &self.t;
         let mut u = RawUnit {
-            span: Some(t.span(start..line_end)),
+            span: Some(t.span(line.clone())),
             ..RawUnit::default()
         };
         let mut potential = None;
-        for (i, value) in record.iter().enumerate() {
-            let Some(col) = columns[i] else { continue };
+        for (i, value) in self.record.iter().enumerate() {
+            let Some(col) = self.columns[i] else { continue };
+            let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            let span = t.span(spans.get(i).cloned().unwrap_or(start..line_end));
-            u.written.push(col.to_string());
-            let text = Sp::new(value.to_string(), span.clone());
-            let string =
-                |problems: &mut Problems| plain_text(problems, &text, col).then(|| text.clone());
-            let number = |problems: &mut Problems| match value.replace('_', "").parse::<f64>() {
-                Ok(x) => Some(Sp::new(x, span.clone())),
-                Err(_) if t.delimiter != b',' && is_decimal_comma(value) => {
-                    if decimal_comma.borrow().is_none() {
-                        *decimal_comma.borrow_mut() = Some((value.to_string(), span.clone()));
+            let span = t.span(self.spans.get(i).cloned().unwrap_or(line.clone()));
+            u.written.insert(col);
+            let string = |problems: &mut Problems| {
+                let text = Sp::new(value.to_string(), span.clone());
+                plain_text(problems, &text, col).then_some(text)
+            };
+            let decimal_comma = &mut self.decimal_comma;
+            let mut number = |problems: &mut Problems| match parse_number(value) {
+                Some(x) => Some(Sp::new(x, span.clone())),
+                None if t.delimiter != b',' && is_decimal_comma(value) => {
+                    if decimal_comma.is_none() {
+                        *decimal_comma = Some((value.to_string(), span.clone()));
                     }
                     let x: f64 = value.replace(',', ".").parse().ok()?;
                     Some(Sp::new(x, span.clone()))
                 }
-                Err(_) => {
+                None => {
                     problems
                         .error(ProblemKind::WrongType, &span, format!("column `{col}` must be a number, found `{value}`"))
                         .help("write plain numbers such as 1250000 or 0.18, without thousands separators");
@@ -410,115 +456,197 @@ pub fn read(
                 "workload_hours" => u.workload_hours = number(problems),
                 "accounts" => u.accounts = number(problems),
                 "locked" => {
-                    u.locked = match value.to_ascii_lowercase().as_str() {
-                        "true" | "yes" | "1" => Some(Sp::new(true, span.clone())),
-                        "false" | "no" | "0" => Some(Sp::new(false, span.clone())),
-                        _ => {
-                            problems.error(
-                                ProblemKind::WrongType,
-                                &span,
-                                format!("column `locked` must be true or false, found `{value}`"),
-                            );
-                            None
-                        }
+                    u.locked = if ["true", "yes", "1"]
+                        .iter()
+                        .any(|w| value.eq_ignore_ascii_case(w))
+                    {
+                        Some(Sp::new(true, span.clone()))
+                    } else if ["false", "no", "0"]
+                        .iter()
+                        .any(|w| value.eq_ignore_ascii_case(w))
+                    {
+                        Some(Sp::new(false, span.clone()))
+                    } else {
+                        problems.error(
+                            ProblemKind::WrongType,
+                            &span,
+                            format!("column `locked` must be true or false, found `{value}`"),
+                        );
+                        None
                     }
                 }
                 _ => {}
             }
         }
         u.potential = potential.map(RawPotential::Mean);
-        units.push(u);
+        u
     }
-    if let Some((example, span)) = decimal_comma.into_inner() {
-        problems.warning(
-            ProblemKind::FileFormat,
-            &span,
-            format!("the units CSV writes decimal commas (`{example}`): read as decimal points"),
-        );
+
+    /// Ends the table: true when it was read to its end and had rows
+    /// (otherwise it is reported).
+    pub fn finish(self, problems: &mut Problems) -> bool {
+        if self.broken {
+            return false;
+        }
+        if let Some((example, span)) = self.decimal_comma {
+            problems.warning(
+                ProblemKind::FileFormat,
+                &span,
+                format!(
+                    "the units CSV writes decimal commas (`{example}`): read as decimal points"
+                ),
+            );
+        }
+        if self.rows == 0 {
+            problems
+                .error(
+                    ProblemKind::Missing,
+                    &self.t.span(0..self.header_end),
+                    "the units CSV has no rows, only a header",
+                )
+                .help("add one row per unit below the header");
+            return false;
+        }
+        true
     }
-    if rows == 0 {
-        problems
-            .error(
-                ProblemKind::Missing,
-                &t.span(0..header_end),
-                "the units CSV has no rows, only a header",
-            )
-            .help("add one row per unit below the header");
-        return failed;
-    }
-    CsvUnits { units, ok: true }
 }
 
-/// Reads an adjacency CSV: pairs of unit ids, from columns named
-/// `from,to` (or `i,j`, `a,b`, `unit_a,unit_b`), else the first two.
-pub fn read_edges(
-    text: &str,
-    file: FileId,
+/// A number cell: `1_250_000` reads as 1250000, as in TOML.
+fn parse_number(value: &str) -> Option<f64> {
+    if value.contains('_') {
+        value.replace('_', "").parse().ok()
+    } else {
+        value.parse().ok()
+    }
+}
+
+/// Reads the next record into `record`: `Some(true)` when read,
+/// `Some(false)` at the end, `None` when the CSV is malformed (reported).
+fn next_record(
+    t: &Table<'_>,
+    rdr: &mut csv::Reader<&[u8]>,
+    record: &mut csv::StringRecord,
     problems: &mut Problems,
-) -> Vec<(Sp<String>, Sp<String>)> {
-    let t = Table::new(text, file, problems, "edges CSV");
-    let Some((mut rdr, headers)) = t.open(problems, "edges CSV") else {
-        return Vec::new();
-    };
-    if headers.len() < 2 {
-        problems
-            .error(
-                ProblemKind::Shape,
-                &t.span(0..t.body.find(['\n', '\r']).unwrap_or(t.body.len())),
-                "the edges CSV needs two columns of unit ids",
-            )
-            .help("e.g. a header `from,to` and one row per pair of adjacent units");
-        return Vec::new();
-    }
-    let names: Vec<&str> = headers.iter().collect();
-    let pair = [("from", "to"), ("i", "j"), ("a", "b"), ("unit_a", "unit_b")]
-        .iter()
-        .find_map(|(a, b)| {
-            Some((
-                names.iter().position(|n| n == a)?,
-                names.iter().position(|n| n == b)?,
-            ))
-        })
-        .unwrap_or((0, 1));
-    let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                problems.error(
-                    ProblemKind::Syntax,
-                    &t.span(at..at),
-                    format!("malformed CSV: {e}"),
-                );
-                break;
-            }
-        }
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let position = record.position().map_or(0, |p| p.byte() as usize);
-        let spans = t.field_spans(position);
-        let start = spans.first().map_or(position, |r| r.start);
-        let cell = |i: usize| {
-            let r = spans.get(i).cloned().unwrap_or(start..start);
-            Sp::new(record.get(i).unwrap_or("").to_string(), t.span(r))
-        };
-        let (a, b) = (cell(pair.0), cell(pair.1));
-        if a.v.is_empty() || b.v.is_empty() {
-            let end = spans.last().map_or(start, |r| r.end);
+) -> Option<bool> {
+    match rdr.read_record(record) {
+        Ok(more) => Some(more),
+        Err(e) => {
+            let at = e.position().map_or(0, |p| p.byte() as usize);
             problems.error(
-                ProblemKind::Missing,
-                &t.span(start..end),
-                "an edge needs two unit ids",
+                ProblemKind::Syntax,
+                &t.span(at..at),
+                format!("malformed CSV: {e}"),
             );
-            continue;
+            None
         }
-        out.push((a, b));
     }
-    out
+}
+
+/// An adjacency CSV read whole: pairs of unit ids, from columns named
+/// `from,to` (or `i,j`, `a,b`, `unit_a,unit_b`), else the first two. It
+/// can be read while the units are validated; the ids sit in one buffer
+/// (not a string each), and the places of a row's cells are worked out
+/// only for a row that has a problem.
+pub struct EdgeList<'a> {
+    t: Table<'a>,
+    pair: (usize, usize),
+    /// Every id, one after the other.
+    ids: String,
+    /// Per edge: where its two ids end in `ids`, and where its row starts.
+    edges: Vec<EdgeEntry>,
+}
+
+struct EdgeEntry {
+    a_end: usize,
+    b_end: usize,
+    row: usize,
+}
+
+impl<'a> EdgeList<'a> {
+    /// Reads the table; `None` (reported) when it cannot be read. A row
+    /// without two ids is reported and left out.
+    pub fn read(text: &'a str, file: FileId, problems: &mut Problems) -> Option<EdgeList<'a>> {
+        let t = Table::new(text, file, problems, "edges CSV");
+        let (mut rdr, headers) = t.open_trimming(problems, "edges CSV", csv::Trim::Headers)?;
+        if headers.len() < 2 {
+            problems
+                .error(
+                    ProblemKind::Shape,
+                    &t.span(0..t.body.find(['\n', '\r']).unwrap_or(t.body.len())),
+                    "the edges CSV needs two columns of unit ids",
+                )
+                .help("e.g. a header `from,to` and one row per pair of adjacent units");
+            return None;
+        }
+        let names: Vec<&str> = headers.iter().collect();
+        let pair = [("from", "to"), ("i", "j"), ("a", "b"), ("unit_a", "unit_b")]
+            .iter()
+            .find_map(|(a, b)| {
+                Some((
+                    names.iter().position(|n| n == a)?,
+                    names.iter().position(|n| n == b)?,
+                ))
+            })
+            .unwrap_or((0, 1));
+        let mut list = EdgeList {
+            t,
+            pair,
+            ids: String::new(),
+            edges: Vec::new(),
+        };
+        let mut record = csv::StringRecord::new();
+        let mut spans = Vec::new();
+        while next_record(&list.t, &mut rdr, &mut record, problems) == Some(true) {
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let row = record.position().map_or(0, |p| p.byte() as usize);
+            let (a, b) = (
+                record.get(pair.0).unwrap_or("").trim(),
+                record.get(pair.1).unwrap_or("").trim(),
+            );
+            if a.is_empty() || b.is_empty() {
+                list.t.field_spans_into(row, &mut spans);
+                let start = spans.first().map_or(row, |r| r.start);
+                let end = spans.last().map_or(start, |r| r.end);
+                problems.error(
+                    ProblemKind::Missing,
+                    &list.t.span(start..end),
+                    "an edge needs two unit ids",
+                );
+                continue;
+            }
+            list.ids.push_str(a);
+            let a_end = list.ids.len();
+            list.ids.push_str(b);
+            list.edges.push(EdgeEntry {
+                a_end,
+                b_end: list.ids.len(),
+                row,
+            });
+        }
+        Some(list)
+    }
+
+    /// How many edges were read.
+    pub fn count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The two unit ids of edge `k`.
+    pub fn ids(&self, k: usize) -> (&str, &str) {
+        let e = &self.edges[k];
+        let start = if k == 0 { 0 } else { self.edges[k - 1].b_end };
+        (&self.ids[start..e.a_end], &self.ids[e.a_end..e.b_end])
+    }
+
+    /// The places of edge `k`'s two ids.
+    pub fn places(&self, k: usize) -> (Span, Span) {
+        let spans = self.t.field_spans(self.edges[k].row);
+        let start = spans.first().map_or(0, |r| r.start);
+        let place = |i: usize| self.t.span(spans.get(i).cloned().unwrap_or(start..start));
+        (place(self.pair.0), place(self.pair.1))
+    }
 }
 
 #[cfg(test)]

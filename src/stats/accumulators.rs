@@ -227,12 +227,27 @@ impl Histogram {
         }
     }
 
-    pub fn merge(&mut self, o: &Histogram) {
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
-            *a += b;
-        }
-        self.overflow += o.overflow;
-        self.max_scaled = self.max_scaled.max(o.max_scaled);
+    /// Takes out the extremes (the smallest and largest value and how often
+    /// each occurred), leaving none. A histogram that goes on counting the
+    /// values of another chunk keeps its counts, but the extremes of a
+    /// chunk must join the others as [`Histogram::merge`] joins them (in a
+    /// total order), so that the result does not depend on which chunks
+    /// one histogram counted.
+    pub fn take_extremes(&mut self) -> Extremes {
+        let e = Extremes {
+            min: self.min,
+            at_min: self.at_min,
+            max: self.max,
+            at_max: self.at_max,
+        };
+        (self.min, self.at_min) = (f64::INFINITY, 0);
+        (self.max, self.at_max) = (f64::NEG_INFINITY, 0);
+        e
+    }
+
+    /// Joins extremes taken out by [`Histogram::take_extremes`], as
+    /// [`Histogram::merge`] joins another histogram's.
+    pub fn merge_extremes(&mut self, o: Extremes) {
         match self.min.total_cmp(&o.min) {
             std::cmp::Ordering::Greater => (self.min, self.at_min) = (o.min, o.at_min),
             std::cmp::Ordering::Equal => self.at_min += o.at_min,
@@ -277,6 +292,31 @@ impl Histogram {
         Some(())
     }
 
+    /// Empty again, as [`Histogram::new`] made it.
+    pub fn clear(&mut self) {
+        self.counts.fill(0);
+        self.overflow = 0;
+        self.max_scaled = 0.0;
+        self.min = f64::INFINITY;
+        self.max = f64::NEG_INFINITY;
+        self.at_min = 0;
+        self.at_max = 0;
+    }
+
+    pub fn merge(&mut self, o: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        self.overflow += o.overflow;
+        self.max_scaled = self.max_scaled.max(o.max_scaled);
+        self.merge_extremes(Extremes {
+            min: o.min,
+            at_min: o.at_min,
+            max: o.max,
+            at_max: o.at_max,
+        });
+    }
+
     pub fn total(&self) -> u64 {
         self.counts.iter().map(|&c| u64::from(c)).sum::<u64>() + self.overflow
     }
@@ -296,7 +336,23 @@ impl Histogram {
     /// the cumulative counts (values in the overflow spread evenly between
     /// `hi` and the largest seen), within the range seen.
     pub fn quantile(&self, p: f64) -> f64 {
+        self.quantile_from(p, self.total(), &mut Scan::default())
+    }
+
+    /// [`Histogram::quantile`] at each of `ps`, in one pass over the bins
+    /// when `ps` ascend (a chart asks for hundreds per rep, and a run may
+    /// have 100,000 reps).
+    pub fn quantiles(&self, ps: &[f64]) -> Vec<f64> {
         let n = self.total();
+        let mut scan = Scan::default();
+        ps.iter()
+            .map(|&p| self.quantile_from(p, n, &mut scan))
+            .collect()
+    }
+
+    /// The quantile at `p` of `n` values, the bin scan going on from
+    /// `scan` when `p` is not below the one before.
+    fn quantile_from(&self, p: f64, n: u64, scan: &mut Scan) -> f64 {
         if n == 0 {
             return f64::NAN;
         }
@@ -307,29 +363,105 @@ impl Histogram {
         if target > (n - self.at_max) as f64 {
             return self.max;
         }
+        if target < scan.target {
+            *scan = Scan::default();
+        }
+        scan.target = target;
         let width = self.hi / self.counts.len() as f64;
-        let mut cum = 0.0;
-        for (i, &c) in self.counts.iter().enumerate() {
-            let c = f64::from(c);
-            if c > 0.0 && cum + c >= target {
-                let v = width * (i as f64 + (target - cum) / c) * self.scale;
+        while scan.bin < self.counts.len() {
+            let c = f64::from(self.counts[scan.bin]);
+            if c > 0.0 && scan.cum + c >= target {
+                let v = width * (scan.bin as f64 + (target - scan.cum) / c) * self.scale;
                 return v.clamp(self.min, self.max);
             }
-            cum += c;
+            scan.cum += c;
+            scan.bin += 1;
         }
         let frac = if self.overflow == 0 {
             1.0
         } else {
-            ((target - cum) / self.overflow as f64).clamp(0.0, 1.0)
+            ((target - scan.cum) / self.overflow as f64).clamp(0.0, 1.0)
         };
         ((self.hi + (self.max_scaled - self.hi) * frac) * self.scale).clamp(self.min, self.max)
     }
+}
+
+/// A histogram's smallest and largest value and how often each occurred.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Extremes {
+    min: f64,
+    at_min: u64,
+    max: f64,
+    at_max: u64,
+}
+
+/// Where a scan for quantiles stands: the bin, the counts before it, and
+/// the last target found.
+#[derive(Default)]
+struct Scan {
+    bin: usize,
+    cum: f64,
+    target: f64,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::stats::quantile_sorted;
+
+    #[test]
+    fn quantiles_in_one_pass_are_each_quantile() {
+        let mut h = Histogram::new(2.0, 1.5, 40);
+        for i in 0..500 {
+            h.push(((i * 7919) % 613) as f64 * 0.01);
+        }
+        h.push(0.0);
+        h.push(9.0);
+        let ps: Vec<f64> = (0..=200).map(|k| f64::from(k) / 200.0).collect();
+        let one_by_one: Vec<f64> = ps.iter().map(|&p| h.quantile(p)).collect();
+        assert_eq!(h.quantiles(&ps), one_by_one);
+        // Out of order asks start the scan again.
+        let back: Vec<f64> = ps.iter().rev().copied().collect();
+        let mut expected = one_by_one.clone();
+        expected.reverse();
+        assert_eq!(h.quantiles(&back), expected);
+    }
+
+    #[test]
+    fn histograms_merge_in_any_order_and_clear_to_new() {
+        let values = |k: usize| (0..50).map(move |i| ((i * 37 + k * 11) % 23) as f64 * 0.1);
+        let part = |k: usize| {
+            let mut h = Histogram::new(1.0, 2.0, 10);
+            values(k).for_each(|x| h.push(x));
+            h
+        };
+        let mut forward = Histogram::new(1.0, 2.0, 10);
+        let mut backward = forward.clone();
+        (0..4).for_each(|k| forward.merge(&part(k)));
+        (0..4).rev().for_each(|k| backward.merge(&part(k)));
+        assert_eq!(forward, backward);
+        let mut h = part(1);
+        h.clear();
+        assert_eq!(h, Histogram::new(1.0, 2.0, 10));
+        // One histogram counting chunk after chunk, each chunk's extremes
+        // joined as a merge joins them, is their merge. -0.0 and 0.0 are
+        // equal to a push but ordered in a merge: the case that tells.
+        let chunks = [vec![0.0, 1.0, -0.0], vec![-0.0, 0.5], vec![0.0, 0.0, 3.0]];
+        let fresh = |c: &Vec<f64>| {
+            let mut h = Histogram::new(1.0, 2.0, 10);
+            c.iter().for_each(|&x| h.push(x));
+            h
+        };
+        let mut merged = Histogram::new(1.0, 2.0, 10);
+        chunks.iter().for_each(|c| merged.merge(&fresh(c)));
+        let mut counted = Histogram::new(1.0, 2.0, 10);
+        for c in &chunks {
+            let earlier = counted.take_extremes();
+            c.iter().for_each(|&x| counted.push(x));
+            counted.merge_extremes(earlier);
+        }
+        assert_eq!(counted, merged);
+    }
 
     #[test]
     fn welford_merge_matches_single_pass() {

@@ -18,6 +18,7 @@ mod format_example;
 mod golden;
 mod hostile;
 mod layout;
+mod many_reps;
 mod pipes;
 mod quota_analytics;
 mod reforecast;

@@ -410,6 +410,31 @@ fn precision_stops_at_the_same_whole_chunk_for_any_thread_count() {
     assert!(half(shorter) > 0.01);
     // p about 0.4: needs about 1.96^2 x 0.24 / 0.01^2 = 9,200 trials.
     assert!(a.trials > 8_000 && a.trials < 11_000, "{}", a.trials);
+    // Chunks run after the stop (in the same wave) count nowhere: every
+    // rep's statistics and histograms are those of a run of exactly the
+    // trials kept (which merges its histograms as chunks finish).
+    let plain = quotaplan::simulate(
+        &m,
+        &SimOptions {
+            threads: Some(2),
+            analytics: false,
+            ..SimOptions::new(a.trials, 11)
+        },
+        None,
+    )
+    .unwrap()
+    .result;
+    assert_eq!(plain.team, b.team);
+    for (x, y) in b.reps.iter().zip(&plain.reps) {
+        assert_eq!((&x.sales, x.hits, &x.hist), (&y.sales, y.hits, &y.hist));
+        for (qx, qy) in x.quarters.iter().zip(&y.quarters) {
+            assert_eq!((&qx.hist, qx.hits), (&qy.hist, qy.hits));
+        }
+        assert_eq!(
+            x.payout.as_ref().map(|p| &p.hist),
+            y.payout.as_ref().map(|p| &p.hist)
+        );
+    }
 }
 
 #[test]

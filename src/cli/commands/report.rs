@@ -122,9 +122,14 @@ fn from_scenario(path: Option<&Path>, a: &ReportArgs) -> Result<Input, Fail> {
     let sim = progress::run("Simulating", opts.trials, a.run.quiet, |p| {
         quotaplan::simulate(model, &opts, p)
     })?;
+    // The page shows what summary.json would hold (above MAX_LISTED_REPS
+    // reps, the distribution of reps and the worst and best).
+    let summary = sim.summary(model, checked.warnings).into_bounded();
+    let mut data = sim.chart_data(model);
+    data.keep_listed(&summary);
     Ok(Input {
-        summary: sim.summary(model, checked.warnings),
-        data: Some(sim.chart_data(model)),
+        summary,
+        data: Some(data),
         dir: PathBuf::from("output").join(files::slug(&model.name)),
         notes: Vec::new(),
         simulated: true,

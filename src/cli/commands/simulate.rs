@@ -145,9 +145,22 @@ pub fn publish(
     if json {
         print(&String::from_utf8_lossy(&files[0].bytes))?;
     } else {
-        print(&paint::stdout(&report::summary_table(&summary)))?;
-        if let Some(rf) = &summary.reforecast {
-            print(&report::reforecast_table(rf, &summary.currency))?;
+        // What summary.json holds: above MAX_LISTED_REPS reps, the
+        // distribution of reps and the worst and best, not every row.
+        let shown = summary.bounded();
+        print(&paint::stdout(&report::summary_table(&shown)))?;
+        if let Some(rf) = &shown.reforecast {
+            print(&report::reforecast_table(rf, &shown.currency))?;
+            if let Some(d) = shown
+                .rep_digest
+                .as_ref()
+                .filter(|d| d.reforecast_left_out > 0)
+            {
+                print(&format!(
+                    "(the listed reps only: {} more in the run)\n",
+                    d.reforecast_left_out
+                ))?;
+            }
         }
     }
     for n in &p.notes {

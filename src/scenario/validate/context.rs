@@ -32,12 +32,12 @@ impl Context<'_> {
         id: &'a Option<Sp<String>>,
         entry: &Span,
         seen: bool,
-        written: &[String],
+        id_written: bool,
         rule: &IdRule,
     ) -> Option<&'a Sp<String>> {
         let Some(id) = id else {
             // An id of the wrong type was reported as such.
-            if written.iter().any(|k| k == "id") {
+            if id_written {
                 return None;
             }
             let p = self.err(

@@ -22,7 +22,8 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, sources: &Sources) -> V
         let seen =
             m.id.as_ref()
                 .is_some_and(|i| out.iter().any(|x| x.id == i.v));
-        let Some(id) = cx.new_id(&m.id, &span, seen, &m.written, &ID) else {
+        let Some(id) = cx.new_id(&m.id, &span, seen, m.written.iter().any(|k| k == "id"), &ID)
+        else {
             continue;
         };
         let kind = match &m.kind {

@@ -14,22 +14,55 @@ mod reps;
 mod risks;
 mod units;
 
-use super::diag::{Problems, Sources, Span};
-use super::raw::{RawScenario, RawUnit};
-use super::reader::Sp;
+use super::diag::{FileId, Problems, Sources, Span};
+use super::raw::RawScenario;
+use super::units_csv::{EdgeList, UnitRows};
 use super::{Purpose, Scenario};
 use crate::model::Model;
 use context::Context;
 
-/// `units_known`: false when the units file was named but could not be
-/// read (reported already): what names units is then not checked, since
-/// every name would look unknown.
+/// Where the units come from.
+pub(super) enum UnitSource<'a> {
+    /// The scenario's inline `[[units]]`.
+    Inline,
+    /// The units CSV, each row validated as it is read.
+    Csv(Box<UnitRows<'a>>),
+    /// The units file was named but could not be read (reported already):
+    /// what names units is then not checked, since every name would look
+    /// unknown.
+    Failed,
+}
+
+impl UnitSource<'_> {
+    /// Reads the CSV through for its own problems, when the scenario is
+    /// not validated.
+    pub(super) fn drain(self, problems: &mut Problems) {
+        if let UnitSource::Csv(mut rows) = self {
+            while rows.next(problems).is_some() {}
+            rows.finish(problems);
+        }
+    }
+}
+
+/// The adjacency CSV the scenario names, read.
+pub(super) struct EdgeSource<'a> {
+    pub text: &'a str,
+    pub file: FileId,
+}
+
+impl EdgeSource<'_> {
+    /// Reads the CSV through for its own problems, when the scenario is
+    /// not validated.
+    pub(super) fn drain(&self, problems: &mut Problems) {
+        EdgeList::read(self.text, self.file, problems);
+    }
+}
+
 pub(super) fn validate(
     raw: &RawScenario,
-    csv_units: Option<Vec<RawUnit>>,
-    raw_edges: Option<Vec<(Sp<String>, Sp<String>)>>,
+    unit_source: UnitSource<'_>,
+    edges: Option<EdgeSource<'_>>,
     purpose: Purpose,
-    units_known: bool,
     sources: &Sources,
     problems: &mut Problems,
 ) -> Option<Scenario> {
@@ -44,18 +77,25 @@ pub(super) fn validate(
     };
     let header = header::validate(&mut cx, raw);
     let mut reps = reps::validate(&mut cx, raw);
-    let raw_units: &[RawUnit] = csv_units.as_deref().unwrap_or(&raw.units);
-    let units = units::validate(&mut cx, raw, raw_units, &reps, !units_known);
+    // The edges CSV is read while the units are validated (it is as long
+    // as the units CSV and needs them only once read).
+    let mut edge_problems = Problems::default();
+    let (units, edges) = rayon::join(
+        || units::validate(&mut cx, raw, unit_source, &reps),
+        || edges.and_then(|e| EdgeList::read(e.text, e.file, &mut edge_problems)),
+    );
+    cx.problems.list.append(&mut edge_problems.list);
+    let units_known = units.known;
     if units_known {
         units::warn_idle_reps(&mut cx, raw, &reps, &units);
     }
     let quotas = quotas::validate(&mut cx, raw);
-    let risks = risks::validate(&mut cx, raw, raw_units, &reps, &units, units_known);
+    let risks = risks::validate(&mut cx, raw, &reps, &units);
     let correlation = correlation::validate(&mut cx, raw, &risks);
     if units_known {
         geography::homes(&mut cx, raw, &mut reps.reps, &units);
     }
-    let edges = raw_edges
+    let edges = edges
         .filter(|_| units_known)
         .map(|list| geography::edges(&mut cx, &list, &units));
     let comp_plan = raw

@@ -35,7 +35,8 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
     for (i, r) in raw.reps.iter().enumerate() {
         let span = r.span.clone().unwrap_or(cx.top.clone());
         let seen = r.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
-        let Some(id) = cx.new_id(&r.id, &span, seen, &r.written, &ID) else {
+        let Some(id) = cx.new_id(&r.id, &span, seen, r.written.iter().any(|k| k == "id"), &ID)
+        else {
             out.ok = false;
             continue;
         };

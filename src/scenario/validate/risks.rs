@@ -2,11 +2,11 @@
 //! risk reaches.
 
 use super::super::diag::{ProblemKind, did_you_mean};
-use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, RawUnit, SpStrings};
+use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, SpStrings};
 use super::context::{Context, IdRule, with_percent_hint};
 use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
-use super::units::Units;
+use super::units::{Tag, Units};
 use crate::model::{Risk, RiskKind};
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,26 +24,13 @@ pub struct Risks {
     pub ids: HashMap<String, usize>,
 }
 
-/// `units_known`: the units could be read, so scopes can be checked against
-/// them (after an unreadable units file, scopes are not reported as naming
+/// Scopes are checked against the units only when they could be read
+/// (after an unreadable units file, scopes are not reported as naming
 /// nothing).
-pub fn validate(
-    cx: &mut Context<'_>,
-    raw: &RawScenario,
-    raw_units: &[RawUnit],
-    reps: &Reps,
-    units: &Units,
-    units_known: bool,
-) -> Risks {
-    let names = |f: fn(&RawUnit) -> &Option<super::super::reader::Sp<String>>| -> BTreeSet<&str> {
-        raw_units
-            .iter()
-            .filter_map(|u| f(u).as_ref().map(|r| r.v.as_str()))
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
-    let regions = names(|u| &u.region);
-    let segments = names(|u| &u.segment);
+pub fn validate(cx: &mut Context<'_>, raw: &RawScenario, reps: &Reps, units: &Units) -> Risks {
+    let units_known = units.known;
+    let regions = units.regions.names();
+    let segments = units.segments.names();
     let mut out = Risks {
         risks: Vec::new(),
         ids: HashMap::new(),
@@ -51,7 +38,8 @@ pub fn validate(
     for r in &raw.risks {
         let span = r.span.clone().unwrap_or(cx.top.clone());
         let seen = r.id.as_ref().is_some_and(|i| out.ids.contains_key(&i.v));
-        let Some(id) = cx.new_id(&r.id, &span, seen, &r.written, &ID) else {
+        let Some(id) = cx.new_id(&r.id, &span, seen, r.written.iter().any(|k| k == "id"), &ID)
+        else {
             continue;
         };
         out.ids.insert(id.v.clone(), out.ids.len());
@@ -281,19 +269,45 @@ fn filter(
             .collect(),
         "reps",
     );
-    let has =
-        |l: &Option<SpStrings>, s: &str| l.as_ref().is_none_or(|l| l.v.iter().any(|x| x.v == s));
+    // Each list as a set, so a million units are matched in one pass.
+    let texts = |l: &Option<SpStrings>, tag: &Tag| {
+        l.as_ref()
+            .map(|l| tag.selected(l.v.iter().map(|x| x.v.as_str())))
+    };
+    let in_regions = texts(&f.regions, &units.regions);
+    let in_segments = texts(&f.segments, &units.segments);
+    let in_units: Option<Vec<bool>> = f.units.as_ref().map(|l| {
+        let mut yes = vec![false; units.units.len()];
+        for x in &l.v {
+            if let Some(&i) = units.index.get(&x.v) {
+                yes[i] = true;
+            }
+        }
+        yes
+    });
+    let of_reps: Option<Vec<bool>> = f.reps.as_ref().map(|l| {
+        let mut yes = vec![false; reps.index.values().max().map_or(0, |m| m + 1)];
+        for x in &l.v {
+            if let Some(&r) = reps.index.get(&x.v) {
+                yes[r] = true;
+            }
+        }
+        yes
+    });
     ok.then(|| {
         (0..units.units.len())
             .filter(|&i| {
                 let u = &units.units[i];
-                has(&f.regions, &u.region)
-                    && has(&f.segments, &u.segment)
-                    && has(&f.units, &u.id)
-                    && f.reps.as_ref().is_none_or(|l| {
-                        l.v.iter()
-                            .any(|x| reps.index.get(&x.v).is_some_and(|&r| u.owner == Some(r)))
-                    })
+                in_regions
+                    .as_ref()
+                    .is_none_or(|yes| yes[units.regions.of(i)])
+                    && in_segments
+                        .as_ref()
+                        .is_none_or(|yes| yes[units.segments.of(i)])
+                    && in_units.as_ref().is_none_or(|yes| yes[i])
+                    && of_reps
+                        .as_ref()
+                        .is_none_or(|yes| u.owner.is_some_and(|r| yes.get(r) == Some(&true)))
             })
             .collect()
     })

@@ -5,12 +5,13 @@ use super::super::Purpose;
 use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawPotential, RawScenario, RawUnit};
 use super::super::reader::Sp;
+use super::UnitSource;
 use super::context::{Context, IdRule, MAX_AMOUNT};
 use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use crate::model::dist::Dist;
 use crate::model::{Deals, Location, Unit};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 const ID: IdRule = IdRule {
     entry: "a unit",
@@ -24,56 +25,103 @@ pub struct Units {
     pub index: HashMap<String, usize>,
     /// Every unit validated (failed ones hold a place so indices line up).
     pub ok: bool,
+    /// The units could be read (not an unreadable or broken file), so what
+    /// names units can be checked against them.
+    pub known: bool,
+    /// The regions and segments the units name, for risk scopes.
+    pub regions: Tag,
+    pub segments: Tag,
 }
 
-/// `raw_units` are the CSV's when the scenario names one, else its inline
-/// `[[units]]`. `file_failed`: the units file was named but could not be
-/// read (reported already), so "no units" is not an error here.
+/// A text tag of the units (region or segment) as small numbers, so that
+/// a risk's scope is matched against a million units without hashing each
+/// unit's text.
+#[derive(Default)]
+pub struct Tag {
+    /// Every text written (also on units that failed their checks or have
+    /// no id; absent is ""), with its code.
+    codes: HashMap<String, u32>,
+    /// The code of each unit's text, indexed like [`Units::units`].
+    of_unit: Vec<u32>,
+}
+
+impl Tag {
+    fn code(&mut self, text: &Option<Sp<String>>) -> u32 {
+        let text = text.as_ref().map_or("", |t| t.v.as_str());
+        if let Some(&c) = self.codes.get(text) {
+            return c;
+        }
+        let c = self.codes.len() as u32;
+        self.codes.insert(text.to_string(), c);
+        c
+    }
+
+    /// The texts written, without the empty one, in order.
+    pub fn names(&self) -> BTreeSet<&str> {
+        self.codes
+            .keys()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Per code, whether its text is one of `texts`.
+    pub fn selected<'a>(&self, texts: impl Iterator<Item = &'a str>) -> Vec<bool> {
+        let mut yes = vec![false; self.codes.len()];
+        for t in texts {
+            if let Some(&c) = self.codes.get(t) {
+                yes[c as usize] = true;
+            }
+        }
+        yes
+    }
+
+    /// The code of unit `i`'s text.
+    pub fn of(&self, i: usize) -> usize {
+        self.of_unit[i] as usize
+    }
+}
+
+/// Validates the units of `source` (the CSV's rows are read one at a
+/// time). Inline `[[units]]` must exist when no units file is named.
 pub fn validate(
     cx: &mut Context<'_>,
     raw: &RawScenario,
-    raw_units: &[RawUnit],
+    source: UnitSource<'_>,
     reps: &Reps,
-    file_failed: bool,
 ) -> Units {
-    if raw_units.is_empty() && raw.units_file.is_none() && !file_failed {
-        let top = cx.top.clone();
-        cx.err(ProblemKind::Missing, &top, "the scenario has no units")
-            .help("add `[units] file = \"units.csv\"` or inline [[units]] tables");
-    }
     let mut out = Units {
         units: Vec::new(),
         index: HashMap::new(),
         ok: true,
+        known: true,
+        regions: Tag::default(),
+        segments: Tag::default(),
     };
-    for u in raw_units {
-        let span = u.span.clone().unwrap_or(cx.top.clone());
-        let seen = u.id.as_ref().is_some_and(|i| out.index.contains_key(&i.v));
-        let Some(id) = cx.new_id(&u.id, &span, seen, &u.written, &ID) else {
-            out.ok = false;
-            continue;
-        };
-        out.index.insert(id.v.clone(), out.units.len());
-        match unit(cx, u, &id.v, raw, reps) {
-            Some(unit) => out.units.push(unit),
-            None => {
-                out.ok = false;
-                // Holds the place so scopes can still be resolved by index.
-                out.units.push(Unit {
-                    id: id.v.clone(),
-                    name: String::new(),
-                    region: text(&u.region),
-                    segment: text(&u.segment),
-                    location: None,
-                    potential: Dist::Fixed(0.0),
-                    deals: None,
-                    workload_hours: 0.0,
-                    accounts: 0,
-                    owner: None,
-                    locked: false,
-                });
+    let rep_ids: Vec<&str> = raw
+        .reps
+        .iter()
+        .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
+        .collect();
+    let mut owners = Owners::default();
+    match source {
+        UnitSource::Inline => {
+            if raw.units.is_empty() && raw.units_file.is_none() {
+                let top = cx.top.clone();
+                cx.err(ProblemKind::Missing, &top, "the scenario has no units")
+                    .help("add `[units] file = \"units.csv\"` or inline [[units]] tables");
+            }
+            for u in &raw.units {
+                out.add(cx, u.clone(), reps, &rep_ids, &mut owners);
             }
         }
+        UnitSource::Csv(mut rows) => {
+            while let Some(u) = rows.next(cx.problems) {
+                out.add(cx, u, reps, &rep_ids, &mut owners);
+            }
+            out.known = rows.finish(cx.problems);
+        }
+        UnitSource::Failed => out.known = false,
     }
     if out.ok && !out.units.is_empty() && out.units.iter().all(|u| u.potential.mean() == 0.0) {
         let top = cx.top.clone();
@@ -87,17 +135,108 @@ pub fn validate(
     out
 }
 
-fn text(s: &Option<Sp<String>>) -> String {
-    s.as_ref().map_or_else(String::new, |n| n.v.clone())
+impl Units {
+    /// Validates one unit and adds it (a failed one holds its place).
+    fn add(
+        &mut self,
+        cx: &mut Context<'_>,
+        u: RawUnit,
+        reps: &Reps,
+        rep_ids: &[&str],
+        owners: &mut Owners,
+    ) {
+        let codes = (self.regions.code(&u.region), self.segments.code(&u.segment));
+        let span = u.span.clone().unwrap_or(cx.top.clone());
+        let seen = u.id.as_ref().is_some_and(|i| self.index.contains_key(&i.v));
+        let Some(id) = cx.new_id(&u.id, &span, seen, u.written.contains("id"), &ID) else {
+            self.ok = false;
+            return;
+        };
+        let id = id.v.clone();
+        self.index.insert(id.clone(), self.units.len());
+        self.regions.of_unit.push(codes.0);
+        self.segments.of_unit.push(codes.1);
+        let checked = checked(cx, &u, &id, reps, rep_ids, owners);
+        let RawUnit {
+            name,
+            region,
+            segment,
+            ..
+        } = u;
+        let (region, segment) = (text(region), text(segment));
+        let Some(c) = checked else {
+            self.ok = false;
+            // Holds the place so scopes can still be resolved by index.
+            self.units.push(Unit {
+                id,
+                name: String::new(),
+                region,
+                segment,
+                location: None,
+                potential: Dist::Fixed(0.0),
+                deals: None,
+                workload_hours: 0.0,
+                accounts: 0,
+                owner: None,
+                locked: false,
+            });
+            return;
+        };
+        self.units.push(Unit {
+            name: name.map_or_else(|| id.clone(), |n| n.v),
+            id,
+            region,
+            segment,
+            location: c.location,
+            potential: c.potential,
+            deals: c.deals,
+            workload_hours: c.workload_hours,
+            accounts: c.accounts,
+            owner: c.owner,
+            locked: c.locked,
+        });
+    }
 }
 
-fn unit(
+fn text(s: Option<Sp<String>>) -> String {
+    s.map(|n| n.v).unwrap_or_default()
+}
+
+/// Suggestions for owners that are not reps, each worked out once (a
+/// file may name the same wrong owner on many rows).
+#[derive(Default)]
+struct Owners(HashMap<String, Option<String>>);
+
+impl Owners {
+    fn did_you_mean(&mut self, owner: &str, rep_ids: &[&str]) -> Option<String> {
+        if let Some(s) = self.0.get(owner) {
+            return s.clone();
+        }
+        let s = did_you_mean(owner, rep_ids).map(str::to_string);
+        self.0.insert(owner.to_string(), s.clone());
+        s
+    }
+}
+
+/// What a unit's checks give besides its texts.
+struct Checked {
+    location: Option<Location>,
+    potential: Dist,
+    deals: Option<Deals>,
+    workload_hours: f64,
+    accounts: u64,
+    owner: Option<usize>,
+    locked: bool,
+}
+
+fn checked(
     cx: &mut Context<'_>,
     u: &RawUnit,
     id: &str,
-    raw: &RawScenario,
     reps: &Reps,
-) -> Option<Unit> {
+    rep_ids: &[&str],
+    owners: &mut Owners,
+) -> Option<Checked> {
     let span = u.span.clone().unwrap_or(cx.top.clone());
     let potential = match &u.potential {
         None if u.potential_unreadable => None,
@@ -167,7 +306,7 @@ fn unit(
     let location = location(cx, u, id);
     let owner = match &u.owner {
         None => {
-            if cx.purpose == Purpose::Simulate && !u.written.iter().any(|k| k == "owner") {
+            if cx.purpose == Purpose::Simulate && !u.written.contains("owner") {
                 cx.err(ProblemKind::Missing, &span, format!("unit `{id}` has no owner"))
                     .help("simulate needs every unit assigned to a rep; fill the `owner` column with a rep id");
             }
@@ -176,17 +315,13 @@ fn unit(
         Some(o) => match reps.index.get(&o.v) {
             Some(&r) => Some(Some(r)),
             None => {
-                let ids: Vec<&str> = raw
-                    .reps
-                    .iter()
-                    .filter_map(|r| r.id.as_ref().map(|i| i.v.as_str()))
-                    .collect();
+                let suggestion = owners.did_you_mean(&o.v, rep_ids);
                 let p = cx.err(
                     ProblemKind::UnknownName,
                     &o.span,
                     format!("unit `{id}` is owned by `{}`, which is not a rep", o.v),
                 );
-                match did_you_mean(&o.v, &ids) {
+                match suggestion {
                     Some(s) => p.help(format!(
                         "did you mean `{s}`? owners must be ids of [[reps]]"
                     )),
@@ -196,14 +331,7 @@ fn unit(
             }
         },
     };
-    Some(Unit {
-        id: id.to_string(),
-        name: u
-            .name
-            .as_ref()
-            .map_or_else(|| id.to_string(), |n| n.v.clone()),
-        region: text(&u.region),
-        segment: text(&u.segment),
+    Some(Checked {
         location: location?,
         potential: potential?,
         deals: deals?,
@@ -288,7 +416,7 @@ fn location(cx: &mut Context<'_>, u: &RawUnit, id: &str) -> Option<Option<Locati
         (None, None, None, None) => Some(None),
         // A coordinate that was written but unreadable is already reported.
         _ if ["x", "y", "lat", "lon"].iter().any(|k| {
-            u.written.iter().any(|w| w == k)
+            u.written.contains(k)
                 && match *k {
                     "x" => u.x.is_none(),
                     "y" => u.y.is_none(),
