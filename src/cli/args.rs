@@ -823,6 +823,14 @@ pub struct SlurmArgs {
     /// Skip the risk analytics
     #[arg(long)]
     pub no_analytics: bool,
+    /// Draw every deal instead of sampling deal months from quantile
+    /// tables (as simulate --exact-deals)
+    #[arg(long)]
+    pub exact_deals: bool,
+    /// Start the merged CSV outputs with a UTF-8 byte-order mark (as
+    /// simulate --bom)
+    #[arg(long)]
+    pub bom: bool,
     /// Override a scenario key (repeatable), passed to every task
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,

@@ -537,6 +537,31 @@ fn slurm_writes_an_array_a_dependent_merge_and_a_submit_script() {
     assert!(err.contains("is not a Slurm memory size"), "{err}");
     let err = run_err(&dir, &["slurm", "--shards", "20", "--trials", "10000"]);
     assert!(err.contains("use at most 10 shards"), "{err}");
+    // Options that change the result reach the tasks and the merge.
+    run_ok(
+        &dir,
+        &[
+            "slurm",
+            "--shards",
+            "2",
+            "--trials",
+            "4000",
+            "--exact-deals",
+            "--bom",
+            "--sampler",
+            "lhs",
+            "--out",
+            "job2",
+            "-q",
+        ],
+    );
+    let array = String::from_utf8(read(&dir.join("job2/array.sbatch"))).expect("utf-8");
+    assert!(
+        array.contains("--sampler lhs") && array.contains("--exact-deals"),
+        "{array}"
+    );
+    let merge = String::from_utf8(read(&dir.join("job2/merge.sbatch"))).expect("utf-8");
+    assert!(merge.contains(" --bom"), "{merge}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

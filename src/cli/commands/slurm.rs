@@ -35,6 +35,7 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
         seed: a.seed,
         sampler: a.sampler.into(),
         no_analytics: a.no_analytics,
+        exact_deals: a.exact_deals,
         ..Default::default()
     };
     let opts = quotaplan::engine::SimOptions::resolve(&request, &checked.scenario.run)?;
@@ -105,6 +106,9 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
     if a.no_analytics {
         run_words.push("--no-analytics".into());
     }
+    if a.exact_deals {
+        run_words.push("--exact-deals".into());
+    }
     for s in &a.set {
         run_words.push(format!("--set {}", quote(s)));
     }
@@ -129,11 +133,12 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
     ));
     merge.push("set -euo pipefail".into());
     merge.push(format!(
-        "exec {} merge {} --out {} --threads {} --quiet",
+        "exec {} merge {} --out {} --threads {} --quiet{}",
         path_word(&exe),
         path_word(&parts),
         path_word(&dir.join("result")),
-        a.cpus
+        a.cpus,
+        if a.bom { " --bom" } else { "" }
     ));
     let submit = [
         "#!/bin/sh",
