@@ -353,6 +353,51 @@ fn a_roster_gives_attrition() {
     assert!(f.toml.contains("attrition = 0."), "{}", f.toml);
 }
 
+/// Hires who sell `min(1, (k + 0.5) / 6)` of the steady level in their
+/// k-th month miss exactly 3 months of sales in their first year: a linear
+/// ramp of 6 months. The veterans' flat sales make the seasonality flat
+/// but for the hires' own ramp (1.5 % of 2022's sales), hence the margin.
+#[test]
+fn a_roster_gives_the_ramp_of_hires() {
+    let mut text = String::from("date,unit,owner,amount\n");
+    let hires = [("H1", 2022, 1), ("H2", 2022, 4), ("H3", 2022, 7)];
+    for y in 2021..=2024 {
+        for m in 1..=12 {
+            for v in 0..50 {
+                text += &format!("{y}-{m:02}-05,V{v},Vet{},1000\n", v % 5);
+            }
+            for (i, &(rep, hy, hm)) in hires.iter().enumerate() {
+                let k = (y - hy) * 12 + (m - hm);
+                if k >= 0 {
+                    let share = ((f64::from(k) + 0.5) / 6.0).min(1.0);
+                    text += &format!("{y}-{m:02}-05,HU{i},{rep},{:.4}\n", 1000.0 * share);
+                }
+            }
+        }
+    }
+    let roster = "rep,hire_date,leave_date\nVet0,2015-01-01,\nVet1,2015-01-01,\nVet2,2015-01-01,\nVet3,2015-01-01,\nVet4,2015-01-01,\nH1,2022-01-01,\nH2,2022-04-01,\nH3,2022-07-01,\n";
+    let r = read(
+        ("h.csv", text.as_bytes()),
+        Some(("roster.csv", roster.as_bytes())),
+        &ReadOptions::default(),
+    );
+    let f = fit(&r.history.expect("reads"), &FitOptions::default()).expect("fits");
+    let ramp = f
+        .evidence
+        .ramp_months
+        .as_ref()
+        .expect("fitted from the hires");
+    assert_eq!(ramp.n, 3, "{ramp:?}");
+    assert!((ramp.value - 6.0).abs() < 0.25, "{ramp:?}");
+    assert!(f.toml.contains("ramp_months = 6."), "{}", f.toml);
+    let a = f
+        .evidence
+        .attrition
+        .as_ref()
+        .expect("fitted from the roster");
+    assert_eq!(a.n, 0, "no leavers: {a:?}");
+}
+
 #[test]
 fn generate_history_is_deterministic_and_fits_from_the_command_line() {
     let dir = tmp("fit-generate");
