@@ -135,5 +135,6 @@ pub const SIMULATE_FILES: &[&str] = &[
     "quarters.csv",
     "rep_quarters.csv",
     "risks.csv",
+    "groups.csv",
     "charts.json",
 ];
