@@ -327,7 +327,13 @@ fn known_groups(metric: &str, v: &Value) -> Option<String> {
     let names: Vec<String> = groups
         .into_iter()
         .flatten()
-        .filter_map(|g| Some(format!("groups.{}.{}", g["by"].as_str()?, g["id"].as_str()?)))
+        .filter_map(|g| {
+            Some(format!(
+                "groups.{}.{}",
+                g["by"].as_str()?,
+                g["id"].as_str()?
+            ))
+        })
         .collect();
     if names.is_empty() {
         return Some(
@@ -411,7 +417,8 @@ pub fn default_metrics(base: &Value, candidate: &Value) -> Vec<String> {
     if let (Some(a), Some(b)) = (base["groups"].as_array(), candidate["groups"].as_array()) {
         for g in a {
             if let (Some(by), Some(id)) = (g["by"].as_str(), g["id"].as_str())
-                && b.iter().any(|x| x["by"].as_str() == Some(by) && x["id"].as_str() == Some(id))
+                && b.iter()
+                    .any(|x| x["by"].as_str() == Some(by) && x["id"].as_str() == Some(id))
             {
                 m.push(format!("groups.{by}.{id}.p_hit"));
             }
@@ -663,8 +670,7 @@ impl Trials {
                     return None;
                 }
                 let g = self.groups.iter().find_map(|g| {
-                    let what = metric
-                        .strip_prefix(&format!("groups.{}.{}.", g.by, g.id))?;
+                    let what = metric.strip_prefix(&format!("groups.{}.{}.", g.by, g.id))?;
                     Some((g, what))
                 })?;
                 // Summed in rep order, as the engine sums them.

@@ -395,7 +395,11 @@ mod tests {
 
     #[test]
     fn pinned_quotas_stay_and_bounds_hold() {
-        let m = model(&[(0.0, None, None), (0.0, None, Some(20_000.0)), (0.0, None, None)]);
+        let m = model(&[
+            (0.0, None, None),
+            (0.0, None, Some(20_000.0)),
+            (0.0, None, None),
+        ]);
         // Rep 1 may not go up to 20,000 + 10,000... its cap is 20,000, so it
         // may round to 20,000 but not 30,000; rep 0 is pinned.
         let mut q = vec![12_345.67, 19_000.0, 41_000.0];
@@ -404,11 +408,19 @@ mod tests {
         let capped = model(&[(0.0, None, Some(15_000.0)), (0.0, None, None)]);
         let mut q = vec![14_000.0, 16_000.0];
         round_to_step(&capped, &mut q, &[], 10_000.0).unwrap();
-        assert_eq!(q, vec![10_000.0, 20_000.0], "the cap keeps rep 0 from the larger remainder");
+        assert_eq!(
+            q,
+            vec![10_000.0, 20_000.0],
+            "the cap keeps rep 0 from the larger remainder"
+        );
         let floored = model(&[(0.0, None, None), (0.0, Some(15_000.0), None)]);
         let mut q = vec![24_000.0, 16_000.0];
         round_to_step(&floored, &mut q, &[], 10_000.0).unwrap();
-        assert_eq!(q, vec![20_000.0, 20_000.0], "the floor takes the step first");
+        assert_eq!(
+            q,
+            vec![20_000.0, 20_000.0],
+            "the floor takes the step first"
+        );
     }
 
     #[test]

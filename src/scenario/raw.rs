@@ -305,6 +305,18 @@ const CORRELATION_KEYS: &[&str] = &["pairs", "risks", "matrix"];
 const QUOTA_KEYS: &[&str] = &["method", "over_assignment", "round_to"];
 /// Grouping keys every rep may carry without declaring them.
 pub const BUILTIN_GROUP_KEYS: &[&str] = &["region", "manager"];
+
+/// A name `[groups] keys` may declare: ASCII letters, digits, `_` and `-`
+/// (it becomes a CSV value and a segment of a gate's dotted path), and
+/// neither a rep setting nor a built-in grouping key.
+pub fn declarable_group_key(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !REP_KEYS.contains(&name)
+        && !BUILTIN_GROUP_KEYS.contains(&name)
+}
 const COMP_KEYS: &[&str] = &[
     "target_incentive",
     "curve",
@@ -396,7 +408,7 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
                 .keys
                 .iter()
                 .map(|k| k.v.clone())
-                .filter(|k| !REP_KEYS.contains(&k.as_str()) && !BUILTIN_GROUP_KEYS.contains(&k.as_str())),
+                .filter(|k| declarable_group_key(k)),
         )
         .fold(Vec::new(), |mut v, k| {
             if !v.contains(&k) {

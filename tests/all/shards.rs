@@ -162,6 +162,18 @@ fn shards_merge_exactly_for_a_scenario_file_without_analytics() {
     shards_merge_exactly("format-example", &["simulate", s, "--no-analytics"]);
 }
 
+#[test]
+fn shards_merge_exactly_with_groups() {
+    // Roll-ups add moments, counts and histograms of their own.
+    let dir = tmp("shards-groups-scenario");
+    let path = dir.join("grouped.toml");
+    std::fs::write(&path, crate::groups::grouped_format_example()).expect("writes");
+    let s = path.to_str().expect("utf-8 path");
+    // groups.csv is among the files compared byte for byte.
+    shards_merge_exactly("groups", &["simulate", s]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn shard(dir: &Path, extra: &[&str], share: &str, out: &str) -> PathBuf {
     let mut a = vec![
         "simulate", "--trials", TRIALS, "--shard", share, "--out", out, "-q",

@@ -46,7 +46,7 @@ pub fn group_p_hit_chart(s: &Summary) -> Option<Chart> {
     Some(Chart {
         id: "group-p-hit".into(),
         title: "P(group reaches its quota) by region, manager and other groups".into(),
-        caption: "Each group's sales are the sum of its reps' sales in the same simulated year, against the sum of their quotas; the bar is the share of years the group reaches it, with its 95 % interval. Strong and weak reps offset each other, so a group is usually more likely to reach its quota than its reps are on average.".into(),
+        caption: "Each group's sales are the sum of its reps' sales in the same simulated year, against the sum of their quotas; the bar is the share of years the group reaches it, with its 95 % interval. Good and bad years of its reps partly offset each other, so a group's chance is pulled toward 100 % when its quota is below its expected sales and toward 0 % when above.".into(),
         size: (WIDTH, rows_height(rows.len(), 24.0, 150.0)),
         kind: Kind::GroupHits(GroupHits {
             rows,

@@ -50,11 +50,19 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Vec<Vec<(String, Str
     // Keys in use: a built-in key some rep carries, and every declared key.
     let mut keys: Vec<String> = BUILTIN_GROUP_KEYS
         .iter()
-        .filter(|k| raw.reps.iter().any(|r| r.groups.iter().any(|(g, _)| g == *k)))
+        .filter(|k| {
+            raw.reps
+                .iter()
+                .any(|r| r.groups.iter().any(|(g, _)| g == *k))
+        })
         .map(|k| k.to_string())
         .collect();
     for d in declared {
-        if raw.reps.iter().any(|r| r.groups.iter().any(|(g, _)| *g == d)) {
+        if raw
+            .reps
+            .iter()
+            .any(|r| r.groups.iter().any(|(g, _)| *g == d))
+        {
             keys.push(d);
         } else if let Some(k) = raw.groups.keys.iter().find(|k| k.v == d) {
             cx.warn(
@@ -71,21 +79,18 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Vec<Vec<(String, Str
         for key in &keys {
             match r.groups.iter().find(|(k, _)| k == key) {
                 Some((_, v)) if v.v.trim().is_empty() => {
-                    cx.err(
-                        ProblemKind::Missing,
-                        &v.span,
-                        format!("`{key}` is empty"),
-                    )
-                    .help(format!("give the rep's {key}, e.g. {key} = \"unassigned\""));
+                    cx.err(ProblemKind::Missing, &v.span, format!("`{key}` is empty"))
+                        .help(format!("give the rep's {key}, e.g. {key} = \"unassigned\""));
                 }
                 Some((_, v)) => mine.push((key.clone(), v.v.clone())),
+                // A value of the wrong type was reported as such.
+                None if r.written.iter().any(|k| k == key) => {}
                 None => {
-                    let span = r
-                        .id
-                        .as_ref()
-                        .map(|i| i.span.clone())
-                        .or_else(|| r.span.clone())
-                        .unwrap_or(cx.top.clone());
+                    let span =
+                        r.id.as_ref()
+                            .map(|i| i.span.clone())
+                            .or_else(|| r.span.clone())
+                            .unwrap_or(cx.top.clone());
                     let id = r.id.as_ref().map_or("?", |i| i.v.as_str());
                     cx.err(
                         ProblemKind::Missing,
