@@ -50,9 +50,16 @@ pub fn grouped_format_example() -> String {
 }
 
 fn grouped_model() -> quotaplan::model::Model {
-    let loaded = quotaplan::scenario::load(
+    let loaded = load_example(&grouped_format_example());
+    let msgs: Vec<String> = loaded.errors().map(|p| p.plain(&loaded.sources)).collect();
+    loaded.scenario.unwrap_or_else(|| panic!("{msgs:?}")).model
+}
+
+/// A variant of the format example (units by their absolute path).
+fn load_example(text: &str) -> quotaplan::scenario::Loaded {
+    quotaplan::scenario::load(
         "grouped.toml",
-        &grouped_format_example(),
+        text,
         &quotaplan::scenario::MemoryLoader(vec![(
             repo("scenarios/format-example-units.csv")
                 .display()
@@ -60,9 +67,7 @@ fn grouped_model() -> quotaplan::model::Model {
             std::fs::read_to_string(repo("scenarios/format-example-units.csv")).expect("reads"),
         )]),
         quotaplan::scenario::Purpose::Simulate,
-    );
-    let msgs: Vec<String> = loaded.errors().map(|p| p.plain(&loaded.sources)).collect();
-    loaded.scenario.unwrap_or_else(|| panic!("{msgs:?}")).model
+    )
 }
 
 #[test]
@@ -304,10 +309,10 @@ fn bad_grouping_keys_are_refused_with_their_place() {
     let msgs: Vec<String> = loaded.errors().map(|p| p.plain(&loaded.sources)).collect();
     let all = msgs.join("\n");
     for want in [
-        "test.toml:4:21: `quota` is a rep setting, not a grouping key",
-        "test.toml:4:30: `region` is always a grouping key: leave it out of [groups] keys",
-        "test.toml:4:40: grouping key `a.b` must be letters a-z, digits, `_` or `-`",
-        "test.toml:4:47: grouping key `channel` is declared twice",
+        "test.toml:4:20: `quota` is a rep setting, not a grouping key",
+        "test.toml:4:29: `region` is always a grouping key: leave it out of [groups] keys",
+        "test.toml:4:39: grouping key `a.b` must be letters a-z, digits, `_` or `-`",
+        "test.toml:4:46: grouping key `channel` is declared twice",
         "test.toml:10:1: unknown key `team` in [[reps]]",
         "declared first: [groups] keys = [\"channel\"]",
         "test.toml:12:6: rep `B` has no `region`, but other reps have one",
@@ -334,7 +339,7 @@ fn round_to_rounds_computed_quotas_and_keeps_the_total() {
             "method = \"given\"",
             "method = \"proportional\"\nround_to = 10000",
         );
-    let loaded = load_full(&text, None);
+    let loaded = load_example(&text);
     let m = loaded.model().expect("valid").clone();
     assert_eq!(m.quotas.round_to, Some(10000.0));
     let q = quotaplan::quota::resolve(&m, &SimOptions::new(2000, 1))
@@ -347,7 +352,7 @@ fn round_to_rounds_computed_quotas_and_keeps_the_total() {
     }
     // A step above the average quota is refused where it is written.
     let bad = text.replace("round_to = 10000", "round_to = 9000000");
-    let loaded = load_full(&bad, None);
+    let loaded = load_example(&bad);
     let msg: Vec<String> = loaded.errors().map(|p| p.plain(&loaded.sources)).collect();
     assert!(
         msg.iter().any(
