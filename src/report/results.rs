@@ -20,8 +20,8 @@ pub struct QuartersCsv;
 pub struct RepQuartersCsv;
 /// `risks.csv`: the risk register with its analytics.
 pub struct RisksCsv;
-/// `groups.csv`: one row per roll-up (grouping key and value); only the
-/// header when the reps carry no grouping keys.
+/// `groups.csv`: one row per roll-up (grouping key and value); written
+/// only when the reps carry grouping keys.
 pub struct GroupsCsv;
 /// `charts.json`: what the charts need beyond the summary.
 pub struct ChartsJson;
@@ -78,6 +78,9 @@ impl Exporter<Results<'_>> for GroupsCsv {
     }
     fn export(&self, r: &Results<'_>) -> Result<Vec<u8>, ReportError> {
         groups_csv(r.summary)
+    }
+    fn applies(&self, r: &Results<'_>) -> bool {
+        !r.summary.groups.is_empty()
     }
 }
 

@@ -135,6 +135,5 @@ pub const SIMULATE_FILES: &[&str] = &[
     "quarters.csv",
     "rep_quarters.csv",
     "risks.csv",
-    "groups.csv",
     "charts.json",
 ];
