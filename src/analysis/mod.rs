@@ -19,6 +19,7 @@ pub use rep_digest::{Across, LISTED_REPS, MAX_LISTED_REPS, REP_DETAIL, RepBand, 
 pub use sensitivity::{RiskSummary, Tornado};
 pub use summarise::summarise;
 pub use summary::{
-    Band, Compensation, Count, Fairness, FairnessFlag, Pinned, Quarter, QuotaInfo, Reforecast,
-    RepAttainment, RepQuarter, RepSummary, SeatForecast, Shortfall, Spread, Summary, Team,
+    Band, Compensation, Count, Fairness, FairnessFlag, GroupSummary, Pinned, Quarter, QuotaInfo,
+    Reforecast, RepAttainment, RepQuarter, RepSummary, SeatForecast, Shortfall, Spread, Summary,
+    Team,
 };

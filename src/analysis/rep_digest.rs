@@ -143,6 +143,7 @@ impl Summary {
             },
             reps: listed.iter().map(|&i| self.reps[i].clone()).collect(),
             rep_digest: Some(digest),
+            groups: self.groups.clone(),
             quarters: self.quarters.clone(),
             compensation: self.compensation.clone(),
             risks: self.risks.clone(),

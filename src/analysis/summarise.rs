@@ -144,6 +144,24 @@ pub fn summarise(
             }
         })
         .collect();
+    let groups = model
+        .rep_groups()
+        .into_iter()
+        .zip(&res.groups)
+        .map(|(g, st)| {
+            let p = st.hits as f64 / n as f64;
+            GroupSummary {
+                by: g.by,
+                id: g.id,
+                reps: g.reps.len(),
+                quota: st.quota,
+                sales: spread(&st.sales, &st.hist.quantiles(&SPREAD_PS)),
+                p_hit: p,
+                p_hit_se: proportion_se(p, n),
+                p_hit_ci95: wilson95(p, n),
+            }
+        })
+        .collect();
     let quarters = model
         .quarters()
         .iter()
@@ -265,6 +283,7 @@ pub fn summarise(
         reforecast,
         reps,
         rep_digest: None,
+        groups,
         quarters,
         compensation,
         risks: risks(model, res),

@@ -101,6 +101,26 @@ pub struct RepSummary {
     pub payout: Option<Spread>,
 }
 
+/// A roll-up of reps by one value of a grouping key (`region` = `华东`).
+/// Its sales are the sum of its reps' sales in each trial, so `p_hit` is
+/// P(group sales >= group quota) from the same trials, not a product of
+/// the reps' probabilities.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GroupSummary {
+    /// The grouping key.
+    pub by: String,
+    /// The key's value.
+    pub id: String,
+    /// Number of reps in the group.
+    pub reps: usize,
+    /// The sum of the reps' quotas.
+    pub quota: f64,
+    pub sales: Spread,
+    pub p_hit: f64,
+    pub p_hit_se: f64,
+    pub p_hit_ci95: [f64; 2],
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Quarter {
     pub quarter: String,
@@ -168,6 +188,10 @@ pub struct Summary {
     /// them all and where every rep's figures are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rep_digest: Option<RepDigest>,
+    /// Roll-ups by every grouping key and value; absent when the reps
+    /// carry no grouping keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSummary>,
     pub quarters: Vec<Quarter>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compensation: Option<Compensation>,

@@ -248,23 +248,46 @@ impl Gate {
 }
 
 /// A number at a dotted path; a segment under an array picks the item with
-/// that `id` (`reps.R03.p_attain`).
+/// that `id` (`reps.R03.p_attain`), or, for items that also have a `by`
+/// (the roll-ups), two segments pick it: `groups.region.华东.p_hit`. An
+/// id may itself contain dots.
 pub fn lookup(v: &Value, path: &str) -> Option<f64> {
-    let mut cur = v;
-    for seg in path.split('.') {
-        cur = match cur {
-            Value::Object(m) => m.get(seg)?,
-            Value::Array(a) => a
-                .iter()
-                .find(|x| x.get("id").and_then(Value::as_str) == Some(seg))?,
-            _ => return None,
-        };
+    let segs: Vec<&str> = path.split('.').collect();
+    lookup_in(v, &segs)
+}
+
+fn lookup_in(cur: &Value, segs: &[&str]) -> Option<f64> {
+    let Some((seg, rest)) = segs.split_first() else {
+        return cur.as_f64();
+    };
+    match cur {
+        Value::Object(m) => lookup_in(m.get(*seg)?, rest),
+        Value::Array(a) => {
+            let by_key = a.iter().any(|x| x.get("by").is_some());
+            let (items, rest): (Vec<&Value>, &[&str]) = if by_key {
+                let items = a
+                    .iter()
+                    .filter(|x| x.get("by").and_then(Value::as_str) == Some(seg))
+                    .collect();
+                (items, rest)
+            } else {
+                (a.iter().collect(), segs)
+            };
+            // The id is one or more segments (ids may hold dots).
+            (1..=rest.len()).find_map(|k| {
+                let id = rest[..k].join(".");
+                let item = items
+                    .iter()
+                    .find(|x| x.get("id").and_then(Value::as_str) == Some(id.as_str()))?;
+                lookup_in(item, &rest[k..])
+            })
+        }
+        _ => None,
     }
-    cur.as_f64()
 }
 
 /// Every metric [`lookup`] can read in a summary: the dotted paths of its
-/// numbers (items of arrays by their `id`).
+/// numbers (items of arrays by their `id`, roll-ups by `by` and `id`).
 pub fn metric_names(v: &Value) -> Vec<String> {
     fn walk(v: &Value, path: &str, out: &mut Vec<String>) {
         let join = |seg: &str| {
@@ -280,7 +303,11 @@ pub fn metric_names(v: &Value) -> Vec<String> {
             Value::Array(a) => {
                 for x in a {
                     if let Some(id) = x.get("id").and_then(Value::as_str) {
-                        walk(x, &join(id), out);
+                        let seg = match x.get("by").and_then(Value::as_str) {
+                            Some(by) => format!("{by}.{id}"),
+                            None => id.to_string(),
+                        };
+                        walk(x, &join(&seg), out);
                     }
                 }
             }
@@ -290,6 +317,56 @@ pub fn metric_names(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
     walk(v, "", &mut out);
     out
+}
+
+/// For a `groups.` metric that names no roll-up: the roll-ups there are
+/// (`groups.region.华东`, ...), or that the summary has none.
+fn known_groups(metric: &str, v: &Value) -> Option<String> {
+    let rest = metric.strip_prefix("groups.")?;
+    let groups = v.get("groups").and_then(Value::as_array);
+    let names: Vec<String> = groups
+        .into_iter()
+        .flatten()
+        .filter_map(|g| {
+            Some(format!(
+                "groups.{}.{}",
+                g["by"].as_str()?,
+                g["id"].as_str()?
+            ))
+        })
+        .collect();
+    if names.is_empty() {
+        return Some(
+            "; this summary has no roll-ups: give reps grouping keys (region = \"...\", manager = \"...\") in the scenario".into(),
+        );
+    }
+    if names.iter().any(|n| metric.starts_with(&format!("{n}."))) {
+        // The group exists; the figure after it does not.
+        return None;
+    }
+    let by = rest.split('.').next().unwrap_or("");
+    let same_key: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with(&format!("groups.{by}.")))
+        .collect();
+    let list = if same_key.is_empty() {
+        names.iter().collect::<Vec<_>>()
+    } else {
+        same_key
+    };
+    const SHOWN: usize = 20;
+    let mut shown: Vec<&str> = list.iter().take(SHOWN).map(|s| s.as_str()).collect();
+    let more = list.len().saturating_sub(SHOWN);
+    let tail = if more > 0 {
+        shown.push("...");
+        format!(" ({more} more)")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "; no such group: the summary has {}{tail}, each with p_hit, quota, sales.mean, sales.p10, ...",
+        shown.join(", ")
+    ))
 }
 
 /// The closest metric name the summary has: by edit distance, else the
@@ -334,6 +411,16 @@ pub fn default_metrics(base: &Value, candidate: &Value) -> Vec<String> {
                 && b.iter().any(|x| x["id"].as_str() == Some(id))
             {
                 m.push(format!("reps.{id}.p_attain"));
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (base["groups"].as_array(), candidate["groups"].as_array()) {
+        for g in a {
+            if let (Some(by), Some(id)) = (g["by"].as_str(), g["id"].as_str())
+                && b.iter()
+                    .any(|x| x["by"].as_str() == Some(by) && x["id"].as_str() == Some(id))
+            {
+                m.push(format!("groups.{by}.{id}.p_hit"));
             }
         }
     }
@@ -522,6 +609,15 @@ pub struct RepSeries {
     pub payout: Vec<f64>,
 }
 
+/// A roll-up of reps, for series summed from its reps' series.
+#[derive(Clone, Debug)]
+pub struct GroupMembers {
+    pub by: String,
+    pub id: String,
+    pub quota: f64,
+    pub reps: Vec<usize>,
+}
+
 /// What a side simulated here keeps per trial, for paired differences.
 #[derive(Clone, Debug)]
 pub struct Trials {
@@ -537,6 +633,9 @@ pub struct Trials {
     pub at_quota: Vec<u64>,
     /// Per rep, when kept (see [`crate::engine::RepTrials`]).
     pub reps: Vec<RepSeries>,
+    /// The roll-ups: key, value, quota and member indices into `reps`
+    /// (their series are the members' sums, when `reps` are kept).
+    pub groups: Vec<GroupMembers>,
     /// The per-rep series were asked for but not kept: the bytes they need.
     pub reps_too_large: Option<u64>,
 }
@@ -565,6 +664,24 @@ impl Trials {
                     }
                 }
                 Some(at)
+            }
+            _ if metric.starts_with("groups.") => {
+                if self.reps.is_empty() {
+                    return None;
+                }
+                let g = self.groups.iter().find_map(|g| {
+                    let what = metric.strip_prefix(&format!("groups.{}.{}.", g.by, g.id))?;
+                    Some((g, what))
+                })?;
+                // Summed in rep order, as the engine sums them.
+                let sales: Vec<f64> = (0..self.n)
+                    .map(|t| g.0.reps.iter().map(|&r| self.reps[r].sales[t]).sum())
+                    .collect();
+                match g.1 {
+                    "p_hit" => Some(hit_indicators(&sales, g.0.quota)),
+                    "sales.mean" => Some(sales),
+                    _ => None,
+                }
             }
             _ => {
                 let rest = metric.strip_prefix("reps.")?;
@@ -667,6 +784,17 @@ impl Side {
                 team: res.team,
                 payout_total: res.payout_total,
                 at_quota: res.at_quota,
+                groups: model
+                    .rep_groups()
+                    .into_iter()
+                    .zip(&res.groups)
+                    .map(|(g, st)| GroupMembers {
+                        by: g.by,
+                        id: g.id,
+                        quota: st.quota,
+                        reps: g.reps,
+                    })
+                    .collect(),
                 reps,
                 reps_too_large,
             }),
@@ -744,9 +872,10 @@ pub fn check_metrics(
     let unknown = |metric: &str, v: &Value| {
         CompareError::UnknownMetric {
         metric: metric.to_string(),
-        help: match suggest(metric, v) {
-            Some(s) => format!(" (did you mean `{s}`?)"),
-            None => "; metrics are dotted paths into summary.json, e.g. team.p_hit_target, team.sales.p10 or reps.R01.p_attain".to_string(),
+        help: match (known_groups(metric, v), suggest(metric, v)) {
+            (Some(g), _) => g,
+            (None, Some(s)) => format!(" (did you mean `{s}`?)"),
+            (None, None) => "; metrics are dotted paths into summary.json, e.g. team.p_hit_target, team.sales.p10, reps.R01.p_attain or groups.region.East.p_hit".to_string(),
         },
     }
     };

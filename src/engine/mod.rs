@@ -118,6 +118,26 @@ impl RepStats {
     }
 }
 
+/// A roll-up's results ([`crate::model::Model::rep_groups`], same order):
+/// its sales are the sum of its reps' sales in each trial, so its P(hit)
+/// comes from the same trials, not from the reps' probabilities.
+#[derive(Clone, Debug)]
+pub struct GroupStats {
+    /// The sum of the group's reps' quotas.
+    pub quota: f64,
+    pub sales: Welford,
+    /// Trials with group sales >= the group's quota.
+    pub hits: u64,
+    /// Sales, binned on a scale of the group's expected sales.
+    pub hist: Histogram,
+}
+
+impl GroupStats {
+    pub fn sales_quantile(&self, p: f64) -> f64 {
+        self.hist.quantile(p)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct QuarterStats {
     pub target: f64,
@@ -169,6 +189,8 @@ pub struct SimResult {
     /// Total payout per trial (empty without a comp plan).
     pub payout_total: Vec<f64>,
     pub reps: Vec<RepStats>,
+    /// Per roll-up of reps (empty when the reps carry no grouping keys).
+    pub groups: Vec<GroupStats>,
     /// `at_quota[k]`: trials in which exactly k reps reached quota.
     pub at_quota: Vec<u64>,
     pub quarters: Vec<QuarterStats>,
@@ -197,6 +219,7 @@ struct Hists {
     hist: Vec<Histogram>,
     rq_hist: Vec<Histogram>,
     pay_hist: Vec<Histogram>,
+    group_hist: Vec<Histogram>,
 }
 
 impl Hists {
@@ -216,6 +239,11 @@ impl Hists {
             pay_hist: (0..np)
                 .map(|r| Histogram::new(scales.pay[r], PAY_RANGE, PAY_BINS))
                 .collect(),
+            group_hist: scales
+                .groups
+                .iter()
+                .map(|&s| Histogram::new(s, HIST_RANGE, HIST_BINS))
+                .collect(),
         }
     }
 
@@ -224,6 +252,7 @@ impl Hists {
             (&mut self.hist, &o.hist),
             (&mut self.rq_hist, &o.rq_hist),
             (&mut self.pay_hist, &o.pay_hist),
+            (&mut self.group_hist, &o.group_hist),
         ] {
             a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
         }
@@ -235,6 +264,7 @@ impl Hists {
             .iter_mut()
             .chain(&mut self.rq_hist)
             .chain(&mut self.pay_hist)
+            .chain(&mut self.group_hist)
     }
 
     /// Takes out every histogram's extremes, before a chunk is counted.
@@ -260,6 +290,8 @@ struct Partial {
     ytd: Vec<Moments>,
     ytd_hits: Vec<u64>,
     pay: Vec<Moments>,
+    groups: Vec<Moments>,
+    group_hits: Vec<u64>,
     /// The chunk's histograms, when they must wait to be merged in chunk
     /// order (a run that may stop early must not count the chunks after
     /// its stop); otherwise merged into the run's at once.
@@ -315,6 +347,8 @@ impl Partial {
             ytd: vec![Moments::new(1.0); n * nq],
             ytd_hits: vec![0; n * nq],
             pay: (0..np).map(|r| Moments::new(0.5 * scales.pay[r])).collect(),
+            groups: scales.groups.iter().map(|&s| Moments::new(s)).collect(),
+            group_hits: vec![0; scales.groups.len()],
             hists: None,
             pay_total: Vec::with_capacity(if comp { cap } else { 0 }),
             team: Vec::with_capacity(cap),
@@ -341,7 +375,7 @@ impl Partial {
 
     /// The floating-point sums, in a fixed order: the only state whose
     /// merge depends on the order of the chunks.
-    fn moments_mut(&mut self) -> [&mut Vec<Moments>; 6] {
+    fn moments_mut(&mut self) -> [&mut Vec<Moments>; 7] {
         [
             &mut self.reps,
             &mut self.rq,
@@ -349,17 +383,19 @@ impl Partial {
             &mut self.pay,
             &mut self.quarters,
             &mut self.off,
+            &mut self.groups,
         ]
     }
 
     /// The integer counts, in a fixed order (they add up in any order).
-    fn counts_mut(&mut self) -> [&mut Vec<u64>; 5] {
+    fn counts_mut(&mut self) -> [&mut Vec<u64>; 6] {
         [
             &mut self.hits,
             &mut self.rq_hits,
             &mut self.ytd_hits,
             &mut self.at_quota,
             &mut self.quarter_hits,
+            &mut self.group_hits,
         ]
     }
 
@@ -385,6 +421,8 @@ impl Partial {
         merge_m(&mut self.ytd, &o.ytd);
         add(&mut self.ytd_hits, &o.ytd_hits);
         merge_m(&mut self.pay, &o.pay);
+        merge_m(&mut self.groups, &o.groups);
+        add(&mut self.group_hits, &o.group_hits);
         self.pay_total.extend_from_slice(&o.pay_total);
         self.team.extend_from_slice(&o.team);
         add(&mut self.at_quota, &o.at_quota);
@@ -411,6 +449,8 @@ impl Partial {
 struct Scales {
     sales: Vec<f64>,
     pay: Vec<f64>,
+    /// Each roll-up's: the sum of its reps' sales scales.
+    groups: Vec<f64>,
 }
 
 fn strata(seed: u64, chunk: u64, dims: usize) -> Strata {
@@ -445,9 +485,10 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// results: each rep's values are folded in trial order either way.
 const FOLD_BYTES: usize = 64 << 20;
 
-/// Trials per block for `n` reps, `nq` quarters and payouts or not.
-fn fold_block(n: usize, nq: usize, comp: bool) -> usize {
-    let per_trial = 8 * n.max(1) * (1 + nq + usize::from(comp));
+/// Trials per block for `n` reps, `nq` quarters, payouts or not and `ng`
+/// roll-ups.
+fn fold_block(n: usize, nq: usize, comp: bool, ng: usize) -> usize {
+    let per_trial = 8 * (n.max(1) * (1 + nq + usize::from(comp)) + ng);
     (FOLD_BYTES / per_trial).clamp(1, CHUNK_SIZE as usize)
 }
 
@@ -484,8 +525,10 @@ fn run_chunk(
     // rep's histogram stays in cache instead of every rep's being touched
     // on every trial.
     let tn = trials as usize;
-    let block = fold_block(n, nq, comp.is_some()).min(tn.max(1));
+    let ng = plan.rep_groups.len();
+    let block = fold_block(n, nq, comp.is_some(), ng).min(tn.max(1));
     let mut sales_buf = vec![0.0; n * block];
+    let mut group_buf = vec![0.0; ng * block];
     let mut rq_buf = vec![0.0; n * nq * block];
     let mut pay_buf = vec![0.0; if comp.is_some() { n * block } else { 0 }];
     let mut unit_buf = vec![
@@ -518,6 +561,10 @@ fn run_chunk(
                 for q in 0..nq {
                     rq_buf[(r * nq + q) * bn + b] = s.rep_quarter[r * nq + q];
                 }
+            }
+            // A roll-up's sales: its reps' sales added in rep order.
+            for (g, rg) in plan.rep_groups.iter().enumerate() {
+                group_buf[g * bn + b] = rg.reps.iter().map(|&r| s.rep_sales[r as usize]).sum();
             }
             if let Some(c) = comp {
                 let bonus = c.team_bonus_pool(team / model.company_target) / n as f64;
@@ -583,6 +630,13 @@ fn run_chunk(
                     out.pay[r].push(p);
                     hists.pay_hist[r].push(p);
                 }
+            }
+        }
+        for (g, rg) in plan.rep_groups.iter().enumerate() {
+            for &sales in &group_buf[g * bn..(g + 1) * bn] {
+                out.groups[g].push(sales);
+                hists.group_hist[g].push(sales);
+                out.group_hits[g] += u64::from(sales >= rg.quota);
             }
         }
         // Kept series are the buffers' rows: rep-major, trial order.
@@ -652,6 +706,11 @@ impl Setup {
                 .collect(),
         };
         let scales = Scales {
+            groups: plan
+                .rep_groups
+                .iter()
+                .map(|g| g.reps.iter().map(|&r| sales_scale[r as usize]).sum())
+                .collect(),
             sales: sales_scale,
             pay: pay_scale,
         };
@@ -898,6 +957,19 @@ fn assemble(
     let mut ytd_hits = acc.ytd_hits.into_iter();
     let mut pay = acc.pay.into_iter();
     let mut pay_hist = hists.pay_hist.into_iter();
+    let groups = acc
+        .groups
+        .into_iter()
+        .zip(acc.group_hits)
+        .zip(hists.group_hist)
+        .zip(&plan.rep_groups)
+        .map(|(((sales, hits), hist), g)| GroupStats {
+            quota: g.quota,
+            sales: sales.welford(),
+            hits,
+            hist,
+        })
+        .collect();
     let reps = acc
         .reps
         .into_iter()
@@ -935,6 +1007,7 @@ fn assemble(
         team: acc.team,
         payout_total: acc.pay_total,
         reps,
+        groups,
         at_quota: acc.at_quota,
         quarters: acc
             .quarters

@@ -57,6 +57,11 @@ pub(crate) struct RepPlan {
     pub presence: Vec<Vec<f64>>,
 }
 
+pub(crate) struct RepGroupPlan {
+    pub reps: Vec<u32>,
+    pub quota: f64,
+}
+
 pub(crate) struct Plan {
     pub months: usize,
     pub seasonality: Vec<f64>,
@@ -80,6 +85,9 @@ pub(crate) struct Plan {
     /// Fixed potentials per unit (used when a fixed unit suffers a loss).
     pub fixed_potential: Vec<f64>,
     pub reps: Vec<RepPlan>,
+    /// Roll-ups of reps ([`Model::rep_groups`]): members and the sum of
+    /// their quotas (added in rep order).
+    pub rep_groups: Vec<RepGroupPlan>,
     /// Quarter of each month.
     pub quarter_of: Vec<usize>,
     pub quarters: usize,
@@ -339,7 +347,16 @@ impl Plan {
         let season_tail = (0..months)
             .map(|m| model.seasonality[m..].iter().sum())
             .collect();
+        let rep_groups = model
+            .rep_groups()
+            .into_iter()
+            .map(|g| RepGroupPlan {
+                quota: g.reps.iter().map(|&r| quotas[r]).sum(),
+                reps: g.reps.iter().map(|&r| r as u32).collect(),
+            })
+            .collect();
         Plan {
+            rep_groups,
             months,
             seasonality: model.seasonality.clone(),
             copula,

@@ -10,7 +10,7 @@
 //!   each chunk's are kept and the merge adds them chunk by chunk, in the
 //!   same order as [`super::run`]: the sums come out bit for bit the same.
 //!
-//! A shard's part grows with its chunks × (reps × (2 + 2 × quarters) +
+//! A shard's part grows with its chunks × (reps × (2 + 2 × quarters) + roll-ups +
 //! quarters + risks) moments of 48 bytes, plus 8 bytes per trial per
 //! series.
 

@@ -155,6 +155,56 @@ pub struct Rep {
     pub ramp_remaining: Option<f64>,
     pub start_month: Option<u32>,
     pub productivity: Dist,
+    /// Grouping keys and the rep's value of each (`("region", "华东")`):
+    /// every rep of a model carries the same keys in the same order
+    /// (validation sees to it), so roll-ups add up to the team.
+    pub groups: Vec<(String, String)>,
+}
+
+/// Reps sharing one value of a grouping key: the unit of a roll-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepGroup {
+    /// The grouping key (`region`).
+    pub by: String,
+    /// Its value (`华东`).
+    pub id: String,
+    /// Indices into [`Model::reps`], ascending.
+    pub reps: Vec<usize>,
+}
+
+impl Model {
+    /// Every group of every grouping key: keys in the reps' order, and
+    /// within a key the values in order of their first rep. Empty when the
+    /// reps carry no grouping keys.
+    pub fn rep_groups(&self) -> Vec<RepGroup> {
+        let mut keys: Vec<&str> = Vec::new();
+        for r in &self.reps {
+            for (k, _) in &r.groups {
+                if !keys.contains(&k.as_str()) {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut out: Vec<RepGroup> = Vec::new();
+        for key in keys {
+            let mut at: std::collections::HashMap<&str, usize> = Default::default();
+            for (i, r) in self.reps.iter().enumerate() {
+                let Some((_, v)) = r.groups.iter().find(|(k, _)| k == key) else {
+                    continue;
+                };
+                let g = *at.entry(v).or_insert_with(|| {
+                    out.push(RepGroup {
+                        by: key.to_string(),
+                        id: v.clone(),
+                        reps: Vec::new(),
+                    });
+                    out.len() - 1
+                });
+                out[g].reps.push(i);
+            }
+        }
+        out
+    }
 }
 
 impl Rep {
@@ -315,6 +365,9 @@ impl QuotaMethod {
 pub struct QuotaPolicy {
     pub method: QuotaMethod,
     pub over_assignment: f64,
+    /// Computed quotas are multiples of this (in the scenario's currency),
+    /// still adding up to the pool exactly (see [`crate::quota`]).
+    pub round_to: Option<f64>,
 }
 
 impl Model {

@@ -5,7 +5,7 @@
 
 mod proposal;
 
-pub use proposal::{Proposal, ProposalRow, propose};
+pub use proposal::{Proposal, ProposalGroup, ProposalRow, propose};
 
 use crate::engine::{self, EngineError, SimOptions};
 use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};
@@ -31,6 +31,18 @@ pub enum QuotaError {
     CannotRound,
     #[error("over-assignment must be greater than -1, found {0}")]
     OverAssignment(f64),
+    #[error(
+        "the computed quotas add up to {rest:.2}, not a multiple of round_to ({step}): make company_target x (1 + over_assignment), less the quotas held at an override, floor or cap, a multiple of round_to"
+    )]
+    RoundToRemainder { rest: f64, step: f64 },
+    #[error(
+        "rep `{rep}` would carry {quota:.2}, less than one round_to step ({step}); use a smaller [quotas] round_to"
+    )]
+    RoundToTooLarge { rep: String, quota: f64, step: f64 },
+    #[error(
+        "quotas cannot be rounded to multiples of {step} within the reps' quota_floor and quota_cap; use a smaller [quotas] round_to or loosen the bounds"
+    )]
+    RoundToBounds { step: f64 },
 }
 
 /// The quotas a run uses, by the scenario's method.
@@ -224,6 +236,9 @@ fn fill(
         }
     }
     round_to_pool(model, &mut quotas, &pinned, pool)?;
+    if let Some(step) = model.quotas.round_to {
+        round_to_step(model, &mut quotas, &pinned, step)?;
+    }
     Ok((quotas, pinned))
 }
 
@@ -252,4 +267,175 @@ fn round_to_pool(
         *q = c as f64 / 100.0;
     }
     Ok(())
+}
+
+/// `[quotas] round_to`: the free quotas (not held at an override, floor or
+/// cap) become multiples of `step` and still add up to what they added up
+/// to, by the largest remainder method in whole cents: each is rounded
+/// down to a multiple, then the steps left over go one each to the reps
+/// with the largest remainders, ties to the earlier rep in scenario
+/// order. A rep rounded down below its floor gets its step first; a rep
+/// whose step would take it above its cap gets none.
+fn round_to_step(
+    model: &Model,
+    quotas: &mut [f64],
+    pinned: &[(usize, Pin)],
+    step: f64,
+) -> Result<(), QuotaError> {
+    let cents = |x: f64| (x * 100.0).round() as i64;
+    let unit = cents(step);
+    let free: Vec<usize> = (0..model.reps.len())
+        .filter(|r| !pinned.iter().any(|p| p.0 == *r))
+        .collect();
+    if free.is_empty() || unit <= 0 {
+        return Ok(());
+    }
+    let exact: Vec<i64> = free.iter().map(|&r| cents(quotas[r])).collect();
+    let rest: i64 = exact.iter().sum();
+    if rest % unit != 0 {
+        return Err(QuotaError::RoundToRemainder {
+            rest: rest as f64 / 100.0,
+            step,
+        });
+    }
+    if let Some((i, _)) = exact
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| **e < unit)
+        .min_by_key(|(i, e)| (**e, *i))
+    {
+        return Err(QuotaError::RoundToTooLarge {
+            rep: model.reps[free[i]].id.clone(),
+            quota: exact[i] as f64 / 100.0,
+            step,
+        });
+    }
+    let mut units: Vec<i64> = exact.iter().map(|e| e.div_euclid(unit)).collect();
+    let mut left = rest / unit - units.iter().sum::<i64>();
+    // Largest remainder first; ties by rep order.
+    let mut order: Vec<usize> = (0..free.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(exact[i].rem_euclid(unit)), i));
+    let floor = |i: usize| model.reps[free[i]].quota_floor.map_or(0, cents);
+    let cap = |i: usize| model.reps[free[i]].quota_cap.map_or(i64::MAX, cents);
+    let must: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| units[i] * unit < floor(i))
+        .collect();
+    for &i in &must {
+        units[i] += 1;
+        left -= 1;
+    }
+    for &i in &order {
+        if left <= 0 {
+            break;
+        }
+        if must.contains(&i) || (units[i] + 1) * unit > cap(i) {
+            continue;
+        }
+        units[i] += 1;
+        left -= 1;
+    }
+    let within = (0..free.len()).all(|i| units[i] * unit >= floor(i) && units[i] * unit <= cap(i));
+    if left != 0 || !within {
+        return Err(QuotaError::RoundToBounds { step });
+    }
+    for (i, &r) in free.iter().enumerate() {
+        quotas[r] = (units[i] * unit) as f64 / 100.0;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(quotas: &[(f64, Option<f64>, Option<f64>)]) -> Model {
+        let text = quotas
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format!("[[reps]]\nid = \"R{i}\"\n"))
+            .collect::<String>();
+        let doc = format!(
+            "[scenario]\ncompany_target = 1000000\n[quotas]\nmethod = \"proportional\"\n{text}[[units]]\nid = \"U\"\npotential = 1000\nowner = \"R0\"\n"
+        );
+        let loaded = crate::scenario::load(
+            "t.toml",
+            &doc,
+            &crate::scenario::MemoryLoader(Vec::new()),
+            crate::scenario::Purpose::Simulate,
+        );
+        let mut m = loaded.scenario.expect("a valid scenario").model;
+        for (r, &(_, floor, cap)) in m.reps.iter_mut().zip(quotas) {
+            r.quota_floor = floor;
+            r.quota_cap = cap;
+        }
+        m
+    }
+
+    #[test]
+    fn largest_remainder_on_a_hand_computed_example() {
+        // 100,000 in steps of 10,000: floors 30,000 + 30,000 + 30,000 =
+        // 90,000 leave one step; remainders 4,000, 3,000 and 3,000 -> the
+        // first rep gets it.
+        let m = model(&[(0.0, None, None); 3]);
+        let mut q = vec![34_000.0, 33_000.0, 33_000.0];
+        round_to_step(&m, &mut q, &[], 10_000.0).unwrap();
+        assert_eq!(q, vec![40_000.0, 30_000.0, 30_000.0]);
+        // Remainders 5,000 / 5,000 / 0 with one step left: the tie goes to
+        // the earlier rep.
+        let mut q = vec![25_000.0, 25_000.0, 50_000.0];
+        round_to_step(&m, &mut q, &[], 10_000.0).unwrap();
+        assert_eq!(q, vec![30_000.0, 20_000.0, 50_000.0]);
+        // Two steps left among remainders 9,000 / 6,000 / 5,000: the two largest.
+        let mut q = vec![19_000.0, 16_000.0, 65_000.0];
+        round_to_step(&m, &mut q, &[], 10_000.0).unwrap();
+        assert_eq!(q, vec![20_000.0, 20_000.0, 60_000.0]);
+    }
+
+    #[test]
+    fn pinned_quotas_stay_and_bounds_hold() {
+        let m = model(&[
+            (0.0, None, None),
+            (0.0, None, Some(20_000.0)),
+            (0.0, None, None),
+        ]);
+        // Rep 1 may not go up to 20,000 + 10,000... its cap is 20,000, so it
+        // may round to 20,000 but not 30,000; rep 0 is pinned.
+        let mut q = vec![12_345.67, 19_000.0, 41_000.0];
+        round_to_step(&m, &mut q, &[(0, Pin::Override)], 10_000.0).unwrap();
+        assert_eq!(q, vec![12_345.67, 20_000.0, 40_000.0]);
+        let capped = model(&[(0.0, None, Some(15_000.0)), (0.0, None, None)]);
+        let mut q = vec![14_000.0, 16_000.0];
+        round_to_step(&capped, &mut q, &[], 10_000.0).unwrap();
+        assert_eq!(
+            q,
+            vec![10_000.0, 20_000.0],
+            "the cap keeps rep 0 from the larger remainder"
+        );
+        let floored = model(&[(0.0, None, None), (0.0, Some(15_000.0), None)]);
+        let mut q = vec![24_000.0, 16_000.0];
+        round_to_step(&floored, &mut q, &[], 10_000.0).unwrap();
+        assert_eq!(
+            q,
+            vec![20_000.0, 20_000.0],
+            "the floor takes the step first"
+        );
+    }
+
+    #[test]
+    fn a_total_off_the_grid_and_a_step_above_a_quota_are_refused() {
+        let m = model(&[(0.0, None, None); 2]);
+        let mut q = vec![15_000.0, 10_001.0];
+        assert!(matches!(
+            round_to_step(&m, &mut q, &[], 10_000.0),
+            Err(QuotaError::RoundToRemainder { .. })
+        ));
+        let mut q = vec![5_000.0, 15_000.0];
+        let e = round_to_step(&m, &mut q, &[], 10_000.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rep `R0` would carry 5000.00, less than one round_to step (10000); use a smaller [quotas] round_to"
+        );
+    }
 }

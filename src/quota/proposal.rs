@@ -24,6 +24,33 @@ pub struct ProposalRow {
     pub pinned: Option<Pin>,
 }
 
+impl ProposalRow {
+    /// Proposed minus current, when there is a current quota.
+    pub fn change(&self) -> Option<f64> {
+        self.current.map(|c| self.proposed - c)
+    }
+}
+
+/// A roll-up's current and proposed quota (the sums of its reps'), and
+/// P(group sales >= group quota) before and after, from the same trials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposalGroup {
+    pub by: String,
+    pub id: String,
+    pub reps: usize,
+    pub current: Option<f64>,
+    pub proposed: f64,
+    pub p_current: Option<f64>,
+    pub p_proposed: f64,
+}
+
+impl ProposalGroup {
+    /// Proposed minus current, when there is a current quota.
+    pub fn change(&self) -> Option<f64> {
+        self.current.map(|c| self.proposed - c)
+    }
+}
+
 /// A quota proposal for the whole team.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Proposal {
@@ -31,6 +58,8 @@ pub struct Proposal {
     pub over_assignment: f64,
     pub solution: QuotaSolution,
     pub rows: Vec<ProposalRow>,
+    /// Subtotals by every grouping key and value (empty without groups).
+    pub groups: Vec<ProposalGroup>,
     pub trials: u64,
     pub seed: u64,
 }
@@ -107,11 +136,27 @@ pub fn propose(
             pinned: solution.pin_of(i),
         })
         .collect();
+    let groups = model
+        .rep_groups()
+        .into_iter()
+        .zip(&after.groups)
+        .enumerate()
+        .map(|(g, (rg, st))| ProposalGroup {
+            by: rg.by,
+            id: rg.id,
+            reps: rg.reps.len(),
+            current: before.as_ref().map(|b| b.groups[g].quota),
+            proposed: st.quota,
+            p_current: before.as_ref().map(|b| b.groups[g].hits as f64 / n),
+            p_proposed: st.hits as f64 / n,
+        })
+        .collect();
     Ok(Proposal {
         method,
         over_assignment: proposed.quotas.over_assignment,
         solution,
         rows,
+        groups,
         trials: opts.trials,
         seed: opts.seed,
     })

@@ -22,6 +22,11 @@ pub trait Exporter<T: ?Sized> {
     fn file_name(&self) -> String;
     /// The file's bytes.
     fn export(&self, result: &T) -> Result<Vec<u8>, ReportError>;
+    /// Whether this result has the file at all (`groups.csv` only when
+    /// reps carry grouping keys).
+    fn applies(&self, _result: &T) -> bool {
+        true
+    }
 }
 
 /// A rendered file: its name and bytes.
@@ -38,6 +43,7 @@ pub fn render_all<T: ?Sized>(
 ) -> Result<Vec<OutputFile>, ReportError> {
     exporters
         .iter()
+        .filter(|e| e.applies(result))
         .map(|e| {
             Ok(OutputFile {
                 name: e.file_name(),

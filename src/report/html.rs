@@ -126,6 +126,7 @@ pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
     cards(&mut o, s, notes);
     team(&mut o, s, charts);
     reps(&mut o, s, charts);
+    groups(&mut o, s, charts);
     quarters(&mut o, s, charts);
     compensation(&mut o, s, charts);
     risks(&mut o, s, charts);
@@ -191,7 +192,12 @@ fn head(o: &mut String, s: &Summary, charts: &Charts<'_>) {
         .any(|(c, _)| c.id.starts_with("territory-map"));
     let _ = writeln!(
         o,
-        "<nav><a href=\"#team\">Team</a><a href=\"#reps\">Reps</a><a href=\"#quarters\">Quarters</a>{}<a href=\"#risks\">Risks</a>{}<a href=\"#about\">About</a></nav>\n</header>",
+        "<nav><a href=\"#team\">Team</a><a href=\"#reps\">Reps</a>{}<a href=\"#quarters\">Quarters</a>{}<a href=\"#risks\">Risks</a>{}<a href=\"#about\">About</a></nav>\n</header>",
+        if s.groups.is_empty() {
+            ""
+        } else {
+            "<a href=\"#groups\">Groups</a>"
+        },
         if has_comp {
             "<a href=\"#compensation\">Compensation</a>"
         } else {
@@ -438,6 +444,53 @@ fn reps(o: &mut String, s: &Summary, charts: &Charts<'_>) {
         }
         o.push_str("</tbody></table></div>\n");
     }
+    o.push_str("</section>\n");
+}
+
+/// Roll-ups by region, manager and the other grouping keys: a table per
+/// key and the chart of P(group reaches its quota). Nothing without
+/// grouping keys.
+fn groups(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+    if s.groups.is_empty() {
+        return;
+    }
+    let cur = esc(&s.currency);
+    o.push_str("<section id=\"groups\">\n<h2>Groups</h2>\n<p>Each group's sales are the sum of its reps' sales in the same simulated year, and its quota the sum of their quotas: P(hit) is the share of years the group reaches it (not a product of the reps' chances).</p>\n");
+    let mut by = "";
+    for g in &s.groups {
+        if g.by != by {
+            if !by.is_empty() {
+                o.push_str("</tbody></table></div>\n");
+            }
+            by = &g.by;
+            let _ = writeln!(
+                o,
+                "<h3>By {}</h3><div class=\"scroll\"><table><thead><tr><th class=\"t\">{}</th><th>Reps</th><th>Quota ({cur})</th><th>Mean sales</th><th>SD</th><th>P10</th><th>P50</th><th>P90</th><th>P(hit)</th><th>95 % interval</th></tr></thead><tbody>",
+                esc(by),
+                esc(by)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "<tr data-group-by=\"{}\" data-group=\"{}\"><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}&nbsp;–&nbsp;{}</td></tr>",
+            esc(&g.by),
+            esc(&g.id),
+            esc(&g.id),
+            g.reps,
+            money(g.quota),
+            money(g.sales.mean),
+            money(g.sales.sd),
+            money(g.sales.p10),
+            money(g.sales.p50),
+            money(g.sales.p90),
+            p_class(g.p_hit),
+            pct(g.p_hit),
+            pct(g.p_hit_ci95[0]),
+            pct(g.p_hit_ci95[1])
+        );
+    }
+    o.push_str("</tbody></table></div>\n");
+    figure(o, charts, "group-p-hit");
     o.push_str("</section>\n");
 }
 

@@ -20,7 +20,7 @@ mod table;
 pub use escape::escape;
 pub use export::{Exporter, OutputFile, ReportError, render_all};
 pub use results::{
-    ChartsJson, QuartersCsv, RepQuartersCsv, RepsCsv, Results, RisksCsv, SummaryJson,
+    ChartsJson, GroupsCsv, QuartersCsv, RepQuartersCsv, RepsCsv, Results, RisksCsv, SummaryJson,
     results_exporters,
 };
 pub use table::{reforecast_table, summary_table};

@@ -20,6 +20,9 @@ pub struct QuartersCsv;
 pub struct RepQuartersCsv;
 /// `risks.csv`: the risk register with its analytics.
 pub struct RisksCsv;
+/// `groups.csv`: one row per roll-up (grouping key and value); written
+/// only when the reps carry grouping keys.
+pub struct GroupsCsv;
 /// `charts.json`: what the charts need beyond the summary.
 pub struct ChartsJson;
 
@@ -69,6 +72,18 @@ impl Exporter<Results<'_>> for RisksCsv {
     }
 }
 
+impl Exporter<Results<'_>> for GroupsCsv {
+    fn file_name(&self) -> String {
+        "groups.csv".into()
+    }
+    fn export(&self, r: &Results<'_>) -> Result<Vec<u8>, ReportError> {
+        groups_csv(r.summary)
+    }
+    fn applies(&self, r: &Results<'_>) -> bool {
+        !r.summary.groups.is_empty()
+    }
+}
+
 impl Exporter<Results<'_>> for ChartsJson {
     fn file_name(&self) -> String {
         "charts.json".into()
@@ -87,6 +102,7 @@ pub fn results_exporters<'a>() -> Vec<Box<dyn Exporter<Results<'a>>>> {
         Box::new(QuartersCsv),
         Box::new(RepQuartersCsv),
         Box::new(RisksCsv),
+        Box::new(GroupsCsv),
         Box::new(ChartsJson),
     ]
 }
@@ -130,6 +146,45 @@ fn reps_csv(s: &Summary) -> Result<Vec<u8>, ReportError> {
                 r.p_attain_se,
             ];
             let mut row = vec![r.id.clone(), r.name.clone()];
+            row.extend(nums.iter().map(|x| x.to_string()));
+            w.write_record(&row)?;
+        }
+        Ok(())
+    })
+}
+
+/// `groups.csv`: each roll-up's quota, sales and P(group sales >= quota).
+fn groups_csv(s: &Summary) -> Result<Vec<u8>, ReportError> {
+    csv_text(|w| {
+        w.write_record([
+            "by",
+            "id",
+            "reps",
+            "quota",
+            "sales_mean",
+            "sales_sd",
+            "sales_p10",
+            "sales_p50",
+            "sales_p90",
+            "p_hit",
+            "p_hit_se",
+            "p_hit_ci95_low",
+            "p_hit_ci95_high",
+        ])?;
+        for g in &s.groups {
+            let nums = [
+                g.quota,
+                g.sales.mean,
+                g.sales.sd,
+                g.sales.p10,
+                g.sales.p50,
+                g.sales.p90,
+                g.p_hit,
+                g.p_hit_se,
+                g.p_hit_ci95[0],
+                g.p_hit_ci95[1],
+            ];
+            let mut row = vec![g.by.clone(), g.id.clone(), g.reps.to_string()];
             row.extend(nums.iter().map(|x| x.to_string()));
             w.write_record(&row)?;
         }

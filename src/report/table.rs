@@ -81,6 +81,7 @@ pub fn summary_table(s: &Summary) -> String {
             rep_table(&mut o, s, &listed(&d.best));
         }
     }
+    group_table(&mut o, s);
     let _ = writeln!(o);
     let _ = writeln!(
         o,
@@ -147,6 +148,49 @@ fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
             pct(r.attainment.p50),
             pct(r.attainment.p90),
             pct(r.p_attain)
+        );
+    }
+}
+
+/// Roll-ups by each grouping key: quota, sales and P(group hits its
+/// quota), one block per key. Nothing without grouping keys.
+fn group_table(o: &mut String, s: &Summary) {
+    if s.groups.is_empty() {
+        return;
+    }
+    let iw = s
+        .groups
+        .iter()
+        .map(|g| width(&g.id).max(width(&g.by) + 3))
+        .max()
+        .unwrap_or(4);
+    let mut by = "";
+    for g in &s.groups {
+        if g.by != by {
+            by = &g.by;
+            let _ = writeln!(o);
+            let _ = writeln!(
+                o,
+                "{} {:>5} {:>14} {:>14} {:>14} {:>14} {:>9}",
+                pad(&format!("By {by}"), iw),
+                "Reps",
+                "Quota",
+                "Mean sales",
+                "Sales P10",
+                "Sales P90",
+                "P(hit)"
+            );
+        }
+        let _ = writeln!(
+            o,
+            "{} {:>5} {} {} {} {} {:>9}",
+            pad(&g.id, iw),
+            g.reps,
+            lpad(&money(g.quota), 14),
+            lpad(&money(g.sales.mean), 14),
+            lpad(&money(g.sales.p10), 14),
+            lpad(&money(g.sales.p90), 14),
+            pct(g.p_hit)
         );
     }
 }

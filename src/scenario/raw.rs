@@ -117,6 +117,9 @@ pub struct RawRep {
     pub quarterly_quota: Option<Sp<Vec<Sp<f64>>>>,
     pub ramp_remaining: Option<Sp<f64>>,
     pub start_month: Option<Sp<i64>>,
+    /// Grouping keys and their values (`region = "华东"`), in the order
+    /// of [`RawScenario::group_keys`].
+    pub groups: Vec<(String, Sp<String>)>,
     pub fields: RawRepFields,
     /// Keys written (also those whose value could not be read).
     pub written: Vec<String>,
@@ -170,6 +173,14 @@ pub struct RawCorrelation {
 pub struct RawQuotas {
     pub method: Option<Sp<String>>,
     pub over_assignment: Option<Sp<f64>>,
+    pub round_to: Option<Sp<f64>>,
+}
+
+/// `[groups] keys = [...]`: grouping keys beyond the built-in
+/// [`BUILTIN_GROUP_KEYS`].
+#[derive(Clone, Debug, Default)]
+pub struct RawGroups {
+    pub keys: Vec<Sp<String>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -212,6 +223,7 @@ pub struct RawScenario {
     pub units: Vec<RawUnit>,
     pub rep_defaults: RawRepFields,
     pub reps: Vec<RawRep>,
+    pub groups: RawGroups,
     pub risks: Vec<RawRisk>,
     pub correlation: Option<RawCorrelation>,
     pub quotas: RawQuotas,
@@ -225,6 +237,7 @@ const TOP_KEYS: &[&str] = &[
     "units",
     "rep_defaults",
     "reps",
+    "groups",
     "risks",
     "correlation",
     "quotas",
@@ -267,7 +280,7 @@ const REP_FIELD_KEYS: &[&str] = &[
     "ramp_months",
     "productivity",
 ];
-const REP_KEYS: &[&str] = &[
+pub const REP_KEYS: &[&str] = &[
     "id",
     "name",
     "home",
@@ -289,7 +302,21 @@ const REP_KEYS: &[&str] = &[
 const RISK_KEYS: &[&str] = &["id", "kind", "probability", "applies_to", "start", "impact"];
 const SCOPE_KEYS: &[&str] = &["regions", "segments", "units", "reps"];
 const CORRELATION_KEYS: &[&str] = &["pairs", "risks", "matrix"];
-const QUOTA_KEYS: &[&str] = &["method", "over_assignment"];
+const QUOTA_KEYS: &[&str] = &["method", "over_assignment", "round_to"];
+/// Grouping keys every rep may carry without declaring them.
+pub const BUILTIN_GROUP_KEYS: &[&str] = &["region", "manager"];
+
+/// A name `[groups] keys` may declare: ASCII letters, digits, `_` and `-`
+/// (it becomes a CSV value and a segment of a gate's dotted path), and
+/// neither a rep setting nor a built-in grouping key.
+pub fn declarable_group_key(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !REP_KEYS.contains(&name)
+        && !BUILTIN_GROUP_KEYS.contains(&name)
+}
 const COMP_KEYS: &[&str] = &[
     "target_incentive",
     "curve",
@@ -367,11 +394,45 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
         raw.rep_defaults = read_rep_fields(r, &mut t);
         t.finish(r, REP_FIELD_KEYS);
     }
+    if let Some(n) = top.get("groups") {
+        raw.groups = read_groups(r, n);
+    }
+    // Grouping keys a rep may carry: the built-in ones, then the declared
+    // ones (a declared key that repeats or clashes is reported by
+    // `validate` and not accepted here).
+    let group_keys: Vec<String> = BUILTIN_GROUP_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .chain(
+            raw.groups
+                .keys
+                .iter()
+                .map(|k| k.v.clone())
+                .filter(|k| declarable_group_key(k)),
+        )
+        .fold(Vec::new(), |mut v, k| {
+            if !v.contains(&k) {
+                v.push(k);
+            }
+            v
+        });
+    let rep_keys: Vec<&str> = REP_KEYS
+        .iter()
+        .copied()
+        .chain(group_keys.iter().map(String::as_str))
+        .collect();
     if let Some(n) = top.get("reps")
         && let Some(items) = r.array(n, "reps")
     {
         for item in items {
             if let Some(mut t) = r.table(item, "[[reps]]") {
+                let groups = group_keys
+                    .iter()
+                    .filter_map(|k| {
+                        let v = t.get(k)?;
+                        r.string(v, k).map(|v| (k.clone(), v))
+                    })
+                    .collect();
                 let rep = RawRep {
                     written: t.keys(),
                     id: t.get("id").and_then(|n| r.string(n, "id")),
@@ -395,10 +456,15 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
                     start_month: t
                         .get("start_month")
                         .and_then(|n| r.integer(n, "start_month")),
+                    groups,
                     fields: read_rep_fields(r, &mut t),
                     span: Some(item.span.clone()),
                 };
-                t.finish(r, REP_KEYS);
+                t.finish_hinted(
+                    r,
+                    &rep_keys,
+                    "; a grouping key other than region and manager is declared first: [groups] keys = [\"channel\"]",
+                );
                 raw.reps.push(rep);
             }
         }
@@ -422,6 +488,7 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
         raw.quotas.over_assignment = t
             .get("over_assignment")
             .and_then(|n| r.number(n, "over_assignment"));
+        raw.quotas.round_to = t.get("round_to").and_then(|n| r.number(n, "round_to"));
         t.finish(r, QUOTA_KEYS);
     }
     if let Some(n) = top.get("mitigations")
@@ -464,6 +531,18 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
     }
     top.finish(r, TOP_KEYS);
     raw
+}
+
+fn read_groups(r: &mut Reader<'_>, n: &Node) -> RawGroups {
+    let Some(mut t) = r.table(n, "[groups]") else {
+        return RawGroups::default();
+    };
+    let keys = t
+        .get("keys")
+        .and_then(|k| r.strings(k, "keys"))
+        .map_or_else(Vec::new, |k| k.v);
+    t.finish(r, &["keys"]);
+    RawGroups { keys }
 }
 
 fn read_header(r: &mut Reader<'_>, n: &Node) -> RawHeader {

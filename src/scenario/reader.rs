@@ -200,7 +200,13 @@ impl<'a> Tab<'a> {
 
     /// Reports every key not read, against the keys the table allows.
     pub fn finish(self, r: &mut Reader<'_>, allowed: &[&str]) {
-        for (k, _) in self.map.iter() {
+        self.finish_hinted(r, allowed, "");
+    }
+
+    /// [`Tab::finish`], with `hint` after the list of allowed keys for an
+    /// unknown key whose value is text (what a grouping key holds).
+    pub fn finish_hinted(self, r: &mut Reader<'_>, allowed: &[&str], hint: &str) {
+        for (k, v) in self.map.iter() {
             if self.used.contains(&k.name.as_str()) {
                 continue;
             }
@@ -209,6 +215,9 @@ impl<'a> Tab<'a> {
                 help.push_str(&format!("did you mean `{s}`? "));
             }
             help.push_str(&format!("allowed keys: {}", allowed.join(", ")));
+            if matches!(v.value, super::tree::Value::String(_)) {
+                help.push_str(hint);
+            }
             r.err(
                 ProblemKind::UnknownKey,
                 &k.span,

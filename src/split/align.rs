@@ -950,6 +950,7 @@ pub fn territory_reps(model: &Model, k: usize) -> Vec<crate::model::Rep> {
             ramp_remaining: None,
             start_month: None,
             productivity: crate::model::dist::Dist::Fixed(1.0),
+            groups: Vec::new(),
         });
     (0..k)
         .map(|t| crate::model::Rep {
@@ -963,6 +964,8 @@ pub fn territory_reps(model: &Model, k: usize) -> Vec<crate::model::Rep> {
             ramp_remaining: None,
             start_month: None,
             home_unit: None,
+            // New territories belong to no region or manager yet.
+            groups: Vec::new(),
             ..template.clone()
         })
         .collect()

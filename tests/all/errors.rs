@@ -98,7 +98,7 @@ fn unknown_key_suggests_the_right_one() {
     assert_eq!(
         p,
         [
-            "error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, home, quota, quota_floor, quota_cap, quota_override, quarterly_quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity)"
+            "error: s.toml:20:1: unknown key `capacity_hour` in [[reps]] (did you mean `capacity_hours`? allowed keys: id, name, home, quota, quota_floor, quota_cap, quota_override, quarterly_quota, ramp_remaining, start_month, capacity_hours, capacity_elasticity, attrition, vacancy_months, vacancy_coverage, ramp_months, productivity, region, manager)"
         ]
     );
 }

@@ -16,6 +16,7 @@ mod exact;
 mod fit;
 mod format_example;
 mod golden;
+mod groups;
 mod hostile;
 mod layout;
 mod many_reps;

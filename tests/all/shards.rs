@@ -66,7 +66,9 @@ fn run_json_results(dir: &Path) -> serde_json::Value {
 }
 
 fn assert_same_result(single: &Path, merged: &Path, what: &str) {
-    for f in crate::common::SIMULATE_FILES {
+    // groups.csv is written when reps carry grouping keys.
+    let groups = single.join("groups.csv").exists().then_some("groups.csv");
+    for f in crate::common::SIMULATE_FILES.iter().copied().chain(groups) {
         assert!(
             read(&single.join(f)) == read(&merged.join(f)),
             "{what}: {f} of the merge differs from the single process's"
@@ -160,6 +162,18 @@ fn shards_merge_exactly_for_a_scenario_file_without_analytics() {
     let scenario = repo("scenarios/format-example.toml");
     let s = scenario.to_str().expect("utf-8 path");
     shards_merge_exactly("format-example", &["simulate", s, "--no-analytics"]);
+}
+
+#[test]
+fn shards_merge_exactly_with_groups() {
+    // Roll-ups add moments, counts and histograms of their own.
+    let dir = tmp("shards-groups-scenario");
+    let path = dir.join("grouped.toml");
+    std::fs::write(&path, crate::groups::grouped_format_example()).expect("writes");
+    let s = path.to_str().expect("utf-8 path");
+    // groups.csv is among the files compared byte for byte.
+    shards_merge_exactly("groups", &["simulate", s]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn shard(dir: &Path, extra: &[&str], share: &str, out: &str) -> PathBuf {

@@ -61,13 +61,18 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
     }
     extra.push((scenario_out.clone(), text));
     let csv = report::quotas::QuotasCsv;
-    output.write(
-        &out_dir,
-        &[OutputFile {
-            name: csv.file_name(),
-            bytes: csv.export(&proposal)?,
-        }],
-    )?;
+    let mut files = vec![OutputFile {
+        name: csv.file_name(),
+        bytes: csv.export(&proposal)?,
+    }];
+    if !proposal.groups.is_empty() {
+        let groups = report::quotas::QuotaGroupsCsv;
+        files.push(OutputFile {
+            name: groups.file_name(),
+            bytes: groups.export(&proposal)?,
+        });
+    }
+    output.write(&out_dir, &files)?;
     for (path, body) in &extra {
         output.write_file(path, body.as_bytes())?;
     }
@@ -78,9 +83,13 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
         proposal.trials,
         proposal.seed,
     ))?;
+    let written: Vec<String> = files
+        .iter()
+        .map(|f| out_dir.join(&f.name).display().to_string())
+        .collect();
     output.status(format!(
         "Wrote {} and {}",
-        out_dir.join(csv.file_name()).display(),
+        written.join(", "),
         scenario_out.display()
     ));
     Ok(())

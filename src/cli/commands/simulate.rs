@@ -19,6 +19,7 @@ const FILES: &[&str] = &[
     "quarters.csv",
     "rep_quarters.csv",
     "risks.csv",
+    "groups.csv",
     "charts.json",
     "run.json",
 ];

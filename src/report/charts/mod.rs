@@ -10,6 +10,7 @@ mod convergence;
 mod draw;
 mod fonts;
 mod frame;
+mod group_p_hit;
 mod heatmap;
 mod map;
 mod p_attain;
@@ -75,6 +76,7 @@ pub(crate) enum Kind {
     Heatmap(heatmap::HeatmapData),
     PitHistogram(pit_histogram::PitData),
     Reliability(reliability::ReliabilityData),
+    GroupHits(group_p_hit::GroupHits),
 }
 
 /// One chart, ready to render.
@@ -127,6 +129,7 @@ impl Chart {
             Kind::Heatmap(d) => heatmap::heatmap(root, cx, &self.title, d),
             Kind::PitHistogram(d) => pit_histogram::pit_histogram(root, cx, &self.title, d),
             Kind::Reliability(d) => reliability::reliability(root, cx, &self.title, d),
+            Kind::GroupHits(d) => group_p_hit::group_p_hit(root, cx, &self.title, d),
         }
     }
 
@@ -200,6 +203,7 @@ pub fn standard(s: &Summary, d: Option<&ChartData>) -> Vec<Chart> {
         out.push(rep_attainment(s, d));
     }
     out.push(p_attain(s));
+    out.extend(group_p_hit(s));
     out.extend(quarterly_fan(s));
     if let Some(d) = d {
         out.extend(payout_curve(s, d));
@@ -230,6 +234,12 @@ pub fn rep_attainment(s: &Summary, d: &ChartData) -> Chart {
 /// P(quota) per rep with its 95 % interval and the fairness band.
 pub fn p_attain(s: &Summary) -> Chart {
     p_attain::p_attain_chart(s)
+}
+
+/// P(group reaches its quota) per roll-up with its 95 % interval. `None`
+/// when the reps carry no grouping keys.
+pub fn group_p_hit(s: &Summary) -> Option<Chart> {
+    group_p_hit::group_p_hit_chart(s)
 }
 
 /// Tornado of the risk drivers: team sales P50 in each risk's worst and
@@ -299,6 +309,7 @@ pub fn needs_fallback(s: &Summary, d: Option<&ChartData>) -> Option<String> {
     let mut texts: Vec<&str> = vec![&s.scenario, &s.currency];
     texts.extend(s.reps.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]));
     texts.extend(s.risks.iter().map(|r| r.id.as_str()));
+    texts.extend(s.groups.iter().flat_map(|g| [g.by.as_str(), g.id.as_str()]));
     if let Some(m) = d.and_then(|d| d.map.as_ref()) {
         texts.extend(m.reps.iter().flat_map(|r| [r.id.as_str(), r.name.as_str()]));
     }

@@ -7,6 +7,7 @@ mod context;
 mod correlation;
 mod dist;
 mod geography;
+mod groups;
 mod header;
 mod mitigations;
 mod quotas;
@@ -77,6 +78,12 @@ pub(super) fn validate(
     };
     let header = header::validate(&mut cx, raw);
     let mut reps = reps::validate(&mut cx, raw);
+    let rep_groups = groups::validate(&mut cx, raw);
+    if reps.ok {
+        for (rep, g) in reps.reps.iter_mut().zip(rep_groups) {
+            rep.groups = g;
+        }
+    }
     // The edges CSV is read while the units are validated (it is as long
     // as the units CSV and needs them only once read).
     let mut edge_problems = Problems::default();

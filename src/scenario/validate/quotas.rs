@@ -51,8 +51,55 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Option<QuotaPolicy> 
             }
         }
     }
+    let round_to = match &raw.quotas.round_to {
+        None => Some(None),
+        Some(x) => round_to(cx, raw, x, over_assignment.unwrap_or(0.0)).map(Some),
+    };
     Some(QuotaPolicy {
         method: method?,
         over_assignment: over_assignment?,
+        round_to: round_to?,
     })
+}
+
+/// `round_to`: a positive whole number of cents, small enough that every
+/// rep can carry at least one step on average (at most the pool divided
+/// by the number of reps). Whether each proposed quota is at least one
+/// step is known only once quotas are computed (see [`crate::quota`]).
+fn round_to(
+    cx: &mut Context<'_>,
+    raw: &RawScenario,
+    x: &super::super::reader::Sp<f64>,
+    over_assignment: f64,
+) -> Option<f64> {
+    let v = cx.amount(x, "round_to", true)?;
+    if ((v * 100.0).round() - v * 100.0).abs() > 1e-6 {
+        cx.err(
+            ProblemKind::OutOfRange,
+            &x.span,
+            format!("`round_to` must be a whole number of cents, found {v}"),
+        )
+        .help("e.g. round_to = 10000 rounds quotas to multiples of 10,000");
+        return None;
+    }
+    let reps = raw.reps.len();
+    if let Some(t) = &raw.header.company_target
+        && reps > 0
+        && t.v.is_finite()
+        && t.v > 0.0
+    {
+        let mean = t.v * (1.0 + over_assignment) / reps as f64;
+        if v > mean {
+            cx.err(
+                ProblemKind::OutOfRange,
+                &x.span,
+                format!(
+                    "`round_to` ({v}) is larger than the average quota ({mean:.2}: company_target x (1 + over_assignment) over {reps} reps)"
+                ),
+            )
+            .help("round_to is a rounding step, much smaller than a quota: e.g. 10000 for quotas in the millions");
+            return None;
+        }
+    }
+    Some(v)
 }

@@ -164,6 +164,8 @@ fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<R
         ramp_remaining: ramp_remaining?,
         start_month: start_month?,
         productivity: productivity?,
+        // Set from the whole team's keys by `groups`.
+        groups: Vec::new(),
     })
 }
 
