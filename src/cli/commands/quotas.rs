@@ -61,13 +61,17 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
     }
     extra.push((scenario_out.clone(), text));
     let csv = report::quotas::QuotasCsv;
-    output.write(
-        &out_dir,
-        &[OutputFile {
-            name: csv.file_name(),
-            bytes: csv.export(&proposal)?,
-        }],
-    )?;
+    let mut files = vec![OutputFile {
+        name: csv.file_name(),
+        bytes: csv.export(&proposal)?,
+    }];
+    if a.xlsx {
+        files.push(OutputFile {
+            name: report::workbook::FILE_NAME.into(),
+            bytes: report::workbook::quotas_workbook(&proposal, model)?,
+        });
+    }
+    output.write(&out_dir, &files)?;
     for (path, body) in &extra {
         output.write_file(path, body.as_bytes())?;
     }
@@ -80,7 +84,7 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
     ))?;
     output.status(format!(
         "Wrote {} and {}",
-        out_dir.join(csv.file_name()).display(),
+        crate::cli::output::listed(&out_dir, &files),
         scenario_out.display()
     ));
     Ok(())

@@ -29,6 +29,7 @@ const FILES: &[&str] = &[
     "split.json",
     "map-before.svg",
     "map-after.svg",
+    report::workbook::FILE_NAME,
 ];
 
 pub fn run(a: SplitArgs) -> Result<(), Fail> {
@@ -92,6 +93,12 @@ pub fn run(a: SplitArgs) -> Result<(), Fail> {
         plan: &plan,
     };
     let mut files = report::render_all(&report::split::split_exporters(&result), &result)?;
+    if a.xlsx {
+        files.push(OutputFile {
+            name: report::workbook::FILE_NAME.into(),
+            bytes: report::workbook::split_workbook(&result)?,
+        });
+    }
 
     let new = new_scenario(&a, &doc, model, &plan, &target)?;
     let mut elsewhere: Vec<OutputFile> = Vec::new();
