@@ -396,6 +396,39 @@ fn units_from_a_workbook_give_the_same_results_as_the_csv() {
         summaries[0] == summaries[1],
         "summary.json from the workbook differs from the CSV's"
     );
+    // split writes the new alignment's units as a CSV, and a scenario
+    // naming it without the sheet, which validates cleanly.
+    let split = dir.join("split");
+    quotaplan()
+        .args([
+            "split",
+            "--trials",
+            "300",
+            "--time-limit",
+            "5",
+            "--tolerance",
+            "0.2",
+            "-q",
+        ])
+        .arg(dir.join("book.toml"))
+        .arg("--out")
+        .arg(&split)
+        .assert()
+        .success();
+    let new = std::fs::read_to_string(split.join("book.split.toml")).unwrap();
+    assert!(new.contains("file = \"book.split-units.csv\""), "{new}");
+    assert!(!new.contains("sheet ="), "{new}");
+    let o = quotaplan()
+        .arg("validate")
+        .arg(split.join("book.split.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("warning"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Without `sheet`, the first sheet is read: here the notes, which
     // have no units columns.
     std::fs::write(

@@ -291,7 +291,11 @@ fn new_scenario(
                 keys.push(("edges", relative(&new_dir, Path::new(&edges.name))));
             }
             let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let text = edit::with_units_keys(&root, &keys);
+            let mut text = edit::with_units_keys(&root, &keys);
+            // Units read from a workbook's sheet are written as a CSV.
+            if units.sheet.is_some() {
+                text = edit::without_units_sheet(&text);
+            }
             // A mapping given with --set goes into the file, or its
             // headers would not read.
             edit::with_units_columns(&text, &doc.units_columns())
