@@ -425,7 +425,7 @@ fn units_from_a_workbook_give_the_same_results_as_the_csv() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        !String::from_utf8_lossy(&o.stderr).contains("warning"),
+        !String::from_utf8_lossy(&o.stderr).contains("warning:"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
