@@ -192,6 +192,11 @@ pub struct SplitArgs {
     /// <stem>-units.csv) instead of into the result folder
     #[arg(long, value_name = "FILE")]
     pub write_scenario: Option<PathBuf>,
+    /// Also write results.xlsx: one workbook, a sheet per table (Summary, Territories, Assignment),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     #[command(flatten)]
     pub run: RunArgs,
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
@@ -274,6 +279,11 @@ pub struct QuotasArgs {
     pub over_assignment: Option<f64>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Also write results.xlsx: one workbook, a sheet per table (Summary, Reps with current and proposed quotas),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     /// Where to write the scenario with the proposed quotas (default:
     /// <scenario>.quotas.toml beside the scenario; for the demo, in --out)
     #[arg(long)]
@@ -293,6 +303,11 @@ pub struct SimulateArgs {
     /// Print summary.json to stdout instead of the table
     #[arg(long)]
     pub json: bool,
+    /// Also write results.xlsx: one workbook, a sheet per table (Summary, Reps, Quarters, Risks),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     /// Skip the risk analytics (rank correlations, tornado, attributable loss)
     #[arg(long)]
     pub no_analytics: bool,
@@ -749,6 +764,11 @@ pub struct MitigateArgs {
     pub rebalance_seeds: usize,
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Also write results.xlsx: one workbook, a sheet per table (Summary, Mitigations, Sets),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     /// Run only task I of N (1-based) of the candidates' evaluations and
     /// write one part file, --out DIR/part-I-of-N.qpart; `quotaplan merge`
     /// ranks them and simulates the sets, with exactly this command's
@@ -775,6 +795,11 @@ pub struct MergeArgs {
     /// Print summary.json to stdout instead of the table (simulate parts)
     #[arg(long)]
     pub json: bool,
+    /// Also write results.xlsx: one workbook, a sheet per table (as the merged command writes it),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     /// No "Wrote ..." status lines
     #[arg(long, short)]
     pub quiet: bool,
@@ -915,6 +940,11 @@ pub struct ReportArgs {
     /// PNG pixels per chart pixel (2 gives sharp slides)
     #[arg(long, default_value_t = 2.0, value_parser = png_scale)]
     pub png_scale: f64,
+    /// Also write results.xlsx: one workbook, a sheet per table (Summary, Reps, Quarters, Risks; beside the HTML file),
+    /// with number formats (money, percentages), a frozen header row and
+    /// a filter
+    #[arg(long)]
+    pub xlsx: bool,
     /// When simulating a scenario, how; --out is the HTML file to write
     /// (FILE.html) or its folder (default: report.html in the result
     /// folder, or in output/<scenario-name>/ for a scenario)

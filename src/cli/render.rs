@@ -158,6 +158,10 @@ fn render(loaded: &Loaded, picked: &[&Problem], snippets: usize) {
         let mut message = shown(&p.message);
         let window = p.span.as_ref().and_then(|span| {
             let f = &loaded.sources.files[span.file];
+            // A sheet's text is not what the user sees: its place is a cell.
+            if f.sheet.is_some() {
+                return None;
+            }
             Window::around(f, span.range.start).map(|w| (span, f, w))
         });
         if window.is_none()

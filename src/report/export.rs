@@ -14,6 +14,8 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
+    #[error("cannot write the workbook: {0}")]
+    Workbook(String),
 }
 
 /// Renders one file of a result `T`.

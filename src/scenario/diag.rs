@@ -1,6 +1,7 @@
 //! Problems found while reading a scenario, with their source positions.
 //! The library collects them all in one pass; the CLI renders them.
 
+use super::workbook::SheetPlaces;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -20,6 +21,9 @@ pub struct SourceFile {
     /// Name as the user gave it (shown in messages).
     pub name: String,
     pub text: String,
+    /// For a sheet of a workbook read as CSV text: where its rows are, so
+    /// places are named as cells (`accounts.xlsx[Accounts]!D17`).
+    pub sheet: Option<SheetPlaces>,
 }
 
 impl Sources {
@@ -27,6 +31,22 @@ impl Sources {
         self.files.push(Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            sheet: None,
+        }));
+        self.files.len() - 1
+    }
+
+    /// Adds the text a workbook's sheet was turned into.
+    pub fn add_sheet(
+        &mut self,
+        name: impl Into<String>,
+        text: String,
+        places: SheetPlaces,
+    ) -> FileId {
+        self.files.push(Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            sheet: Some(places),
         }));
         self.files.len() - 1
     }
@@ -138,6 +158,11 @@ impl Problem {
     /// `file:line:col` of the problem, if it has a place.
     pub fn location(&self, sources: &Sources) -> Option<String> {
         let span = self.span.as_ref()?;
+        let file = &sources.files[span.file];
+        if let Some(sheet) = &file.sheet {
+            let cells = sheet.cells(&file.text, span.range.clone());
+            return Some(format!("{}[{}]!{cells}", file.name, sheet.sheet));
+        }
         let (line, col) = sources.line_col(span.file, span.range.start);
         Some(format!("{}:{line}:{col}", sources.files[span.file].name))
     }

@@ -3,12 +3,14 @@
 //! Validating it (with more overrides, for what-ifs) works in memory: a
 //! sweep or a mitigation run never reads a file again.
 
-use super::diag::{FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span};
+use super::diag::{
+    FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span, did_you_mean,
+};
 use super::overrides::Override;
 use super::reader::Reader;
 use super::text::{self, Encoding};
 use super::tree::{self, Node, Value};
-use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate};
+use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate, workbook};
 
 /// How deep `extends` may nest (a scenario, its base, the base's base, ...).
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -36,7 +38,12 @@ impl FileRef {
 
 /// Keys whose values name files: they are followed when the document is
 /// read, so a what-if applied later cannot change them.
-const FILE_KEYS: [&[&str]; 3] = [&["extends"], &["units", "file"], &["units", "edges"]];
+const FILE_KEYS: [&[&str]; 4] = [
+    &["extends"],
+    &["units", "file"],
+    &["units", "sheet"],
+    &["units", "edges"],
+];
 
 /// The scenario as read: every text, the merged tree, and what reading found.
 #[derive(Clone, Debug)]
@@ -215,6 +222,11 @@ impl Document {
                 *file,
                 &mut problems,
                 &raw.units_columns,
+                if sources.files[*file].sheet.is_some() {
+                    units_csv::Kind::Sheet
+                } else {
+                    units_csv::Kind::Csv
+                },
             ) {
                 Some(rows) => validate::UnitSource::Csv(Box::new(rows)),
                 None => validate::UnitSource::Failed,
@@ -463,14 +475,39 @@ fn load_named(
     let Value::String(path) = &node.value else {
         return FileRef::None;
     };
+    // Units may be a sheet of a workbook; the edges stay a CSV.
+    let sheet = units.get("sheet").filter(|_| key == "file");
+    if key == "file" && has_extension(path, WORKBOOK) {
+        let from = from(node.span.file, sources);
+        return load_sheet(path, &node.span, sheet, &from, loader, sources, problems);
+    }
+    if let Some(s) = sheet {
+        problems
+            .warning(
+                ProblemKind::NoEffect,
+                &s.span,
+                format!("`sheet` is ignored: `{path}` is not a workbook"),
+            )
+            .help("`sheet` names the sheet of a units workbook (file = \"accounts.xlsx\")");
+    }
     if !has_extension(path, &["csv", "tsv", "txt"]) {
+        let help = if key == "file" {
+            "a units file is a .csv (or .tsv, .txt) file or an .xlsx workbook"
+        } else {
+            "export the table as CSV, e.g. from Excel: Save As \"CSV UTF-8\""
+        };
+        let allowed = if key == "file" {
+            ".csv (or .tsv, .txt) file or an .xlsx workbook"
+        } else {
+            ".csv (or .tsv, .txt) file"
+        };
         problems
             .error(
                 ProblemKind::File,
                 &node.span,
-                format!("the {what} file must be a .csv (or .tsv, .txt) file, found `{path}`"),
+                format!("the {what} file must be a {allowed}, found `{path}`"),
             )
-            .help("export the table as CSV, e.g. from Excel: Save As \"CSV UTF-8\"");
+            .help(help);
         return FileRef::Failed { path: path.clone() };
     }
     let from = from(node.span.file, sources);
@@ -488,5 +525,112 @@ fn load_named(
             file,
         },
         None => FileRef::Failed { path: path.clone() },
+    }
+}
+
+/// The workbook formats units are read from (Office Open XML).
+const WORKBOOK: &[&str] = &["xlsx", "xlsm"];
+
+/// Reads the units sheet of the workbook `path` (named by the key at
+/// `span`; `sheet` is the `[units] sheet` key, default the first sheet) as
+/// CSV text, so its rows are read like a units CSV's.
+fn load_sheet(
+    path: &str,
+    span: &Span,
+    sheet: Option<&Node>,
+    from: &str,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> FileRef {
+    let failed = FileRef::Failed {
+        path: path.to_string(),
+    };
+    let wanted = match sheet.map(|n| &n.value) {
+        None => None,
+        Some(Value::String(s)) => Some(s.as_str()),
+        // A sheet that is not a string is reported with the keys.
+        Some(_) => return failed,
+    };
+    let loaded = match loader.load(from, path) {
+        Ok(l) => l,
+        Err(e) => {
+            problems
+                .error(
+                    ProblemKind::File,
+                    span,
+                    format!("cannot read units workbook `{path}`: {e}"),
+                )
+                .help("the path is relative to the scenario file");
+            return failed;
+        }
+    };
+    let sheet_span = sheet.map_or(span, |n| &n.span);
+    match workbook::read(&loaded.bytes, wanted) {
+        Ok(t) => {
+            let file = sources.add_sheet(loaded.name, t.text, t.places);
+            if let Some(o) = t.outside {
+                let more = match o.more {
+                    0 => String::new(),
+                    n => format!(" (and {n} more)"),
+                };
+                problems
+                    .warning(
+                        ProblemKind::NoEffect,
+                        &Span {
+                            file,
+                            range: o.row,
+                        },
+                        format!(
+                            "cell {}{more} has a value but no column header above it: ignored",
+                            o.cell
+                        ),
+                    )
+                    .help("the first row with a value is the header; give the column a name to read it");
+            }
+            FileRef::Loaded {
+                path: path.to_string(),
+                file,
+            }
+        }
+        Err(e) => {
+            let (at, message, help) = match e {
+                workbook::SheetError::NotWorkbook(why) => (
+                    span,
+                    format!("cannot read units workbook `{path}`: it is not an .xlsx workbook ({why})"),
+                    "save it from Excel as \"Excel Workbook (.xlsx)\", or as \"CSV UTF-8\" and name the .csv".to_string(),
+                ),
+                workbook::SheetError::NoSheet { wanted, present } => {
+                    let names: Vec<&str> = present.iter().map(String::as_str).collect();
+                    let mut help = String::new();
+                    if let Some(s) = did_you_mean(&wanted, &names) {
+                        help.push_str(&format!("did you mean `{s}`? "));
+                    }
+                    help.push_str(&format!("its sheets: {}", names.join(", ")));
+                    (
+                        sheet_span,
+                        format!("the units workbook `{path}` has no sheet `{wanted}`"),
+                        help,
+                    )
+                }
+                workbook::SheetError::NoSheets => (
+                    span,
+                    format!("the units workbook `{path}` has no sheets"),
+                    "put the units on a sheet: a header row, then one unit per row".to_string(),
+                ),
+                workbook::SheetError::Empty { sheet } => (
+                    sheet_span,
+                    format!("sheet `{sheet}` of the units workbook `{path}` is empty"),
+                    "the first row holds the column names (id, potential, owner, ...), then one unit per row".to_string(),
+                ),
+                workbook::SheetError::Broken { sheet, why } => (
+                    sheet_span,
+                    format!("cannot read sheet `{sheet}` of the units workbook `{path}`: {why}"),
+                    "open it in Excel and save it again".to_string(),
+                ),
+            };
+            problems.error(ProblemKind::File, at, message).help(help);
+            failed
+        }
     }
 }

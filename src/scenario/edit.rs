@@ -131,6 +131,34 @@ pub fn with_units_keys(text: &str, keys: &[(&str, &str)]) -> String {
     with_units_values(text, &literal)
 }
 
+/// The scenario without its `sheet = ...` line in `[units]`, for a new
+/// scenario whose units became a CSV (a sheet names nothing in a CSV);
+/// unchanged when the key is not on a line of its own.
+pub fn without_units_sheet(text: &str) -> String {
+    let mut problems = Problems::default();
+    let (doc, _) = super::tree::parse(text, 0, &mut problems);
+    let sheet = match &doc.value {
+        super::tree::Value::Table(t) => t.get("units").and_then(|n| match &n.value {
+            super::tree::Value::Table(u) => u.get("sheet").map(|s| s.span.range.clone()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let Some(r) = sheet else {
+        return text.to_string();
+    };
+    let start = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[r.end..]
+        .find('\n')
+        .map_or(text.len(), |i| r.end + i + 1);
+    let key = text[start..r.start].trim_start();
+    if key.starts_with("sheet") && key.trim_end().ends_with('=') {
+        apply(text, vec![(start..end, String::new())])
+    } else {
+        text.to_string()
+    }
+}
+
 /// The scenario with `[units] columns` set to `mapping` (unit key, CSV
 /// column name) when it names none itself, e.g. when the run's mapping
 /// came from `--set`; unchanged when it already has that mapping, or
@@ -354,6 +382,21 @@ fn apply(text: &str, edits: Vec<(std::ops::Range<usize>, String)>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_units_sheet_line_goes() {
+        let t = "[units]\nfile = \"a.xlsx\"\nsheet = \"Accounts\" # the CRM export\nedges = \"e.csv\"\n";
+        assert_eq!(
+            without_units_sheet(t),
+            "[units]\nfile = \"a.xlsx\"\nedges = \"e.csv\"\n"
+        );
+        let inline = "units = { file = \"a.xlsx\", sheet = \"S\" }\n";
+        assert_eq!(without_units_sheet(inline), inline);
+        assert_eq!(
+            without_units_sheet("[units]\nfile = \"a.csv\"\n"),
+            "[units]\nfile = \"a.csv\"\n"
+        );
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -13,6 +13,7 @@ pub mod text;
 mod tree;
 pub(crate) mod units_csv;
 mod validate;
+pub mod workbook;
 
 pub use diag::{FileId, Problem, ProblemKind, Severity, SourceFile, Sources, Span};
 pub use document::Document;

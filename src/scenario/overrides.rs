@@ -97,6 +97,7 @@ impl Override {
             source: Some(Arc::new(SourceFile {
                 name: label.to_string(),
                 text: text.to_string(),
+                sheet: None,
             })),
         })
     }
@@ -127,6 +128,7 @@ impl Override {
             source: Some(Arc::new(SourceFile {
                 name: format!("what-if {text}"),
                 text: text.clone(),
+                sheet: None,
             })),
             text,
         }

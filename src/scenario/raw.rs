@@ -218,6 +218,8 @@ pub struct RawScenario {
     pub units_file: Option<Sp<String>>,
     /// Adjacency as a CSV of unit-id pairs.
     pub units_edges: Option<Sp<String>>,
+    /// The sheet of a units workbook (default: its first).
+    pub units_sheet: Option<Sp<String>>,
     /// CSV header names for unit keys (CRM exports): (key, column name).
     pub units_columns: Vec<(String, Sp<String>)>,
     pub units: Vec<RawUnit>,
@@ -362,6 +364,9 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
                 if let Some(f) = t.get("edges") {
                     raw.units_edges = r.string(f, "edges");
                 }
+                if let Some(f) = t.get("sheet") {
+                    raw.units_sheet = r.string(f, "sheet");
+                }
                 if let Some(c) = t.get("columns")
                     && let Some(mut ct) = r.table(c, "[units] columns")
                 {
@@ -374,7 +379,7 @@ pub fn read_doc(doc: &Node, r: &mut Reader<'_>) -> RawScenario {
                     }
                     ct.finish(r, UNIT_KEYS);
                 }
-                t.finish(r, &["file", "edges", "columns"]);
+                t.finish(r, &["file", "sheet", "edges", "columns"]);
             }
             Value::Array(items) => {
                 for item in items {

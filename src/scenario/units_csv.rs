@@ -222,6 +222,41 @@ pub(crate) fn sniff_delimiter(body: &str) -> u8 {
     }
 }
 
+/// What the units table is: a CSV file, or a workbook's sheet turned into
+/// CSV text (the messages say which; a sheet's numbers are cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Csv,
+    Sheet,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Csv => "units CSV",
+            Kind::Sheet => "units sheet",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            Kind::Csv => "the CSV",
+            Kind::Sheet => "the sheet",
+        }
+    }
+
+    fn number_help(self) -> &'static str {
+        match self {
+            Kind::Csv => {
+                "write plain numbers such as 1250000 or 0.18, without thousands separators"
+            }
+            Kind::Sheet => {
+                "a number cell, or text holding a plain number such as 1250000 or 0.18; a date, a boolean (TRUE/FALSE) or an error value (#N/A) is not a number"
+            }
+        }
+    }
+}
+
 /// The rows of a units CSV, read one at a time: the caller validates each
 /// row and drops it, so a million-row file never exists as a million raw
 /// rows at once. Unknown columns are reported as warnings (CRM exports
@@ -242,6 +277,7 @@ pub struct UnitRows<'a> {
     decimal_comma: Option<(String, Span)>,
     /// The CSV broke off before its end (reported).
     broken: bool,
+    kind: Kind,
 }
 
 impl<'a> UnitRows<'a> {
@@ -253,8 +289,9 @@ impl<'a> UnitRows<'a> {
         file: FileId,
         problems: &mut Problems,
         mapping: &[(String, Sp<String>)],
+        kind: Kind,
     ) -> Option<UnitRows<'a>> {
-        let t = Table::new(text, file, problems, "units CSV");
+        let t = Table::new(text, file, problems, kind.name());
         let (rdr, headers) = t.open_trimming(problems, "CSV", csv::Trim::Headers)?;
         let header_spans = t.field_spans(0);
         let mut columns: Vec<Option<&'static str>> = Vec::new();
@@ -298,16 +335,18 @@ impl<'a> UnitRows<'a> {
                     ProblemKind::Missing,
                     &name.span,
                     format!(
-                        "column `{}` (mapped to `{key}`) is not in the units CSV",
-                        name.v
+                        "column `{}` (mapped to `{key}`) is not in the {}",
+                        name.v,
+                        kind.name()
                     ),
                 );
                 match did_you_mean(&name.v, &cols) {
                     Some(s) => p.help(format!(
-                        "did you mean `{s}`? the CSV has: {}",
+                        "did you mean `{s}`? {} has: {}",
+                        kind.short(),
                         cols.join(", ")
                     )),
-                    None => p.help(format!("the CSV has: {}", cols.join(", "))),
+                    None => p.help(format!("{} has: {}", kind.short(), cols.join(", "))),
                 };
             }
         }
@@ -337,7 +376,7 @@ impl<'a> UnitRows<'a> {
                     .error(
                         ProblemKind::Missing,
                         &t.span(0..header_end),
-                        format!("the units CSV has no `{req}` column"),
+                        format!("the {} has no `{req}` column", kind.name()),
                     )
                     .help(help);
             }
@@ -360,6 +399,7 @@ impl<'a> UnitRows<'a> {
             rows: 0,
             decimal_comma: None,
             broken: false,
+            kind,
         })
     }
 
@@ -420,6 +460,7 @@ impl<'a> UnitRows<'a> {
                 plain_text(problems, &text, col).then_some(text)
             };
             let decimal_comma = &mut self.decimal_comma;
+            let kind = self.kind;
             let mut number = |problems: &mut Problems| match parse_number(value) {
                 Some(x) => Some(Sp::new(x, span.clone())),
                 None if t.delimiter != b',' && is_decimal_comma(value) => {
@@ -431,8 +472,12 @@ impl<'a> UnitRows<'a> {
                 }
                 None => {
                     problems
-                        .error(ProblemKind::WrongType, &span, format!("column `{col}` must be a number, found `{value}`"))
-                        .help("write plain numbers such as 1250000 or 0.18, without thousands separators");
+                        .error(
+                            ProblemKind::WrongType,
+                            &span,
+                            format!("column `{col}` must be a number, found `{value}`"),
+                        )
+                        .help(kind.number_help());
                     None
                 }
             };
@@ -493,7 +538,8 @@ impl<'a> UnitRows<'a> {
                 ProblemKind::FileFormat,
                 &span,
                 format!(
-                    "the units CSV writes decimal commas (`{example}`): read as decimal points"
+                    "the {} writes decimal commas (`{example}`): read as decimal points",
+                    self.kind.name()
                 ),
             );
         }
@@ -502,7 +548,7 @@ impl<'a> UnitRows<'a> {
                 .error(
                     ProblemKind::Missing,
                     &self.t.span(0..self.header_end),
-                    "the units CSV has no rows, only a header",
+                    format!("the {} has no rows, only a header", self.kind.name()),
                 )
                 .help("add one row per unit below the header");
             return false;

@@ -13,6 +13,7 @@ mod deals;
 mod engine_closed_form;
 mod errors;
 mod exact;
+mod excel;
 mod fit;
 mod format_example;
 mod golden;

@@ -96,7 +96,7 @@ fn simulate(
     let mut run = simulate::run_json(&p, sa.scenario.as_deref(), sim.result.trials, elapsed);
     run["threads"] = a.threads.unwrap_or_else(rayon::current_num_threads).into();
     run["merged_parts"] = parts.into();
-    simulate::publish(&p, &sim, run, output, &out_dir, a.json, elapsed)
+    simulate::publish(&p, &sim, run, output, &out_dir, a.json, a.xlsx, elapsed)
 }
 
 fn sweep(
@@ -177,5 +177,6 @@ fn mitigate(
         .finish(evaluated)
         .map_err(crate::cli::load::what_if)?;
     let out_dir = out.unwrap_or_else(|| at_home(run.out_dir(&plan.scenario, Some("mitigate"))));
-    super::mitigate::publish(&plan, output, &out_dir)
+    let currency = &checked.scenario.model.currency;
+    super::mitigate::publish(&plan, output, &out_dir, a.xlsx.then_some(currency))
 }

@@ -90,13 +90,26 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
     }
     let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
     let out_dir = run.out_dir(&plan.scenario, Some("mitigate"));
-    publish(&plan, &output, &out_dir)
+    let currency = &checked.scenario.model.currency;
+    publish(&plan, &output, &out_dir, a.xlsx.then_some(currency))
 }
 
 /// Writes the ranking's files and prints its table: one path for
-/// `mitigate` and for `merge` of its tasks.
-pub fn publish(plan: &MitigationPlan, output: &Output, out_dir: &Path) -> Result<(), Fail> {
-    let files = report::render_all(&report::mitigate::mitigate_exporters(), plan)?;
+/// `mitigate` and for `merge` of its tasks; with `xlsx` (the scenario's
+/// currency) also `results.xlsx`.
+pub fn publish(
+    plan: &MitigationPlan,
+    output: &Output,
+    out_dir: &Path,
+    xlsx: Option<&String>,
+) -> Result<(), Fail> {
+    let mut files = report::render_all(&report::mitigate::mitigate_exporters(), plan)?;
+    if let Some(currency) = xlsx {
+        files.push(report::OutputFile {
+            name: report::workbook::FILE_NAME.into(),
+            bytes: report::workbook::mitigate_workbook(plan, currency)?,
+        });
+    }
     output.write(out_dir, &files)?;
     print(&report::mitigate::table(plan))?;
     output.status(format!("Wrote {}", listed(out_dir, &files)));

@@ -72,6 +72,12 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
             bytes: groups.export(&proposal)?,
         });
     }
+    if a.xlsx {
+        files.push(OutputFile {
+            name: report::workbook::FILE_NAME.into(),
+            bytes: report::workbook::quotas_workbook(&proposal, model)?,
+        });
+    }
     output.write(&out_dir, &files)?;
     for (path, body) in &extra {
         output.write_file(path, body.as_bytes())?;
@@ -83,13 +89,9 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
         proposal.trials,
         proposal.seed,
     ))?;
-    let written: Vec<String> = files
-        .iter()
-        .map(|f| out_dir.join(&f.name).display().to_string())
-        .collect();
     output.status(format!(
         "Wrote {} and {}",
-        written.join(", "),
+        crate::cli::output::listed(&out_dir, &files),
         scenario_out.display()
     ));
     Ok(())

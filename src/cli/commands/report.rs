@@ -8,7 +8,7 @@ use crate::cli::output::{ResultSet, print, read_result};
 use crate::cli::{files, fonts, load, progress, terminal};
 use quotaplan::analysis::{ChartData, Summary, chart_data_from_json, summary_from_json};
 use quotaplan::engine::SimOptions;
-use quotaplan::report::{OutputFile, charts, format, html};
+use quotaplan::report::{OutputFile, charts, format, html, workbook};
 use quotaplan::scenario::Purpose;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -214,13 +214,17 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
             },
         )?;
     }
-    output.write(
-        &html_dir,
-        &[OutputFile {
-            name: html_name.clone(),
-            bytes: page.into_bytes(),
-        }],
-    )?;
+    let mut page_files = vec![OutputFile {
+        name: html_name.clone(),
+        bytes: page.into_bytes(),
+    }];
+    if a.xlsx {
+        page_files.push(OutputFile {
+            name: workbook::FILE_NAME.into(),
+            bytes: workbook::workbook(&workbook::results_sheets(s), &s.currency)?,
+        });
+    }
+    output.write(&html_dir, &page_files)?;
 
     if input.simulated {
         print(&format!(
@@ -242,7 +246,7 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
     };
     output.status(format!(
         "Wrote {}{extra}",
-        html_dir.join(&html_name).display()
+        crate::cli::output::listed(&html_dir, &page_files)
     ));
     Ok(())
 }

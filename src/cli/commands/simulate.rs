@@ -22,6 +22,7 @@ const FILES: &[&str] = &[
     "groups.csv",
     "charts.json",
     "run.json",
+    report::workbook::FILE_NAME,
 ];
 
 /// A scenario read and ready to simulate: the model (with actuals), its
@@ -87,7 +88,7 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     })?;
     let elapsed = started.elapsed().as_secs_f64();
     let run = run_json(&p, a.scenario.as_deref(), sim.result.trials, elapsed);
-    publish(&p, &sim, run, &output, &out_dir, a.json, elapsed)
+    publish(&p, &sim, run, &output, &out_dir, a.json, a.xlsx, elapsed)
 }
 
 /// What `run.json` says of a run (how it was made: the one file of a
@@ -114,6 +115,7 @@ pub fn run_json(
 
 /// Writes a run's result folder and prints its summary: one path for
 /// `simulate` and for `merge` of its shards.
+#[allow(clippy::too_many_arguments)]
 pub fn publish(
     p: &Prepared,
     sim: &quotaplan::Simulation,
@@ -121,6 +123,7 @@ pub fn publish(
     output: &crate::cli::output::Output,
     out_dir: &std::path::Path,
     json: bool,
+    xlsx: bool,
     elapsed: f64,
 ) -> Result<(), Fail> {
     let model = &p.model;
@@ -130,7 +133,11 @@ pub fn publish(
         summary: &summary,
         charts: &charts,
     };
-    let mut files = report::render_all(&report::results_exporters(), &results)?;
+    let mut exporters = report::results_exporters();
+    if xlsx {
+        exporters.push(Box::new(report::workbook::ResultsXlsx));
+    }
+    let mut files = report::render_all(&exporters, &results)?;
     files.push(OutputFile {
         name: "run.json".into(),
         bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
@@ -195,6 +202,7 @@ pub fn args(i: &Inputs) -> SimulateArgs {
         scenario: i.scenario.clone(),
         run: i.run_args(),
         json: false,
+        xlsx: false,
         no_analytics: i.no_analytics,
         set: i.set.clone(),
         actuals: i.actuals.as_ref().map(|x| x.path.clone()),

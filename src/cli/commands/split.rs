@@ -29,6 +29,7 @@ const FILES: &[&str] = &[
     "split.json",
     "map-before.svg",
     "map-after.svg",
+    report::workbook::FILE_NAME,
 ];
 
 pub fn run(a: SplitArgs) -> Result<(), Fail> {
@@ -92,6 +93,12 @@ pub fn run(a: SplitArgs) -> Result<(), Fail> {
         plan: &plan,
     };
     let mut files = report::render_all(&report::split::split_exporters(&result), &result)?;
+    if a.xlsx {
+        files.push(OutputFile {
+            name: report::workbook::FILE_NAME.into(),
+            bytes: report::workbook::split_workbook(&result)?,
+        });
+    }
 
     let new = new_scenario(&a, &doc, model, &plan, &target)?;
     let mut elsewhere: Vec<OutputFile> = Vec::new();
@@ -284,7 +291,11 @@ fn new_scenario(
                 keys.push(("edges", relative(&new_dir, Path::new(&edges.name))));
             }
             let keys: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let text = edit::with_units_keys(&root, &keys);
+            let mut text = edit::with_units_keys(&root, &keys);
+            // Units read from a workbook's sheet are written as a CSV.
+            if units.sheet.is_some() {
+                text = edit::without_units_sheet(&text);
+            }
             // A mapping given with --set goes into the file, or its
             // headers would not read.
             edit::with_units_columns(&text, &doc.units_columns())
