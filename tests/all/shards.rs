@@ -66,7 +66,10 @@ fn run_json_results(dir: &Path) -> serde_json::Value {
 }
 
 fn assert_same_result(single: &Path, merged: &Path, what: &str) {
-    for f in crate::common::SIMULATE_FILES {
+    for f in crate::common::SIMULATE_FILES
+        .iter()
+        .chain(&["planner.json"])
+    {
         assert!(
             read(&single.join(f)) == read(&merged.join(f)),
             "{what}: {f} of the merge differs from the single process's"

@@ -20,6 +20,7 @@ const FILES: &[&str] = &[
     "rep_quarters.csv",
     "risks.csv",
     "charts.json",
+    "planner.json",
     "run.json",
 ];
 
@@ -130,6 +131,13 @@ pub fn publish(
         charts: &charts,
     };
     let mut files = report::render_all(&report::results_exporters(), &results)?;
+    // The report's quota planner: the distributions of the reps
+    // summary.json lists.
+    let planner = sim.planner_data(model, &summary.bounded());
+    files.push(OutputFile {
+        name: "planner.json".into(),
+        bytes: (serde_json::to_string(&planner).expect("plain data") + "\n").into_bytes(),
+    });
     files.push(OutputFile {
         name: "run.json".into(),
         bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
