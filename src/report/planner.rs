@@ -200,7 +200,7 @@ mod tests {
         // The CSP hash of "" is well known.
         assert_eq!(
             base64(&Sha256::digest(b"")),
-            "47DEQpj8HBSa+/TImW+5JxeuQvXuNXFTYUZjeqqU6GA="
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
         );
     }
 
