@@ -2,7 +2,7 @@
 //! engine with them, and read the results. Every capability that simulates
 //! (simulate, report, sweep, mitigate, split, compare) goes through here.
 
-use crate::analysis::{self, ChartData, Summary};
+use crate::analysis::{self, ChartData, PlannerData, Summary};
 use crate::engine::{self, SimOptions, SimResult};
 use crate::model::{Model, QuotaSolution};
 use crate::quota::{self, QuotaError};
@@ -35,6 +35,13 @@ impl Simulation {
     /// What the charts need beyond the summary.
     pub fn chart_data(&self, model: &Model) -> ChartData {
         analysis::chart_data(model, &self.result)
+    }
+
+    /// What the report's quota planner embeds, for the reps `summary`
+    /// lists (give it the summary as written: bounded above
+    /// [`analysis::MAX_LISTED_REPS`] reps).
+    pub fn planner_data(&self, model: &Model, summary: &Summary) -> PlannerData {
+        analysis::planner_data(model, &self.result, summary)
     }
 
     /// P(team hits target) of this run.

@@ -6,6 +6,11 @@ use super::summary::{Fairness, FairnessFlag, RepSummary};
 use crate::model::Model;
 use crate::stats::{Welford, pearson};
 
+/// The fairness band: a rep whose P(attain) is below `FAIR_LOW` or above
+/// `FAIR_HIGH` is flagged (far from the 50–60 % that is typical).
+pub const FAIR_LOW: f64 = 0.3;
+pub const FAIR_HIGH: f64 = 0.8;
+
 /// Are the quotas fair? Spread of P(attain), dependence of attainment on
 /// territory size, and reps far from the rest with the likely reason.
 pub fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairness {
@@ -24,11 +29,11 @@ pub fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairnes
     let flags = reps
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.p_attain < 0.3 || r.p_attain > 0.8)
+        .filter(|(_, r)| r.p_attain < FAIR_LOW || r.p_attain > FAIR_HIGH)
         .map(|(i, r)| {
             let rep = &model.reps[i];
             let mut why = Vec::new();
-            if r.p_attain < 0.3 {
+            if r.p_attain < FAIR_LOW {
                 if r.coverage < 0.95 {
                     why.push(format!(
                         "overloaded territory (coverage {:.0} %)",

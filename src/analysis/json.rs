@@ -1,9 +1,9 @@
-//! Reading results back: `summary.json` and `charts.json` from a result
+//! Reading results back: `summary.json`, `charts.json` and `planner.json` from a result
 //! folder, for `quotaplan report`. JSON has no NaN, so serde_json writes a
 //! non-finite number as `null`; reading it back, a `null` where a number
 //! is expected becomes NaN (and stays `None` where the field is optional).
 
-use super::{ChartData, Summary};
+use super::{ChartData, PlannerData, Summary};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -24,6 +24,11 @@ pub fn summary_from_json(text: &str) -> Result<Summary, ReadError> {
 
 /// Parses `charts.json` text.
 pub fn chart_data_from_json(text: &str) -> Result<ChartData, ReadError> {
+    from_json(text)
+}
+
+/// Parses `planner.json` text.
+pub fn planner_from_json(text: &str) -> Result<PlannerData, ReadError> {
     from_json(text)
 }
 

@@ -6,6 +6,7 @@
 mod chart_data;
 mod fairness;
 mod json;
+mod planner;
 mod rep_digest;
 mod sensitivity;
 mod summarise;
@@ -14,7 +15,12 @@ mod summary;
 pub use chart_data::{
     ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
 };
-pub use json::{ReadError, chart_data_from_json, summary_from_json};
+pub use fairness::{FAIR_HIGH, FAIR_LOW};
+pub use json::{ReadError, chart_data_from_json, planner_from_json, summary_from_json};
+pub use planner::{
+    MAX_QUANTILES, MIN_QUANTILES, NUMBER_BUDGET, PlannerComp, PlannerData, PlannerRep, p_from_grid,
+    planner_data, quantile_count,
+};
 pub use rep_digest::{Across, LISTED_REPS, MAX_LISTED_REPS, REP_DETAIL, RepBand, RepDigest};
 pub use sensitivity::{RiskSummary, Tornado};
 pub use summarise::summarise;

@@ -83,9 +83,9 @@ pub enum Command {
         after_help = "Examples:\n  quotaplan backtest sales.csv --cutoff 2025-12-31\n  quotaplan backtest orders.csv --cutoff 2016-12-31 --horizon 12 --columns date=\"Order Date\",unit=\"Customer ID\",owner=\"Sales Rep\",amount=Sales,region=Region --date-format %m/%d/%Y\n\nWrites backtest.json (coverage of the 50/80/90 % intervals, PIT, CRPS against the naive\nlast-period forecast, Brier score) per level (team, owner, unit, region), backtest.html with\nthe reliability chart and PIT histograms, and the scenario fitted up to the cutoff."
     )]
     Backtest(BacktestArgs),
-    /// Propose quotas (proportional or equal-probability) and write them as a new scenario
+    /// Propose quotas (proportional or equal-probability), or take them from a CSV, and write them as a new scenario
     #[command(
-        after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml"
+        after_help = "Examples:\n  quotaplan quotas scenarios/format-example.toml --method equal-probability\n  quotaplan quotas plan.toml --method proportional --over-assignment 0.15 --write-scenario plan-fy27.toml\n  quotaplan quotas plan.toml --from quotas.csv     # the CSV the report's quota planner exports\n\nA --from CSV has the columns rep,quota and one row for every rep of the scenario (comma,\nsemicolon or tab separated; BOM and CRLF are fine). Problems are listed with line and column\n(exit 2); nothing is written."
     )]
     Quotas(QuotasArgs),
     /// Propose balanced, contiguous territories and write the plan
@@ -277,6 +277,10 @@ pub struct QuotasArgs {
     /// Sum of quotas = company_target x (1 + this), e.g. 0.1 (default: the scenario's)
     #[arg(long, allow_negative_numbers = true, value_parser = over_assignment)]
     pub over_assignment: Option<f64>,
+    /// Take the quotas from a CSV (rep,quota; one row per rep), e.g. the
+    /// report planner's export, instead of proposing them
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["method", "over_assignment"])]
+    pub from: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunArgs,
     /// Also write results.xlsx: one workbook, a sheet per table (Summary, Reps with current and proposed quotas),

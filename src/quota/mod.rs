@@ -5,7 +5,7 @@
 
 mod proposal;
 
-pub use proposal::{Proposal, ProposalGroup, ProposalRow, propose};
+pub use proposal::{Proposal, ProposalGroup, ProposalRow, given, propose};
 
 use crate::engine::{self, EngineError, SimOptions};
 use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};

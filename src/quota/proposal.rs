@@ -109,14 +109,53 @@ pub fn propose(
         ..opts.clone()
     };
     let solution = resolve(&proposed, &opts)?;
-    let after = engine::run(&proposed, &solution.quotas, &opts, None)?;
+    beside_current(model, &proposed, solution, &opts)
+}
+
+/// Quotas decided elsewhere (e.g. a CSV exported by the report's quota
+/// planner), in the order of `model.reps`, beside the current ones on the
+/// same trials (`opts.trials` exactly).
+pub fn given(model: &Model, quotas: &[f64], opts: &SimOptions) -> Result<Proposal, QuotaError> {
+    if quotas.len() != model.reps.len() {
+        return Err(engine::EngineError::QuotaCount {
+            got: quotas.len(),
+            reps: model.reps.len(),
+        }
+        .into());
+    }
+    let opts = SimOptions {
+        analytics: false,
+        precision: None,
+        ..opts.clone()
+    };
+    let mut proposed = model.clone();
+    proposed.quotas.method = QuotaMethod::Given;
+    let solution = QuotaSolution {
+        method: QuotaMethod::Given,
+        quotas: quotas.iter().map(|&q| engine::to_cents(q)).collect(),
+        pool: None,
+        p_star: None,
+        pinned: Vec::new(),
+    };
+    beside_current(model, &proposed, solution, &opts)
+}
+
+/// Simulates `solution` (the quotas of `proposed`) and the current quotas
+/// of `model`, when every rep has one, on the same trials.
+fn beside_current(
+    model: &Model,
+    proposed: &Model,
+    solution: QuotaSolution,
+    opts: &SimOptions,
+) -> Result<Proposal, QuotaError> {
+    let after = engine::run(proposed, &solution.quotas, opts, None)?;
     let current: Option<Vec<f64>> = model
         .reps
         .iter()
         .map(|r| r.quota_override.or(r.quota))
         .collect();
     let before = match &current {
-        Some(q) => Some(engine::run(model, q, &opts, None)?),
+        Some(q) => Some(engine::run(model, q, opts, None)?),
         None => None,
     };
     let expected = model.expected_sales();
@@ -152,7 +191,7 @@ pub fn propose(
         })
         .collect();
     Ok(Proposal {
-        method,
+        method: proposed.quotas.method,
         over_assignment: proposed.quotas.over_assignment,
         solution,
         rows,

@@ -1,12 +1,13 @@
 //! The HTML report: one self-contained file with the summary, the tables,
-//! every chart as inline SVG, the risk register and the warnings. No
-//! scripts, no fonts or images from anywhere: it opens offline, and a
+//! every chart as inline SVG, the risk register, the warnings and the
+//! quota planner. No fonts, images or scripts from anywhere (the planner's
+//! script is inline, allowed by its hash): it opens offline, and a
 //! Content-Security-Policy forbids the page from loading anything, so
 //! customer data never leaves the machine. Prints on A4.
 
 use super::charts::{self, Chart, ChartError, FontSet};
 use super::escape::escape as esc;
-use crate::analysis::{ChartData, Summary};
+use crate::analysis::{ChartData, PlannerData, Summary};
 use std::fmt::Write;
 
 /// The report for a run: renders the standard charts (see
@@ -38,9 +39,9 @@ pub(super) fn pct(x: f64) -> String {
 
 /// CSS class of a rep's probability against the fairness flags.
 fn p_class(p: f64) -> &'static str {
-    if p < 0.3 {
+    if p < crate::analysis::FAIR_LOW {
         "p-low"
-    } else if p > 0.8 {
+    } else if p > crate::analysis::FAIR_HIGH {
         "p-high"
     } else {
         "p-mid"
@@ -121,12 +122,27 @@ pub(super) type Charts<'a> = [(&'a Chart, &'a str)];
 /// Lays out the page around charts already rendered to SVG: the header,
 /// the headline cards, then a section per part of the summary.
 pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
+    render_with_planner(s, charts, notes, None)
+}
+
+/// [`render`] with the quota planner (see [`super::planner`]) after the
+/// reps, when its data is given: the page's one script, allowed by hash.
+pub fn render_with_planner(
+    s: &Summary,
+    charts: &Charts<'_>,
+    notes: &[String],
+    planner: Option<&PlannerData>,
+) -> String {
+    let planner = planner.filter(|p| !p.reps.is_empty());
     let mut o = String::with_capacity(256 * 1024);
-    head(&mut o, s, charts);
+    head(&mut o, s, charts, planner.is_some());
     cards(&mut o, s, notes);
     team(&mut o, s, charts);
     reps(&mut o, s, charts);
     groups(&mut o, s, charts);
+    if let Some(p) = planner {
+        super::planner::section(&mut o, p);
+    }
     quarters(&mut o, s, charts);
     compensation(&mut o, s, charts);
     risks(&mut o, s, charts);
@@ -166,13 +182,22 @@ pub(super) fn figure(o: &mut String, charts: &Charts<'_>, id: &str) {
 }
 
 /// The document head, the title and the navigation.
-fn head(o: &mut String, s: &Summary, charts: &Charts<'_>) {
+fn head(o: &mut String, s: &Summary, charts: &Charts<'_>, planner: bool) {
+    // The planner's script is the one script, allowed by its hash.
+    let (script_src, planner_css) = if planner {
+        (
+            format!("; script-src {}", super::planner::script_source()),
+            super::planner::CSS,
+        )
+    } else {
+        (String::new(), "")
+    };
     let _ = writeln!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:{script_src}\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta name=\"generator\" content=\"quotaplan {}\">\n<title>{} — quotaplan report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>",
+<meta name=\"generator\" content=\"quotaplan {}\">\n<title>{} — quotaplan report</title>\n<style>{CSS}{planner_css}</style>\n</head>\n<body>\n<main>",
         esc(&s.version),
         esc(&s.scenario)
     );
@@ -193,10 +218,11 @@ fn head(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     let _ = writeln!(
         o,
         "<nav><a href=\"#team\">Team</a><a href=\"#reps\">Reps</a>{}<a href=\"#quarters\">Quarters</a>{}<a href=\"#risks\">Risks</a>{}<a href=\"#about\">About</a></nav>\n</header>",
-        if s.groups.is_empty() {
-            ""
-        } else {
-            "<a href=\"#groups\">Groups</a>"
+        match (s.groups.is_empty(), planner) {
+            (true, false) => "",
+            (false, false) => "<a href=\"#groups\">Groups</a>",
+            (true, true) => "<a href=\"#planner\">Quota planner</a>",
+            (false, true) => "<a href=\"#groups\">Groups</a><a href=\"#planner\">Quota planner</a>",
         },
         if has_comp {
             "<a href=\"#compensation\">Compensation</a>"

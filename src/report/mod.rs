@@ -11,6 +11,7 @@ mod export;
 pub mod format;
 pub mod html;
 pub mod mitigate;
+pub mod planner;
 pub mod quotas;
 mod results;
 pub mod split;

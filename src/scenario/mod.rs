@@ -7,6 +7,7 @@ pub mod diag;
 pub(crate) mod document;
 pub mod edit;
 mod overrides;
+pub mod quotas_csv;
 mod raw;
 mod reader;
 pub mod text;

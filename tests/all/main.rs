@@ -22,6 +22,7 @@ mod hostile;
 mod layout;
 mod many_reps;
 mod pipes;
+mod planner;
 mod quota_analytics;
 mod reforecast;
 mod report;

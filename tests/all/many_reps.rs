@@ -202,6 +202,44 @@ fn report_reads_a_bounded_result_folder() {
 }
 
 #[test]
+fn the_planner_plans_the_listed_reps_and_holds_the_rest() {
+    // planner.json: the listed reps' distributions (1,000 quantiles each),
+    // the others' count and quotas held fixed.
+    let p = json(&out().join("planner.json"));
+    let listed: Vec<String> = json(&out().join("summary.json"))["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let planned: Vec<String> = p["reps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(planned, listed);
+    assert_eq!(p["quantiles"], 1000);
+    assert_eq!(p["fixed_reps"], REPS - listed.len());
+    let mut r = csv::Reader::from_path(out().join("reps.csv")).expect("reps.csv");
+    let headers = r.headers().expect("header").clone();
+    let (id, quota) = (
+        headers.iter().position(|h| h == "id").unwrap(),
+        headers.iter().position(|h| h == "quota").unwrap(),
+    );
+    let fixed: f64 = r
+        .records()
+        .map(|rec| rec.expect("row"))
+        .filter(|rec| !listed.iter().any(|l| l == &rec[id]))
+        .map(|rec| rec[quota].parse::<f64>().unwrap())
+        .sum();
+    let got = p["fixed_quota"].as_f64().unwrap();
+    assert!((got - fixed).abs() <= 1e-6 * fixed, "{got} vs {fixed}");
+    let size = std::fs::metadata(out().join("planner.json")).unwrap().len();
+    assert!(size < 400_000, "planner.json is {size} bytes");
+}
+
+#[test]
 fn compare_works_on_bounded_summaries_and_names_what_a_per_rep_gate_needs() {
     let summary = out().join("summary.json");
     let d = json(&summary)["rep_digest"].clone();

@@ -11,7 +11,7 @@ use quotaplan::simulate;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-fn demo() -> Model {
+pub(crate) fn demo() -> Model {
     let toml = std::fs::read_to_string(repo("scenarios/demo.toml")).unwrap();
     let csv = std::fs::read_to_string(repo("scenarios/demo-units.csv")).unwrap();
     let loaded = scenario::load(
@@ -146,7 +146,7 @@ fn charts_text(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+pub(crate) fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let decoder = png::Decoder::new(bytes);
     let mut reader = decoder.read_info().expect("a PNG");
     let mut buf = vec![0; reader.output_buffer_size()];
@@ -557,7 +557,7 @@ fn report_simulates_a_scenario_first() {
 }
 
 /// A headless browser on this machine, if any (see [`external_program`]).
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     external_program(
         &["chromium", "chromium-browser", "google-chrome"],
         "the HTML report test needs headless Chromium (Debian: apt-get install chromium)",
@@ -569,7 +569,27 @@ fn chromium() -> Option<PathBuf> {
 /// the page (errors, warnings, CSP violations, uncaught exceptions) as an
 /// `INFO:CONSOLE` line whatever its level, so the report, which has no
 /// scripts and loads nothing, must produce none at all.
-fn browse(chrome: &Path, page: &Path, profile: &Path, extra: &[&str]) -> (String, Vec<String>) {
+pub(crate) fn browse(
+    chrome: &Path,
+    page: &Path,
+    profile: &Path,
+    extra: &[&str],
+) -> (String, Vec<String>) {
+    browse_url(
+        chrome,
+        &format!("file://{}", page.display()),
+        profile,
+        extra,
+    )
+}
+
+/// [`browse`] at a URL (a page with a fragment, say).
+pub(crate) fn browse_url(
+    chrome: &Path,
+    url: &str,
+    profile: &Path,
+    extra: &[&str],
+) -> (String, Vec<String>) {
     let out = std::process::Command::new(chrome)
         .args([
             "--headless",
@@ -585,7 +605,7 @@ fn browse(chrome: &Path, page: &Path, profile: &Path, extra: &[&str]) -> (String
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(extra)
-        .arg(format!("file://{}", page.display()))
+        .arg(url)
         .output()
         .expect("chromium runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

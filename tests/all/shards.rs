@@ -68,7 +68,12 @@ fn run_json_results(dir: &Path) -> serde_json::Value {
 fn assert_same_result(single: &Path, merged: &Path, what: &str) {
     // groups.csv is written when reps carry grouping keys.
     let groups = single.join("groups.csv").exists().then_some("groups.csv");
-    for f in crate::common::SIMULATE_FILES.iter().copied().chain(groups) {
+    for f in crate::common::SIMULATE_FILES
+        .iter()
+        .copied()
+        .chain(groups)
+        .chain(["planner.json"])
+    {
         assert!(
             read(&single.join(f)) == read(&merged.join(f)),
             "{what}: {f} of the merge differs from the single process's"

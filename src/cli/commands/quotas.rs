@@ -1,14 +1,16 @@
-//! `quotaplan quotas`: propose quotas and write them as a new scenario,
-//! comments and layout untouched.
+//! `quotaplan quotas`: propose quotas (or take them from a CSV, such as the
+//! report planner's export) and write them as a new scenario, comments and
+//! layout untouched.
 
 use crate::cli::args::QuotasArgs;
 use crate::cli::fail::Fail;
-use crate::cli::files::absolute;
+use crate::cli::files::{absolute, read_input};
 use crate::cli::load::{self, DEMO_UNITS};
 use crate::cli::output::print;
+use crate::cli::render;
 use quotaplan::model::QuotaMethod;
 use quotaplan::report::{self, Exporter, OutputFile};
-use quotaplan::scenario::{Purpose, edit};
+use quotaplan::scenario::{Loaded, Purpose, edit, quotas_csv};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -19,12 +21,18 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
     let opts = run.sim(&checked.scenario.run)?;
     let output = run.output();
     let started = Instant::now();
-    let proposal = quotaplan::quota::propose(
-        model,
-        a.method.map(QuotaMethod::from),
-        a.over_assignment,
-        &opts,
-    )?;
+    let proposal = match &a.from {
+        Some(path) => {
+            let quotas = from_csv(path, model)?;
+            quotaplan::quota::given(model, &quotas, &opts)?
+        }
+        None => quotaplan::quota::propose(
+            model,
+            a.method.map(QuotaMethod::from),
+            a.over_assignment,
+            &opts,
+        )?,
+    };
     let elapsed = started.elapsed().as_secs_f64();
 
     // The new scenario: same text, proposed quotas, method "given".
@@ -95,4 +103,21 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
         scenario_out.display()
     ));
     Ok(())
+}
+
+/// One quota per rep of `model` from the CSV at `path`; every problem is
+/// printed, and any error fails with exit 2 before anything is written.
+fn from_csv(path: &Path, model: &quotaplan::model::Model) -> Result<Vec<f64>, Fail> {
+    let bytes = read_input(path).map_err(|source| Fail::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let ids: Vec<&str> = model.reps.iter().map(|r| r.id.as_str()).collect();
+    let got = quotas_csv::read_quotas(&path.display().to_string(), &bytes, &ids);
+    render::problems(&Loaded {
+        scenario: None,
+        problems: got.problems,
+        sources: got.sources,
+    });
+    got.quotas.ok_or(Fail::ReportedInput)
 }

@@ -6,7 +6,9 @@ use crate::cli::args::{ChartFiles, ReportArgs};
 use crate::cli::fail::Fail;
 use crate::cli::output::{ResultSet, print, read_result};
 use crate::cli::{files, fonts, load, progress, terminal};
-use quotaplan::analysis::{ChartData, Summary, chart_data_from_json, summary_from_json};
+use quotaplan::analysis::{
+    ChartData, PlannerData, Summary, chart_data_from_json, planner_from_json, summary_from_json,
+};
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{OutputFile, charts, format, html, workbook};
 use quotaplan::scenario::Purpose;
@@ -39,6 +41,8 @@ const CHART_FILES: &[&str] = &[
 struct Input {
     summary: Summary,
     data: Option<ChartData>,
+    /// The quota planner's data (absent from results of older versions).
+    planner: Option<PlannerData>,
     /// Where report.html goes by default.
     dir: PathBuf,
     notes: Vec<String>,
@@ -49,11 +53,13 @@ struct Input {
 fn from_dir(dir: &Path) -> Result<Input, Fail> {
     let path = dir.join("summary.json");
     let cpath = dir.join("charts.json");
-    // Both from the same result, even while a run replaces it.
-    let (text, chart_text) = read_result(dir, || {
+    let ppath = dir.join("planner.json");
+    // All from the same result, even while a run replaces it.
+    let (text, chart_text, planner_text) = read_result(dir, || {
         (
             std::fs::read_to_string(&path),
             std::fs::read_to_string(&cpath),
+            std::fs::read_to_string(&ppath),
         )
     });
     let text = text.map_err(|e| {
@@ -105,9 +111,40 @@ fn from_dir(dir: &Path) -> Result<Input, Fail> {
             path.display()
         )));
     }
+    let planner = match planner_text.map(|t| planner_from_json(&t)) {
+        Ok(Ok(p))
+            if p.reps
+                .iter()
+                .all(|r| summary.reps.iter().any(|s| s.id == r.id)) =>
+        {
+            Some(p)
+        }
+        Ok(Ok(_)) => {
+            return Err(Fail::Usage(format!(
+                "{} does not belong to {} (different reps); run `quotaplan simulate` again",
+                ppath.display(),
+                path.display()
+            )));
+        }
+        Ok(Err(e)) => {
+            notes.push(format!(
+                "{} could not be read ({e}): the quota planner is left out; run `quotaplan simulate` again to write it.",
+                ppath.display()
+            ));
+            None
+        }
+        Err(_) => {
+            notes.push(format!(
+                "{} is missing (results written before quotaplan had the quota planner): the planner is left out; run `quotaplan simulate` again to add it.",
+                ppath.display()
+            ));
+            None
+        }
+    };
     Ok(Input {
         summary,
         data,
+        planner,
         dir: dir.to_path_buf(),
         notes,
         simulated: false,
@@ -127,9 +164,11 @@ fn from_scenario(path: Option<&Path>, a: &ReportArgs) -> Result<Input, Fail> {
     let summary = sim.summary(model, checked.warnings).into_bounded();
     let mut data = sim.chart_data(model);
     data.keep_listed(&summary);
+    let planner = sim.planner_data(model, &summary);
     Ok(Input {
         summary,
         data: Some(data),
+        planner: Some(planner),
         dir: PathBuf::from("output").join(files::slug(&model.name)),
         notes: Vec::new(),
         simulated: true,
@@ -201,7 +240,7 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
     }
     let pairs: Vec<(&charts::Chart, &str)> =
         list.iter().zip(svgs.iter().map(String::as_str)).collect();
-    let page = html::render(s, &pairs, &input.notes);
+    let page = html::render_with_planner(s, &pairs, &input.notes, input.planner.as_ref());
 
     let charts_dir = html_dir.join("charts");
     if !chart_files.is_empty() {

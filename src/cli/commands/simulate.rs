@@ -21,6 +21,7 @@ const FILES: &[&str] = &[
     "risks.csv",
     "groups.csv",
     "charts.json",
+    "planner.json",
     "run.json",
     report::workbook::FILE_NAME,
 ];
@@ -138,6 +139,13 @@ pub fn publish(
         exporters.push(Box::new(report::workbook::ResultsXlsx));
     }
     let mut files = report::render_all(&exporters, &results)?;
+    // The report's quota planner: the distributions of the reps
+    // summary.json lists.
+    let planner = sim.planner_data(model, &summary.bounded());
+    files.push(OutputFile {
+        name: "planner.json".into(),
+        bytes: (serde_json::to_string(&planner).expect("plain data") + "\n").into_bytes(),
+    });
     files.push(OutputFile {
         name: "run.json".into(),
         bytes: (serde_json::to_string_pretty(&run).expect("plain data") + "\n").into_bytes(),
