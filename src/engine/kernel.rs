@@ -2,7 +2,7 @@
 //! what the risk analytics need from the same random numbers: each risk's
 //! realised input and the team total with that risk switched off.
 
-use super::deals::Wyrand;
+use super::deals::{DealTables, Wyrand, deviation};
 use super::plan::{CopulaKind, Plan};
 use super::streams::seek_trial;
 use crate::model::dist::{std_normal_cdf, std_normal_quantile};
@@ -47,8 +47,10 @@ pub(crate) struct Scratch {
     deal_eps: Vec<f64>,
     /// One deal unit's draws, month by month.
     month_eps: Vec<f64>,
+    /// Deal units whose draws are read again: (deal unit, its events).
+    deal_special: Vec<(u32, u32, u32)>,
     /// Per slot and month: the sales deals add to the smooth flow, before
-    /// the rep's scale (for the risk analytics).
+    /// the market multiplier and the rep's scale.
     slot_dev: Vec<f64>,
     /// Coverage x productivity x presence per rep and month.
     scale: Vec<f64>,
@@ -88,6 +90,7 @@ impl Scratch {
             rep_month: vec![0.0; plan.reps.len() * m],
             deal_eps: vec![0.0; plan.deals.len() * m],
             month_eps: vec![0.0; m],
+            deal_special: Vec::new(),
             slot_dev: if plan.deals.is_empty() {
                 Vec::new()
             } else {
@@ -306,7 +309,7 @@ pub(crate) fn trial(
         }
     }
     if !plan.deals.is_empty() {
-        draw_deals(plan, &mut rngs.deals, s, analytics);
+        draw_deals(plan, &mut rngs.deals, s);
     }
     s.team_month.fill(0.0);
     let nq = plan.quarters;
@@ -388,15 +391,118 @@ pub(crate) fn unit_totals(plan: &Plan, s: &Scratch, out: &mut [f64]) {
 /// flow, so switching a risk off scales a unit's deal sales like its flow.
 /// With the run's deal tables a month takes one table draw; without them
 /// every deal is drawn.
+///
+/// The deviations from the flow (potential × what losses left × (eps − 1))
+/// are summed per slot, the market multiplier being the slot's, and each
+/// deal slot's sum enters its rep's months once: a unit-month costs one
+/// table draw and one addition, and the slot sums are what the risk
+/// analytics need anyway.
 #[inline(never)]
-fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch, analytics: bool) {
+fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
+    let months = plan.months;
+    let mut fast = Wyrand::new(rng.next_u64());
+    s.slot_dev.fill(0.0);
+    match &plan.deal_tables {
+        Some(t) => table_deals(plan, t, &mut fast, s),
+        None => exact_deals(plan, rng, s),
+    }
+    for &slot in &plan.deal_slots {
+        let slot = slot as usize;
+        let (r, g) = plan.slots[slot];
+        let (r, g) = (r as usize, g as usize);
+        let gm = &s.gm[g * months..(g + 1) * months];
+        let rm = &mut s.rep_month[r * months..(r + 1) * months];
+        let sd = &s.slot_dev[slot * months..(slot + 1) * months];
+        for m in 0..months {
+            rm[m] += gm[m] * sd[m];
+        }
+    }
+}
+
+/// Deal draws from the run's tables, two months at a time over all units
+/// (see [`DealTables::add_range`]). Units whose draws are read again
+/// (account-loss attribution for a unit with losses this trial, backtests
+/// by unit) take the same uniforms and add the same sums in the same
+/// order, so keeping them changes no result.
+fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
+    let months = plan.months;
+    let n = plan.deals.len();
+    // The units read again, in deal order, with their events.
+    let special = &mut s.deal_special;
+    special.clear();
+    if plan.unit_detail {
+        let mut ev = 0;
+        for (d, du) in plan.deals.iter().enumerate() {
+            while ev < s.events.len() && s.events[ev].0 < du.unit {
+                ev += 1;
+            }
+            let mut end = ev;
+            while end < s.events.len() && s.events[end].0 == du.unit {
+                end += 1;
+            }
+            special.push((d as u32, ev as u32, end as u32));
+            ev = end;
+        }
+    } else {
+        let mut ev = 0;
+        while ev < s.events.len() {
+            let u = s.events[ev].0;
+            let mut end = ev;
+            while end < s.events.len() && s.events[end].0 == u {
+                end += 1;
+            }
+            let d = plan
+                .deal_of_unit
+                .get(u as usize)
+                .copied()
+                .unwrap_or(u32::MAX);
+            if d != u32::MAX {
+                special.push((d, ev as u32, end as u32));
+            }
+            ev = end;
+        }
+    }
+    let rows = t.row_tables();
+    for m in (0..months).step_by(2) {
+        let pair = m + 1 < months;
+        let mut lo = 0;
+        for &(d, a, b) in special.iter().chain(std::iter::once(&(n as u32, 0, 0))) {
+            let d = d as usize;
+            if pair {
+                t.add_range::<2>(&rows, lo..d, m, &s.pot, rng, &mut s.slot_dev);
+            } else {
+                t.add_range::<1>(&rows, lo..d, m, &s.pot, rng, &mut s.slot_dev);
+            }
+            if d == n {
+                break;
+            }
+            let du = &plan.deals[d];
+            let p = s.pot[du.unit as usize];
+            let row = t.row(&rows, d);
+            let slot = du.slot as usize;
+            let w = rng.next_u64();
+            for k in 0..if pair { 2 } else { 1 } {
+                let dev = deviation(row[m + k], (w >> (32 * k)) as u32);
+                let mut keep = 1.0;
+                for &(_, _, f, l, _) in &s.events[a as usize..b as usize] {
+                    if m + k + 1 >= l as usize {
+                        keep *= 1.0 - f;
+                    }
+                }
+                // With no loss `keep` is 1: bit for bit `add_range`'s sum.
+                s.slot_dev[slot * months + m + k] += p * keep * dev;
+                s.deal_eps[d * months + m + k] = 1.0 + dev;
+            }
+            lo = d + 1;
+        }
+    }
+}
+
+/// Every deal drawn: a Poisson count per month, a log-normal per deal.
+fn exact_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
     let months = plan.months;
     let mut ev = 0;
-    let mut fast = Wyrand::new(rng.next_u64());
-    if analytics {
-        s.slot_dev.fill(0.0);
-    }
-    let mut e = std::mem::take(&mut s.month_eps);
+    let e = &mut s.month_eps;
     for (d, du) in plan.deals.iter().enumerate() {
         let u = du.unit as usize;
         let p = s.pot[u];
@@ -407,80 +513,45 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch, analytics: boo
         while end < s.events.len() && s.events[end].0 == du.unit {
             end += 1;
         }
-        match &plan.deal_tables {
-            Some(t) => {
-                // One uniform per month, two per word, whether or not the
-                // month expects deals (the draws stay aligned).
-                let cls = &t.class[d * months..(d + 1) * months];
-                for (pair, cls) in e.chunks_mut(2).zip(cls.chunks(2)) {
-                    let w = fast.next_u64();
-                    for ((e, &c), u) in pair.iter_mut().zip(cls).zip([w as u32, (w >> 32) as u32]) {
-                        *e = if c == u32::MAX { 1.0 } else { t.draw(c, u) };
-                    }
-                }
-            }
-            None => {
-                let rates = &plan.deal_rate[d * months..(d + 1) * months];
-                let inv = &plan.deal_inv_rate[d * months..(d + 1) * months];
-                let p0 = &plan.deal_p0[d * months..(d + 1) * months];
-                for m in 0..months {
-                    e[m] = if inv[m] > 0.0 {
-                        let n = poisson(rng, rates[m], p0[m]);
-                        let mut sum = 0.0;
-                        if du.ln_sigma == 0.0 {
-                            sum = n as f64;
-                        } else {
-                            for _ in 0..n {
-                                let z: f64 = StandardNormal.sample(rng);
-                                sum += exp(du.ln_mu + du.ln_sigma * z);
-                            }
-                        }
-                        sum * inv[m]
-                    } else {
-                        1.0
-                    };
-                }
-            }
-        }
         let slot = du.slot as usize;
-        let (r, g) = plan.slots[slot];
-        let (r, g) = (r as usize, g as usize);
-        let gm = &s.gm[g * months..(g + 1) * months];
-        let rm = &mut s.rep_month[r * months..(r + 1) * months];
+        let sd = &mut s.slot_dev[slot * months..(slot + 1) * months];
         let events = &s.events[ev..end];
-        if events.is_empty() {
-            for m in 0..months {
-                rm[m] += gm[m] * p * (e[m] - 1.0);
-            }
-            if analytics {
-                let sd = &mut s.slot_dev[slot * months..(slot + 1) * months];
-                for m in 0..months {
-                    sd[m] += p * (e[m] - 1.0);
-                }
-            }
-        } else {
-            for m in 0..months {
-                let mut keep = 1.0;
-                for &(_, _, f, l, _) in events {
-                    if m + 1 >= l as usize {
-                        keep *= 1.0 - f;
+        ev = end;
+        let rates = &plan.deal_rate[d * months..(d + 1) * months];
+        let inv = &plan.deal_inv_rate[d * months..(d + 1) * months];
+        let p0 = &plan.deal_p0[d * months..(d + 1) * months];
+        for m in 0..months {
+            e[m] = if inv[m] > 0.0 {
+                let n = poisson(rng, rates[m], p0[m]);
+                let mut sum = 0.0;
+                if du.ln_sigma == 0.0 {
+                    sum = n as f64;
+                } else {
+                    for _ in 0..n {
+                        let z: f64 = StandardNormal.sample(rng);
+                        sum += exp(du.ln_mu + du.ln_sigma * z);
                     }
                 }
-                let dev = p * keep * (e[m] - 1.0);
-                rm[m] += gm[m] * dev;
-                if analytics {
-                    s.slot_dev[slot * months + m] += dev;
+                sum * inv[m]
+            } else {
+                1.0
+            };
+        }
+        for m in 0..months {
+            let mut keep = 1.0;
+            for &(_, _, f, l, _) in events {
+                if m + 1 >= l as usize {
+                    keep *= 1.0 - f;
                 }
             }
+            sd[m] += p * keep * (e[m] - 1.0);
         }
         // Kept only where it is read again: account-loss attribution (a
         // unit with losses this trial) and backtests by unit.
         if plan.unit_detail || !events.is_empty() {
-            s.deal_eps[d * months..(d + 1) * months].copy_from_slice(&e);
+            s.deal_eps[d * months..(d + 1) * months].copy_from_slice(e);
         }
-        ev = end;
     }
-    s.month_eps = e;
 }
 
 /// A Poisson draw with mean `mean` and `p0 = exp(-mean)`: inversion from

@@ -119,6 +119,8 @@ pub(crate) struct Plan {
     /// Index into `deals` per unit (`u32::MAX` for a smooth unit); empty
     /// when no unit has deals.
     pub deal_of_unit: Vec<u32>,
+    /// The slots with deal units, ascending.
+    pub deal_slots: Vec<u32>,
     /// Quantile tables of the deal classes (set by the run, from its seed),
     /// or `None` to draw every deal.
     pub deal_tables: Option<super::deals::DealTables>,
@@ -202,6 +204,9 @@ impl Plan {
                 ln_sigma: s2.sqrt(),
             });
         }
+        let mut deal_slots: Vec<u32> = deals.iter().map(|d| d.slot).collect();
+        deal_slots.sort_unstable();
+        deal_slots.dedup();
         let mut deal_rate = Vec::with_capacity(deals.len() * months);
         for du in &deals {
             deal_rate.extend(model.seasonality.iter().map(|s| du.per_horizon * s));
@@ -388,6 +393,7 @@ impl Plan {
             deal_inv_rate,
             deal_p0,
             deal_of_unit,
+            deal_slots,
             deal_tables: None,
             unit_slot,
             unit_detail: false,
