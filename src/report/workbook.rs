@@ -508,7 +508,7 @@ pub fn split_workbook(r: &SplitResult<'_>) -> Result<Vec<u8>, ReportError> {
         ),
         ("Potential that changes owner", Cell::pct(res.disruption)),
         ("Units moved", Cell::whole(res.moved_units as f64)),
-        ("Accounts moved", Cell::whole(res.moved_accounts as f64)),
+        ("Accounts moved", Cell::whole(res.moved_accounts)),
         ("Cut edges", Cell::whole(res.cut_edges as f64)),
         ("P after uses", Cell::text(plan.after_quotas.describe())),
         ("Trials", Cell::whole(plan.trials as f64)),
