@@ -322,17 +322,18 @@ fn print_figures() {
         rayon::current_num_threads()
     );
     let na = "n/a (bench not run)";
-    let m = |r: Option<f64>| r.map_or(na.to_string(), |r| format!("{:>8.1}", r / 1e6));
+    let show = |label: &str, r: Option<f64>, unit: &str| match r {
+        Some(r) => println!("{label:<21}{:>8.1} M {unit}", r / 1e6),
+        None => println!("{label:<21} {na}"),
+    };
     if !runs.is_empty() {
-        println!(
-            "simulate:            {} M unit-trials/s   (with risk analytics)",
-            m(full)
-        );
-        println!("without analytics:   {} M unit-trials/s", m(base));
-        println!("raw log-normal draws:{} M draws/s", m(raw));
-        println!(
-            "with deals (12/yr):  {} M unit-trials/s   (every unit lumpy, analytics on)",
-            m(deals)
+        show("simulate:", full, "unit-trials/s   (with risk analytics)");
+        show("without analytics:", base, "unit-trials/s");
+        show("raw log-normal draws:", raw, "draws/s");
+        show(
+            "with deals (12/yr):",
+            deals,
+            "unit-trials/s   (every unit lumpy, analytics on)",
         );
         if let (Some(full), Some(deals)) = (full, deals) {
             println!(
