@@ -3,7 +3,7 @@
 //! industry averages.
 
 use super::dates;
-use crate::scenario::diag::{FileId, ProblemKind, Problems, did_you_mean};
+use crate::scenario::diag::{FileId, ProblemKind, Problems};
 use crate::scenario::units_csv::Table;
 use chrono::NaiveDate;
 
@@ -29,36 +29,14 @@ pub(super) fn read(
     let t = Table::new(text, file, problems, "roster CSV");
     let (mut rdr, headers) = t.open(problems, "roster CSV")?;
     let names: Vec<&str> = headers.iter().collect();
-    let header_spans = t.field_spans(0);
-    let header_end = header_spans.last().map_or(0, |r| r.end);
-    let mut col = [0usize; 3];
-    let mut missing = false;
-    for (i, want) in COLUMNS.iter().enumerate() {
-        match names.iter().position(|h| h == want) {
-            Some(c) => col[i] = c,
-            None => {
-                missing = true;
-                let mut help = format!(
-                    "the roster needs columns {}; it has: {}",
-                    COLUMNS.join(", "),
-                    names.join(", ")
-                );
-                if let Some(s) = did_you_mean(want, &names) {
-                    help = format!("did you mean `{s}`? {help}");
-                }
-                problems
-                    .error(
-                        ProblemKind::Missing,
-                        &t.span(0..header_end),
-                        format!("the roster CSV has no `{want}` column"),
-                    )
-                    .help(help);
-            }
-        }
-    }
-    if missing {
-        return None;
-    }
+    let col = t.required(
+        problems,
+        &names,
+        COLUMNS,
+        |h, want| h == want,
+        "roster CSV",
+        &format!("the roster needs columns {}", COLUMNS.join(", ")),
+    )?;
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     while let Ok(true) = rdr.read_record(&mut record) {

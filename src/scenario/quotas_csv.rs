@@ -49,35 +49,14 @@ fn rows(text: &str, file: FileId, reps: &[&str], problems: &mut Problems) -> Opt
     let t = Table::new(text, file, problems, "quotas CSV");
     let (mut rdr, headers) = t.open(problems, "quotas CSV")?;
     let names: Vec<&str> = headers.iter().collect();
-    let header_spans = t.field_spans(0);
-    let header_end = header_spans.last().map_or(0, |r| r.end);
-    let mut col = [0usize; 2];
-    let mut missing = false;
-    for (i, want) in COLUMNS.iter().enumerate() {
-        match names.iter().position(|h| h.eq_ignore_ascii_case(want)) {
-            Some(c) => col[i] = c,
-            None => {
-                missing = true;
-                let mut help = format!(
-                    "a quotas CSV has the columns rep,quota (as the report's \"Export quotas\" writes it); it has: {}",
-                    names.join(", ")
-                );
-                if let Some(s) = did_you_mean(want, &names) {
-                    help = format!("did you mean `{s}`? {help}");
-                }
-                problems
-                    .error(
-                        ProblemKind::Missing,
-                        &t.span(0..header_end),
-                        format!("the quotas CSV has no `{want}` column"),
-                    )
-                    .help(help);
-            }
-        }
-    }
-    if missing {
-        return None;
-    }
+    let col = t.required(
+        problems,
+        &names,
+        COLUMNS,
+        |h, want| h.eq_ignore_ascii_case(want),
+        "quotas CSV",
+        "a quotas CSV has the columns rep,quota (as the report's \"Export quotas\" writes it)",
+    )?;
     let index: HashMap<&str, usize> = reps.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     let mut quotas: Vec<Option<f64>> = vec![None; reps.len()];
     let mut seen: Vec<bool> = vec![false; reps.len()];
@@ -178,7 +157,7 @@ fn rows(text: &str, file: FileId, reps: &[&str], problems: &mut Problems) -> Opt
         problems
             .error(
                 ProblemKind::Missing,
-                &t.span(0..header_end),
+                &t.span(0..t.field_spans(0).last().map_or(0, |r| r.end)),
                 format!(
                     "the quotas CSV has no row for {} of the scenario's reps: {}",
                     absent.len(),

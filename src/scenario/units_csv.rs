@@ -23,6 +23,45 @@ pub(crate) struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
+    /// The positions of the `wanted` columns among the header `names`
+    /// (`same` compares a header with a wanted name); each one missing is
+    /// reported on the header line of the `what`, `layout` saying what the
+    /// table needs.
+    /// `None` when any is missing.
+    pub fn required<const N: usize>(
+        &self,
+        problems: &mut Problems,
+        names: &[&str],
+        wanted: [&str; N],
+        same: fn(&str, &str) -> bool,
+        what: &str,
+        layout: &str,
+    ) -> Option<[usize; N]> {
+        let header_end = self.field_spans(0).last().map_or(0, |r| r.end);
+        let mut col = [0usize; N];
+        let mut missing = false;
+        for (i, want) in wanted.iter().enumerate() {
+            match names.iter().position(|h| same(h, want)) {
+                Some(c) => col[i] = c,
+                None => {
+                    missing = true;
+                    let mut help = format!("{layout}; it has: {}", names.join(", "));
+                    if let Some(s) = did_you_mean(want, names) {
+                        help = format!("did you mean `{s}`? {help}");
+                    }
+                    problems
+                        .error(
+                            ProblemKind::Missing,
+                            &self.span(0..header_end),
+                            format!("the {what} has no `{want}` column"),
+                        )
+                        .help(help);
+                }
+            }
+        }
+        (!missing).then_some(col)
+    }
+
     pub(crate) fn new(
         text: &'a str,
         file: FileId,
