@@ -54,6 +54,21 @@ pub fn markdown(title: &str, c: &Comparison) -> String {
     o
 }
 
+/// What `compare --json` prints for one comparison (and `check --json`
+/// for each scenario): the deltas, the gates, how noise was judged.
+pub fn json(title: &str, c: &Comparison) -> serde_json::Value {
+    serde_json::json!({
+        "name": title,
+        "passed": c.passed(),
+        "method": c.method(),
+        "adjust": c.adjust.name(),
+        "paired": c.paired,
+        "notes": c.notes,
+        "deltas": c.deltas,
+        "gates": c.gates,
+    })
+}
+
 /// A section for a case that was not compared (no baseline, an error):
 /// its title and its testcases.
 pub fn markdown_cases(title: &str, results: &[GateResult]) -> String {

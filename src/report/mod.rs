@@ -16,6 +16,7 @@ mod results;
 pub mod split;
 pub mod sweep;
 mod table;
+pub mod webfont;
 
 pub use escape::escape;
 pub use export::{Exporter, OutputFile, ReportError, render_all};

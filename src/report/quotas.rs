@@ -1,50 +1,43 @@
 //! A quota proposal: the table printed by `quotas` and `quotas.csv`.
 
 use super::export::{Exporter, ReportError, csv_text};
-use super::format::{column_width, pad};
+use super::format::{Align, Table, money, pct};
 use crate::quota::Proposal;
 use std::fmt::Write;
 
-/// Current vs proposed quota and P(attain) before and after, per rep,
-/// then the method and what the quotas add up to.
+/// Current vs proposed quota and P(attain) before and after, per rep.
 pub fn table(p: &Proposal) -> String {
-    let mut o = String::new();
-    let nw = column_width(p.rows.iter().map(|r| r.name.as_str()), 4);
-    let _ = writeln!(
-        o,
-        "{:<8} {} {:>14} {:>14} {:>14} {:>9} {:>9}  Held at",
-        "Rep",
-        pad("Name", nw),
-        "Expected",
-        "Current",
-        "Proposed",
-        "P before",
-        "P after",
-    );
-    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "—".to_string());
+    let mut t = Table::new(&[
+        ("Rep", Align::Left),
+        ("Name", Align::Left),
+        ("Expected\nsales", Align::Right),
+        ("Current\nquota", Align::Right),
+        ("Proposed\nquota", Align::Right),
+        ("P(quota)\nbefore", Align::Right),
+        ("P(quota)\nafter", Align::Right),
+        ("Held\nat", Align::Left),
+    ]);
     for r in &p.rows {
-        let _ = writeln!(
-            o,
-            "{:<8} {} {:>14.0} {:>14} {:>14.0} {:>9} {:>8.1}%  {}",
-            r.id,
-            pad(&r.name, nw),
-            r.expected_sales,
-            or_dash(r.current.map(|v| format!("{v:.0}"))),
-            r.proposed,
-            or_dash(r.p_current.map(|v| format!("{:.1}%", 100.0 * v))),
-            100.0 * r.p_proposed,
-            r.pinned.map_or("", |p| p.name())
-        );
+        t.row(vec![
+            r.id.clone(),
+            r.name.clone(),
+            money(r.expected_sales),
+            r.current.map_or_else(|| "—".to_string(), money),
+            money(r.proposed),
+            r.p_current.map_or_else(|| "—".to_string(), pct),
+            pct(r.p_proposed),
+            r.pinned.map_or("", |p| p.name()).to_string(),
+        ]);
     }
-    o
+    t.render()
 }
 
 /// The line under the table: method, total, p* (without the timing).
 pub fn method_line(p: &Proposal) -> String {
     let mut o = format!(
-        "Method {}: quotas add up to {:.2}",
+        "Method {}: quotas add up to {}",
         p.method.name(),
-        p.total()
+        money(p.total())
     );
     if let Some(ps) = p.solution.p_star {
         let _ = write!(
@@ -53,6 +46,29 @@ pub fn method_line(p: &Proposal) -> String {
         );
     }
     o
+}
+
+/// What `quotas --json` prints: the proposal with the figures of
+/// quotas.csv, plain numbers.
+pub fn json(p: &Proposal) -> serde_json::Value {
+    serde_json::json!({
+        "method": p.method.name(),
+        "over_assignment": p.over_assignment,
+        "total": p.total(),
+        "p_star": p.solution.p_star,
+        "trials": p.trials,
+        "seed": p.seed,
+        "reps": p.rows.iter().map(|r| serde_json::json!({
+            "id": r.id,
+            "name": r.name,
+            "expected_sales": r.expected_sales,
+            "current_quota": r.current,
+            "proposed_quota": r.proposed,
+            "p_attain_current": r.p_current,
+            "p_attain_proposed": r.p_proposed,
+            "pinned": r.pinned.map(|p| p.name()),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// `quotas.csv`: one row per rep.

@@ -135,7 +135,11 @@ pub fn compare(a: CompareArgs) -> Result<(), Fail> {
     let c =
         compare::compare(&base, &cand, &a.metric, &gates, a.gates.adjust.into()).map_err(err2)?;
     let md = report::compare::markdown(&name, &c);
-    print(&md)?;
+    if a.gates.json {
+        crate::cli::json::print_json(&report::compare::json(&name, &c))?;
+    } else {
+        print(&md)?;
+    }
     write_reports(&a.gates, &md, &[(name, c.gates.clone())])?;
     if c.passed() {
         Ok(())
@@ -198,6 +202,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
     let output = a.gates.run.output();
     let mut suites: Vec<(String, Vec<GateResult>)> = Vec::new();
     let mut md = String::new();
+    let mut json_cases: Vec<serde_json::Value> = Vec::new();
     let (mut failed, mut errored) = (false, false);
     // Gate metrics some scenario has, and the metric errors met on the way.
     let mut known: BTreeSet<String> = BTreeSet::new();
@@ -273,6 +278,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
         match compare::compare(&base, &cand, &[], &gates, adjust) {
             Ok(c) => {
                 failed |= !c.passed();
+                json_cases.push(report::compare::json(&stem, &c));
                 md.push_str(&report::compare::markdown(&stem, &c));
                 md.push('\n');
                 suites.push((stem, c.gates));
@@ -303,7 +309,33 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
             Ok(())
         };
     }
-    print(&md)?;
+    if a.gates.json {
+        // Scenarios compared carry their deltas; the others (no baseline,
+        // an error) their one gate result.
+        let compared: Vec<&str> = json_cases
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        let mut cases: Vec<serde_json::Value> = suites
+            .iter()
+            .filter(|(stem, _)| !compared.contains(&stem.as_str()))
+            .map(|(stem, gates)| {
+                serde_json::json!({
+                    "name": stem,
+                    "passed": gates.iter().all(|g| g.passed),
+                    "gates": gates,
+                })
+            })
+            .collect();
+        cases.extend(json_cases.iter().cloned());
+        cases.sort_by(|x, y| x["name"].as_str().cmp(&y["name"].as_str()));
+        crate::cli::json::print_json(&serde_json::json!({
+            "passed": !failed && !errored,
+            "scenarios": cases,
+        }))?;
+    } else {
+        print(&md)?;
+    }
     write_reports(&a.gates, &md, &suites)?;
     if errored {
         Err(err2(Fail::Reported))

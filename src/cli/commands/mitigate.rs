@@ -90,15 +90,24 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
     }
     let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
     let out_dir = run.out_dir(&plan.scenario, Some("mitigate"));
-    publish(&plan, &output, &out_dir)
+    publish(&plan, &output, &out_dir, a.json)
 }
 
 /// Writes the ranking's files and prints its table: one path for
 /// `mitigate` and for `merge` of its tasks.
-pub fn publish(plan: &MitigationPlan, output: &Output, out_dir: &Path) -> Result<(), Fail> {
+pub fn publish(
+    plan: &MitigationPlan,
+    output: &Output,
+    out_dir: &Path,
+    json: bool,
+) -> Result<(), Fail> {
     let files = report::render_all(&report::mitigate::mitigate_exporters(), plan)?;
     output.write(out_dir, &files)?;
-    print(&report::mitigate::table(plan))?;
+    if json {
+        crate::cli::json::print_json(&crate::cli::json::files(&files))?;
+    } else {
+        print(&report::mitigate::table(plan))?;
+    }
     output.status(format!("Wrote {}", listed(out_dir, &files)));
     Ok(())
 }
