@@ -25,5 +25,7 @@ mod reforecast;
 mod report;
 mod shards;
 mod split;
+mod terminal;
 mod territory;
+mod webfont;
 mod whatif;

@@ -445,9 +445,16 @@ fn html_report_is_self_contained() {
     ] {
         assert!(html.contains(needle), "report has {needle}");
     }
-    for bad in ["<script", "<link", "<img", "@import", "url("] {
+    for bad in ["<script", "<link", "<img", "@import"] {
         assert!(!html.contains(bad), "report has no {bad}");
     }
+    // The one url() is the embedded font of the Chinese names, inline.
+    assert_eq!(html.matches("url(").count(), 1, "one url()");
+    assert_eq!(
+        html.matches("url(data:font/ttf;base64,").count(),
+        1,
+        "the font is inline"
+    );
     let rest = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     for scheme in ["http://", "https://", "//fonts", "file:"] {
         assert!(!rest.contains(scheme), "no external reference: {scheme}");
@@ -557,7 +564,7 @@ fn report_simulates_a_scenario_first() {
 }
 
 /// A headless browser on this machine, if any (see [`external_program`]).
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     external_program(
         &["chromium", "chromium-browser", "google-chrome"],
         "the HTML report test needs headless Chromium (Debian: apt-get install chromium)",
@@ -569,8 +576,26 @@ fn chromium() -> Option<PathBuf> {
 /// the page (errors, warnings, CSP violations, uncaught exceptions) as an
 /// `INFO:CONSOLE` line whatever its level, so the report, which has no
 /// scripts and loads nothing, must produce none at all.
-fn browse(chrome: &Path, page: &Path, profile: &Path, extra: &[&str]) -> (String, Vec<String>) {
+pub(crate) fn browse(
+    chrome: &Path,
+    page: &Path,
+    profile: &Path,
+    extra: &[&str],
+) -> (String, Vec<String>) {
+    browse_env(chrome, page, profile, extra, &[])
+}
+
+/// [`browse`] with environment variables for the browser (e.g. its
+/// fontconfig).
+pub(crate) fn browse_env(
+    chrome: &Path,
+    page: &Path,
+    profile: &Path,
+    extra: &[&str],
+    env: &[(&str, &Path)],
+) -> (String, Vec<String>) {
     let out = std::process::Command::new(chrome)
+        .envs(env.iter().copied())
         .args([
             "--headless",
             "--no-sandbox",
