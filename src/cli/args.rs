@@ -201,7 +201,8 @@ pub struct SplitArgs {
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
-    pub set: Vec<String>,    /// Print split.json to stdout instead of the table
+    pub set: Vec<String>,
+    /// Print split.json to stdout instead of the table
     #[arg(long)]
     pub json: bool,
 }
@@ -290,7 +291,8 @@ pub struct QuotasArgs {
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
-    pub set: Vec<String>,    /// Print the proposal as JSON to stdout instead of the table: method,
+    pub set: Vec<String>,
+    /// Print the proposal as JSON to stdout instead of the table: method,
     /// over_assignment, total, p_star, trials, seed and one object per rep
     /// with the columns of quotas.csv
     #[arg(long)]
@@ -1018,8 +1020,7 @@ mod tests {
                 if matches!(id, "help" | "version") {
                     continue;
                 }
-                if arg.get_help().is_none() && arg.get_long_help().is_none() && !arg.is_hide_set()
-                {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() && !arg.is_hide_set() {
                     missing.push(format!("{path} {id}"));
                 }
                 // Choices of our own say what each does (the shells of

@@ -49,8 +49,12 @@ fn cell_value(cell: &str) -> serde_json::Value {
     let digits = cell.trim_start_matches('-');
     let leading_zero = digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.");
     match cell.parse::<f64>() {
-        Ok(x) if x.is_finite() && !cell.starts_with('+') && !leading_zero => serde_json::Number::from_f64(x)
-            .map_or_else(|| serde_json::Value::String(cell.into()), serde_json::Value::Number),
+        Ok(x) if x.is_finite() && !cell.starts_with('+') && !leading_zero => {
+            serde_json::Number::from_f64(x).map_or_else(
+                || serde_json::Value::String(cell.into()),
+                serde_json::Value::Number,
+            )
+        }
         _ => serde_json::Value::String(cell.to_string()),
     }
 }

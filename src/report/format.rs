@@ -332,13 +332,21 @@ mod tests {
 
     #[test]
     fn tables_fit_the_terminal() {
-        let mut t = Table::new(&[("Rep", Align::Left), ("Name", Align::Left), ("Quota\n(CNY)", Align::Right)]);
+        let mut t = Table::new(&[
+            ("Rep", Align::Left),
+            ("Name", Align::Left),
+            ("Quota\n(CNY)", Align::Right),
+        ]);
         t.row(vec!["R01".into(), "王芳".into(), money(1_234_567.0)]);
         assert_eq!(
             t.render(),
             "               Quota\nRep  Name      (CNY)\nR01  王芳  1,234,567\n"
         );
-        let mut wide = Table::new(&[("Id", Align::Left), ("Name", Align::Left), ("Sales", Align::Right)]);
+        let mut wide = Table::new(&[
+            ("Id", Align::Left),
+            ("Name", Align::Left),
+            ("Sales", Align::Right),
+        ]);
         wide.row(vec!["R1".into(), "x".repeat(120), money(5e9)]);
         let out = wide.render();
         for l in out.lines() {

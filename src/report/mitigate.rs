@@ -203,7 +203,10 @@ pub fn table(p: &MitigationPlan) -> String {
             let _ = writeln!(o, "No mitigation raises P(team hits target) beyond noise.");
         }
         Some(best) => {
-            o.push_str(&wrap(&format!("Best set: {}.", method_text(p)), TERMINAL_WIDTH));
+            o.push_str(&wrap(
+                &format!("Best set: {}.", method_text(p)),
+                TERMINAL_WIDTH,
+            ));
             o.push_str(&wrap_indented(
                 &format!(
                     "{}{}",

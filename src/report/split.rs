@@ -214,7 +214,10 @@ fn trim(x: f64) -> String {
 fn quota_table(o: &mut String, plan: &Realignment, iw: usize) {
     let _ = writeln!(o);
     o.push_str(&wrap(
-        &format!("Quotas for P(quota) after ({}):", plan.after_quotas.describe()),
+        &format!(
+            "Quotas for P(quota) after ({}):",
+            plan.after_quotas.describe()
+        ),
         WRAP,
     ));
     let _ = writeln!(
@@ -260,10 +263,10 @@ fn frontier_table(o: &mut String, plan: &Realignment) {
         return;
     }
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "Balance–disruption frontier (the best plan when at most this share of expected sales may move):"
-    );
+    o.push_str(&wrap(
+        "Balance–disruption frontier (the best plan when at most this share of expected sales may move):",
+        WRAP,
+    ));
     for p in points {
         let cap = if p.cap >= 1.0 {
             "unconstrained       ".to_string()

@@ -9,7 +9,11 @@ use crate::whatif::Sweep;
 /// One row per grid point: the values of the varied keys, P(team hits
 /// target) with its 95 % half-width, and expected team sales.
 pub fn lines(s: &Sweep) -> String {
-    let mut heads: Vec<(&str, Align)> = s.vary.iter().map(|v| (v.key.as_str(), Align::Left)).collect();
+    let mut heads: Vec<(&str, Align)> = s
+        .vary
+        .iter()
+        .map(|v| (v.key.as_str(), Align::Left))
+        .collect();
     heads.extend([
         ("P(team hits\ntarget)", Align::Right),
         ("95 %\n±", Align::Right),

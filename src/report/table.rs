@@ -38,7 +38,11 @@ pub fn summary_table(s: &Summary) -> String {
     item(
         &mut o,
         "Expected sales",
-        &format!("{} (sd {})", money_cur(t.sales.mean, cur), money(t.sales.sd)),
+        &format!(
+            "{} (sd {})",
+            money_cur(t.sales.mean, cur),
+            money(t.sales.sd)
+        ),
     );
     item(
         &mut o,
@@ -142,7 +146,10 @@ fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
     let mut t = Table::new(&[
         ("Rep", Align::Left),
         ("Name", Align::Left),
-        (&format!("Quota\n{}", currency_note(&s.currency)), Align::Right),
+        (
+            &format!("Quota\n{}", currency_note(&s.currency)),
+            Align::Right,
+        ),
         ("Expected\nsales", Align::Right),
         ("Coverage", Align::Right),
         ("Attainment\nP10–P90", Align::Right),
@@ -336,7 +343,12 @@ fn risk_register(o: &mut String, s: &Summary) {
     let mut t = Table::new(&[
         ("Risk", Align::Left),
         ("Kind", Align::Left),
-        (&format!("Expected\nloss {}", currency_note(&s.currency)).trim().to_string(), Align::Right),
+        (
+            &format!("Expected\nloss {}", currency_note(&s.currency))
+                .trim()
+                .to_string(),
+            Align::Right,
+        ),
         ("Share of\nvariance", Align::Right),
         ("Chance", Align::Right),
         ("Expected\nimpact", Align::Right),

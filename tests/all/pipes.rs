@@ -52,7 +52,9 @@ fn a_closed_stdout_ends_quietly_with_success() {
         vec!["quotas", demo, "--trials", "500", "--out", out],
         vec!["quotas", demo, "--trials", "500", "--json", "--out", out],
         vec!["validate", "--json", demo],
-        vec!["simulate", "--trials", "500", "--color", "always", "--out", out],
+        vec![
+            "simulate", "--trials", "500", "--color", "always", "--out", out,
+        ],
         vec!["--help"],
         vec!["simulate", "--help"],
         vec!["--version"],

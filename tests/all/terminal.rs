@@ -50,8 +50,20 @@ fn generated() -> &'static PathBuf {
         quotaplan()
             .current_dir(&dir)
             .args([
-                "generate", "--units", "120", "--reps", "14", "--risks", "6", "--seed", "5",
-                "--history", "3", "--out", "gen.toml", "-q",
+                "generate",
+                "--units",
+                "120",
+                "--reps",
+                "14",
+                "--risks",
+                "6",
+                "--seed",
+                "5",
+                "--history",
+                "3",
+                "--out",
+                "gen.toml",
+                "-q",
             ])
             .assert()
             .success();
@@ -67,24 +79,61 @@ fn every_command_fits_80_columns_on_the_demo() {
     }
     let cases: Vec<(Vec<&str>, i32)> = vec![
         (vec!["simulate", "--trials", "1000", "-q", "-o", "s"], 0),
-        (vec!["quotas", "demo.toml", "--trials", "1000", "-q", "-o", "q"], 0),
+        (
+            vec!["quotas", "demo.toml", "--trials", "1000", "-q", "-o", "q"],
+            0,
+        ),
         (
             vec![
-                "split", "demo.toml", "--trials", "300", "--time-limit", "2", "--tolerance",
-                "0.1", "-q", "-o", "sp",
+                "split",
+                "demo.toml",
+                "--trials",
+                "300",
+                "--time-limit",
+                "2",
+                "--tolerance",
+                "0.1",
+                "-q",
+                "-o",
+                "sp",
             ],
             -1,
         ),
-        (vec!["mitigate", "--trials", "1000", "--rebalance-seeds", "2", "-q", "-o", "m"], 0),
         (
             vec![
-                "sweep", "--vary", "quotas.over_assignment=0,0.1", "--vary",
-                "risks.macro.impact.normal.sd=0.04,0.08", "--trials", "500", "-q", "-o", "sw",
+                "mitigate",
+                "--trials",
+                "1000",
+                "--rebalance-seeds",
+                "2",
+                "-q",
+                "-o",
+                "m",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "sweep",
+                "--vary",
+                "quotas.over_assignment=0,0.1",
+                "--vary",
+                "risks.macro.impact.normal.sd=0.04,0.08",
+                "--trials",
+                "500",
+                "-q",
+                "-o",
+                "sw",
             ],
             0,
         ),
         (vec!["validate", "demo.toml"], 0),
-        (vec!["report", "--charts", "none", "--trials", "500", "-q", "-o", "r"], 0),
+        (
+            vec![
+                "report", "--charts", "none", "--trials", "500", "-q", "-o", "r",
+            ],
+            0,
+        ),
     ];
     for (args, code) in cases {
         let (out, err) = if code < 0 {
@@ -117,16 +166,37 @@ fn every_command_fits_80_columns_on_a_generated_scenario() {
         vec!["quotas", "gen.toml", "--trials", "1000", "-q", "-o", "q"],
         vec!["validate", "gen.toml"],
         vec![
-            "sweep", "gen.toml", "--vary", "quotas.over_assignment=0,0.1", "--trials", "300",
-            "-q", "-o", "sw",
+            "sweep",
+            "gen.toml",
+            "--vary",
+            "quotas.over_assignment=0,0.1",
+            "--trials",
+            "300",
+            "-q",
+            "-o",
+            "sw",
         ],
         vec!["fit", "gen-history.csv", "-q", "-o", "fit/fitted.toml"],
         vec![
-            "backtest", "gen-history.csv", "--cutoff", "2024-12-31", "--trials", "500", "-q",
-            "-o", "bt",
+            "backtest",
+            "gen-history.csv",
+            "--cutoff",
+            "2024-12-31",
+            "--trials",
+            "500",
+            "-q",
+            "-o",
+            "bt",
         ],
         vec![
-            "mitigate", "gen.toml", "--trials", "500", "--rebalance-seeds", "1", "-q", "-o",
+            "mitigate",
+            "gen.toml",
+            "--trials",
+            "500",
+            "--rebalance-seeds",
+            "1",
+            "-q",
+            "-o",
             "m",
         ],
     ];
@@ -154,7 +224,14 @@ fn the_summary_reads_in_plain_words_with_separators_and_currency() {
     ] {
         assert!(out.contains(want), "missing {want:?}:\n{out}");
     }
-    for shorthand in ["A P10", "Exp.imp.", "Var.share", "CVaR95", "VaR95", "Attrib."] {
+    for shorthand in [
+        "A P10",
+        "Exp.imp.",
+        "Var.share",
+        "CVaR95",
+        "VaR95",
+        "Attrib.",
+    ] {
         assert!(!out.contains(shorthand), "{shorthand} in:\n{out}");
     }
     // The risk register is ordered by expected loss, as risks.csv says.
@@ -177,7 +254,12 @@ fn the_summary_reads_in_plain_words_with_separators_and_currency() {
             .unwrap_or_else(|| panic!("no row {id}:\n{out}"))
     };
     for w in by_loss.windows(2) {
-        assert!(at(&w[0].0) < at(&w[1].0), "{} before {}:\n{out}", w[0].0, w[1].0);
+        assert!(
+            at(&w[0].0) < at(&w[1].0),
+            "{} before {}:\n{out}",
+            w[0].0,
+            w[1].0
+        );
     }
     // CSV stays plain: numbers without separators.
     let reps = std::fs::read_to_string(dir.join("s/reps.csv")).unwrap();
@@ -186,7 +268,11 @@ fn the_summary_reads_in_plain_words_with_separators_and_currency() {
     let quota = heads.iter().position(|h| h == "quota").unwrap();
     for r in rows.records() {
         let r = r.unwrap();
-        assert!(r[quota].parse::<f64>().is_ok(), "plain number: {}", &r[quota]);
+        assert!(
+            r[quota].parse::<f64>().is_ok(),
+            "plain number: {}",
+            &r[quota]
+        );
     }
 }
 
@@ -201,24 +287,64 @@ fn json_prints_what_the_files_hold() {
     };
     let file = |p: &str| parse(&std::fs::read_to_string(dir.join(p)).unwrap());
 
-    let (out, _) = run(&dir, &["simulate", "--trials", "800", "--json", "-q", "-o", "s"], 0);
+    let (out, _) = run(
+        &dir,
+        &["simulate", "--trials", "800", "--json", "-q", "-o", "s"],
+        0,
+    );
     assert_eq!(parse(&out), file("s/summary.json"));
 
     let (out, _) = run(
         &dir,
-        &["sweep", "--vary", "quotas.over_assignment=0,0.1", "--trials", "300", "--json", "-q", "-o", "sw"],
+        &[
+            "sweep",
+            "--vary",
+            "quotas.over_assignment=0,0.1",
+            "--trials",
+            "300",
+            "--json",
+            "-q",
+            "-o",
+            "sw",
+        ],
         0,
     );
     assert_eq!(parse(&out), file("sw/sweep.json"));
 
     let a = quotaplan()
         .current_dir(&dir)
-        .args(["split", "demo.toml", "--trials", "300", "--time-limit", "2", "--tolerance", "0.1", "--json", "-q", "-o", "sp"])
+        .args([
+            "split",
+            "demo.toml",
+            "--trials",
+            "300",
+            "--time-limit",
+            "2",
+            "--tolerance",
+            "0.1",
+            "--json",
+            "-q",
+            "-o",
+            "sp",
+        ])
         .assert();
     let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
     assert_eq!(parse(&out), file("sp/split.json"));
 
-    let (out, _) = run(&dir, &["quotas", "demo.toml", "--trials", "800", "--json", "-q", "-o", "q"], 0);
+    let (out, _) = run(
+        &dir,
+        &[
+            "quotas",
+            "demo.toml",
+            "--trials",
+            "800",
+            "--json",
+            "-q",
+            "-o",
+            "q",
+        ],
+        0,
+    );
     let v = parse(&out);
     let csv_text = std::fs::read_to_string(dir.join("q/quotas.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(csv_text.as_bytes());
@@ -230,17 +356,44 @@ fn json_prints_what_the_files_hold() {
         assert_eq!(j["name"], r[1].to_string());
         let proposed: f64 = r[4].parse().unwrap();
         assert!((j["proposed_quota"].as_f64().unwrap() - proposed).abs() < 0.01);
-        assert_eq!(j["p_attain_proposed"].as_f64().unwrap().to_string(), r[6].to_string());
+        assert_eq!(
+            j["p_attain_proposed"].as_f64().unwrap().to_string(),
+            r[6].to_string()
+        );
         n += 1;
     }
     assert_eq!(n, reps.len());
-    assert!(v["p_star"].as_f64().is_some() && v["total"].as_f64().is_some(), "{v}");
+    assert!(
+        v["p_star"].as_f64().is_some() && v["total"].as_f64().is_some(),
+        "{v}"
+    );
 
-    let (out, _) = run(&dir, &["mitigate", "--trials", "800", "--rebalance-seeds", "1", "--json", "-q", "-o", "m"], 0);
+    let (out, _) = run(
+        &dir,
+        &[
+            "mitigate",
+            "--trials",
+            "800",
+            "--rebalance-seeds",
+            "1",
+            "--json",
+            "-q",
+            "-o",
+            "m",
+        ],
+        0,
+    );
     let v = parse(&out);
-    let lines = std::fs::read_to_string(dir.join("m/mitigations.csv")).unwrap().lines().count();
+    let lines = std::fs::read_to_string(dir.join("m/mitigations.csv"))
+        .unwrap()
+        .lines()
+        .count();
     assert_eq!(v["mitigations"].as_array().unwrap().len(), lines - 1);
-    assert!(v["mitigations"][0]["delta_p_hit"].is_number(), "{}", v["mitigations"][0]);
+    assert!(
+        v["mitigations"][0]["delta_p_hit"].is_number(),
+        "{}",
+        v["mitigations"][0]
+    );
     assert!(v["mitigation_sets"].is_array());
 
     let (out, err) = run(&dir, &["validate", "--json", "demo.toml"], 0);
@@ -248,7 +401,11 @@ fn json_prints_what_the_files_hold() {
     assert_eq!(v[0]["ok"], true);
     assert_eq!(v[0]["units"], 41);
     assert!(err.is_empty(), "{err}");
-    std::fs::write(dir.join("bad.toml"), "[scenario]\nname = \"x\"\nmonths = 13\n").unwrap();
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[scenario]\nname = \"x\"\nmonths = 13\n",
+    )
+    .unwrap();
     let (out, err) = run(&dir, &["validate", "--json", "bad.toml"], 1);
     let v = parse(&out);
     assert_eq!(v[0]["ok"], false);
@@ -256,12 +413,29 @@ fn json_prints_what_the_files_hold() {
     assert!(v[0]["problems"][0]["message"].is_string(), "{v}");
     assert!(err.is_empty(), "{err}");
 
-    let (out, _) = run(&dir, &["compare", "demo.toml", "demo.toml", "--trials", "500", "--json"], 0);
+    let (out, _) = run(
+        &dir,
+        &[
+            "compare",
+            "demo.toml",
+            "demo.toml",
+            "--trials",
+            "500",
+            "--json",
+        ],
+        0,
+    );
     let v = parse(&out);
     assert_eq!(v["passed"], true);
     assert!(v["deltas"].as_array().is_some_and(|d| !d.is_empty()), "{v}");
 
-    let (out, _) = run(&dir, &["report", "--charts", "none", "--trials", "500", "--json", "-q", "-o", "r"], 0);
+    let (out, _) = run(
+        &dir,
+        &[
+            "report", "--charts", "none", "--trials", "500", "--json", "-q", "-o", "r",
+        ],
+        0,
+    );
     assert_eq!(parse(&out)["trials"], 500);
 }
 
@@ -273,7 +447,15 @@ fn color_is_decided_by_the_flag() {
         c.current_dir(&dir)
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
-            .args(["simulate", "--trials", "500", "--no-analytics", "-q", "-o", "s"])
+            .args([
+                "simulate",
+                "--trials",
+                "500",
+                "--no-analytics",
+                "-q",
+                "-o",
+                "s",
+            ])
             .args(args);
         for (k, v) in env {
             c.env(k, v);
@@ -283,7 +465,10 @@ fn color_is_decided_by_the_flag() {
     let plain = go(&[], &[]);
     assert!(!plain.contains('\x1b'), "auto: no colour into a pipe");
     let always = go(&["--color", "always"], &[("NO_COLOR", "1")]);
-    assert!(always.contains("\x1b[1m"), "always colours, even into a pipe");
+    assert!(
+        always.contains("\x1b[1m"),
+        "always colours, even into a pipe"
+    );
     let never = go(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]);
     assert!(!never.contains('\x1b'), "never wins over CLICOLOR_FORCE");
     let auto_forced = go(&["--color", "auto"], &[("CLICOLOR_FORCE", "1")]);
@@ -291,7 +476,17 @@ fn color_is_decided_by_the_flag() {
     // The flag is global: before the command too.
     let a = quotaplan()
         .current_dir(&dir)
-        .args(["--color", "always", "simulate", "--trials", "500", "--no-analytics", "-q", "-o", "s"])
+        .args([
+            "--color",
+            "always",
+            "simulate",
+            "--trials",
+            "500",
+            "--no-analytics",
+            "-q",
+            "-o",
+            "s",
+        ])
         .assert()
         .success();
     assert!(stdout(&a).contains('\x1b'));

@@ -4,8 +4,8 @@
 use crate::cli::args::QuotasArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::absolute;
-use crate::cli::load::{self, DEMO_UNITS};
 use crate::cli::json;
+use crate::cli::load::{self, DEMO_UNITS};
 use crate::cli::output::print;
 use quotaplan::model::QuotaMethod;
 use quotaplan::report::{self, Exporter, OutputFile};

@@ -12,8 +12,8 @@
 use crate::cli::args::SplitArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::absolute;
-use crate::cli::load;
 use crate::cli::json;
+use crate::cli::load;
 use crate::cli::output::{ResultSet, listed, print};
 use quotaplan::model::Model;
 use quotaplan::report::{self, OutputFile, split::SplitResult};

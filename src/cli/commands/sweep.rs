@@ -52,7 +52,10 @@ pub fn run(a: SweepArgs) -> Result<(), Fail> {
 pub fn publish(sweep: &Sweep, output: &Output, out_dir: &Path, json: bool) -> Result<(), Fail> {
     let files = report::render_all(&report::sweep::sweep_exporters(sweep), sweep)?;
     if json {
-        let doc = files.iter().find(|f| f.name == "sweep.json").expect("sweep.json is rendered");
+        let doc = files
+            .iter()
+            .find(|f| f.name == "sweep.json")
+            .expect("sweep.json is rendered");
         print(&String::from_utf8_lossy(&doc.bytes))?;
     } else {
         print(&report::sweep::lines(sweep))?;
