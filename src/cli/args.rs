@@ -14,6 +14,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in terminal output: auto = only on a terminal and when
+    /// NO_COLOR is unset (CLICOLOR_FORCE=1 forces it); always; never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::cli::paint::ColorChoice::Auto)]
+    pub color: crate::cli::paint::ColorChoice,
 }
 
 /// How a command runs and where its results go. One group for every
@@ -203,6 +207,9 @@ pub struct SplitArgs {
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Print split.json to stdout instead of the table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How territory targets are set (`--targets`).
@@ -252,8 +259,11 @@ fn seconds(s: &str) -> Result<f64, String> {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum MethodArg {
+    /// The quotas the scenario gives
     Given,
+    /// In proportion to each rep's expected sales
     Proportional,
+    /// Every rep equally likely to reach quota
     EqualProbability,
 }
 
@@ -296,6 +306,11 @@ pub struct QuotasArgs {
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
+    /// Print the proposal as JSON to stdout instead of the table: method,
+    /// over_assignment, total, p_star, trials, seed and one object per rep
+    /// with the columns of quotas.csv
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -508,6 +523,11 @@ pub struct ValidateArgs {
     /// 20 with a snippet of the file)
     #[arg(long)]
     pub all: bool,
+    /// Print every file's verdict and problems as JSON to stdout (nothing
+    /// on stderr): [{file, ok, units, reps, risks, errors, warnings,
+    /// problems: [{severity, location, message, help}]}]
+    #[arg(long)]
+    pub json: bool,
     /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
     /// or --set reps.R03.quota=7e6 (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
@@ -590,12 +610,16 @@ pub struct BacktestArgs {
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
+    /// Number of territory units
     #[arg(long)]
     pub units: usize,
+    /// Number of reps
     #[arg(long)]
     pub reps: usize,
+    /// Number of risks in the risk register
     #[arg(long, default_value_t = 20)]
     pub risks: usize,
+    /// Random seed of the generator (the same seed writes the same files)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Trials written into the scenario
@@ -664,6 +688,9 @@ pub struct SweepArgs {
     /// parts into exactly this command's outputs
     #[arg(long, value_name = "I/N", value_parser = task_share)]
     pub task: Option<Share>,
+    /// Print sweep.json to stdout instead of the table
+    #[arg(long, conflicts_with = "task")]
+    pub json: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -691,6 +718,11 @@ pub struct GateArgs {
     /// Write a PR-comment-ready markdown report
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// Print the comparison as JSON to stdout instead of the markdown:
+    /// per scenario, the deltas (metric, base, candidate, delta, noise,
+    /// significant), the gate results, the adjustment and whether it passed
+    #[arg(long)]
+    pub json: bool,
     /// When a side is a scenario, how it is simulated; --out DIR keeps the
     /// summary.json of each side simulated
     #[command(flatten)]
@@ -766,6 +798,8 @@ pub struct MitigateArgs {
     /// the ones after it); its interval covers every plan
     #[arg(long, default_value_t = quotaplan::whatif::REBALANCE_SEEDS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100))]
     pub rebalance_seeds: usize,
+    /// Override a scenario key, e.g. --set risks.macro.impact.normal.sd=0.1
+    /// (repeatable; validated like the file)
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     pub set: Vec<String>,
     /// Also write results.xlsx: one workbook, a sheet per table (Summary, Mitigations, Sets),
@@ -779,6 +813,11 @@ pub struct MitigateArgs {
     /// outputs
     #[arg(long, value_name = "I/N", value_parser = task_share)]
     pub task: Option<Share>,
+    /// Print mitigations.csv and mitigation_sets.csv as JSON to stdout
+    /// instead of the table ({"mitigations": [rows], "mitigation_sets":
+    /// [rows]})
+    #[arg(long, conflicts_with = "task")]
+    pub json: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -796,7 +835,8 @@ pub struct MergeArgs {
     /// Worker threads for what the merge simulates itself (mitigate's sets)
     #[arg(long, value_parser = threads)]
     pub threads: Option<usize>,
-    /// Print summary.json to stdout instead of the table (simulate parts)
+    /// Print the merged result as JSON to stdout instead of the table, as
+    /// the command of the parts does with --json
     #[arg(long)]
     pub json: bool,
     /// Also write results.xlsx: one workbook, a sheet per table (as the merged command writes it),
@@ -938,7 +978,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = ChartFiles::All)]
     pub charts: ChartFiles,
     /// Font for the names the embedded font cannot draw in PNG charts (e.g.
-    /// a CJK .ttc); default: $QUOTAPLAN_FONT, then common system CJK fonts
+    /// a CJK .ttc); default: $QUOTAPLAN_FONT, then common system CJK fonts,
+    /// then the bundled Droid Sans Fallback
     #[arg(long, value_name = "PATH")]
     pub font: Option<PathBuf>,
     /// PNG pixels per chart pixel (2 gives sharp slides)
@@ -949,6 +990,9 @@ pub struct ReportArgs {
     /// a filter
     #[arg(long)]
     pub xlsx: bool,
+    /// Print the summary the report shows (summary.json) to stdout
+    #[arg(long)]
+    pub json: bool,
     /// When simulating a scenario, how; --out is the HTML file to write
     /// (FILE.html) or its folder (default: report.html in the result
     /// folder, or in output/<scenario-name>/ for a scenario)
@@ -965,7 +1009,9 @@ pub struct ReportArgs {
 pub enum ChartFiles {
     /// SVG and PNG
     All,
+    /// SVG only
     Svg,
+    /// PNG only
     Png,
     /// Only the HTML report
     None,
@@ -996,4 +1042,53 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, and every value of a choice, says
+    /// what it is for in `--help`.
+    #[test]
+    fn every_option_of_every_command_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() && !path.is_empty() {
+                missing.push(format!("{path}: the command has no description"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() && !arg.is_hide_set() {
+                    missing.push(format!("{path} {id}"));
+                }
+                // Choices of our own say what each does (the shells of
+                // `completions` are clap_complete's names).
+                if arg.get_action().takes_values() && path != " completions" {
+                    for v in arg.get_possible_values() {
+                        if v.get_help().is_none() && !v.is_hide_set() {
+                            missing.push(format!("{path} {id}={}", v.get_name()));
+                        }
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let cmd = Cli::command();
+        let mut missing = Vec::new();
+        walk(&cmd, "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "arguments without help text:\n  {}",
+            missing.join("\n  ")
+        );
+    }
 }

@@ -1,7 +1,9 @@
 //! Finding a font for names the embedded Latin font cannot draw in PNG
 //! charts (e.g. Chinese names): `--font PATH`, then `QUOTAPLAN_FONT`, then
-//! common system locations of CJK fonts. SVG charts and the HTML report
-//! need none of this: browsers draw their text with their own fonts.
+//! common system locations of CJK fonts, then the bundled Droid Sans
+//! Fallback. SVG charts and the HTML report need none of this: browsers
+//! draw their text with their own fonts, and the report embeds the glyphs
+//! of the bundled font its names need.
 
 use super::fail::Fail;
 use quotaplan::report::charts::FontSet;
@@ -42,8 +44,8 @@ fn load(path: &Path) -> Result<FontSet, Fail> {
 }
 
 /// The fonts for PNG charts. `explicit` (`--font`) must work; otherwise
-/// `QUOTAPLAN_FONT` (a path, or `none` for the embedded font alone) and
-/// then the system are searched, and without a find only the embedded
+/// `QUOTAPLAN_FONT` (a path, or `none` for the embedded Latin font alone)
+/// and then the system are searched, and without a find the bundled CJK
 /// font is used.
 pub fn find(explicit: Option<&Path>) -> Result<Found, Fail> {
     if let Some(p) = explicit {
@@ -75,7 +77,7 @@ pub fn find(explicit: Option<&Path>) -> Result<Found, Fail> {
         }
     }
     Ok(Found {
-        fonts: FontSet::embedded(),
+        fonts: FontSet::bundled_cjk(),
         notes,
     })
 }
@@ -86,8 +88,8 @@ pub fn missing_warning(missing: &[String]) -> String {
     let more = missing.len().saturating_sub(sample.len());
     format!(
         "warning: no font for {}{} was found, so the PNG charts show ids instead of those names.\n  \
-help: install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk), or pass --font PATH or set QUOTAPLAN_FONT to a .ttf/.otf/.ttc file. \
-The SVG charts and the HTML report show every name as written (browsers draw their text with their own fonts).",
+help: pass --font PATH or set QUOTAPLAN_FONT to a .ttf/.otf/.ttc file that has them (QUOTAPLAN_FONT=none leaves out the bundled CJK font too). \
+The SVG charts and the HTML report show every name as written (the report embeds the glyphs it needs).",
         sample.join(", "),
         if more > 0 {
             format!(" and {more} more")

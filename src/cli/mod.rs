@@ -7,6 +7,7 @@ mod commands;
 mod fail;
 mod files;
 mod fonts;
+mod json;
 mod load;
 mod options;
 mod output;
@@ -22,6 +23,7 @@ use clap::Parser;
 /// Entry point for `main`: returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    paint::choose(cli.color);
     let result = match cli.command {
         Command::Simulate(a) => commands::simulate::run(a),
         Command::Validate(a) => commands::validate::run(a),

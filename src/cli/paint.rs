@@ -1,10 +1,12 @@
 //! Colour for the terminal summary: bold headings, red / amber
-//! probabilities. Only on a terminal, never with `NO_COLOR` set
-//! (no-color.org); `CLICOLOR_FORCE=1` forces it (e.g. through a pager).
+//! probabilities. `--color auto` (the default) colours only on a terminal
+//! and never with `NO_COLOR` set (no-color.org); `CLICOLOR_FORCE=1` forces
+//! it (e.g. through a pager); `--color always|never` decides outright.
 //! Painting only adds escape codes: with them removed the text is exactly
 //! the plain table.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[31m";
@@ -13,15 +15,49 @@ const GREEN: &str = "\x1b[32m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-/// Whether to colour what goes to stdout.
-pub fn stdout_wants_colour() -> bool {
+/// When to colour (`--color`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Only on a terminal, and never with NO_COLOR set
+    #[default]
+    Auto,
+    /// Always, even into a file or a pipe
+    Always,
+    /// Never
+    Never,
+}
+
+static CHOICE: OnceLock<ColorChoice> = OnceLock::new();
+
+/// Records `--color` for the rest of the process (once, at start).
+pub fn choose(choice: ColorChoice) {
+    let _ = CHOICE.set(choice);
+}
+
+/// Whether a stream that is (or is not) a terminal gets colour.
+fn wants_colour(terminal: bool) -> bool {
+    match CHOICE.get().copied().unwrap_or_default() {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return false;
     }
     if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
         return true;
     }
-    std::io::stdout().is_terminal()
+    terminal
+}
+
+/// Whether to colour what goes to stdout.
+pub fn stdout_wants_colour() -> bool {
+    wants_colour(std::io::stdout().is_terminal())
+}
+
+/// Whether to colour what goes to stderr (problems, warnings).
+pub fn stderr_wants_colour() -> bool {
+    wants_colour(std::io::stderr().is_terminal())
 }
 
 /// The summary table, coloured when stdout wants colour.
@@ -102,6 +138,7 @@ enum Block {
     Quarters,
     Matrix,
     Risks,
+    Note,
 }
 
 /// Colours the summary table of `report::summary_table`.
@@ -125,9 +162,12 @@ pub fn summary(table: &str) -> String {
         } else if body.starts_with("P(quarter quota)") {
             block = Block::Matrix;
             wrap(body, BOLD)
-        } else if body.starts_with("Rank ") {
+        } else if body.starts_with("Risk ") {
             block = Block::Risks;
             wrap(body, BOLD)
+        } else if block == Block::Risks && body.starts_with("Expected loss:") {
+            block = Block::Note;
+            wrap(body, DIM)
         } else if body.starts_with("P(team hits target)") {
             paint_tokens(
                 body,
@@ -139,7 +179,7 @@ pub fn summary(table: &str) -> String {
                     None => t.to_string(),
                 },
             )
-        } else if body.starts_with("(attributable loss") {
+        } else if block == Block::Note {
             wrap(body, DIM)
         } else if body.starts_with("  ") && body.contains("P(quota)") {
             wrap(body, YELLOW)

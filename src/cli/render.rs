@@ -1,6 +1,6 @@
 //! Problems rendered for people: miette's snippets with file, line, column
-//! and the offending text; plain (no colour) when NO_COLOR is set or stderr
-//! is not a terminal. Only the lines around a problem are shown, made safe
+//! and the offending text; in colour only as `--color` decides for stderr.
+//! Only the lines around a problem are shown, made safe
 //! for the terminal; a line too long to show (a 1 MB string) is left out
 //! and the place is given as `file:line:col`.
 
@@ -10,7 +10,6 @@ use miette::{
     MietteSpanContents, Report, SourceCode, SourceSpan, SpanContents,
 };
 use quotaplan::scenario::{Loaded, Problem, Severity, SourceFile};
-use std::io::IsTerminal;
 
 /// The longest source line a snippet shows.
 const MAX_LINE: usize = 300;
@@ -143,7 +142,7 @@ pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown) {
 }
 
 fn render(loaded: &Loaded, picked: &[&Problem], snippets: usize) {
-    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    let color = super::paint::stderr_wants_colour();
     let theme = if color {
         GraphicalTheme::unicode()
     } else {

@@ -5,7 +5,7 @@
 use super::charts::{self, Chart, ChartError, FontSet, MIN_CHART_ITEMS, level_count};
 use super::escape::escape as esc;
 use super::export::{Exporter, ReportError};
-use super::format::{lpad, money, pad, pct};
+use super::format::{TERMINAL_WIDTH, lpad, money, pad, pct, wrap};
 use super::html::{Charts, figure};
 use crate::backtest::{Backtest, Coverage, HEADLINE, LevelScore};
 use std::fmt::Write;
@@ -89,10 +89,10 @@ pub fn calibration_table(b: &Backtest) -> String {
             );
         }
     }
-    let _ = writeln!(
-        o,
-        "(SE: binomial, if the forecast were calibrated; items of a level share market shocks, so treat it as a lower bound)"
-    );
+    o.push_str(&wrap(
+        "(SE: binomial, if the forecast were calibrated; items of a level share market shocks, so treat it as a lower bound)",
+        TERMINAL_WIDTH,
+    ));
     let _ = writeln!(o);
     let _ = writeln!(
         o,
@@ -116,19 +116,18 @@ pub fn calibration_table(b: &Backtest) -> String {
             l.brier.map_or("—".into(), |s| format!("{s:.3}"))
         );
     }
-    let _ = writeln!(
-        o,
-        "(CRPS: mean continuous ranked probability score, lower is better; naive: next period = last period's actual; skill = 1 − CRPS / naive CRPS on the items with a last period, above 0 beats naive; Brier: P(actual ≥ last × 1.1), 0 is perfect, 0.25 a coin flip)"
-    );
+    o.push_str(&wrap(
+        "(CRPS: mean continuous ranked probability score, lower is better; naive: next period = last period's actual; skill = 1 − CRPS / naive CRPS on the items with a last period, above 0 beats naive; Brier: P(actual ≥ last × 1.1), 0 is perfect, 0.25 a coin flip)",
+        TERMINAL_WIDTH,
+    ));
     for l in &b.levels {
         if l.n_last < l.n() && l.n_last > 0 {
-            let _ = writeln!(
-                o,
+            o.push_str(&wrap(&format!(
                 "{}: {} of {} items have a last period; the naive forecast and Brier score use only those",
                 l.level.key(),
                 l.n_last,
                 l.n()
-            );
+            ), TERMINAL_WIDTH));
         }
     }
     o

@@ -51,6 +51,193 @@ pub fn column_width<'a>(names: impl Iterator<Item = &'a str>, min: usize) -> usi
     names.map(width).max().unwrap_or(min).max(min)
 }
 
+/// `text` in lines of at most `w` display columns (words kept whole), each
+/// ending in a newline.
+pub fn wrap(text: &str, w: usize) -> String {
+    wrap_indented(text, w, "", "")
+}
+
+/// [`wrap`] with the first line starting with `first` and the others with
+/// `rest`.
+pub fn wrap_indented(text: &str, w: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    // A unit after a number ("118 %", "0.08 s") stays with it.
+    let mut words: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match words.last_mut() {
+            Some(last) if w.starts_with('%') || w.trim_end_matches([')', ',', ';', '.']) == "s" => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => words.push(w.to_string()),
+        }
+    }
+    for word in &words {
+        if !empty && width(&line) + 1 + width(word) > w {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `s` cut to `w` display columns with an ellipsis.
+pub fn truncate(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(&c.to_string()) + 1 > w {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The width terminal tables and explanations are laid out for: a table
+/// wider than this shortens its widest text column, and prose wraps.
+pub const TERMINAL_WIDTH: usize = 80;
+
+/// How a column's cells line up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A terminal table: a header of one or two lines per column (split at
+/// `\n`), cells aligned by display width, two spaces between columns.
+/// Wider than [`TERMINAL_WIDTH`], the gaps narrow to one space and then
+/// the widest left-aligned (text) column is shortened with an ellipsis,
+/// down to 8 columns; numbers are never cut.
+pub struct Table {
+    heads: Vec<(Vec<String>, Align)>,
+    rows: Vec<Vec<String>>,
+    indent: usize,
+}
+
+impl Table {
+    pub fn new(heads: &[(&str, Align)]) -> Table {
+        Table {
+            heads: heads
+                .iter()
+                .map(|(h, a)| (h.split('\n').map(str::to_string).collect(), *a))
+                .collect(),
+            rows: Vec::new(),
+            indent: 0,
+        }
+    }
+
+    /// Every line starts with `n` spaces (a table under a heading).
+    pub fn indent(mut self, n: usize) -> Table {
+        self.indent = n;
+        self
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        debug_assert_eq!(cells.len(), self.heads.len());
+        self.rows.push(cells);
+    }
+
+    /// The table's lines, each ending in a newline.
+    pub fn render(&self) -> String {
+        let n = self.heads.len();
+        let mut widths: Vec<usize> = (0..n)
+            .map(|c| {
+                let head = self.heads[c].0.iter().map(|h| width(h)).max().unwrap_or(0);
+                self.rows
+                    .iter()
+                    .map(|r| width(&r[c]))
+                    .max()
+                    .unwrap_or(0)
+                    .max(head)
+            })
+            .collect();
+        let total = |w: &[usize], gap: usize| {
+            self.indent + w.iter().sum::<usize>() + gap * n.saturating_sub(1)
+        };
+        // Text columns give way first (down to 12 columns), then the gaps,
+        // then text again (down to 8).
+        let mut gap = 2;
+        for (g, least) in [(2, 12), (1, 8)] {
+            gap = g;
+            while total(&widths, gap) > TERMINAL_WIDTH {
+                let widest = (0..n)
+                    .filter(|&c| self.heads[c].1 == Align::Left && widths[c] > least)
+                    .max_by_key(|&c| (widths[c], std::cmp::Reverse(c)));
+                let Some(c) = widest else { break };
+                let over = total(&widths, gap) - TERMINAL_WIDTH;
+                widths[c] = widths[c].saturating_sub(over).max(least);
+            }
+            if total(&widths, gap) <= TERMINAL_WIDTH {
+                break;
+            }
+        }
+        let lines = self.heads.iter().map(|h| h.0.len()).max().unwrap_or(1);
+        let mut out = String::new();
+        let mut line = |cells: &mut dyn Iterator<Item = (usize, &str)>| {
+            let mut l = " ".repeat(self.indent);
+            for (c, text) in cells {
+                if c > 0 {
+                    l.push_str(&" ".repeat(gap));
+                }
+                let t = truncate(text, widths[c]);
+                l.push_str(&match self.heads[c].1 {
+                    Align::Left => pad(&t, widths[c]),
+                    Align::Right => lpad(&t, widths[c]),
+                });
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        };
+        for k in 0..lines {
+            // A one-line header sits on the last header line.
+            line(&mut self.heads.iter().enumerate().map(|(c, (h, _))| {
+                let at = (k + h.len()).checked_sub(lines);
+                (c, at.map_or("", |i| h[i].as_str()))
+            }));
+        }
+        for r in &self.rows {
+            line(&mut r.iter().enumerate().map(|(c, s)| (c, s.as_str())));
+        }
+        out
+    }
+}
+
+/// Money with its currency for a terminal line, "1,234,567 CNY".
+pub fn money_cur(x: f64, currency: &str) -> String {
+    if currency.is_empty() {
+        money(x)
+    } else {
+        format!("{} {currency}", money(x))
+    }
+}
+
+/// A column header naming the currency, "Quota (CNY)".
+pub fn with_currency(head: &str, currency: &str) -> String {
+    if currency.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} ({currency})")
+    }
+}
+
 /// A money unit chosen for a range of values: (divisor, suffix).
 pub fn money_unit(max_abs: f64) -> (f64, &'static str) {
     if max_abs >= 1e9 {
@@ -141,6 +328,31 @@ mod tests {
         assert_eq!(width("王芳"), 4);
         assert_eq!(pad("王芳", 6), "王芳  ");
         assert_eq!(lpad("ab", 4), "  ab");
+    }
+
+    #[test]
+    fn tables_fit_the_terminal() {
+        let mut t = Table::new(&[
+            ("Rep", Align::Left),
+            ("Name", Align::Left),
+            ("Quota\n(CNY)", Align::Right),
+        ]);
+        t.row(vec!["R01".into(), "王芳".into(), money(1_234_567.0)]);
+        assert_eq!(
+            t.render(),
+            "               Quota\nRep  Name      (CNY)\nR01  王芳  1,234,567\n"
+        );
+        let mut wide = Table::new(&[
+            ("Id", Align::Left),
+            ("Name", Align::Left),
+            ("Sales", Align::Right),
+        ]);
+        wide.row(vec!["R1".into(), "x".repeat(120), money(5e9)]);
+        let out = wide.render();
+        for l in out.lines() {
+            assert!(width(l) <= TERMINAL_WIDTH, "{l}");
+        }
+        assert!(out.contains("5,000,000,000") && out.contains('…'), "{out}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! quota planner. No fonts, images or scripts from anywhere (the planner's
 //! script is inline, allowed by its hash): it opens offline, and a
 //! Content-Security-Policy forbids the page from loading anything, so
-//! customer data never leaves the machine. Prints on A4.
+//! customer data never leaves the machine. Names DejaVu Sans cannot draw
+//! come with their glyphs embedded ([`super::webfont`]). Prints on A4.
 
 use super::charts::{self, Chart, ChartError, FontSet};
 use super::escape::escape as esc;
@@ -64,8 +65,10 @@ const CSS: &str = r#"
   --red:#c83636; --amber:#b7770d; --green:#2e8b57; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, "PingFang SC",
+  font: 15px/1.5 "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, "quotaplan CJK", "PingFang SC",
     "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; }
+.chart svg text { font-family: "DejaVu Sans", "Segoe UI", "Helvetica Neue", Arial, "quotaplan CJK",
+    "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; }
 main { max-width: 1040px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 28px; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 40px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
@@ -149,13 +152,13 @@ pub fn render_with_planner(
     territories(&mut o, charts);
     more(&mut o, charts);
     footer(&mut o, s);
-    o
+    super::webfont::embed(o)
 }
 
 /// A page of its own (the report's look and content policy) around `body`,
 /// for results that are not a simulation summary, such as a backtest.
 pub fn standalone(title: &str, body: &str) -> String {
-    format!(
+    super::webfont::embed(format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -164,7 +167,7 @@ pub fn standalone(title: &str, body: &str) -> String {
         env!("CARGO_PKG_VERSION"),
         esc(title),
         esc(title)
-    )
+    ))
 }
 
 /// A chart, as a captioned figure, when it was drawn.

@@ -3,7 +3,7 @@
 //! together in the search for the best set under the budget).
 
 use super::export::{Exporter, ReportError, csv_text};
-use super::format::money;
+use super::format::{Align, TERMINAL_WIDTH, Table, money, wrap, wrap_indented};
 use crate::whatif::{
     EXHAUSTIVE_MAX_SETS, MitigationPlan, Outcome, SHORTLIST, SearchMethod, SetOutcome,
 };
@@ -70,13 +70,13 @@ pub fn method_text(p: &MitigationPlan) -> String {
 fn set_line(p: &MitigationPlan, s: &SetOutcome) -> String {
     let [lo, hi] = s.outcome.dp_ci95();
     format!(
-        "{}: cost {}, Δ P(team) {:+.2} pts {} → {:.1} %, Δ sales {:+.0}",
+        "{}: cost {}, Δ P(team) {:+.2} pts {} → {:.1} %, Δ sales {}",
         names(p, &s.members),
         money(s.cost),
         100.0 * s.outcome.dp,
         interval(lo, hi),
         100.0 * (p.p0 + s.outcome.dp),
-        s.outcome.dsales
+        signed_money(s.outcome.dsales)
     )
 }
 
@@ -91,8 +91,7 @@ pub fn table(p: &MitigationPlan) -> String {
         100.0 * p.p0,
         100.0 * p.goal
     );
-    let _ = writeln!(
-        o,
+    o.push_str(&wrap(&format!(
         "Over-assignment: the team reaches {} with probability {:.0} %; to carry the target {} safely, quotas need {:.1} % over-assignment (now {:.1} %), or commit {} to head office.",
         money(p.safe),
         100.0 * p.goal,
@@ -100,81 +99,96 @@ pub fn table(p: &MitigationPlan) -> String {
         100.0 * p.over_assignment_needed,
         100.0 * p.over_assignment,
         money(p.safe)
-    );
+    ), TERMINAL_WIDTH));
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "{:<4} {:<24} {:<10} {:>23} {:>14} {:>12} {:>12} {:>14}",
-        "Rank",
-        "Mitigation",
-        "Kind",
-        "Δ P(team) [95 % CI]",
-        "Δ sales",
-        "Δ payout",
-        "Cost",
-        "ΔP per 1M"
-    );
+    let mut t = Table::new(&[
+        ("#", Align::Right),
+        ("Mitigation", Align::Left),
+        ("Δ P(team)\npts", Align::Right),
+        ("95 % CI", Align::Right),
+        ("Cost", Align::Right),
+        ("Δ P pts per\n1M of cost", Align::Right),
+        ("", Align::Left),
+    ]);
+    let mut details = String::new();
     let mut varies = false;
     for (n, &i) in p.ranking.iter().enumerate() {
         let (c, a) = (&p.candidates[i], &p.assessments[i]);
         let r = &a.outcome;
         let per = r
             .dp_per_cost(c.cost)
-            .map_or_else(|| "free".into(), |x| format!("{:+.4}", x * 1e6));
+            .map_or_else(|| "free".into(), |x| format!("{:+.2}", 100.0 * x * 1e6));
         let [lo, hi] = a.dp_ci95;
         let mark = if a.plans.len() > 1 && c.plans.iter().any(|p| p.owners != c.plans[0].owners) {
             varies = true;
             "†"
         } else {
-            " "
+            ""
         };
-        let _ = writeln!(
-            o,
-            "{:<4} {:<24} {:<10} {:>+7.2} pts {}{mark} {:>14.0} {:>12.0} {:>12.0} {:>14}{}",
-            n + 1,
-            c.id,
-            c.kind.name(),
-            100.0 * r.dp,
-            interval(lo, hi),
-            r.dsales,
-            r.dpayout,
-            c.cost,
+        let chosen = if p.chosen.contains(&i) { "*" } else { "" };
+        t.row(vec![
+            (n + 1).to_string(),
+            c.id.clone(),
+            format!("{:+.2}", 100.0 * r.dp),
+            format!("{}{mark}", interval(lo, hi)),
+            money(c.cost),
             per,
-            if p.chosen.contains(&i) { "  *" } else { "" }
-        );
-        let _ = writeln!(o, "     {}", c.description);
+            chosen.to_string(),
+        ]);
+        details.push_str(&wrap_indented(
+            &format!(
+                "{} ({}): {}. Δ sales {}, Δ payout {}.",
+                c.id,
+                c.kind.name(),
+                c.description.trim_end_matches('.'),
+                signed_money(r.dsales),
+                signed_money(r.dpayout)
+            ),
+            TERMINAL_WIDTH,
+            &format!("{:>2}. ", n + 1),
+            "    ",
+        ));
         if a.plans.len() > 1 {
             // Say which plans break the limits when not all do (the
             // description says so when every one does).
             let mixed = c.plans.iter().any(|x| x.feasible) && c.plans.iter().any(|x| !x.feasible);
             for (k, (plan, po)) in c.plans.iter().zip(&a.plans).enumerate() {
                 let [lo, hi] = po.dp_ci95();
-                let _ = writeln!(
-                    o,
-                    "       optimizer seed {}: Δ P(team) {:+.2} pts {}, {:.0} % of sales moves{}{}",
-                    plan.seed,
-                    100.0 * po.dp,
-                    interval(lo, hi),
-                    100.0 * plan.disruption,
-                    if plan.feasible || !mixed {
-                        ""
-                    } else {
-                        " (outside the balance or disruption limits)"
-                    },
-                    if a.plan_used == Some(k) {
-                        "  ← median, used in sets"
-                    } else {
-                        ""
-                    }
-                );
+                details.push_str(&wrap_indented(
+                    &format!(
+                        "optimizer seed {}: {:+.2} pts {}, moves {:.0} % of sales{}{}",
+                        plan.seed,
+                        100.0 * po.dp,
+                        interval(lo, hi),
+                        100.0 * plan.disruption,
+                        if plan.feasible || !mixed {
+                            ""
+                        } else {
+                            " (outside the balance or disruption limits)"
+                        },
+                        if a.plan_used == Some(k) {
+                            "  ← median, used in sets"
+                        } else {
+                            ""
+                        }
+                    ),
+                    TERMINAL_WIDTH,
+                    "      ",
+                    "        ",
+                ));
             }
         }
     }
+    o.push_str(&t.render());
+    o.push_str("(* in the recommended set)\n\n");
+    o.push_str(&details);
     if varies {
-        let _ = writeln!(
-            o,
-            "† the territory plan varies with the optimizer seed: the figures are the median plan's and the interval runs from the lowest lower bound to the highest upper bound over the plans evaluated."
-        );
+        o.push_str(&wrap_indented(
+            "† the territory plan varies with the optimizer seed: the figures are the median plan's and the interval runs from the lowest lower bound to the highest upper bound over the plans evaluated.",
+            TERMINAL_WIDTH,
+            "",
+            "  ",
+        ));
     }
     let _ = writeln!(o);
     let s = &p.search;
@@ -189,22 +203,33 @@ pub fn table(p: &MitigationPlan) -> String {
             let _ = writeln!(o, "No mitigation raises P(team hits target) beyond noise.");
         }
         Some(best) => {
-            let _ = writeln!(o, "Best set: {}.", method_text(p));
-            let _ = writeln!(
-                o,
-                "Recommended (*): {}{}",
-                set_line(p, best),
-                if best.members.len() > 1 {
-                    " (simulated together: interactions included)"
-                } else {
-                    ""
-                }
-            );
+            o.push_str(&wrap(
+                &format!("Best set: {}.", method_text(p)),
+                TERMINAL_WIDTH,
+            ));
+            o.push_str(&wrap_indented(
+                &format!(
+                    "{}{}",
+                    set_line(p, best),
+                    if best.members.len() > 1 {
+                        " (simulated together: interactions included)"
+                    } else {
+                        ""
+                    }
+                ),
+                TERMINAL_WIDTH,
+                "Recommended (*): ",
+                &" ".repeat(17),
+            ));
             match (p.next_best(), s.margin) {
                 (Some(next), Some((d, se))) => {
-                    let _ = writeln!(o, "Next best:       {}", set_line(p, next));
-                    let _ = writeln!(
-                        o,
+                    o.push_str(&wrap_indented(
+                        &set_line(p, next),
+                        TERMINAL_WIDTH,
+                        "Next best:       ",
+                        &" ".repeat(17),
+                    ));
+                    o.push_str(&wrap(&format!(
                         "The recommended set is {:+.2} pts {} ahead of the next best (paired){}.",
                         100.0 * d,
                         interval(d - 1.96 * se, d + 1.96 * se),
@@ -218,7 +243,7 @@ pub fn table(p: &MitigationPlan) -> String {
                         } else {
                             ": within noise".to_string()
                         }
-                    );
+                    ), TERMINAL_WIDTH));
                 }
                 _ => {
                     let _ = writeln!(o, "It is the only feasible set.");
@@ -230,22 +255,34 @@ pub fn table(p: &MitigationPlan) -> String {
                 .find(|&&i| p.candidates[i].is_territory_change())
                 && let Some(k) = p.assessments[t].plan_used
             {
-                let _ = writeln!(
-                    o,
+                o.push_str(&wrap(&format!(
                     "`{}` in a set uses the plan of optimizer seed {} (the median of {}); other plans give other figures.",
                     p.candidates[t].id,
                     p.candidates[t].plans[k].seed,
                     p.candidates[t].plans.len()
-                );
+                ), TERMINAL_WIDTH));
             }
         }
     }
-    let _ = writeln!(
-        o,
-        "({} trials, seed {}, the same random numbers for every candidate and set)",
-        p.trials, p.seed
-    );
+    o.push_str(&wrap(
+        &format!(
+            "({} trials, seed {}, the same random numbers for every candidate and set)",
+            money(p.trials as f64),
+            p.seed
+        ),
+        TERMINAL_WIDTH,
+    ));
     o
+}
+
+/// Money with its sign, "+921,820".
+fn signed_money(x: f64) -> String {
+    let m = money(x);
+    if m.starts_with('-') || m == "0" {
+        m
+    } else {
+        format!("+{m}")
+    }
 }
 
 fn opt_num(x: Option<f64>) -> String {

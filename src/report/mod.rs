@@ -17,6 +17,7 @@ mod results;
 pub mod split;
 pub mod sweep;
 mod table;
+pub mod webfont;
 pub mod workbook;
 
 pub use escape::escape;

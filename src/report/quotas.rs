@@ -1,7 +1,7 @@
 //! A quota proposal: the table printed by `quotas` and `quotas.csv`.
 
 use super::export::{Exporter, ReportError, csv_text};
-use super::format::{column_width, lpad, money, pad};
+use super::format::{Align, Table, money, pct};
 use crate::quota::Proposal;
 use std::fmt::Write;
 
@@ -9,71 +9,68 @@ use std::fmt::Write;
 /// per rep, then the same subtotalled by each grouping key (P(group sales
 /// >= group quota) from the same trials).
 pub fn table(p: &Proposal) -> String {
-    let mut o = String::new();
-    let nw = column_width(p.rows.iter().map(|r| r.name.as_str()), 4);
-    let _ = writeln!(
-        o,
-        "{:<8} {} {:>14} {:>14} {:>14} {:>13} {:>9} {:>9}  Held at",
-        "Rep",
-        pad("Name", nw),
-        "Expected",
-        "Current",
-        "Proposed",
-        "Change",
-        "P before",
-        "P after",
-    );
-    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "—".to_string());
-    let change = |x: Option<f64>| or_dash(x.map(signed_money));
-    for r in &p.rows {
-        let _ = writeln!(
-            o,
-            "{:<8} {} {} {:>14} {} {:>13} {:>9} {:>8.1}%  {}",
-            r.id,
-            pad(&r.name, nw),
-            lpad(&money(r.expected_sales), 14),
-            or_dash(r.current.map(money)),
-            lpad(&money(r.proposed), 14),
-            change(r.change()),
-            or_dash(r.p_current.map(|v| format!("{:.1}%", 100.0 * v))),
-            100.0 * r.p_proposed,
-            r.pinned.map_or("", |p| p.name())
-        );
+    let dash = || "—".to_string();
+    // "Held at" only when a bound holds someone: the names get the room.
+    let held = p.rows.iter().any(|r| r.pinned.is_some());
+    let mut heads = vec![
+        ("Rep", Align::Left),
+        ("Name", Align::Left),
+        ("Expected\nsales", Align::Right),
+        ("Current\nquota", Align::Right),
+        ("Proposed\nquota", Align::Right),
+        ("Change", Align::Right),
+        ("P(quota)\nbefore", Align::Right),
+        ("P(quota)\nafter", Align::Right),
+    ];
+    if held {
+        heads.push(("Held\nat", Align::Left));
     }
-    let gw = p
-        .groups
-        .iter()
-        .map(|g| super::format::width(&g.id).max(super::format::width(&g.by) + 3))
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut by = "";
-    for g in &p.groups {
-        if g.by != by {
-            by = &g.by;
-            let _ = writeln!(
-                o,
-                "\n{} {:>5} {:>14} {:>14} {:>13} {:>9} {:>9}",
-                pad(&format!("By {by}"), gw),
-                "Reps",
-                "Current",
-                "Proposed",
-                "Change",
-                "P before",
-                "P after",
-            );
+    let mut t = Table::new(&heads);
+    for r in &p.rows {
+        let mut cells = vec![
+            r.id.clone(),
+            r.name.clone(),
+            money(r.expected_sales),
+            r.current.map_or_else(dash, money),
+            money(r.proposed),
+            r.change().map_or_else(dash, signed_money),
+            r.p_current.map_or_else(dash, pct),
+            pct(r.p_proposed),
+        ];
+        if held {
+            cells.push(r.pinned.map_or("", |p| p.name()).to_string());
         }
-        let _ = writeln!(
-            o,
-            "{} {:>5} {:>14} {} {:>13} {:>9} {:>8.1}%",
-            pad(&g.id, gw),
-            g.reps,
-            or_dash(g.current.map(money)),
-            lpad(&money(g.proposed), 14),
-            change(g.change()),
-            or_dash(g.p_current.map(|v| format!("{:.1}%", 100.0 * v))),
-            100.0 * g.p_proposed,
-        );
+        t.row(cells);
+    }
+    let mut o = t.render();
+    let mut keys: Vec<&str> = Vec::new();
+    for g in &p.groups {
+        if !keys.contains(&g.by.as_str()) {
+            keys.push(&g.by);
+        }
+    }
+    for by in keys {
+        let mut t = Table::new(&[
+            (&format!("By {by}"), Align::Left),
+            ("Reps", Align::Right),
+            ("Current\nquota", Align::Right),
+            ("Proposed\nquota", Align::Right),
+            ("Change", Align::Right),
+            ("P(quota)\nbefore", Align::Right),
+            ("P(quota)\nafter", Align::Right),
+        ]);
+        for g in p.groups.iter().filter(|g| g.by == by) {
+            t.row(vec![
+                g.id.clone(),
+                g.reps.to_string(),
+                g.current.map_or_else(dash, money),
+                money(g.proposed),
+                g.change().map_or_else(dash, signed_money),
+                g.p_current.map_or_else(dash, pct),
+                pct(g.p_proposed),
+            ]);
+        }
+        let _ = write!(o, "\n{}", t.render());
     }
     o
 }
@@ -93,9 +90,9 @@ fn signed_money(x: f64) -> String {
 /// The line under the table: method, total, p* (without the timing).
 pub fn method_line(p: &Proposal) -> String {
     let mut o = format!(
-        "Method {}: quotas add up to {:.2}",
+        "Method {}: quotas add up to {}",
         p.method.name(),
-        p.total()
+        money(p.total())
     );
     if let Some(ps) = p.solution.p_star {
         let _ = write!(
@@ -104,6 +101,29 @@ pub fn method_line(p: &Proposal) -> String {
         );
     }
     o
+}
+
+/// What `quotas --json` prints: the proposal with the figures of
+/// quotas.csv, plain numbers.
+pub fn json(p: &Proposal) -> serde_json::Value {
+    serde_json::json!({
+        "method": p.method.name(),
+        "over_assignment": p.over_assignment,
+        "total": p.total(),
+        "p_star": p.solution.p_star,
+        "trials": p.trials,
+        "seed": p.seed,
+        "reps": p.rows.iter().map(|r| serde_json::json!({
+            "id": r.id,
+            "name": r.name,
+            "expected_sales": r.expected_sales,
+            "current_quota": r.current,
+            "proposed_quota": r.proposed,
+            "p_attain_current": r.p_current,
+            "p_attain_proposed": r.p_proposed,
+            "pinned": r.pinned.map(|p| p.name()),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// `quotas.csv`: one row per rep.

@@ -3,7 +3,7 @@
 
 use super::charts::{self, FontSet};
 use super::export::{Exporter, ReportError, csv_text};
-use super::format::{column_width, money, pad, width};
+use super::format::{Align, Table, column_width, money, pad, truncate, wrap, wrap_indented};
 use crate::analysis::MapData;
 use crate::model::Model;
 use crate::split::Realignment;
@@ -26,18 +26,20 @@ pub fn table(r: &SplitResult<'_>) -> String {
     let elapsed = plan.elapsed.as_secs_f64();
     let current = plan.same_reps && model.units.iter().any(|u| u.owner.is_some());
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{}: {k} territories balanced on {} within ±{:.2} % — {}",
-        model.name,
-        opts.balance.name(),
-        100.0 * opts.tolerance,
-        if res.feasible {
-            "feasible"
-        } else {
-            "NOT feasible (best plan shown)"
-        }
-    );
+    o.push_str(&wrap(
+        &format!(
+            "{}: {k} territories balanced on {} within ±{:.2} % — {}",
+            model.name,
+            opts.balance.name(),
+            100.0 * opts.tolerance,
+            if res.feasible {
+                "feasible"
+            } else {
+                "NOT feasible (best plan shown)"
+            }
+        ),
+        WRAP,
+    ));
     let _ = writeln!(
         o,
         "search: {} after {} round{} ({} iterations, {elapsed:.2} s)",
@@ -94,78 +96,84 @@ pub fn table(r: &SplitResult<'_>) -> String {
 
     let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
     let iw = column_width(plan.territories.iter().map(|t| t.id.as_str()), 5);
-    let nw = column_width(plan.territories.iter().map(|t| t.name.as_str()), 4).min(NAME_MAX);
-    let _ = writeln!(
-        o,
-        "{} {} {:>12} {:>7} {:>6} {:>5} {:>8} {:>11} {:>7} {:>8} {:>8}",
-        pad("Terr.", iw),
-        pad("Name", nw),
-        "Exp. sales",
-        "Dev.",
-        "Target",
-        "Pres.",
-        "Workload",
-        "Home/far km",
-        "Units",
-        "P before",
-        "P after"
-    );
+    let mut balance = Table::new(&[
+        ("Rep", Align::Left),
+        ("Name", Align::Left),
+        ("Expected\nsales", Align::Right),
+        ("Off\ntarget", Align::Right),
+        ("Target\nshare", Align::Right),
+        ("Presence", Align::Right),
+        ("Workload\nhours", Align::Right),
+        ("Units\n+/−", Align::Right),
+    ]);
+    let mut reach = Table::new(&[
+        ("Rep", Align::Left),
+        ("Name", Align::Left),
+        ("Home\nkm", Align::Right),
+        ("Farthest\nkm", Align::Right),
+        ("P(quota)\nbefore", Align::Right),
+        ("P(quota)\nafter", Align::Right),
+        ("", Align::Left),
+    ]);
     let pct = |hits: Option<u64>| {
         hits.map_or("—".to_string(), |h| {
             format!("{:.1}%", 100.0 * h as f64 / plan.trials as f64)
         })
     };
+    let km = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |d| format!("{d:.0}"));
     for (t, row) in plan.territories.iter().enumerate() {
         let m = &res.per_territory[t];
-        let km = match (m.home_distance, m.farthest) {
-            (Some(h), Some(f)) => format!("{h:.0} / {f:.0}"),
-            (Some(h), None) => format!("{h:.0}"),
-            _ => "—".to_string(),
-        };
         let units = match (row.units_gained, row.units_lost) {
             (Some(0), Some(0)) => "0".to_string(),
             (Some(g), Some(l)) => format!("+{g} −{l}"),
             _ => "—".to_string(),
         };
-        let _ = writeln!(
-            o,
-            "{} {} {:>12} {:>+6.2}% {:>5.1}% {:>5.2} {:>8} {:>11} {:>7} {:>8} {:>8}{}",
-            pad(&row.id, iw),
-            pad(&truncate(&row.name, nw), nw),
+        let name = truncate(&row.name, NAME_MAX);
+        balance.row(vec![
+            row.id.clone(),
+            name.clone(),
             money(row.expected_sales),
-            100.0 * m.deviation,
-            100.0 * row.target_share,
-            row.presence,
+            format!("{:+.2}%", 100.0 * m.deviation),
+            format!("{:.1}%", 100.0 * row.target_share),
+            format!("{:.2}", row.presence),
             money(row.workload_hours),
-            km,
             units,
+        ]);
+        reach.row(vec![
+            row.id.clone(),
+            name,
+            km(m.home_distance),
+            km(m.farthest),
             pct(row.hits_before),
             pct(row.hits_after),
             if misfits.contains(&row.id.as_str()) {
-                " !"
+                "!".to_string()
             } else {
-                ""
-            }
-        );
+                String::new()
+            },
+        ]);
     }
+    o.push_str(&balance.render());
+    let _ = writeln!(o);
+    o.push_str(&reach.render());
     let _ = writeln!(o);
     let mut legend = String::from(
-        "Exp. sales: potential (full coverage, neutral market). Dev.: from the territory's target. Target: its share of the total. Pres.: the rep's expected presence over the horizon. Home/far km: workload-weighted mean and farthest distance to the rep's home. Units: gained and lost.",
+        "Expected sales: potential (full coverage, neutral market). Off target: from the territory's target. Target share: its share of the total. Presence: the rep's expected presence over the horizon. Units: gained and lost. Home km: workload-weighted mean distance to the rep's home; farthest: the farthest unit.",
     );
     o.push_str(&wrap(&legend, WRAP));
     legend.clear();
     if plan.territories.iter().any(|t| t.hits_before.is_some()) {
-        legend.push_str("P before: P(attain) with the scenario's quotas. ");
+        legend.push_str("P(quota) before: with the scenario's quotas. ");
     } else {
-        legend.push_str("P before: none (no current alignment with quotas to compare). ");
+        legend.push_str("P(quota) before: none (no current alignment with quotas to compare). ");
     }
     if plan.after_quotas.name() == "none" {
         legend.push_str(
-            "P after: not simulated (no quotas, and no company_target to derive them from).",
+            "P(quota) after: not simulated (no quotas, and no company_target to derive them from).",
         );
     } else {
         legend.push_str(&format!(
-            "P after: P(attain) with {}. {} trials, seed {}, same random numbers.",
+            "P(quota) after: with {}. {} trials, seed {}, same random numbers.",
             plan.after_quotas.describe(),
             plan.trials,
             plan.seed
@@ -175,7 +183,7 @@ pub fn table(r: &SplitResult<'_>) -> String {
     if !misfits.is_empty() {
         o.push_str(&wrap(
             &format!(
-                "! the scenario's quota no longer fits: the rep's expected sales change by more than {:.0} % ({}); P after uses the re-derived quotas below.",
+                "! the scenario's quota no longer fits: the rep's expected sales change by more than {:.0} % ({}); P(quota) after uses the re-derived quotas below.",
                 100.0 * Realignment::QUOTA_FIT,
                 misfits.join(", ")
             ),
@@ -190,58 +198,10 @@ pub fn table(r: &SplitResult<'_>) -> String {
 }
 
 /// Explanations are wrapped to this many columns.
-const WRAP: usize = 100;
-
-/// `text` in lines of at most `w` display columns (words kept whole), each
-/// ending in a newline.
-fn wrap(text: &str, w: usize) -> String {
-    wrap_indented(text, w, "", "")
-}
-
-/// [`wrap`] with the first line starting with `first` and the others with
-/// `rest`.
-fn wrap_indented(text: &str, w: usize, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && width(&line) + 1 + width(word) > w {
-            out.push_str(&line);
-            out.push('\n');
-            line = rest.to_string();
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    if !empty {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
+const WRAP: usize = super::format::TERMINAL_WIDTH;
 
 /// Names longer than this many columns are shortened in the table.
 const NAME_MAX: usize = 16;
-
-/// `s` cut to `w` display columns with an ellipsis.
-fn truncate(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for c in s.chars() {
-        if width(&out) + width(&c.to_string()) + 1 > w {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
 
 /// `x` without trailing zeros: 20, 2.5.
 fn trim(x: f64) -> String {
@@ -254,7 +214,10 @@ fn trim(x: f64) -> String {
 fn quota_table(o: &mut String, plan: &Realignment, iw: usize) {
     let _ = writeln!(o);
     o.push_str(&wrap(
-        &format!("Quotas for P after ({}):", plan.after_quotas.describe()),
+        &format!(
+            "Quotas for P(quota) after ({}):",
+            plan.after_quotas.describe()
+        ),
         WRAP,
     ));
     let _ = writeln!(
@@ -300,10 +263,10 @@ fn frontier_table(o: &mut String, plan: &Realignment) {
         return;
     }
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "Balance–disruption frontier (the best plan when at most this share of expected sales may move):"
-    );
+    o.push_str(&wrap(
+        "Balance–disruption frontier (the best plan when at most this share of expected sales may move):",
+        WRAP,
+    ));
     for p in points {
         let cap = if p.cap >= 1.0 {
             "unconstrained       ".to_string()

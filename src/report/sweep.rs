@@ -3,31 +3,34 @@
 
 use super::charts::{self, FontSet, Grid, ValueFormat};
 use super::export::{Exporter, ReportError, csv_text};
-use crate::whatif::{Sweep, SweepRun};
+use super::format::{Align, Table, money, pct};
+use crate::whatif::Sweep;
 
-fn label(s: &Sweep, run: &SweepRun) -> String {
-    s.vary
-        .iter()
-        .zip(&run.values)
-        .map(|(v, x)| format!("{}={x}", v.key))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// One line per grid point: the values and P(team hits target).
+/// One row per grid point: the values of the varied keys, P(team hits
+/// target) with its 95 % half-width, and expected team sales.
 pub fn lines(s: &Sweep) -> String {
-    let mut o = String::new();
+    let mut heads: Vec<(&str, Align)> = s
+        .vary
+        .iter()
+        .map(|v| (v.key.as_str(), Align::Left))
+        .collect();
+    heads.extend([
+        ("P(team hits\ntarget)", Align::Right),
+        ("95 %\n±", Align::Right),
+        ("Expected\nsales", Align::Right),
+    ]);
+    let mut t = Table::new(&heads);
     for run in &s.runs {
-        let t = &run.team;
-        o.push_str(&format!(
-            "{:<48} P(team hits target) {:>6.1}% ± {:.1}%   mean sales {:>16.0}\n",
-            label(s, run),
-            100.0 * t.p_hit_target,
-            196.0 * t.p_hit_target_se,
-            t.sales.mean
-        ));
+        let team = &run.team;
+        let mut row: Vec<String> = run.values.iter().map(ToString::to_string).collect();
+        row.extend([
+            pct(team.p_hit_target),
+            pct(1.96 * team.p_hit_target_se),
+            money(team.sales.mean),
+        ]);
+        t.row(row);
     }
-    o
+    t.render()
 }
 
 /// `sweep.csv`: one row per grid point.

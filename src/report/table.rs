@@ -1,59 +1,95 @@
-//! The readable summary printed after a run.
+//! The readable summary printed after a run: plain words for every
+//! figure, money with thousands separators and its currency, laid out for
+//! an 80-column terminal ([`TERMINAL_WIDTH`]).
 
-use super::format::{lpad, money, pad, pct, width};
+use super::format::{
+    Align, TERMINAL_WIDTH, Table, lpad, money, money_cur, pad, pct, width, with_currency,
+    wrap_indented,
+};
 use crate::analysis::{RepDigest, RepSummary, RiskSummary, Summary};
 use std::fmt::Write;
+
+/// The column the values of the team block start in.
+const LABEL: usize = 30;
+
+/// The currency in brackets for a column header ("(CNY)"), or nothing.
+fn currency_note(currency: &str) -> String {
+    with_currency("", currency).trim().to_string()
+}
+
+/// A line of the team block: the label padded to [`LABEL`], then the value.
+fn item(o: &mut String, label: &str, value: &str) {
+    let _ = writeln!(o, "{}{value}", pad(label, LABEL));
+}
 
 pub fn summary_table(s: &Summary) -> String {
     let mut o = String::new();
     let t = &s.team;
-    let cur = if s.currency.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", s.currency)
-    };
-    let _ = writeln!(o, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    let cur = s.currency.as_str();
+    let _ = writeln!(
+        o,
+        "{} — {} trials, seed {}",
+        s.scenario,
+        money(s.trials as f64),
+        s.seed
+    );
     let _ = writeln!(o);
-    let _ = writeln!(o, "Team target         {}{cur}", money(t.target));
-    let _ = writeln!(
-        o,
-        "Expected sales      {}{cur}  (sd {})",
-        money(t.sales.mean),
-        money(t.sales.sd)
+    item(&mut o, "Team target", &money_cur(t.target, cur));
+    item(
+        &mut o,
+        "Expected sales",
+        &format!(
+            "{} (sd {})",
+            money_cur(t.sales.mean, cur),
+            money(t.sales.sd)
+        ),
     );
-    let _ = writeln!(
-        o,
-        "Sales P10/P50/P90   {} / {} / {}",
-        money(t.sales.p10),
-        money(t.sales.p50),
-        money(t.sales.p90)
+    item(
+        &mut o,
+        "Sales P10 / P50 / P90",
+        &format!(
+            "{} / {} / {}",
+            money(t.sales.p10),
+            money(t.sales.p50),
+            money(t.sales.p90)
+        ),
     );
-    let _ = writeln!(
-        o,
-        "Attainment P10/P50/P90  {} / {} / {}",
-        pct(t.attainment.p10),
-        pct(t.attainment.p50),
-        pct(t.attainment.p90)
+    item(
+        &mut o,
+        "Attainment P10 / P50 / P90",
+        &format!(
+            "{} / {} / {}",
+            pct(t.attainment.p10),
+            pct(t.attainment.p50),
+            pct(t.attainment.p90)
+        ),
     );
-    let _ = writeln!(
-        o,
-        "P(team hits target) {}",
-        super::format::p_with_halfwidth(t.p_hit_target, t.p_hit_target_se)
+    item(
+        &mut o,
+        "P(team hits target)",
+        &super::format::p_with_halfwidth(t.p_hit_target, t.p_hit_target_se),
     );
-    let _ = writeln!(
-        o,
-        "Reps at quota       mean {:.1}, P10 {} / P50 {} / P90 {} of {}",
-        t.reps_at_quota.mean,
-        t.reps_at_quota.p10,
-        t.reps_at_quota.p50,
-        t.reps_at_quota.p90,
-        s.rep_count()
+    item(
+        &mut o,
+        "Reps at quota",
+        &format!(
+            "{:.1} of {} expected (P10 {}, P50 {}, P90 {})",
+            t.reps_at_quota.mean,
+            money(s.rep_count() as f64),
+            t.reps_at_quota.p10,
+            t.reps_at_quota.p50,
+            t.reps_at_quota.p90,
+        ),
     );
-    let _ = writeln!(
-        o,
-        "Shortfall VaR95     {}{cur}   CVaR95 {}{cur}",
-        money(t.shortfall.var95),
-        money(t.shortfall.cvar95)
+    item(
+        &mut o,
+        "Bad-year shortfall (1 in 20)",
+        &format!("{} below target", money_cur(t.shortfall.var95, cur)),
+    );
+    item(
+        &mut o,
+        "  average in those years",
+        &format!("{} below target", money_cur(t.shortfall.cvar95, cur)),
     );
     let _ = writeln!(o);
     match &s.rep_digest {
@@ -69,87 +105,73 @@ pub fn summary_table(s: &Summary) -> String {
                 o,
                 "\nLowest P(quota): {} of {} reps",
                 d.worst.len(),
-                d.count
+                money(d.count as f64)
             );
             rep_table(&mut o, s, &listed(&d.worst));
             let _ = writeln!(
                 o,
                 "\nHighest P(quota): {} of {} reps",
                 d.best.len(),
-                d.count
+                money(d.count as f64)
             );
             rep_table(&mut o, s, &listed(&d.best));
         }
     }
     group_table(&mut o, s);
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "{:<8} {:>14} {:>14} {:>9}",
-        "Quarter", "Target", "Mean sales", "P(hit)"
-    );
-    for q in &s.quarters {
-        let _ = writeln!(
-            o,
-            "{:<8} {:>14} {:>14} {:>9}",
-            q.quarter,
-            money(q.target),
-            money(q.sales_mean),
-            pct(q.p_hit)
-        );
+    let mut q = Table::new(&[
+        ("Quarter", Align::Left),
+        (&with_currency("Target", cur), Align::Right),
+        ("Expected sales", Align::Right),
+        ("P(hit)", Align::Right),
+    ]);
+    for x in &s.quarters {
+        q.row(vec![
+            x.quarter.clone(),
+            money(x.target),
+            money(x.sales_mean),
+            pct(x.p_hit),
+        ]);
     }
+    o.push_str(&q.render());
     quarter_matrix(&mut o, s);
     quota_and_fairness(&mut o, s);
-    compensation(&mut o, s, &cur);
-    risk_register(&mut o, s, &cur);
+    compensation(&mut o, s);
+    risk_register(&mut o, s);
     o
 }
 
-/// One row per rep of `reps`; columns sized over every listed rep, so the
-/// tables of a bounded summary line up.
+/// One row per rep of `reps`. Names longer than the terminal allows are
+/// shortened (the id is always whole); every rep's figures are in reps.csv.
 fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
-    let nw = s
-        .reps
-        .iter()
-        .map(|r| width(&r.name))
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let iw = s
-        .reps
-        .iter()
-        .map(|r| width(&r.id))
-        .max()
-        .unwrap_or(2)
-        .max(3);
-    let _ = writeln!(
-        o,
-        "{} {}  {:>14} {:>14} {:>8} {:>7} {:>7} {:>7} {:>9}",
-        pad("Rep", iw),
-        pad("Name", nw),
-        "Quota",
-        "Mean sales",
-        "Coverage",
-        "A P10",
-        "A P50",
-        "A P90",
-        "P(quota)"
-    );
+    let mut t = Table::new(&[
+        ("Rep", Align::Left),
+        ("Name", Align::Left),
+        (
+            &format!("Quota\n{}", currency_note(&s.currency)),
+            Align::Right,
+        ),
+        ("Expected\nsales", Align::Right),
+        ("Coverage", Align::Right),
+        ("Attainment\nP10–P90", Align::Right),
+        ("P(quota)", Align::Right),
+    ]);
     for r in reps {
-        let _ = writeln!(
-            o,
-            "{} {}  {} {} {:>8} {:>7} {:>7} {:>7} {:>9}",
-            pad(&r.id, iw),
-            pad(&r.name, nw),
-            lpad(&money(r.quota), 14),
-            lpad(&money(r.sales.mean), 14),
+        t.row(vec![
+            r.id.clone(),
+            r.name.clone(),
+            money(r.quota),
+            money(r.sales.mean),
             pct(r.coverage),
-            pct(r.attainment.p10),
-            pct(r.attainment.p50),
-            pct(r.attainment.p90),
-            pct(r.p_attain)
-        );
+            format!(
+                "{:.0}% – {:.0}%",
+                100.0 * r.attainment.p10,
+                100.0 * r.attainment.p90
+            ),
+            pct(r.p_attain),
+        ]);
     }
+    o.push_str(&t.render());
 }
 
 /// Roll-ups by each grouping key: quota, sales and P(group hits its
@@ -199,37 +221,45 @@ fn group_table(o: &mut String, s: &Summary) {
 /// fall in each tenth.
 fn rep_distribution(o: &mut String, d: &RepDigest) {
     let a = &d.p_attain;
-    let _ = writeln!(
-        o,
-        "Reps                {} (more than {}: the worst and best {} are listed; every rep is in {})",
-        d.count,
-        d.listed_up_to,
-        d.worst.len(),
-        d.detail.join(" and ")
-    );
-    let _ = writeln!(
-        o,
-        "P(quota) across reps  mean {}, min {}, P10 {}, P25 {}, P50 {}, P75 {}, P90 {}, max {}",
-        pct(a.mean),
-        pct(a.min),
-        pct(a.p10),
-        pct(a.p25),
-        pct(a.p50),
-        pct(a.p75),
-        pct(a.p90),
-        pct(a.max)
-    );
-    let _ = write!(o, "{:<10}", "P(quota)");
+    o.push_str(&wrap_indented(
+        &format!(
+            "{} reps, more than {}: the worst and best {} are listed; every rep is in {}.",
+            money(d.count as f64),
+            money(d.listed_up_to as f64),
+            d.worst.len(),
+            d.detail.join(" and ")
+        ),
+        TERMINAL_WIDTH,
+        "",
+        "  ",
+    ));
+    o.push_str(&wrap_indented(
+        &format!(
+            "P(quota) across reps: mean {}, min {}, P10 {}, P25 {}, P50 {}, P75 {}, P90 {}, max {}",
+            pct(a.mean),
+            pct(a.min),
+            pct(a.p10),
+            pct(a.p25),
+            pct(a.p50),
+            pct(a.p75),
+            pct(a.p90),
+            pct(a.max)
+        ),
+        TERMINAL_WIDTH,
+        "",
+        "  ",
+    ));
+    let _ = write!(o, "{:<10}", "P(quota) %");
     for b in &d.p_attain_bands {
         let _ = write!(
             o,
-            " {:>7}",
+            "{:>7}",
             format!("{:.0}-{:.0}", 100.0 * b.from, 100.0 * b.to)
         );
     }
-    let _ = write!(o, " %\n{:<10}", "Reps");
+    let _ = write!(o, "\n{:<10}", "Reps");
     for b in &d.p_attain_bands {
-        let _ = write!(o, " {:>7}", b.reps);
+        let _ = write!(o, "{:>7}", money(b.reps as f64));
     }
     let _ = writeln!(o);
 }
@@ -249,7 +279,7 @@ fn quarter_matrix(o: &mut String, s: &Summary) {
     for q in &first.quarters {
         let _ = write!(o, " {:>7}", q.quarter);
     }
-    let _ = writeln!(o, "   YTD at year end");
+    let _ = writeln!(o, "   Mean attainment");
     for r in &s.reps {
         let _ = write!(o, "{}", pad(&r.id, iw + 2));
         let _ = write!(o, "{}", " ".repeat(16usize.saturating_sub(iw + 2)));
@@ -257,7 +287,7 @@ fn quarter_matrix(o: &mut String, s: &Summary) {
             let _ = write!(o, " {:>7}", q.p_attain.map_or_else(|| "—".to_string(), pct));
         }
         let ytd = r.quarters.last().map_or(0.0, |q| q.ytd_attainment_mean);
-        let _ = writeln!(o, "   {}", pct(ytd));
+        let _ = writeln!(o, "   {}", lpad(&pct(ytd), 15));
     }
 }
 
@@ -265,111 +295,137 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
     let q = &s.quota;
     let f = &s.fairness;
     let _ = writeln!(o);
-    let _ = write!(
-        o,
+    let mut line = format!(
         "Quotas: {} (over-assignment {}), total {}",
         q.method,
         pct(q.over_assignment),
-        money(q.total)
+        money_cur(q.total, &s.currency)
     );
     if let Some(p) = q.p_star {
-        let _ = write!(o, ", every rep's P(quota) = {}", pct(p));
+        let _ = write!(line, "; every rep's P(quota) = {}", pct(p));
     }
-    let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "Fairness: P(quota) from {} to {} (sd {}); size vs attainment correlation {:+.2}",
-        pct(f.p_attain_min),
-        pct(f.p_attain_max),
-        pct(f.p_attain_sd),
-        f.corr_size_attainment
-    );
+    o.push_str(&wrap_indented(&line, TERMINAL_WIDTH, "", "  "));
+    o.push_str(&wrap_indented(
+        &format!(
+            "Fairness: P(quota) from {} to {} (sd {}); correlation of territory size with attainment {:+.2}",
+            pct(f.p_attain_min),
+            pct(f.p_attain_max),
+            pct(f.p_attain_sd),
+            f.corr_size_attainment
+        ),
+        TERMINAL_WIDTH,
+        "",
+        "  ",
+    ));
     for flag in &f.flags {
-        let _ = writeln!(
-            o,
-            "  {} {} P(quota) {}: {}",
-            flag.id,
-            flag.name,
-            pct(flag.p_attain),
-            flag.reason
-        );
+        o.push_str(&wrap_indented(
+            &format!(
+                "{} {} P(quota) {}: {}",
+                flag.id,
+                flag.name,
+                pct(flag.p_attain),
+                flag.reason
+            ),
+            TERMINAL_WIDTH,
+            "  ",
+            "    ",
+        ));
     }
     if let Some(d) = s.rep_digest.as_ref().filter(|d| d.flags_left_out > 0) {
-        let _ = writeln!(
+        o.push_str(&wrap_indented(
+            &format!(
+                "(and {} more reps below 30 % or above 80 %, not listed; see {})",
+                d.flags_left_out, d.detail[0]
+            ),
+            TERMINAL_WIDTH,
+            "  ",
+            "    ",
+        ));
+    }
+}
+
+fn compensation(o: &mut String, s: &Summary) {
+    let Some(c) = &s.compensation else { return };
+    let cur = s.currency.as_str();
+    let _ = writeln!(o);
+    item(o, "Expected payout", &money_cur(c.total_payout.mean, cur));
+    item(
+        o,
+        "Payout P10 / P50 / P90",
+        &format!(
+            "{} / {} / {}",
+            money(c.total_payout.p10),
+            money(c.total_payout.p50),
+            money(c.total_payout.p90)
+        ),
+    );
+    item(
+        o,
+        "Cost of sales (payout/sales)",
+        &format!(
+            "{} expected, {} at P90",
+            pct(c.cost_of_sales.mean),
+            pct(c.cost_of_sales.p90)
+        ),
+    );
+    if let (Some(b), Some(p)) = (c.budget, c.p_over_budget) {
+        item(
             o,
-            "  (and {} more reps below 30 % or above 80 %, not listed; see {})",
-            d.flags_left_out, d.detail[0]
+            "P(payout over budget)",
+            &format!("{} (budget {})", pct(p), money_cur(b, cur)),
         );
     }
 }
 
-fn compensation(o: &mut String, s: &Summary, cur: &str) {
-    let Some(c) = &s.compensation else { return };
-    let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "Payout: mean {}{cur}, P10/P50/P90 {} / {} / {}; cost of sales {} (P90 {})",
-        money(c.total_payout.mean),
-        money(c.total_payout.p10),
-        money(c.total_payout.p50),
-        money(c.total_payout.p90),
-        pct(c.cost_of_sales.mean),
-        pct(c.cost_of_sales.p90)
-    );
-    if let (Some(b), Some(p)) = (c.budget, c.p_over_budget) {
-        let _ = writeln!(o, "P(payout > budget {}{cur}) = {}", money(b), pct(p));
-    }
-}
-
-fn risk_register(o: &mut String, s: &Summary, cur: &str) {
+/// The risk register, largest expected loss first, with each risk's share
+/// of the variance of team sales beside it.
+fn risk_register(o: &mut String, s: &Summary) {
     if s.risks.is_empty() {
         return;
     }
-    let iw = s
-        .risks
-        .iter()
-        .map(|r| width(&r.id))
-        .max()
-        .unwrap_or(4)
-        .max(4);
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "{:>4} {} {:<12} {:>6} {:>9} {:>8} {:>14} {:>14}",
-        "Rank",
-        pad("Risk", iw),
-        "Kind",
-        "P",
-        "Exp.imp.",
-        "Var.share",
-        "Attrib. loss",
-        "Tornado swing"
-    );
-    let mut order: Vec<&RiskSummary> = s.risks.iter().collect();
-    order.sort_by_key(|r| r.rank);
-    for r in order {
-        let _ = writeln!(
-            o,
-            "{:>4} {} {:<12} {:>6} {:>+9.3} {:>9} {:>14} {:>14}",
-            r.rank,
-            pad(&r.id, iw),
-            r.kind,
-            pct(r.probability),
-            r.expected_impact,
-            pct(r.contribution),
+    let mut t = Table::new(&[
+        ("Risk", Align::Left),
+        ("Kind", Align::Left),
+        (
+            &format!("Expected\nloss {}", currency_note(&s.currency))
+                .trim()
+                .to_string(),
+            Align::Right,
+        ),
+        ("Share of\nvariance", Align::Right),
+        ("Chance", Align::Right),
+        ("Expected\nimpact", Align::Right),
+    ]);
+    for r in risk_order(&s.risks) {
+        t.row(vec![
+            r.id.clone(),
+            r.kind.clone(),
             money(r.attributable_loss),
-            money(r.tornado.swing)
-        );
+            pct(r.contribution),
+            pct(r.probability),
+            format!("{:+.1}%", 100.0 * r.expected_impact),
+        ]);
     }
-    let _ = writeln!(
-        o,
-        "(attributable loss: team mean with the risk switched off minus with it{}; same trials)",
-        if cur.is_empty() {
-            String::new()
-        } else {
-            format!(", in{cur}")
-        }
-    );
+    o.push_str(&t.render());
+    o.push_str(&wrap_indented(
+        "Expected loss: team sales with the risk switched off minus with it, same trials (negative: an upside). Share of variance: the risk's share of the spread of team sales. Chance: that it happens in a year. Expected impact: on the sales it reaches. The tornado swing of each risk is in risks.csv and the report.",
+        TERMINAL_WIDTH,
+        "",
+        "",
+    ));
+}
+
+/// Risks by expected loss, largest first; ties (e.g. without analytics)
+/// by their rank for the share of variance.
+pub fn risk_order(risks: &[RiskSummary]) -> Vec<&RiskSummary> {
+    let mut order: Vec<&RiskSummary> = risks.iter().collect();
+    order.sort_by(|a, b| {
+        b.attributable_loss
+            .total_cmp(&a.attributable_loss)
+            .then(a.rank.cmp(&b.rank))
+    });
+    order
 }
 
 /// The re-forecast block: booked so far, the chance of making plan from
@@ -387,31 +443,28 @@ pub fn reforecast_table(rf: &crate::analysis::Reforecast, currency: &str) -> Str
             format!(" (amounts in {currency})")
         }
     );
-    let _ = writeln!(
-        o,
-        "{}  {}  {}  {}  {}  {}",
-        pad("Seat", 10),
-        lpad("Quota", 14),
-        lpad("Booked", 14),
-        lpad("P(attain)", 9),
-        lpad("Needed/month", 13),
-        lpad("Expected/mo", 13)
-    );
+    let mut t = Table::new(&[
+        ("Seat", Align::Left),
+        ("Quota", Align::Right),
+        ("Booked", Align::Right),
+        ("P(attain)", Align::Right),
+        ("Needed\nper month", Align::Right),
+        ("Expected\nper month", Align::Right),
+    ]);
     for s in std::iter::once(&rf.team).chain(&rf.reps) {
         let id = match s.left_in_month {
             Some(m) => format!("{} (left M{m})", s.id),
             None => s.id.clone(),
         };
-        let _ = writeln!(
-            o,
-            "{}  {}  {}  {}  {}  {}",
-            pad(&id, 10),
-            lpad(&money(s.quota), 14),
-            lpad(&money(s.booked), 14),
-            lpad(&pct(s.p_attain), 9),
-            lpad(&money(s.needed_per_month), 13),
-            lpad(&money(s.expected_per_month), 13)
-        );
+        t.row(vec![
+            id,
+            money(s.quota),
+            money(s.booked),
+            pct(s.p_attain),
+            money(s.needed_per_month),
+            money(s.expected_per_month),
+        ]);
     }
+    o.push_str(&t.render());
     o
 }

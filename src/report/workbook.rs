@@ -232,12 +232,14 @@ fn build(sheets: &[Sheet], currency: &str) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-/// The sheets of a simulation: Summary, Reps, Quarters, Risks.
+/// The sheets of a simulation: Summary, Reps, Groups, Quarters, Risks.
+/// Groups is there (with its header) even when the reps carry no grouping
+/// keys, so a macro or a formula always finds the same sheets.
 pub fn results_sheets(s: &Summary) -> Vec<Sheet> {
-    // A Groups sheet (roll-ups by region, manager, ...) goes after Reps.
     vec![
         summary_sheet(s),
         reps_sheet(s),
+        groups_sheet(s),
         quarters_sheet(s),
         risks_sheet(s),
     ]
@@ -352,6 +354,47 @@ fn reps_sheet(s: &Summary) -> Sheet {
             row.push(Cell::opt(r.payout.as_ref().map(|p| p.mean), Style::Money));
         }
         sheet.rows.push(row);
+    }
+    sheet
+}
+
+/// The roll-ups by region, manager and the declared keys: P(group sales
+/// >= group quota) from the same trials as the reps'.
+fn groups_sheet(s: &Summary) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Groups",
+        &[
+            "By",
+            "Group",
+            "Reps",
+            "Quota",
+            "Sales mean",
+            "Sales SD",
+            "Sales P10",
+            "Sales P50",
+            "Sales P90",
+            "P(hit)",
+            "P(hit) SE",
+            "P(hit) 95 % low",
+            "P(hit) 95 % high",
+        ],
+    );
+    for g in &s.groups {
+        sheet.rows.push(vec![
+            Cell::text(&g.by),
+            Cell::text(&g.id),
+            Cell::whole(g.reps as f64),
+            Cell::money(g.quota),
+            Cell::money(g.sales.mean),
+            Cell::money(g.sales.sd),
+            Cell::money(g.sales.p10),
+            Cell::money(g.sales.p50),
+            Cell::money(g.sales.p90),
+            Cell::pct(g.p_hit),
+            Cell::pct_fine(g.p_hit_se),
+            Cell::pct(g.p_hit_ci95[0]),
+            Cell::pct(g.p_hit_ci95[1]),
+        ]);
     }
     sheet
 }
@@ -486,7 +529,32 @@ pub fn quotas_workbook(p: &Proposal, model: &Model) -> Result<Vec<u8>, ReportErr
             Cell::text(r.pinned.map_or("", |x| x.name())),
         ]);
     }
-    workbook(&[summary, reps], &model.currency)
+    let mut groups = Sheet::new(
+        "Groups",
+        &[
+            "By",
+            "Group",
+            "Reps",
+            "Current quota",
+            "Proposed quota",
+            "Change",
+            "P(hit) current",
+            "P(hit) proposed",
+        ],
+    );
+    for g in &p.groups {
+        groups.rows.push(vec![
+            Cell::text(&g.by),
+            Cell::text(&g.id),
+            Cell::whole(g.reps as f64),
+            Cell::opt(g.current, Style::Money),
+            Cell::money(g.proposed),
+            Cell::opt(g.change(), Style::Money),
+            Cell::opt(g.p_current, Style::Percent),
+            Cell::pct(g.p_proposed),
+        ]);
+    }
+    workbook(&[summary, reps, groups], &model.currency)
 }
 
 /// `results.xlsx` of `split`: Summary, Territories (each with its rep's

@@ -70,7 +70,7 @@ fn simulate_xlsx_holds_the_results_with_formats() {
         .success();
     let path = out.join("results.xlsx");
     let mut book = open(&path);
-    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Quarters", "Risks"]);
+    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Groups", "Quarters", "Risks"]);
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
 
@@ -219,7 +219,7 @@ fn other_commands_write_their_workbooks() {
         .assert()
         .success();
     let mut book = open(&q.join("results.xlsx"));
-    assert_eq!(book.sheet_names(), ["Summary", "Reps"]);
+    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Groups"]);
     let reps = sheet(&mut book, "Reps");
     let csv = csv_rows(&q.join("quotas.csv"));
     assert_eq!(reps.len() - 1, csv.len());
@@ -270,7 +270,64 @@ fn other_commands_write_their_workbooks() {
         .success();
     assert!(r.join("report.html").is_file());
     let book = open(&r.join("results.xlsx"));
-    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Quarters", "Risks"]);
+    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Groups", "Quarters", "Risks"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn groups_sheets_hold_the_roll_ups() {
+    let dir = tmp("xlsx-groups");
+    let scenario = dir.join("grouped.toml");
+    std::fs::write(&scenario, crate::groups::grouped_format_example()).expect("writes");
+    let out = dir.join("sim");
+    quotaplan()
+        .args(["simulate", "--trials", "2000", "--xlsx", "-q", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let mut book = open(&out.join("results.xlsx"));
+    let groups = sheet(&mut book, "Groups");
+    let header: Vec<String> = groups[0].iter().map(text).collect();
+    assert_eq!(header[..4], ["By", "Group", "Reps", "Quota"].map(String::from));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let csv = csv_rows(&out.join("groups.csv"));
+    assert_eq!(groups.len() - 1, csv.len());
+    assert_eq!(csv.len(), 9, "3 regions, 4 managers, 2 channels");
+    for (row, c) in groups[1..].iter().zip(&csv) {
+        assert_eq!(text(&row[0]), c[0]);
+        assert_eq!(text(&row[1]), c[1], "group names intact");
+        assert_eq!(num(&row[2]), c[2].parse::<f64>().unwrap());
+        assert_eq!(num(&row[col("Quota")]), c[3].parse::<f64>().unwrap());
+        assert_eq!(num(&row[col("Sales P50")]), c[7].parse::<f64>().unwrap());
+        assert_eq!(num(&row[col("P(hit)")]), c[9].parse::<f64>().unwrap());
+    }
+
+    let q = dir.join("quotas");
+    quotaplan()
+        .args(["quotas", "--trials", "1000", "--xlsx", "-q", "--out"])
+        .arg(&q)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let mut book = open(&q.join("results.xlsx"));
+    let groups = sheet(&mut book, "Groups");
+    let csv = csv_rows(&q.join("quota_groups.csv"));
+    assert_eq!(groups.len() - 1, csv.len());
+    assert_eq!(csv.len(), 9);
+    for (row, c) in groups[1..].iter().zip(&csv) {
+        assert_eq!((text(&row[0]), text(&row[1])), (c[0].clone(), c[1].clone()));
+        assert_eq!(num(&row[2]), c[2].parse::<f64>().unwrap(), "reps");
+    }
+    // The proposed quotas of a group add up to the group's row.
+    let reps = sheet(&mut book, "Reps");
+    let proposed: f64 = reps[1..].iter().map(|r| num(&r[4])).sum();
+    let regions: f64 = groups[1..]
+        .iter()
+        .filter(|r| text(&r[0]) == "region")
+        .map(|r| num(&r[4]))
+        .sum();
+    assert!((proposed - regions).abs() < 1e-6 * proposed, "{proposed} vs {regions}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -28,5 +28,7 @@ mod reforecast;
 mod report;
 mod shards;
 mod split;
+mod terminal;
 mod territory;
+mod webfont;
 mod whatif;

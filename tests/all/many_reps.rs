@@ -155,6 +155,11 @@ fn the_summary_lists_the_worst_and_best_reps_and_the_distribution_of_all() {
     assert_eq!(chart_ids, listed);
 }
 
+/// `n` with thousands separators, as the terminal prints counts.
+fn thousands(n: usize) -> String {
+    quotaplan::report::format::money(n as f64)
+}
+
 #[test]
 fn the_terminal_shows_the_team_the_distribution_and_the_ends_not_every_rep() {
     let stdout = &run().1;
@@ -162,11 +167,15 @@ fn the_terminal_shows_the_team_the_distribution_and_the_ends_not_every_rep() {
     assert!(lines < 120, "{lines} lines:\n{stdout}");
     for want in [
         "P(team hits target)",
-        &format!("Reps                {REPS} (more than {MAX_LISTED_REPS}"),
-        "P(quota) across reps  mean",
-        &format!("Lowest P(quota): {LISTED_REPS} of {REPS} reps"),
-        &format!("Highest P(quota): {LISTED_REPS} of {REPS} reps"),
-        &format!("of {REPS}\n"),
+        &format!(
+            "{} reps, more than {}: the worst and best {LISTED_REPS} are listed",
+            thousands(REPS),
+            thousands(MAX_LISTED_REPS)
+        ),
+        "P(quota) across reps: mean",
+        " 80-90 90-100\n",
+        &format!("Lowest P(quota): {LISTED_REPS} of {} reps\n", thousands(REPS)),
+        &format!("Highest P(quota): {LISTED_REPS} of {} reps\n", thousands(REPS)),
     ] {
         assert!(stdout.contains(want), "missing {want:?} in:\n{stdout}");
     }

@@ -50,6 +50,11 @@ fn a_closed_stdout_ends_quietly_with_success() {
         vec!["simulate", demo, "--trials", "500", "--out", out],
         vec!["validate", demo],
         vec!["quotas", demo, "--trials", "500", "--out", out],
+        vec!["quotas", demo, "--trials", "500", "--json", "--out", out],
+        vec!["validate", "--json", demo],
+        vec![
+            "simulate", "--trials", "500", "--color", "always", "--out", out,
+        ],
         vec!["--help"],
         vec!["simulate", "--help"],
         vec!["--version"],

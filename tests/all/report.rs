@@ -445,9 +445,16 @@ fn html_report_is_self_contained() {
     ] {
         assert!(html.contains(needle), "report has {needle}");
     }
-    for bad in ["<script", "<link", "<img", "@import", "url("] {
+    for bad in ["<script", "<link", "<img", "@import"] {
         assert!(!html.contains(bad), "report has no {bad}");
     }
+    // The one url() is the embedded font of the Chinese names, inline.
+    assert_eq!(html.matches("url(").count(), 1, "one url()");
+    assert_eq!(
+        html.matches("url(data:font/ttf;base64,").count(),
+        1,
+        "the font is inline"
+    );
     let rest = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     for scheme in ["http://", "https://", "//fonts", "file:"] {
         assert!(!rest.contains(scheme), "no external reference: {scheme}");
@@ -575,12 +582,7 @@ pub(crate) fn browse(
     profile: &Path,
     extra: &[&str],
 ) -> (String, Vec<String>) {
-    browse_url(
-        chrome,
-        &format!("file://{}", page.display()),
-        profile,
-        extra,
-    )
+    browse_env(chrome, page, profile, extra, &[])
 }
 
 /// [`browse`] at a URL (a page with a fragment, say).
@@ -590,7 +592,37 @@ pub(crate) fn browse_url(
     profile: &Path,
     extra: &[&str],
 ) -> (String, Vec<String>) {
+    browse_url_env(chrome, url, profile, extra, &[])
+}
+
+/// [`browse`] with environment variables for the browser (e.g. its
+/// fontconfig).
+pub(crate) fn browse_env(
+    chrome: &Path,
+    page: &Path,
+    profile: &Path,
+    extra: &[&str],
+    env: &[(&str, &Path)],
+) -> (String, Vec<String>) {
+    browse_url_env(
+        chrome,
+        &format!("file://{}", page.display()),
+        profile,
+        extra,
+        env,
+    )
+}
+
+/// [`browse_url`] with environment variables for the browser.
+pub(crate) fn browse_url_env(
+    chrome: &Path,
+    url: &str,
+    profile: &Path,
+    extra: &[&str],
+    env: &[(&str, &Path)],
+) -> (String, Vec<String>) {
     let out = std::process::Command::new(chrome)
+        .envs(env.iter().copied())
         .args([
             "--headless",
             "--no-sandbox",

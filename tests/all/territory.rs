@@ -179,7 +179,7 @@ fn an_unstarted_seat_gets_a_smaller_territory() {
         "search: ",
         "moved: ",
         "targets: presence",
-        "P before",
+        "P(quota)",
         "at most   5 % moving → best deviation   9.75 % (5.0 % moves), not within ±5 %",
         "at most  10 % moving → best deviation   9.50 % (10.0 % moves)",
         "unconstrained        → best deviation   5.00 % (40.0 % moves)",
@@ -194,7 +194,7 @@ fn an_unstarted_seat_gets_a_smaller_territory() {
     assert!(
         table
             .lines()
-            .all(|l| quotaplan::report::format::width(l) <= 110),
+            .all(|l| quotaplan::report::format::width(l) <= 80),
         "{table}"
     );
 

@@ -104,13 +104,23 @@ pub fn run(a: BacktestArgs) -> Result<(), Fail> {
     if a.json {
         print(&json)?;
     } else {
-        let mut text = format!(
-            "Backtest: fitted on {name} up to {cutoff_text}, {} months forecast ({} trials) against what happened\n\n",
-            a.horizon, a.trials
+        let mut text = quotaplan::report::format::wrap(
+            &format!(
+                "Backtest: fitted on {name} up to {cutoff_text}, {} months forecast ({} trials) against what happened",
+                a.horizon, a.trials
+            ),
+            quotaplan::report::format::TERMINAL_WIDTH,
         );
+        text.push('\n');
         text.push_str(&calibration_table(&outcome.backtest));
         for n in &notes {
-            text.push_str(&format!("\nnote: {n}"));
+            text.push('\n');
+            text.push_str(&quotaplan::report::format::wrap_indented(
+                n,
+                quotaplan::report::format::TERMINAL_WIDTH,
+                "note: ",
+                "  ",
+            ));
         }
         if !text.ends_with('\n') {
             text.push('\n');

@@ -38,7 +38,7 @@ pub fn run(a: MergeArgs) -> Result<(), Fail> {
     let at_home = |p: PathBuf| if p.is_absolute() { p } else { here.join(p) };
     match h.command.as_str() {
         "simulate" => simulate(&a, read, &inputs, &output, out, at_home, started),
-        "sweep" => sweep(read, &inputs, &output, out, at_home),
+        "sweep" => sweep(read, &inputs, &output, out, at_home, a.json),
         "mitigate" => mitigate(&a, read, &inputs, &output, out, at_home),
         other => Err(Fail::Unreadable(format!(
             "`{}` is a part of `{other}`, which this quotaplan cannot merge",
@@ -105,6 +105,7 @@ fn sweep(
     output: &Output,
     out: Option<PathBuf>,
     at_home: impl Fn(PathBuf) -> PathBuf,
+    json: bool,
 ) -> Result<(), Fail> {
     let (doc, vary) = super::sweep::read(inputs.scenario.as_deref(), &inputs.set, &inputs.vary)?;
     parts::check_hash(&read, &quotaplan::part::document_hash(&doc))?;
@@ -127,7 +128,7 @@ fn sweep(
     let sweep = quotaplan::whatif::assemble_sweep(&vary, &names, runs);
     let run = inputs.run_args();
     let out_dir = out.unwrap_or_else(|| at_home(run.out_dir(&sweep.scenario, Some("sweep"))));
-    super::sweep::publish(&sweep, output, &out_dir)
+    super::sweep::publish(&sweep, output, &out_dir, json)
 }
 
 fn mitigate(
@@ -178,5 +179,5 @@ fn mitigate(
         .map_err(crate::cli::load::what_if)?;
     let out_dir = out.unwrap_or_else(|| at_home(run.out_dir(&plan.scenario, Some("mitigate"))));
     let currency = &checked.scenario.model.currency;
-    super::mitigate::publish(&plan, output, &out_dir, a.xlsx.then_some(currency))
+    super::mitigate::publish(&plan, output, &out_dir, a.xlsx.then_some(currency), a.json)
 }

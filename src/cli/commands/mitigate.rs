@@ -91,7 +91,7 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
     let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
     let out_dir = run.out_dir(&plan.scenario, Some("mitigate"));
     let currency = &checked.scenario.model.currency;
-    publish(&plan, &output, &out_dir, a.xlsx.then_some(currency))
+    publish(&plan, &output, &out_dir, a.xlsx.then_some(currency), a.json)
 }
 
 /// Writes the ranking's files and prints its table: one path for
@@ -102,6 +102,7 @@ pub fn publish(
     output: &Output,
     out_dir: &Path,
     xlsx: Option<&String>,
+    json: bool,
 ) -> Result<(), Fail> {
     let mut files = report::render_all(&report::mitigate::mitigate_exporters(), plan)?;
     if let Some(currency) = xlsx {
@@ -111,7 +112,11 @@ pub fn publish(
         });
     }
     output.write(out_dir, &files)?;
-    print(&report::mitigate::table(plan))?;
+    if json {
+        crate::cli::json::print_json(&crate::cli::json::files(&files))?;
+    } else {
+        print(&report::mitigate::table(plan))?;
+    }
     output.status(format!("Wrote {}", listed(out_dir, &files)));
     Ok(())
 }

@@ -5,6 +5,7 @@
 use crate::cli::args::QuotasArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::{absolute, read_input};
+use crate::cli::json;
 use crate::cli::load::{self, DEMO_UNITS};
 use crate::cli::output::print;
 use crate::cli::render;
@@ -90,13 +91,28 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
     for (path, body) in &extra {
         output.write_file(path, body.as_bytes())?;
     }
-    print(&format!(
-        "{}\n{} ({} trials, seed {}, {elapsed:.2} s)\n",
-        report::quotas::table(&proposal),
-        report::quotas::method_line(&proposal),
-        proposal.trials,
-        proposal.seed,
-    ))?;
+    if a.json {
+        json::print_json(&report::quotas::json(&proposal))?;
+    } else {
+        let currency = if model.currency.is_empty() {
+            String::new()
+        } else {
+            format!(", amounts in {}", model.currency)
+        };
+        print(&format!(
+            "{}\n{}",
+            report::quotas::table(&proposal),
+            report::format::wrap(
+                &format!(
+                    "{} ({} trials, seed {}, {elapsed:.2} s{currency})",
+                    report::quotas::method_line(&proposal),
+                    report::format::money(proposal.trials as f64),
+                    proposal.seed,
+                ),
+                report::format::TERMINAL_WIDTH
+            )
+        ))?;
+    }
     output.status(format!(
         "Wrote {} and {}",
         crate::cli::output::listed(&out_dir, &files),

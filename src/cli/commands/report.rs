@@ -265,7 +265,10 @@ pub fn run(a: ReportArgs) -> Result<(), Fail> {
     }
     output.write(&html_dir, &page_files)?;
 
-    if input.simulated {
+    if a.json {
+        // As summary.json holds it (fields in their order).
+        print(&(serde_json::to_string_pretty(s).expect("a summary serialises") + "\n"))?;
+    } else if input.simulated {
         print(&format!(
             "{}: P(team hits target) {} ({} trials, seed {})\n",
             s.scenario,

@@ -12,6 +12,7 @@
 use crate::cli::args::SplitArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::absolute;
+use crate::cli::json;
 use crate::cli::load;
 use crate::cli::output::{ResultSet, listed, print};
 use quotaplan::model::Model;
@@ -136,7 +137,14 @@ pub fn run(a: SplitArgs) -> Result<(), Fail> {
         }
         return Err(e);
     }
-    print(&report::split::table(&result))?;
+    if a.json {
+        match files.iter().find(|f| f.name == "split.json") {
+            Some(f) => print(&String::from_utf8_lossy(&f.bytes))?,
+            None => json::print_json(&json::files(&files))?,
+        }
+    } else {
+        print(&report::split::table(&result))?;
+    }
     let mut wrote = listed(&out_dir, &files);
     if !elsewhere.is_empty() {
         wrote.push_str(&format!(" and {}", listed(&target.dir, &elsewhere)));

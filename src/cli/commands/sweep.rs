@@ -44,14 +44,22 @@ pub fn run(a: SweepArgs) -> Result<(), Fail> {
     }
     let sweep = whatif::sweep(&doc, &vary, &run.request()).map_err(load::what_if)?;
     let out_dir = run.out_dir(&sweep.scenario, Some("sweep"));
-    publish(&sweep, &output, &out_dir)
+    publish(&sweep, &output, &out_dir, a.json)
 }
 
 /// Prints the grid and writes its result folder: one path for `sweep` and
 /// for `merge` of its tasks.
-pub fn publish(sweep: &Sweep, output: &Output, out_dir: &Path) -> Result<(), Fail> {
-    print(&report::sweep::lines(sweep))?;
+pub fn publish(sweep: &Sweep, output: &Output, out_dir: &Path, json: bool) -> Result<(), Fail> {
     let files = report::render_all(&report::sweep::sweep_exporters(sweep), sweep)?;
+    if json {
+        let doc = files
+            .iter()
+            .find(|f| f.name == "sweep.json")
+            .expect("sweep.json is rendered");
+        print(&String::from_utf8_lossy(&doc.bytes))?;
+    } else {
+        print(&report::sweep::lines(sweep))?;
+    }
     output.write_result(
         out_dir,
         ResultSet {
@@ -60,10 +68,12 @@ pub fn publish(sweep: &Sweep, output: &Output, out_dir: &Path) -> Result<(), Fai
             files: &files,
         },
     )?;
-    print(&format!(
-        "{} runs, same seed: differences are not noise\n",
-        sweep.runs.len()
-    ))?;
+    if !json {
+        print(&format!(
+            "{} runs, same seed: differences are not noise\n",
+            sweep.runs.len()
+        ))?;
+    }
     output.status(format!("Wrote {}", listed(out_dir, &files)));
     Ok(())
 }

@@ -17,6 +17,11 @@ use std::sync::{Mutex, OnceLock};
 /// DejaVu Sans 2.37 (Bitstream Vera licence: assets/fonts/DejaVuSans-LICENSE.txt).
 pub const EMBEDDED_FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
+/// Droid Sans Fallback (Apache 2.0: assets/fonts/DroidSansFallback-LICENSE.txt):
+/// Chinese, Japanese and Korean, for names DejaVu Sans cannot draw when
+/// no system CJK font is found, and subset into the HTML report.
+pub const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallback.ttf");
+
 /// The family every chart asks for: plotters measures and (for PNG) draws
 /// it with the embedded font; SVG viewers use their own sans-serif with
 /// per-glyph fallback.
@@ -79,6 +84,12 @@ impl FontSet {
             latin: register_embedded(),
             fallback: None,
         }
+    }
+
+    /// The embedded font plus the bundled CJK font ([`CJK_FONT`]).
+    pub fn bundled_cjk() -> FontSet {
+        FontSet::with_fallback(CJK_FONT.to_vec(), "the bundled Droid Sans Fallback")
+            .expect("the bundled CJK font is valid")
     }
 
     /// The embedded font plus `bytes` (a TrueType/OpenType font or the first

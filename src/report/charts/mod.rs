@@ -23,7 +23,7 @@ mod team_distribution;
 mod tornado;
 mod voronoi;
 
-pub use fonts::{EMBEDDED_FONT, FontError, FontSet};
+pub use fonts::{CJK_FONT, EMBEDDED_FONT, FontError, FontSet};
 pub use reliability::{MIN_CHART_ITEMS, level_count};
 
 use crate::analysis::{ChartData, MapData, Summary};
