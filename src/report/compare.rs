@@ -2,6 +2,7 @@
 //! (one testcase per gate).
 
 use super::escape::escape;
+use super::format::{Align, TERMINAL_WIDTH, Table, money, wrap, wrap_indented};
 use crate::compare::{Comparison, GateResult, Noise, fmt_p};
 
 /// A standard error with three significant digits (plain, no exponent).
@@ -52,6 +53,144 @@ pub fn markdown(title: &str, c: &Comparison) -> String {
     }
     o.push_str(&gate_table(&c.gates));
     o
+}
+
+/// How a metric's values read on the terminal.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    /// A probability, attainment or share: percent, changes in points.
+    Share,
+    /// Money: thousands separators, in thousands or millions for big ones.
+    Money,
+    /// A count or anything else: two decimals.
+    Number,
+}
+
+fn kind(metric: &str) -> Kind {
+    let parts: Vec<&str> = metric.split('.').collect();
+    let has = |w: &str| parts.iter().any(|p| p.contains(w));
+    if has("p_hit")
+        || has("p_attain")
+        || has("attainment")
+        || has("cost_of_sales")
+        || has("over_assignment")
+        || has("share")
+        || has("coverage")
+    {
+        Kind::Share
+    } else if has("reps_at_quota") {
+        Kind::Number
+    } else if has("sales") || has("shortfall") || has("payout") || has("quota") || has("target") {
+        Kind::Money
+    } else {
+        Kind::Number
+    }
+}
+
+/// A value of `kind` in a row whose largest value is `scale`.
+fn value(x: f64, kind: Kind, scale: f64, signed: bool) -> String {
+    let sign = if signed && x > 0.0 { "+" } else { "" };
+    match kind {
+        Kind::Share if signed => format!("{sign}{:.1} pts", 100.0 * x),
+        Kind::Share => format!("{:.1}%", 100.0 * x),
+        Kind::Money if scale >= 1e9 => format!("{sign}{} M", money(x / 1e6)),
+        Kind::Money if scale >= 1e5 => format!("{sign}{} k", money(x / 1e3)),
+        Kind::Money => format!("{sign}{}", money(x)),
+        Kind::Number => format!("{sign}{x:.2}"),
+    }
+}
+
+/// The comparison for a terminal, in 80 columns: base, candidate and change
+/// in the metric's own units (percent and points, money with separators),
+/// and whether the change is beyond noise; then how noise was judged and
+/// the gates. The standard errors are in `--markdown` and `--json`.
+pub fn terminal(title: &str, c: &Comparison) -> String {
+    let adjusted = match c.adjust {
+        crate::compare::Adjust::None => String::new(),
+        a => format!("\n({})", a.name()),
+    };
+    let mut t = Table::new(&[
+        ("Metric", Align::Left),
+        ("Base", Align::Right),
+        ("Candidate", Align::Right),
+        ("Change", Align::Right),
+        (&format!("Beyond noise?{adjusted}"), Align::Left),
+    ]);
+    for d in &c.deltas {
+        let k = kind(&d.metric);
+        let scale = d.base.abs().max(d.candidate.abs());
+        let noise = match &d.noise {
+            Noise::Untested(why) => why.label().to_string(),
+            Noise::Tested { p_adjusted, .. } => format!(
+                "{} (p {})",
+                if d.significant { "YES" } else { "no" },
+                fmt_p(*p_adjusted)
+            ),
+        };
+        t.row(vec![
+            d.metric.clone(),
+            value(d.base, k, scale, false),
+            value(d.candidate, k, scale, false),
+            value(d.delta, k, scale, true),
+            noise,
+        ]);
+    }
+    let mut o = format!("{}\n{}\n", wrap(title, TERMINAL_WIDTH), t.render());
+    o.push_str(&wrap(&c.method(), TERMINAL_WIDTH));
+    for n in &c.notes {
+        o.push_str(&wrap(n, TERMINAL_WIDTH));
+    }
+    o.push_str(&gate_lines(&c.gates));
+    o
+}
+
+/// A case that was not compared (no baseline, an error), for a terminal.
+pub fn terminal_cases(title: &str, results: &[GateResult]) -> String {
+    format!("{}{}", wrap(title, TERMINAL_WIDTH), gate_lines(results))
+}
+
+/// The gates for a terminal: one line each, its detail wrapped under it.
+fn gate_lines(results: &[GateResult]) -> String {
+    let mut o = String::new();
+    if results.is_empty() {
+        return o;
+    }
+    o.push_str("\nGates\n");
+    for r in results {
+        let verdict = match (r.passed, r.error) {
+            (true, _) => "pass ",
+            (false, false) => "FAIL ",
+            (false, true) => "ERROR",
+        };
+        o.push_str(&wrap_indented(
+            &r.gate,
+            TERMINAL_WIDTH,
+            &format!("  {verdict} "),
+            "        ",
+        ));
+        o.push_str(&wrap_indented(
+            &r.detail,
+            TERMINAL_WIDTH,
+            "        ",
+            "        ",
+        ));
+    }
+    o
+}
+
+/// What `compare --json` prints for one comparison (and `check --json`
+/// for each scenario): the deltas, the gates, how noise was judged.
+pub fn json(title: &str, c: &Comparison) -> serde_json::Value {
+    serde_json::json!({
+        "name": title,
+        "passed": c.passed(),
+        "method": c.method(),
+        "adjust": c.adjust.name(),
+        "paired": c.paired,
+        "notes": c.notes,
+        "deltas": c.deltas,
+        "gates": c.gates,
+    })
 }
 
 /// A section for a case that was not compared (no baseline, an error):
@@ -128,6 +267,25 @@ pub fn junit(suites: &[(String, Vec<GateResult>)]) -> String {
     }
     o.push_str("</testsuites>\n");
     o
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::*;
+
+    #[test]
+    fn values_read_in_their_units() {
+        assert_eq!(kind("team.p_hit_target"), Kind::Share);
+        assert_eq!(kind("groups.region.华东.p_hit"), Kind::Share);
+        assert_eq!(kind("team.sales.mean"), Kind::Money);
+        assert_eq!(kind("team.reps_at_quota.mean"), Kind::Number);
+        assert_eq!(value(0.5812, Kind::Share, 0.6, false), "58.1%");
+        assert_eq!(value(-0.0275, Kind::Share, 0.6, true), "-2.8 pts");
+        assert_eq!(value(81_778_014.4, Kind::Money, 8.2e7, false), "81,778 k");
+        assert_eq!(value(442_280.1, Kind::Money, 8.2e7, true), "+442 k");
+        assert_eq!(value(2.5e9, Kind::Money, 2.5e9, false), "2,500 M");
+        assert_eq!(value(4.458, Kind::Number, 4.5, false), "4.46");
+    }
 }
 
 #[cfg(test)]

@@ -280,10 +280,43 @@ fn compare_flags_a_real_change_under_holm_and_marks_quantiles() {
             "team.shortfall.cvar95=100000",
             "--metric",
             "reps.R03.payout.mean",
+            "--markdown",
         ])
+        .arg(dir.join("comment.md"))
         .assert()
         .code(1);
-    let out = stdout(&a);
+    // The terminal: plain units, the verdict, 80 columns.
+    let term = stdout(&a);
+    let line = |m: &str| {
+        term.lines()
+            .find(|l| l.starts_with(&format!("{m} ")))
+            .unwrap_or_else(|| panic!("no row {m}: {term}"))
+            .to_string()
+    };
+    assert!(term.contains("Beyond noise?"), "{term}");
+    let p = line("team.p_hit_target");
+    assert!(
+        p.contains("% ") && p.contains(" pts") && p.contains("YES (p"),
+        "{p}"
+    );
+    assert!(line("team.sales.mean").contains(" k "), "{term}");
+    assert!(
+        line("team.shortfall.cvar95").contains("no SE: quantile"),
+        "{term}"
+    );
+    assert!(
+        term.lines()
+            .any(|l| l.starts_with("  FAIL  max rise of team.shortfall.cvar95")),
+        "{term}"
+    );
+    for l in term.lines() {
+        assert!(
+            quotaplan::report::format::width(l) <= 80,
+            "wider than 80 columns: {l:?}"
+        );
+    }
+    // The markdown for a pull request: the standard errors too.
+    let out = std::fs::read_to_string(dir.join("comment.md")).unwrap();
     let row = |m: &str| {
         out.lines()
             .find(|l| l.starts_with(&format!("| `{m}` |")))
@@ -322,7 +355,7 @@ fn compare_flags_a_real_change_under_holm_and_marks_quantiles() {
         .success();
     let out = stdout(&a);
     assert!(
-        out.contains("each at the 5 % level without adjustment") && !out.contains("**yes**"),
+        out.contains("each at the 5 % level without adjustment") && !out.contains("YES ("),
         "{out}"
     );
 }

@@ -70,7 +70,10 @@ fn simulate_xlsx_holds_the_results_with_formats() {
         .success();
     let path = out.join("results.xlsx");
     let mut book = open(&path);
-    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Groups", "Quarters", "Risks"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Reps", "Groups", "Quarters", "Risks"]
+    );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
 
@@ -270,7 +273,10 @@ fn other_commands_write_their_workbooks() {
         .success();
     assert!(r.join("report.html").is_file());
     let book = open(&r.join("results.xlsx"));
-    assert_eq!(book.sheet_names(), ["Summary", "Reps", "Groups", "Quarters", "Risks"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Reps", "Groups", "Quarters", "Risks"]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -289,7 +295,10 @@ fn groups_sheets_hold_the_roll_ups() {
     let mut book = open(&out.join("results.xlsx"));
     let groups = sheet(&mut book, "Groups");
     let header: Vec<String> = groups[0].iter().map(text).collect();
-    assert_eq!(header[..4], ["By", "Group", "Reps", "Quota"].map(String::from));
+    assert_eq!(
+        header[..4],
+        ["By", "Group", "Reps", "Quota"].map(String::from)
+    );
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let csv = csv_rows(&out.join("groups.csv"));
     assert_eq!(groups.len() - 1, csv.len());
@@ -327,7 +336,10 @@ fn groups_sheets_hold_the_roll_ups() {
         .filter(|r| text(&r[0]) == "region")
         .map(|r| num(&r[4]))
         .sum();
-    assert!((proposed - regions).abs() < 1e-6 * proposed, "{proposed} vs {regions}");
+    assert!(
+        (proposed - regions).abs() < 1e-6 * proposed,
+        "{proposed} vs {regions}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

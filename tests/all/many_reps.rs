@@ -174,8 +174,14 @@ fn the_terminal_shows_the_team_the_distribution_and_the_ends_not_every_rep() {
         ),
         "P(quota) across reps: mean",
         " 80-90 90-100\n",
-        &format!("Lowest P(quota): {LISTED_REPS} of {} reps\n", thousands(REPS)),
-        &format!("Highest P(quota): {LISTED_REPS} of {} reps\n", thousands(REPS)),
+        &format!(
+            "Lowest P(quota): {LISTED_REPS} of {} reps\n",
+            thousands(REPS)
+        ),
+        &format!(
+            "Highest P(quota): {LISTED_REPS} of {} reps\n",
+            thousands(REPS)
+        ),
     ] {
         assert!(stdout.contains(want), "missing {want:?} in:\n{stdout}");
     }

@@ -58,7 +58,9 @@ fn the_report_embeds_only_the_glyphs_its_names_need() {
     let meta = "http-equiv=\"Content-Security-Policy\" content=\"";
     let start = html.find(meta).expect("a policy") + meta.len();
     let policy = &html[start..start + html[start..].find('"').unwrap()];
-    let (own, script) = policy.split_once("; script-src ").expect("the planner's script");
+    let (own, script) = policy
+        .split_once("; script-src ")
+        .expect("the planner's script");
     assert_eq!(
         own, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
         "the policy allows the embedded font and nothing else"

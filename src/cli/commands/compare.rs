@@ -135,7 +135,11 @@ pub fn compare(a: CompareArgs) -> Result<(), Fail> {
     let c =
         compare::compare(&base, &cand, &a.metric, &gates, a.gates.adjust.into()).map_err(err2)?;
     let md = report::compare::markdown(&name, &c);
-    print(&md)?;
+    if a.gates.json {
+        crate::cli::json::print_json(&report::compare::json(&name, &c))?;
+    } else {
+        print(&report::compare::terminal(&name, &c))?;
+    }
     write_reports(&a.gates, &md, &[(name, c.gates.clone())])?;
     if c.passed() {
         Ok(())
@@ -149,7 +153,7 @@ pub fn compare(a: CompareArgs) -> Result<(), Fail> {
 fn not_compared(
     stem: &str,
     case: GateResult,
-    md: &mut String,
+    (md, term): (&mut String, &mut String),
     suites: &mut Vec<(String, Vec<GateResult>)>,
 ) {
     md.push_str(&report::compare::markdown_cases(
@@ -157,6 +161,11 @@ fn not_compared(
         std::slice::from_ref(&case),
     ));
     md.push('\n');
+    term.push_str(&report::compare::terminal_cases(
+        stem,
+        std::slice::from_ref(&case),
+    ));
+    term.push('\n');
     suites.push((stem.to_string(), vec![case]));
 }
 
@@ -198,6 +207,8 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
     let output = a.gates.run.output();
     let mut suites: Vec<(String, Vec<GateResult>)> = Vec::new();
     let mut md = String::new();
+    let mut term = String::new();
+    let mut json_cases: Vec<serde_json::Value> = Vec::new();
     let (mut failed, mut errored) = (false, false);
     // Gate metrics some scenario has, and the metric errors met on the way.
     let mut known: BTreeSet<String> = BTreeSet::new();
@@ -214,7 +225,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
                 not_compared(
                     &stem,
                     GateResult::errored("simulate", e.to_string()),
-                    &mut md,
+                    (&mut md, &mut term),
                     &mut suites,
                 );
                 continue;
@@ -251,7 +262,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
                         baseline.display()
                     ),
                 ),
-                &mut md,
+                (&mut md, &mut term),
                 &mut suites,
             );
             continue;
@@ -264,7 +275,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
                 not_compared(
                     &stem,
                     GateResult::errored("baseline", e.to_string()),
-                    &mut md,
+                    (&mut md, &mut term),
                     &mut suites,
                 );
                 continue;
@@ -273,8 +284,11 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
         match compare::compare(&base, &cand, &[], &gates, adjust) {
             Ok(c) => {
                 failed |= !c.passed();
+                json_cases.push(report::compare::json(&stem, &c));
                 md.push_str(&report::compare::markdown(&stem, &c));
                 md.push('\n');
+                term.push_str(&report::compare::terminal(&stem, &c));
+                term.push('\n');
                 suites.push((stem, c.gates));
             }
             Err(e) => {
@@ -282,7 +296,7 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
                 not_compared(
                     &stem,
                     GateResult::failed("metrics", e.to_string()),
-                    &mut md,
+                    (&mut md, &mut term),
                     &mut suites,
                 );
                 metric_errors.push(e);
@@ -303,7 +317,33 @@ pub fn check(a: CheckArgs) -> Result<(), Fail> {
             Ok(())
         };
     }
-    print(&md)?;
+    if a.gates.json {
+        // Scenarios compared carry their deltas; the others (no baseline,
+        // an error) their one gate result.
+        let compared: Vec<&str> = json_cases
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        let mut cases: Vec<serde_json::Value> = suites
+            .iter()
+            .filter(|(stem, _)| !compared.contains(&stem.as_str()))
+            .map(|(stem, gates)| {
+                serde_json::json!({
+                    "name": stem,
+                    "passed": gates.iter().all(|g| g.passed),
+                    "gates": gates,
+                })
+            })
+            .collect();
+        cases.extend(json_cases.iter().cloned());
+        cases.sort_by(|x, y| x["name"].as_str().cmp(&y["name"].as_str()));
+        crate::cli::json::print_json(&serde_json::json!({
+            "passed": !failed && !errored,
+            "scenarios": cases,
+        }))?;
+    } else {
+        print(&term)?;
+    }
     write_reports(&a.gates, &md, &suites)?;
     if errored {
         Err(err2(Fail::Reported))
