@@ -384,15 +384,11 @@ fn risk_register(o: &mut String, s: &Summary) {
         return;
     }
     let _ = writeln!(o);
+    let loss_head = format!("Expected\nloss {}", currency_note(&s.currency));
     let mut t = Table::new(&[
         ("Risk", Align::Left),
         ("Kind", Align::Left),
-        (
-            &format!("Expected\nloss {}", currency_note(&s.currency))
-                .trim()
-                .to_string(),
-            Align::Right,
-        ),
+        (loss_head.trim(), Align::Right),
         ("Share of\nvariance", Align::Right),
         ("Chance", Align::Right),
         ("Expected\nimpact", Align::Right),
