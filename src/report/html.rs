@@ -93,7 +93,9 @@ table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 8px 0
 .scroll { overflow-x: auto; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; white-space: nowrap; }
 th { background: var(--bg); font-weight: 600; white-space: nowrap; }
-td.t, th.t { text-align: left; white-space: normal; }
+td.t, th.t { text-align: left; white-space: normal; overflow-wrap: anywhere; }
+.err { color: var(--muted); font-size: 12px; }
+@media (max-width: 860px) { .wide { display: none; } }
 tbody tr:nth-child(even) td { background: #fcfcfd; }
 td.cell-low { background: #fbe3e0 !important; } td.cell-mid { background: #eef4fb !important; }
 td.cell-high { background: #fdf0d5 !important; } td.cell-none { color: var(--muted); }
@@ -332,8 +334,8 @@ fn team(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     let b = &t.sales;
     let _ = write!(
         o,
-        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Team sales ({cur})</th><th>Mean</th><th>SD</th><th>P5</th><th>P10</th><th>P25</th><th>P50</th><th>P75</th><th>P90</th><th>P95</th></tr></thead><tbody>\
-<tr><td class=\"t\">Sales</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Team sales ({cur})</th><th>Mean</th><th>SD</th><th class=\"wide\">P5</th><th>P10</th><th class=\"wide\">P25</th><th>P50</th><th class=\"wide\">P75</th><th>P90</th><th class=\"wide\">P95</th></tr></thead><tbody>\
+<tr><td class=\"t\">Sales</td><td>{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td></tr>",
         money(b.mean),
         money(b.sd),
         money(b.p5),
@@ -347,7 +349,7 @@ fn team(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     let a = &t.attainment;
     let _ = writeln!(
         o,
-        "<tr><td class=\"t\">Attainment</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table></div>",
+        "<tr><td class=\"t\">Attainment</td><td>{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td></tr></tbody></table></div>",
         pct(a.mean),
         pct(a.sd),
         pct(a.p5),
@@ -409,12 +411,12 @@ fn reps(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     }
     let _ = writeln!(
         o,
-        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th>Coverage</th><th>A P10</th><th>A P50</th><th>A P90</th><th>P(quota)</th><th>95 % interval</th></tr></thead><tbody>"
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th class=\"wide\">Coverage</th><th>Attainment P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(quota)</th><th class=\"wide\">95 % interval</th></tr></thead><tbody>"
     );
     for r in &s.reps {
         let _ = writeln!(
             o,
-            "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}&nbsp;–&nbsp;{}</td></tr>",
+            "<tr><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"wide\">{}&nbsp;–&nbsp;{}</td></tr>",
             esc(&r.id),
             esc(&r.name),
             money(r.quota),
@@ -494,14 +496,14 @@ fn groups(o: &mut String, s: &Summary, charts: &Charts<'_>) {
             by = &g.by;
             let _ = writeln!(
                 o,
-                "<h3>By {}</h3><div class=\"scroll\"><table><thead><tr><th class=\"t\">{}</th><th>Reps</th><th>Quota ({cur})</th><th>Mean sales</th><th>SD</th><th>P10</th><th>P50</th><th>P90</th><th>P(hit)</th><th>95 % interval</th></tr></thead><tbody>",
+                "<h3>By {}</h3><div class=\"scroll\"><table><thead><tr><th class=\"t\">{}</th><th>Reps</th><th>Quota ({cur})</th><th>Mean sales</th><th class=\"wide\">SD</th><th>P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(hit)</th><th class=\"wide\">95 % interval</th></tr></thead><tbody>",
                 esc(by),
                 esc(by)
             );
         }
         let _ = writeln!(
             o,
-            "<tr data-group-by=\"{}\" data-group=\"{}\"><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}&nbsp;–&nbsp;{}</td></tr>",
+            "<tr data-group-by=\"{}\" data-group=\"{}\"><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"wide\">{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"wide\">{}&nbsp;–&nbsp;{}</td></tr>",
             esc(&g.by),
             esc(&g.id),
             esc(&g.id),
@@ -651,27 +653,33 @@ fn risks(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     } else {
         let _ = writeln!(
             o,
-            "<div class=\"scroll\"><table><thead><tr><th>Rank</th><th class=\"t\">Risk</th><th class=\"t\">Kind</th><th>P</th><th>Expected impact</th><th>Rank corr.</th><th>Share of variance</th><th>Attributable loss ({cur})</th><th>Tornado swing</th></tr></thead><tbody>"
+            "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Risk</th><th class=\"t\">Kind</th><th>Expected loss ({cur})</th><th>Share of variance</th><th>Chance</th><th>Expected impact</th><th class=\"wide\">Rank corr.</th><th class=\"wide\">Tornado swing</th></tr></thead><tbody>"
         );
+        // As in the terminal: what each risk costs first; the variance
+        // ranking is the tornado's order.
         let mut risks: Vec<_> = s.risks.iter().collect();
-        risks.sort_by_key(|r| r.rank);
+        risks.sort_by(|a, b| {
+            b.attributable_loss
+                .total_cmp(&a.attributable_loss)
+                .then(a.rank.cmp(&b.rank))
+        });
         for r in risks {
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}</td><td>{:+.3}</td><td>{:+.2}</td><td>{}</td><td>{} ± {}</td><td>{}</td></tr>",
-                r.rank,
+                "<tr data-risk=\"{}\"><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}<br><span class=\"err\">±&nbsp;{}</span></td><td>{}</td><td>{}</td><td>{:+.1}&nbsp;%</td><td class=\"wide\">{:+.2}</td><td class=\"wide\">{}</td></tr>",
+                esc(&r.id),
                 esc(&r.id),
                 esc(&r.kind),
-                pct(r.probability),
-                r.expected_impact,
-                r.spearman,
-                pct(r.contribution),
                 money(r.attributable_loss),
                 money(1.96 * r.attributable_loss_se),
+                pct(r.contribution),
+                pct(r.probability),
+                100.0 * r.expected_impact,
+                r.spearman,
                 money(r.tornado.swing)
             );
         }
-        o.push_str("</tbody></table></div>\n<p class=\"muted\">Rank 1 drives most of the spread of team sales. Attributable loss: the team mean with the risk switched off minus with it, in the same simulated years (negative for an upside). Tornado swing: how far team sales P50 moves between the risk's worst and best decile.</p>\n");
+        o.push_str("</tbody></table></div>\n<p class=\"muted\">Ordered by expected loss: team sales with the risk switched off minus with it, in the same simulated years (negative for an upside), ± its 95 % margin. Share of variance: the risk's share of the spread of team sales (the tornado's order). Chance: that it happens in a year. Expected impact: on the sales it reaches. Rank corr.: Spearman correlation of the risk's driver with team sales. Tornado swing: how far team sales P50 moves between the risk's worst and best decile.</p>\n");
         figure(o, charts, "tornado");
     }
     o.push_str("</section>\n");
@@ -702,6 +710,7 @@ fn more(o: &mut String, charts: &Charts<'_>) {
         "convergence",
         "rep-attainment",
         "p-attain",
+        "group-p-hit",
         "quarterly-fan",
         "payout-curve",
         "tornado",

@@ -177,43 +177,41 @@ fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
 /// Roll-ups by each grouping key: quota, sales and P(group hits its
 /// quota), one block per key. Nothing without grouping keys.
 fn group_table(o: &mut String, s: &Summary) {
-    if s.groups.is_empty() {
-        return;
-    }
-    let iw = s
-        .groups
-        .iter()
-        .map(|g| width(&g.id).max(width(&g.by) + 3))
-        .max()
-        .unwrap_or(4);
-    let mut by = "";
+    let mut keys: Vec<&str> = Vec::new();
     for g in &s.groups {
-        if g.by != by {
-            by = &g.by;
-            let _ = writeln!(o);
-            let _ = writeln!(
-                o,
-                "{} {:>5} {:>14} {:>14} {:>14} {:>14} {:>9}",
-                pad(&format!("By {by}"), iw),
-                "Reps",
-                "Quota",
-                "Mean sales",
-                "Sales P10",
-                "Sales P90",
-                "P(hit)"
-            );
+        if !keys.contains(&g.by.as_str()) {
+            keys.push(&g.by);
         }
-        let _ = writeln!(
-            o,
-            "{} {:>5} {} {} {} {} {:>9}",
-            pad(&g.id, iw),
-            g.reps,
-            lpad(&money(g.quota), 14),
-            lpad(&money(g.sales.mean), 14),
-            lpad(&money(g.sales.p10), 14),
-            lpad(&money(g.sales.p90), 14),
-            pct(g.p_hit)
-        );
+    }
+    let quota_head = format!("Quota\n{}", currency_note(&s.currency));
+    for by in keys {
+        let groups: Vec<_> = s.groups.iter().filter(|g| g.by == by).collect();
+        let unit =
+            super::format::money_unit(groups.iter().map(|g| g.sales.p90.abs()).fold(0.0, f64::max));
+        // One decimal throughout, so a column of ranges lines up by eye.
+        let in_unit = |x: f64| match unit.1 {
+            "" => money(x),
+            u => format!("{:.1} {u}", x / unit.0),
+        };
+        let mut t = Table::new(&[
+            (&format!("By {by}"), Align::Left),
+            ("Reps", Align::Right),
+            (quota_head.trim(), Align::Right),
+            ("Expected\nsales", Align::Right),
+            ("Sales\nP10–P90", Align::Right),
+            ("P(group makes\nits quota)", Align::Right),
+        ]);
+        for g in groups {
+            t.row(vec![
+                g.id.clone(),
+                money(g.reps as f64),
+                money(g.quota),
+                money(g.sales.mean),
+                format!("{} – {}", in_unit(g.sales.p10), in_unit(g.sales.p90)),
+                super::format::p_with_halfwidth(g.p_hit, g.p_hit_se),
+            ]);
+        }
+        let _ = write!(o, "\n{}", t.render());
     }
 }
 

@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_quotaplan");
 const MARKER: &str = ".quotaplan-run";
 /// What `simulate` writes (besides the marker).
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "summary.json",
     "reps.csv",
     "quarters.csv",
     "rep_quarters.csv",
     "risks.csv",
+    "groups.csv",
     "charts.json",
     "planner.json",
     "run.json",

@@ -460,17 +460,17 @@ fn toml_errors() -> Vec<Case> {
                 "impact = { normal = { mean = 0.0, sd = 0.06 } }",
                 "impact = { normal = { mean = 0.0, sd = 0.06 }",
             )
-            .fails(1, &[&s("160:"), "not closed on its line"])
+            .fails(1, &[&s("184:"), "not closed on its line"])
             .brief(3000),
         case("toml: missing ]")
             .toml_edit("[comp_plan]", "[comp_plan")
-            .fails(1, &[&s("211:"), "TOML syntax"]),
+            .fails(1, &[&s("235:"), "TOML syntax"]),
         case("toml: unclosed string")
             .toml_edit("name = \"李强\"", "name = \"李强")
-            .fails(1, &[&s("77:"), "TOML syntax"]),
+            .fails(1, &[&s("81:"), "TOML syntax"]),
         case("toml: duplicate key")
             .toml_edit("quota = 8_400_000", "quota = 8_400_000\nquota = 1")
-            .fails(1, &[&s("80:"), "TOML syntax"]),
+            .fails(1, &[&s("84:"), "TOML syntax"]),
         case("toml: empty file")
             .toml("")
             .fails(1, &["s.toml", "[scenario]"]),
@@ -484,7 +484,7 @@ fn toml_errors() -> Vec<Case> {
                 "[".repeat(100_000),
                 "]".repeat(100_000)
             ))
-            .fails(1, &[&s("235:"), "TOML syntax"]),
+            .fails(1, &[&s("259:"), "TOML syntax"]),
         case("toml: 2 MB comment line")
             .toml(format!("{}\n# {}\n", demo_toml(), "x".repeat(2_000_000)))
             .same(&[]),
@@ -493,13 +493,13 @@ fn toml_errors() -> Vec<Case> {
             .fails(1, &["s.toml", "not a text file"]),
         case("toml: quota as text")
             .toml_edit("quota = 8_400_000", "quota = \"8.4M\"")
-            .fails(1, &[&s("79:9"), "quota"]),
+            .fails(1, &[&s("83:9"), "quota"]),
         case("toml: impact as a number, not missing")
             .toml_edit(
                 "impact = { normal = { mean = 0.0, sd = 0.06 } }",
                 "impact = 5",
             )
-            .fails(1, &[&s("160:"), "impact"])
+            .fails(1, &[&s("184:"), "impact"])
             .without(&["has no `impact`"])
             .brief(2000),
         case("toml: months fractional")
@@ -513,16 +513,16 @@ fn toml_errors() -> Vec<Case> {
             .fails(1, &[&s("30:"), "months"]),
         case("toml: quota 1e308")
             .toml_edit("quota = 8_400_000", "quota = 1e308")
-            .fails(1, &[&s("79:"), "quota"]),
+            .fails(1, &[&s("83:"), "quota"]),
         case("toml: quota -1")
             .toml_edit("quota = 8_400_000", "quota = -1")
-            .fails(1, &[&s("79:"), "quota"]),
+            .fails(1, &[&s("83:"), "quota"]),
         case("toml: quota nan")
             .toml_edit("quota = 8_400_000", "quota = nan")
-            .fails(1, &[&s("79:"), "quota"]),
+            .fails(1, &[&s("83:"), "quota"]),
         case("toml: quota inf")
             .toml_edit("quota = 8_400_000", "quota = inf")
-            .fails(1, &[&s("79:"), "quota"]),
+            .fails(1, &[&s("83:"), "quota"]),
         case("toml: target 1e308")
             .toml_edit("company_target = 80_000_000", "company_target = 1e308")
             .fails(1, &[&s("33:"), "company_target"]),
@@ -552,36 +552,36 @@ fn toml_errors() -> Vec<Case> {
             .fails(1, &[&s("57:"), "0.14"]),
         case("toml: probability 35")
             .toml_edit("probability = 0.35", "probability = 35")
-            .fails(1, &[&s("177:"), "0.35"]),
+            .fails(1, &[&s("201:"), "0.35"]),
         case("toml: probability 1.5")
             .toml_edit("probability = 0.35", "probability = 1.5")
-            .fails(1, &[&s("177:"), "probability"]),
+            .fails(1, &[&s("201:"), "probability"]),
         case("toml: probability -0.1")
             .toml_edit("probability = 0.35", "probability = -0.1")
-            .fails(1, &[&s("177:"), "probability"]),
+            .fails(1, &[&s("201:"), "probability"]),
         case("toml: vacancy coverage 25")
             .toml_edit("vacancy_coverage = 0.25", "vacancy_coverage = 25")
             .fails(1, &[&s("59:"), "0.25"]),
         case("toml: over-assignment 10")
             .toml_edit("over_assignment = 0.10", "over_assignment = 10")
-            .fails(1, &[&s("209:"), "0.1"]),
+            .fails(1, &[&s("233:"), "0.1"]),
         case("toml: team bonus threshold 100")
             .toml_edit("threshold = 1.0 }", "threshold = 100 }")
-            .fails(1, &[&s("216:"), "threshold"]),
+            .fails(1, &[&s("240:"), "threshold"]),
         case("toml: shock sd 6 (a percentage)")
             .toml_edit("sd = 0.06", "sd = 6")
             .fails(
                 1,
-                &[&s("160:"), "if these are percentages, divide them by 100"],
+                &[&s("184:"), "if these are percentages, divide them by 100"],
             ),
         case("toml: shock sd 0.6 (plausible either way)")
             .toml_edit("sd = 0.06", "sd = 0.6")
-            .warns(&[&s("160:"), "sd"]),
+            .warns(&[&s("184:"), "sd"]),
         case("toml: impact min -30")
             .toml_edit("min = -0.30", "min = -30")
             .fails(
                 1,
-                &[&s("180:"), "if these are percentages, divide them by 100"],
+                &[&s("204:"), "if these are percentages, divide them by 100"],
             ),
         case("toml: productivity cv 12")
             .toml_edit("cv = 0.12", "cv = 12")
@@ -599,13 +599,13 @@ fn toml_errors() -> Vec<Case> {
                 "[\"macro\", \"smb_price_war\", 0.4]",
                 "[\"macro\", \"smb_price_war\", 40]",
             )
-            .fails(1, &[&s("202:"), "correlation"]),
+            .fails(1, &[&s("226:"), "correlation"]),
         case("toml: correlation unknown risk")
             .toml_edit(
                 "[\"macro\", \"smb_price_war\", 0.4]",
                 "[\"macro\", \"smb_pricewar\", 0.4]",
             )
-            .fails(1, &[&s("202:"), "smb_price_war"]),
+            .fails(1, &[&s("226:"), "smb_price_war"]),
         case("toml: seasonality 11 months")
             .toml_edit("0.10, 0.11]", "0.10]")
             .fails(1, &[&s("38:"), "12"]),
@@ -614,37 +614,37 @@ fn toml_errors() -> Vec<Case> {
             .fails(1, &[&s("38:"), "seasonality"]),
         case("toml: comp curve attainment 150")
             .toml_edit("[1.5, 2.0]", "[150, 2.0]")
-            .fails(1, &[&s("215:"), "curve"]),
+            .fails(1, &[&s("239:"), "curve"]),
         case("toml: capacity 0")
             .toml_edit("capacity_hours = 1000 ", "capacity_hours = 0 ")
-            .warns(&[&s("123:"), "capacity_hours"]),
+            .warns(&[&s("141:"), "capacity_hours"]),
         case("toml: capacity negative")
             .toml_edit("capacity_hours = 1000 ", "capacity_hours = -5 ")
-            .fails(1, &[&s("123:"), "capacity_hours"]),
+            .fails(1, &[&s("141:"), "capacity_hours"]),
         case("toml: start month 13")
             .toml_edit("start_month = 4 ", "start_month = 13 ")
-            .fails(1, &[&s("143:"), "start_month"]),
+            .fails(1, &[&s("167:"), "start_month"]),
         case("toml: unknown key")
             .toml_edit("ramp_months = 5 ", "ramp_month = 5 ")
             .fails(1, &[&s("60:"), "did you mean `ramp_months`"]),
         case("toml: duplicate rep id")
             .toml_edit("id = \"R02\"", "id = \"R01\"")
-            .fails(1, &[&s("76:"), "R01"]),
+            .fails(1, &[&s("78:"), "R01"]),
         case("toml: unknown distribution")
             .toml_edit("pert = { min = -0.30", "perth = { min = -0.30")
-            .fails(1, &[&s("180:"), "pert"]),
+            .fails(1, &[&s("204:"), "pert"]),
         case("toml: NUL escape in a rep name")
             .toml_edit("name = \"李强\"", "name = \"李\\u0000强\"")
-            .fails(1, &[&s("77:"), "control character"]),
+            .fails(1, &[&s("81:"), "control character"]),
         case("toml: escape sequence in a rep name")
             .toml_edit("name = \"李强\"", "name = \"\\u001b[2J李强\"")
-            .fails(1, &[&s("77:"), "control character"]),
+            .fails(1, &[&s("81:"), "control character"]),
         case("toml: 1 MB rep name")
             .toml_edit(
                 "name = \"李强\"",
                 &format!("name = \"{}\"", "李".repeat(350_000)),
             )
-            .fails(1, &[&s("77:"), "more than the 1000 a text may have"])
+            .fails(1, &[&s("81:"), "more than the 1000 a text may have"])
             .brief(2000),
         case("toml: 1 MB scenario name")
             .toml_edit(

@@ -64,6 +64,7 @@ fn every_chart_whose_data_exists_is_drawn() {
             "convergence",
             "rep-attainment",
             "p-attain",
+            "group-p-hit",
             "quarterly-fan",
             "payout-curve",
             "tornado",
@@ -75,7 +76,7 @@ fn every_chart_whose_data_exists_is_drawn() {
         .into_iter()
         .map(|c| c.id)
         .collect();
-    assert_eq!(ids, ["p-attain", "quarterly-fan", "tornado"]);
+    assert_eq!(ids, ["p-attain", "group-p-hit", "quarterly-fan", "tornado"]);
 }
 
 #[test]
@@ -432,7 +433,16 @@ fn html_report_is_self_contained() {
     let html =
         report::html::report(s, Some(d), &charts::FontSet::embedded(), &["a note".into()]).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert_eq!(html.matches("<svg").count(), 8, "every chart inline");
+    assert_eq!(html.matches("<svg").count(), 9, "every chart inline, once");
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "every id once");
     for needle in [
         "华东区 FY2027 demo",
         "Content-Security-Policy",
@@ -505,7 +515,7 @@ fn report_from_a_result_folder_writes_html_and_chart_files() {
         "{stderr}"
     );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert_eq!(html.matches("<svg").count(), 8);
+    assert_eq!(html.matches("<svg").count(), 9);
     for id in ["team-distribution", "tornado", "territory-map"] {
         for ext in ["svg", "png"] {
             let f = out.join("charts").join(format!("{id}.{ext}"));
@@ -523,7 +533,7 @@ fn report_from_a_result_folder_writes_html_and_chart_files() {
         .success();
     let html = std::fs::read_to_string(&html_out).unwrap();
     assert!(html.contains("charts.json is missing"), "explains the gap");
-    assert_eq!(html.matches("<svg").count(), 3);
+    assert_eq!(html.matches("<svg").count(), 4);
 }
 
 #[test]
@@ -665,7 +675,7 @@ fn report_loads_in_a_real_browser_without_console_errors() {
         "the page loaded: {}",
         &dom[..dom.len().min(300)]
     );
-    assert_eq!(dom.matches("<svg").count(), 8, "every chart is in the DOM");
+    assert_eq!(dom.matches("<svg").count(), 9, "every chart is in the DOM");
     assert!(dom.contains("fig-territory-map") && dom.contains("<polygon"));
     assert!(console.is_empty(), "console messages: {console:#?}");
 
