@@ -26,7 +26,6 @@ use crate::model::dist::std_normal_quantile;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::ops::Range;
 
 /// Bits of the uniform that pick a cell; the rest place the draw in it.
 const CELL_BITS: u32 = 10;
@@ -116,10 +115,9 @@ pub(crate) struct DealTables {
     /// a row, so the rows stay in cache where a class per unit-month would
     /// stream through it.
     rows: Vec<u32>,
-    /// Per deal unit: its row, slot and unit.
-    row_of: Vec<u32>,
-    slot_of: Vec<u32>,
-    unit_of: Vec<u32>,
+    /// Per deal unit, what the hot loop reads of it in one load: its row,
+    /// its slot sums' offset (slot × months) and its unit.
+    refs: Vec<[u32; 3]>,
     months: usize,
     pub classes: usize,
 }
@@ -176,19 +174,23 @@ impl DealTables {
             .map(|&(rate, sigma)| lookup(&table(rate, sigma, seed)))
             .collect();
         tables.push(lookup(&[1.0; STRIDE]));
+        let refs = plan
+            .deals
+            .iter()
+            .zip(&row_of)
+            .map(|(d, &r)| [r, d.slot * months as u32, d.unit])
+            .collect();
         Some(DealTables {
             tables,
             rows,
-            row_of,
-            slot_of: plan.deals.iter().map(|d| d.slot).collect(),
-            unit_of: plan.deals.iter().map(|d| d.unit).collect(),
+            refs,
             months,
             classes: keys.len(),
         })
     }
 
     /// The month tables of every row, `months` per row, for
-    /// [`DealTables::add_range`]: references, so a month's draw indexes no
+    /// [`DealTables::add_pass`]: references, so a month's draw indexes no
     /// table list.
     pub fn row_tables(&self) -> Vec<&Table> {
         self.rows
@@ -217,68 +219,83 @@ impl DealTables {
 pub(crate) fn deviation(t: &Table, u: u32) -> f64 {
     let j = (u >> FRAC_BITS) as usize;
     let frac = u & FRAC_MASK;
-    // The top cell's draws follow the cells below it (a select, not a
-    // branch).
-    let i = if j == CELLS - 1 {
-        j + (frac >> TOP_SHIFT) as usize
-    } else {
-        j
-    };
+    // The top cell's draws follow the cells below it: one uniform in 1,024
+    // lands there, so a (predicted) branch costs less than a select.
+    let i = if j == CELLS - 1 { top_cell(frac) } else { j };
     let [a, w] = t[i.min(ENTRIES - 1)];
     a + w * f64::from(frac)
 }
 
+/// The entry of the top cell's draw that a uniform's fraction picks.
+#[cold]
+#[inline(never)]
+fn top_cell(frac: u32) -> usize {
+    CELLS - 1 + (frac >> TOP_SHIFT) as usize
+}
+
 impl DealTables {
-    /// Adds, for deal units `units` and the `N` months from `m` (`N` is 1,
-    /// or 2 from one word of `rng`), potential × deviation to each unit's
-    /// slot sums: the hot loop of a run with deals. The run goes month by
-    /// month (two at a time) over all units, so the two tables in use stay
-    /// in the first-level cache; per unit-month it is half a word, one
-    /// table read and a few arithmetic operations (paired in SIMD lanes).
+    /// Adds, for every deal unit and the `N` months from `m` (`N` is 1, or
+    /// 2 from one word of `rng`), potential × deviation to the unit's slot
+    /// sums: the hot loop of a run with deals. The run goes month by month
+    /// (two at a time) over all units, so the two tables in use stay in the
+    /// first-level cache; per unit-month it is half a word, one table read
+    /// and a few arithmetic operations (paired in SIMD lanes).
+    ///
+    /// `special` lists, in increasing order, the deal units whose months
+    /// are read again or scaled (account losses this trial): for the `i`th
+    /// of them `keep(i, deviations)` records the deviations and returns the
+    /// share of the flow each month keeps, and the unit adds
+    /// potential × keep × deviation instead. They take their turn in the
+    /// same pass, with the same uniforms, so the sums do not depend on
+    /// which units are special, and a trial with many account losses does
+    /// not break the pass into many short ones.
     #[inline(never)]
-    pub fn add_range<const N: usize>(
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_pass<const N: usize>(
         &self,
         rows: &[&Table],
-        units: Range<usize>,
         m: usize,
         pot: &[f64],
         rng: &mut Wyrand,
         slot_dev: &mut [f64],
+        special: &[u32],
+        mut keep: impl FnMut(usize, [f64; N]) -> [f64; N],
     ) {
-        if units.is_empty() {
-            return;
-        }
         let months = self.months;
         // Each row's tables of these months, checked once.
         let pass: Vec<[&Table; N]> = rows
             .chunks_exact(months)
             .map(|row| row[m..m + N].try_into().expect("N months"))
             .collect();
-        let ids = self.row_of[units.clone()]
-            .iter()
-            .zip(&self.slot_of[units.clone()])
-            .zip(&self.unit_of[units]);
         // A local generator: its state stays in a register.
         let mut g = Wyrand(rng.0);
-        for ((&r, &slot), &u) in ids {
+        let mut next = 0;
+        let mut next_d = special.first().map_or(usize::MAX, |&d| d as usize);
+        for (d, &[r, off, u]) in self.refs.iter().enumerate() {
             let p = pot[u as usize];
             let t = pass[r as usize];
-            let o: &mut [f64; N] = (&mut slot_dev[slot as usize * months + m..][..N])
+            let w = g.next_u64();
+            let mut dev = [0.0; N];
+            for k in 0..N {
+                dev[k] = deviation(t[k], (w >> (32 * k)) as u32);
+            }
+            let o: &mut [f64; N] = (&mut slot_dev[off as usize + m..][..N])
                 .try_into()
                 .expect("N months");
-            let w = g.next_u64();
-            for k in 0..N {
-                o[k] += p * deviation(t[k], (w >> (32 * k)) as u32);
+            if d == next_d {
+                let kept = keep(next, dev);
+                next += 1;
+                next_d = special.get(next).map_or(usize::MAX, |&d| d as usize);
+                for k in 0..N {
+                    o[k] += p * kept[k] * dev[k];
+                }
+            } else {
+                for k in 0..N {
+                    o[k] += p * dev[k];
+                }
             }
         }
         rng.0 = g.0;
-    }
-
-    /// Deal unit `d`'s month tables, from [`DealTables::row_tables`].
-    #[inline]
-    pub fn row<'a>(&self, rows: &'a [&'a Table], d: usize) -> &'a [&'a Table] {
-        let r = self.row_of[d] as usize;
-        &rows[r * self.months..(r + 1) * self.months]
     }
 }
 
@@ -479,9 +496,7 @@ mod tests {
         DealTables {
             tables: vec![lookup(&values)],
             rows: vec![0],
-            row_of: vec![0],
-            slot_of: vec![0],
-            unit_of: vec![0],
+            refs: vec![[0; 3]],
             months: 1,
             classes: 1,
         }

@@ -2,7 +2,7 @@
 //! what the risk analytics need from the same random numbers: each risk's
 //! realised input and the team total with that risk switched off.
 
-use super::deals::{DealTables, Wyrand, deviation};
+use super::deals::{DealTables, Wyrand};
 use super::plan::{CopulaKind, Plan};
 use super::streams::seek_trial;
 use crate::model::dist::{std_normal_cdf, std_normal_quantile};
@@ -49,6 +49,8 @@ pub(crate) struct Scratch {
     month_eps: Vec<f64>,
     /// Deal units whose draws are read again: (deal unit, its events).
     deal_special: Vec<(u32, u32, u32)>,
+    /// Their deal indices alone, for the pass.
+    deal_special_ids: Vec<u32>,
     /// Per slot and month: the sales deals add to the smooth flow, before
     /// the market multiplier and the rep's scale.
     slot_dev: Vec<f64>,
@@ -91,6 +93,7 @@ impl Scratch {
             deal_eps: vec![0.0; plan.deals.len() * m],
             month_eps: vec![0.0; m],
             deal_special: Vec::new(),
+            deal_special_ids: Vec::new(),
             slot_dev: if plan.deals.is_empty() {
                 Vec::new()
             } else {
@@ -420,13 +423,12 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
 }
 
 /// Deal draws from the run's tables, two months at a time over all units
-/// (see [`DealTables::add_range`]). Units whose draws are read again
+/// (see [`DealTables::add_pass`]). Units whose draws are read again
 /// (account-loss attribution for a unit with losses this trial, backtests
-/// by unit) take the same uniforms and add the same sums in the same
-/// order, so keeping them changes no result.
+/// by unit) take their turn in the same pass and record their draws; a
+/// unit with losses adds its flow scaled by what the losses left.
 fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
     let months = plan.months;
-    let n = plan.deals.len();
     // The units read again, in deal order, with their events.
     let special = &mut s.deal_special;
     special.clear();
@@ -462,38 +464,36 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
             ev = end;
         }
     }
+    let ids = &mut s.deal_special_ids;
+    ids.clear();
+    ids.extend(special.iter().map(|&(d, _, _)| d));
     let rows = t.row_tables();
-    for m in (0..months).step_by(2) {
-        let pair = m + 1 < months;
-        let mut lo = 0;
-        for &(d, a, b) in special.iter().chain(std::iter::once(&(n as u32, 0, 0))) {
-            let d = d as usize;
-            if pair {
-                t.add_range::<2>(&rows, lo..d, m, &s.pot, rng, &mut s.slot_dev);
-            } else {
-                t.add_range::<1>(&rows, lo..d, m, &s.pot, rng, &mut s.slot_dev);
-            }
-            if d == n {
-                break;
-            }
-            let du = &plan.deals[d];
-            let p = s.pot[du.unit as usize];
-            let row = t.row(&rows, d);
-            let slot = du.slot as usize;
-            let w = rng.next_u64();
-            for k in 0..if pair { 2 } else { 1 } {
-                let dev = deviation(row[m + k], (w >> (32 * k)) as u32);
-                let mut keep = 1.0;
-                for &(_, _, f, l, _) in &s.events[a as usize..b as usize] {
-                    if m + k + 1 >= l as usize {
-                        keep *= 1.0 - f;
-                    }
+    let (special, events, eps) = (&s.deal_special, &s.events, &mut s.deal_eps);
+    // What the unit's losses leave of its flow in month `m`, recording its
+    // draws.
+    let mut kept = |i: usize, m: usize, dev: &[f64]| {
+        let (d, a, b) = special[i];
+        let d = d as usize;
+        let mut keep = [1.0; 2];
+        for (k, dev) in dev.iter().enumerate() {
+            for &(_, _, f, l, _) in &events[a as usize..b as usize] {
+                if m + k + 1 >= l as usize {
+                    keep[k] *= 1.0 - f;
                 }
-                // With no loss `keep` is 1: bit for bit `add_range`'s sum.
-                s.slot_dev[slot * months + m + k] += p * keep * dev;
-                s.deal_eps[d * months + m + k] = 1.0 + dev;
             }
-            lo = d + 1;
+            eps[d * months + m + k] = 1.0 + dev;
+        }
+        keep
+    };
+    for m in (0..months).step_by(2) {
+        if m + 1 < months {
+            t.add_pass::<2>(&rows, m, &s.pot, rng, &mut s.slot_dev, ids, |i, dev| {
+                kept(i, m, &dev)
+            });
+        } else {
+            t.add_pass::<1>(&rows, m, &s.pot, rng, &mut s.slot_dev, ids, |i, dev| {
+                [kept(i, m, &dev)[0]]
+            });
         }
     }
 }
