@@ -241,7 +241,9 @@ impl DealTables {
     /// first-level cache; per unit-month it is half a word, one table read
     /// and a few arithmetic operations (paired in SIMD lanes).
     ///
-    /// `special` lists, in increasing order, the deal units whose months
+    /// `pot` is each deal unit's potential this trial, in deal order
+    /// ([`DealTables::deal_potentials`]). `special` lists, in increasing
+    /// order, the deal units whose months
     /// are read again or scaled (account losses this trial): for the `i`th
     /// of them `keep(i, deviations)` records the deviations and returns the
     /// share of the flow each month keeps, and the unit adds
@@ -267,36 +269,69 @@ impl DealTables {
             .chunks_exact(months)
             .map(|row| row[m..m + N].try_into().expect("N months"))
             .collect();
-        // A local generator: its state stays in a register.
-        let mut g = Wyrand(rng.0);
-        let mut next = 0;
-        let mut next_d = special.first().map_or(usize::MAX, |&d| d as usize);
-        for (d, &[r, off, u]) in self.refs.iter().enumerate() {
-            let p = pot[u as usize];
+        let n = self.refs.len();
+        let mut lo = 0;
+        for (i, &d) in special
+            .iter()
+            .chain(std::iter::once(&(n as u32)))
+            .enumerate()
+        {
+            let d = (d as usize).min(n);
+            // The plain units up to the next special one: a loop with
+            // nothing else live, so its state stays in registers.
+            add_run(&pass, &self.refs[lo..d], &pot[lo..d], m, rng, slot_dev);
+            if d == n {
+                break;
+            }
+            let [r, off, _] = self.refs[d];
             let t = pass[r as usize];
-            let w = g.next_u64();
+            let w = rng.next_u64();
             let mut dev = [0.0; N];
             for k in 0..N {
                 dev[k] = deviation(t[k], (w >> (32 * k)) as u32);
             }
-            let o: &mut [f64; N] = (&mut slot_dev[off as usize + m..][..N])
-                .try_into()
-                .expect("N months");
-            if d == next_d {
-                let kept = keep(next, dev);
-                next += 1;
-                next_d = special.get(next).map_or(usize::MAX, |&d| d as usize);
-                for k in 0..N {
-                    o[k] += p * kept[k] * dev[k];
-                }
-            } else {
-                for k in 0..N {
-                    o[k] += p * dev[k];
-                }
+            let kept = keep(i, dev);
+            let p = pot[d];
+            let o = &mut slot_dev[off as usize + m..][..N];
+            for k in 0..N {
+                o[k] += p * kept[k] * dev[k];
             }
+            lo = d + 1;
         }
-        rng.0 = g.0;
     }
+
+    /// Each deal unit's potential this trial, in deal order (for
+    /// [`DealTables::add_pass`], which reads it six times a trial).
+    pub fn deal_potentials(&self, pot: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.refs.iter().map(|&[_, _, u]| pot[u as usize]));
+    }
+}
+
+/// The hot loop of [`DealTables::add_pass`]: units `refs` with potentials
+/// `pot` (in deal order), the `N` months from `m`.
+#[inline(always)]
+fn add_run<const N: usize>(
+    pass: &[[&Table; N]],
+    refs: &[[u32; 3]],
+    pot: &[f64],
+    m: usize,
+    rng: &mut Wyrand,
+    slot_dev: &mut [f64],
+) {
+    // A local generator: its state stays in a register.
+    let mut g = Wyrand(rng.0);
+    for (&[r, off, _], &p) in refs.iter().zip(pot) {
+        let t = pass[r as usize];
+        let w = g.next_u64();
+        let o: &mut [f64; N] = (&mut slot_dev[off as usize + m..][..N])
+            .try_into()
+            .expect("N months");
+        for k in 0..N {
+            o[k] += p * deviation(t[k], (w >> (32 * k)) as u32);
+        }
+    }
+    rng.0 = g.0;
 }
 
 /// One class's table: its cell edges and top-cell draws, mean exactly 1.

@@ -51,6 +51,8 @@ pub(crate) struct Scratch {
     deal_special: Vec<(u32, u32, u32)>,
     /// Their deal indices alone, for the pass.
     deal_special_ids: Vec<u32>,
+    /// Each deal unit's potential this trial, in deal order.
+    deal_pot: Vec<f64>,
     /// Per slot and month: the sales deals add to the smooth flow, before
     /// the market multiplier and the rep's scale.
     slot_dev: Vec<f64>,
@@ -94,6 +96,7 @@ impl Scratch {
             month_eps: vec![0.0; m],
             deal_special: Vec::new(),
             deal_special_ids: Vec::new(),
+            deal_pot: Vec::new(),
             slot_dev: if plan.deals.is_empty() {
                 Vec::new()
             } else {
@@ -468,6 +471,7 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
     ids.clear();
     ids.extend(special.iter().map(|&(d, _, _)| d));
     let rows = t.row_tables();
+    t.deal_potentials(&s.pot, &mut s.deal_pot);
     let (special, events, eps) = (&s.deal_special, &s.events, &mut s.deal_eps);
     // What the unit's losses leave of its flow in month `m`, recording its
     // draws.
@@ -487,13 +491,25 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
     };
     for m in (0..months).step_by(2) {
         if m + 1 < months {
-            t.add_pass::<2>(&rows, m, &s.pot, rng, &mut s.slot_dev, ids, |i, dev| {
-                kept(i, m, &dev)
-            });
+            t.add_pass::<2>(
+                &rows,
+                m,
+                &s.deal_pot,
+                rng,
+                &mut s.slot_dev,
+                ids,
+                |i, dev| kept(i, m, &dev),
+            );
         } else {
-            t.add_pass::<1>(&rows, m, &s.pot, rng, &mut s.slot_dev, ids, |i, dev| {
-                [kept(i, m, &dev)[0]]
-            });
+            t.add_pass::<1>(
+                &rows,
+                m,
+                &s.deal_pot,
+                rng,
+                &mut s.slot_dev,
+                ids,
+                |i, dev| [kept(i, m, &dev)[0]],
+            );
         }
     }
 }

@@ -95,7 +95,7 @@ th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: rig
 th { background: var(--bg); font-weight: 600; white-space: nowrap; }
 td.t, th.t { text-align: left; white-space: normal; overflow-wrap: anywhere; }
 .err { color: var(--muted); font-size: 12px; }
-@media (max-width: 860px) { .wide { display: none; } }
+@media screen and (max-width: 860px) { .wide { display: none; } }
 tbody tr:nth-child(even) td { background: #fcfcfd; }
 td.cell-low { background: #fbe3e0 !important; } td.cell-mid { background: #eef4fb !important; }
 td.cell-high { background: #fdf0d5 !important; } td.cell-none { color: var(--muted); }
