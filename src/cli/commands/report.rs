@@ -27,6 +27,8 @@ const CHART_FILES: &[&str] = &[
     "rep-attainment.png",
     "p-attain.svg",
     "p-attain.png",
+    "group-p-hit.svg",
+    "group-p-hit.png",
     "quarterly-fan.svg",
     "quarterly-fan.png",
     "payout-curve.svg",
