@@ -125,6 +125,35 @@ fn the_command_writes_the_documented_json() {
     }
     let page = std::fs::read_to_string(out.join("backtest.html")).unwrap();
     assert!(page.contains("<svg") && page.contains("Content-Security-Policy"));
+    // The page's charts as files too, each a whole SVG and a PNG: every
+    // chart the page draws (levels with too few items have none).
+    let mut on_page: Vec<String> = page
+        .split("id=\"fig-")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    on_page.sort();
+    let mut files: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|f| f.strip_suffix(".svg").map(str::to_string))
+        .collect();
+    files.sort();
+    assert_eq!(files, on_page);
+    for id in ["reliability", "pit-owner", "pit-unit"] {
+        assert!(on_page.iter().any(|p| p == id), "{id} in {on_page:?}");
+    }
+    for id in &on_page {
+        let svg = std::fs::read_to_string(out.join("charts").join(format!("{id}.svg")))
+            .unwrap_or_else(|e| panic!("charts/{id}.svg: {e}"));
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{id}"
+        );
+        assert!(page.contains(&format!("fig-{id}")), "{id} is on the page");
+        let png = std::fs::read(out.join("charts").join(format!("{id}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{id}.png");
+    }
     assert!(out.join("fitted.toml").is_file() && out.join("fit.json").is_file());
     quotaplan()
         .arg("validate")

@@ -9,7 +9,7 @@ use crate::cli::fonts;
 use crate::cli::output::{Output, print};
 use quotaplan::backtest::{BacktestOptions, backtest};
 use quotaplan::report::OutputFile;
-use quotaplan::report::backtest::{calibration_table, html_section};
+use quotaplan::report::backtest::{calibration_table, charts, html_section};
 use std::path::PathBuf;
 
 pub fn run(a: BacktestArgs) -> Result<(), Fail> {
@@ -52,6 +52,22 @@ pub fn run(a: BacktestArgs) -> Result<(), Fail> {
         &found.fonts,
     )
     .map_err(|e| Fail::Unreadable(format!("cannot draw the backtest charts: {e}")))?;
+    // The same charts as files, as `report` writes them: SVG and PNG.
+    let mut chart_files = Vec::new();
+    for c in charts(&outcome.backtest) {
+        let drawn = c
+            .svg(&found.fonts)
+            .and_then(|svg| Ok((svg, c.png(&found.fonts, 2.0)?)))
+            .map_err(|e| Fail::Unreadable(format!("cannot draw the backtest charts: {e}")))?;
+        chart_files.push(OutputFile {
+            name: format!("{}.svg", c.id),
+            bytes: drawn.0.data.into_bytes(),
+        });
+        chart_files.push(OutputFile {
+            name: format!("{}.png", c.id),
+            bytes: drawn.1.data,
+        });
+    }
     let mut body = String::new();
     for n in &notes {
         body.push_str(&format!(
@@ -101,6 +117,9 @@ pub fn run(a: BacktestArgs) -> Result<(), Fail> {
             },
         ],
     )?;
+    if !chart_files.is_empty() {
+        output.write(&dir.join("charts"), &chart_files)?;
+    }
     if a.json {
         print(&json)?;
     } else {
