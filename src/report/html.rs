@@ -92,8 +92,8 @@ nav a { color: var(--blue); text-decoration: none; margin-right: 14px; white-spa
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 8px 0 14px; }
 .scroll { overflow-x: auto; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; white-space: nowrap; }
-th { background: var(--bg); font-weight: 600; white-space: nowrap; }
-td.t, th.t { text-align: left; white-space: normal; overflow-wrap: anywhere; }
+th { background: var(--bg); font-weight: 600; white-space: normal; vertical-align: bottom; }
+td.t, th.t { text-align: left; white-space: normal; overflow-wrap: break-word; }
 .err { color: var(--muted); font-size: 12px; }
 @media screen and (max-width: 860px) { .wide { display: none; } }
 tbody tr:nth-child(even) td { background: #fcfcfd; }
@@ -411,7 +411,7 @@ fn reps(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     }
     let _ = writeln!(
         o,
-        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th class=\"wide\">Coverage</th><th>Attainment P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(quota)</th><th class=\"wide\">95 % interval</th></tr></thead><tbody>"
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Rep</th><th class=\"t\">Name</th><th>Quota</th><th>Mean sales</th><th>Expected (neutral)</th><th class=\"wide\">Coverage</th><th>Attainment P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(quota)</th><th class=\"wide\">95&nbsp;% interval</th></tr></thead><tbody>"
     );
     for r in &s.reps {
         let _ = writeln!(
@@ -496,7 +496,7 @@ fn groups(o: &mut String, s: &Summary, charts: &Charts<'_>) {
             by = &g.by;
             let _ = writeln!(
                 o,
-                "<h3>By {}</h3><div class=\"scroll\"><table><thead><tr><th class=\"t\">{}</th><th>Reps</th><th>Quota ({cur})</th><th>Mean sales</th><th class=\"wide\">SD</th><th>P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(hit)</th><th class=\"wide\">95 % interval</th></tr></thead><tbody>",
+                "<h3>By {}</h3><div class=\"scroll\"><table><thead><tr><th class=\"t\">{}</th><th>Reps</th><th>Quota ({cur})</th><th>Mean sales</th><th class=\"wide\">SD</th><th>P10</th><th class=\"wide\">P50</th><th>P90</th><th>P(hit)</th><th class=\"wide\">95&nbsp;% interval</th></tr></thead><tbody>",
                 esc(by),
                 esc(by)
             );
@@ -532,7 +532,7 @@ fn quarters(o: &mut String, s: &Summary, charts: &Charts<'_>) {
     o.push_str("<section id=\"quarters\">\n<h2>Quarters</h2>\n");
     let _ = writeln!(
         o,
-        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Quarter</th><th class=\"t\">Months</th><th>Target ({cur})</th><th>Mean sales</th><th>SD</th><th>P(hit)</th><th>95 % interval</th></tr></thead><tbody>"
+        "<div class=\"scroll\"><table><thead><tr><th class=\"t\">Quarter</th><th class=\"t\">Months</th><th>Target ({cur})</th><th>Mean sales</th><th>SD</th><th>P(hit)</th><th>95&nbsp;% interval</th></tr></thead><tbody>"
     );
     for qr in &s.quarters {
         let months: Vec<String> = qr.months.iter().map(|m| m.to_string()).collect();
@@ -668,8 +668,8 @@ fn risks(o: &mut String, s: &Summary, charts: &Charts<'_>) {
                 o,
                 "<tr data-risk=\"{}\"><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}<br><span class=\"err\">±&nbsp;{}</span></td><td>{}</td><td>{}</td><td>{:+.1}&nbsp;%</td><td class=\"wide\">{:+.2}</td><td class=\"wide\">{}</td></tr>",
                 esc(&r.id),
-                esc(&r.id),
-                esc(&r.kind),
+                breakable(&r.id),
+                breakable(&r.kind),
                 money(r.attributable_loss),
                 money(1.96 * r.attributable_loss_se),
                 pct(r.contribution),
@@ -727,6 +727,12 @@ fn more(o: &mut String, charts: &Charts<'_>) {
         }
         o.push_str("</section>\n");
     }
+}
+
+/// An identifier such as `competitor_entry_zhejiang`, escaped, that may
+/// break after its underscores on a narrow screen (and nowhere else).
+fn breakable(id: &str) -> String {
+    esc(id).replace('_', "_<wbr>")
 }
 
 /// What made the page, and that it loads nothing.

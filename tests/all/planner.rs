@@ -502,8 +502,9 @@ fn the_planner_fits_800_and_1400_px_without_sideways_scrolling() {
 }
 
 /// Every table of the report (reps, groups, quarters, risks, ...) shows
-/// all its columns without sideways scrolling at 1400 and 800 px: below
-/// 860 px the secondary columns (`.wide`) give way.
+/// all its columns without sideways scrolling at 1400 and 800 px, and no
+/// column is squeezed so narrow that a word breaks: below 860 px the
+/// secondary columns (`.wide`) give way.
 #[test]
 fn every_table_fits_800_and_1400_px_without_sideways_scrolling() {
     if chromium().is_none() {
@@ -514,7 +515,7 @@ fn every_table_fits_800_and_1400_px_without_sideways_scrolling() {
         let out = probe(
             &page,
             "",
-            "var over = []; document.querySelectorAll('main table').forEach(function (t) { var box = t.parentNode; if (t.scrollWidth > box.clientWidth + 1) { var s = t.closest('section'); over.push((s ? s.id : '?') + ': ' + t.scrollWidth + ' > ' + box.clientWidth); } }); return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, tables: document.querySelectorAll('main table').length, groups: document.querySelectorAll('#groups table').length, over: over };",
+            "var over = []; document.querySelectorAll('main table').forEach(function (t) { var box = t.parentNode; if (t.scrollWidth > box.clientWidth + 1) { var s = t.closest('section'); over.push((s ? s.id : '?') + ': ' + t.scrollWidth + ' > ' + box.clientWidth); } }); var ctx = document.createElement('canvas').getContext('2d'); var broken = []; document.querySelectorAll('main table th, main table td').forEach(function (c) { if (c.offsetParent === null) { return; } var st = getComputedStyle(c); ctx.font = st.fontWeight + ' ' + st.fontSize + ' ' + st.fontFamily; var room = c.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight); c.textContent.split(/[\\s_]+/).forEach(function (w) { if (w && ctx.measureText(w).width > room + 1) { broken.push(w + ' in ' + Math.round(room) + ' px'); } }); }); return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, tables: document.querySelectorAll('main table').length, groups: document.querySelectorAll('#groups table').length, over: over, broken: broken };",
             width,
             &format!("probe-tables-{width}"),
         );
@@ -531,6 +532,13 @@ fn every_table_fits_800_and_1400_px_without_sideways_scrolling() {
             out["over"].as_array().unwrap().len(),
             0,
             "{width} px: tables that scroll sideways: {out}"
+        );
+        // No column squeezed narrower than a word (ids break only after
+        // their underscores).
+        assert_eq!(
+            out["broken"].as_array().unwrap().len(),
+            0,
+            "{width} px: words broken inside a table cell: {out}"
         );
     }
 }
