@@ -47,10 +47,10 @@ pub(crate) struct Scratch {
     deal_eps: Vec<f64>,
     /// One deal unit's draws, month by month.
     month_eps: Vec<f64>,
-    /// Deal units whose draws are read again: (deal unit, its events).
-    deal_special: Vec<(u32, u32, u32)>,
-    /// Their deal indices alone, for the pass.
-    deal_special_ids: Vec<u32>,
+    /// Deal units whose draws are read again, in deal order, and beside
+    /// each its range in `events`.
+    deal_special: Vec<u32>,
+    deal_special_events: Vec<(u32, u32)>,
     /// Each deal unit's potential this trial, in deal order.
     deal_pot: Vec<f64>,
     /// Per slot and month: the sales deals add to the smooth flow, before
@@ -95,7 +95,7 @@ impl Scratch {
             deal_eps: vec![0.0; plan.deals.len() * m],
             month_eps: vec![0.0; m],
             deal_special: Vec::new(),
-            deal_special_ids: Vec::new(),
+            deal_special_events: Vec::new(),
             deal_pot: Vec::new(),
             slot_dev: if plan.deals.is_empty() {
                 Vec::new()
@@ -433,8 +433,9 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
 fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
     let months = plan.months;
     // The units read again, in deal order, with their events.
-    let special = &mut s.deal_special;
+    let (special, ranges) = (&mut s.deal_special, &mut s.deal_special_events);
     special.clear();
+    ranges.clear();
     if plan.unit_detail {
         let mut ev = 0;
         for (d, du) in plan.deals.iter().enumerate() {
@@ -445,7 +446,8 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
             while end < s.events.len() && s.events[end].0 == du.unit {
                 end += 1;
             }
-            special.push((d as u32, ev as u32, end as u32));
+            special.push(d as u32);
+            ranges.push((ev as u32, end as u32));
             ev = end;
         }
     } else {
@@ -462,22 +464,24 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
                 .copied()
                 .unwrap_or(u32::MAX);
             if d != u32::MAX {
-                special.push((d, ev as u32, end as u32));
+                special.push(d);
+                ranges.push((ev as u32, end as u32));
             }
             ev = end;
         }
     }
-    let ids = &mut s.deal_special_ids;
-    ids.clear();
-    ids.extend(special.iter().map(|&(d, _, _)| d));
     let rows = t.row_tables();
     t.deal_potentials(&s.pot, &mut s.deal_pot);
-    let (special, events, eps) = (&s.deal_special, &s.events, &mut s.deal_eps);
+    let (special, ranges, events, eps) = (
+        &s.deal_special,
+        &s.deal_special_events,
+        &s.events,
+        &mut s.deal_eps,
+    );
     // What the unit's losses leave of its flow in month `m`, recording its
     // draws.
     let mut kept = |i: usize, m: usize, dev: &[f64]| {
-        let (d, a, b) = special[i];
-        let d = d as usize;
+        let (d, (a, b)) = (special[i] as usize, ranges[i]);
         let mut keep = [1.0; 2];
         for (k, dev) in dev.iter().enumerate() {
             for &(_, _, f, l, _) in &events[a as usize..b as usize] {
@@ -497,7 +501,7 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
                 &s.deal_pot,
                 rng,
                 &mut s.slot_dev,
-                ids,
+                special,
                 |i, dev| kept(i, m, &dev),
             );
         } else {
@@ -507,7 +511,7 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
                 &s.deal_pot,
                 rng,
                 &mut s.slot_dev,
-                ids,
+                special,
                 |i, dev| [kept(i, m, &dev)[0]],
             );
         }
