@@ -657,13 +657,7 @@ fn risks(o: &mut String, s: &Summary, charts: &Charts<'_>) {
         );
         // As in the terminal: what each risk costs first; the variance
         // ranking is the tornado's order.
-        let mut risks: Vec<_> = s.risks.iter().collect();
-        risks.sort_by(|a, b| {
-            b.attributable_loss
-                .total_cmp(&a.attributable_loss)
-                .then(a.rank.cmp(&b.rank))
-        });
-        for r in risks {
+        for r in super::table::risk_order(&s.risks) {
             let _ = writeln!(
                 o,
                 "<tr data-risk=\"{}\"><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{}<br><span class=\"err\">±&nbsp;{}</span></td><td>{}</td><td>{}</td><td>{:+.1}&nbsp;%</td><td class=\"wide\">{:+.2}</td><td class=\"wide\">{}</td></tr>",
@@ -704,21 +698,12 @@ fn territories(o: &mut String, charts: &Charts<'_>) {
 
 /// Any other chart (e.g. a heatmap), at the end.
 fn more(o: &mut String, charts: &Charts<'_>) {
-    // Any other chart (e.g. a heatmap) goes at the end.
-    let known = [
-        "team-distribution",
-        "convergence",
-        "rep-attainment",
-        "p-attain",
-        "group-p-hit",
-        "quarterly-fan",
-        "payout-curve",
-        "tornado",
-    ];
+    // Whatever the sections above did not place, so no chart is drawn
+    // twice and a new one is never lost.
     let extra: Vec<&str> = charts
         .iter()
         .map(|(c, _)| c.id.as_str())
-        .filter(|id| !known.contains(id) && !id.starts_with("territory-map"))
+        .filter(|id| !o.contains(&format!("id=\"fig-{id}\"")))
         .collect();
     if !extra.is_empty() {
         o.push_str("<section id=\"more\">\n<h2>More</h2>\n");
