@@ -5,18 +5,20 @@
 //! a Poisson draw, a normal and an exponential per deal, about twenty times
 //! a smooth unit's whole trial. But the standardised sum depends only on
 //! (λ', c), which many unit-months share (a segment's deal rate under the
-//! same seasonality), so the engine draws it once from a quantile table of
-//! that class: one 32-bit uniform and one interpolation per unit-month.
+//! same seasonality), so the engine draws it once from a table of that
+//! class: one 16-bit uniform and one load per unit-month.
 //!
 //! Each class's table comes from [`DRAWS`] exact draws of the sum,
 //! stratified by the deal count (the counts in exact Poisson proportion,
-//! single deals at exact log-normal quantiles), sorted; the top cell keeps
-//! its own draws, so the far tail is the sampled one rather than a
-//! straight line. The table is then scaled so that its mean is exactly 1:
-//! the expected sales stay exactly the smooth model's. Tables are built per
-//! run from the seed (a stream keyed by the class, so a class gets the same
-//! table in every scenario of a comparison) and are shared by all chunks,
-//! so results do not depend on threads or chunks. With more classes than
+//! single deals at exact log-normal quantiles), sorted into [`CELLS`]
+//! equally likely cells. A cell is drawn as its draws' mean; the top cell
+//! keeps its own draws, so the far tail is the sampled one, stretched so
+//! that the table has exactly the compound Poisson variance, and the table
+//! is scaled so that its mean is exactly 1: the expected sales stay
+//! exactly the smooth model's. Tables are built per run from the seed (a
+//! stream keyed by the class, so a class gets the same table in every
+//! scenario of a comparison) and are shared by all chunks, so results do
+//! not depend on threads or chunks. With more classes than
 //! [`MAX_CLASSES`] (e.g. a fitted scenario with a deal rate per unit), or
 //! when asked, every deal is drawn.
 
@@ -27,19 +29,22 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Bits of the uniform that pick a cell; the rest place the draw in it.
+/// Bits of a uniform: an index into a class's sorted exact draws, four
+/// from one 64-bit word.
+const U_BITS: u32 = 16;
+/// Exact draws behind a class's table: one per value of a uniform.
+pub const DRAWS: usize = 1 << U_BITS;
+/// Bits of the uniform that pick a cell.
 const CELL_BITS: u32 = 10;
-/// Cells of a class's quantile table: few enough that a dozen classes
-/// (a rate under twelve months' seasonality) stay in the L1 cache.
+/// Cells of a class's table: few enough that the four tables of a pass
+/// (a month each) stay in the first-level cache.
 pub const CELLS: usize = 1 << CELL_BITS;
-const FRAC_BITS: u32 = 32 - CELL_BITS;
-const FRAC_MASK: u32 = (1 << FRAC_BITS) - 1;
-/// Exact draws behind a class's table.
-pub const DRAWS: usize = 65_536;
+/// Bits below the cell: which of the top cell's draws.
+const TOP_BITS: u32 = U_BITS - CELL_BITS;
 /// Draws per cell; the top cell keeps all of its own.
 const PER_CELL: usize = DRAWS / CELLS;
-/// Entries per class: the cell edges, then the top cell's draws.
-const STRIDE: usize = CELLS + PER_CELL;
+/// Months drawn from one 64-bit word.
+pub(crate) const WORD_MONTHS: usize = 64 / U_BITS as usize;
 /// Above this many deals a month a table would take longer to build than
 /// the run saves (each of its draws sums that many deals): every deal is
 /// drawn instead.
@@ -51,7 +56,7 @@ pub const MAX_CLASSES: usize = 64;
 /// How a run drew its deal units' months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DealSampler {
-    /// From per-class quantile tables of the exact distribution.
+    /// From per-class tables of the exact distribution.
     Table { classes: usize },
     /// Every deal drawn: asked for, or too many classes.
     Exact,
@@ -62,9 +67,11 @@ impl DealSampler {
     pub fn describe(self) -> String {
         match self {
             DealSampler::Table { classes } => format!(
-                "quantile tables of the compound Poisson sum: {classes} (rate, cv) {}, \
-                 {CELLS} cells from {DRAWS} exact draws each, mean and variance exact; \
-                 uniforms from wyrand seeded per trial by the ChaCha8 deal stream",
+                "tables of the compound Poisson sum: {classes} (rate, cv) {}, each \
+                 {DRAWS} exact draws sorted into {CELLS} equally likely cells, a cell \
+                 drawn as its draws' mean and the top cell as its own draws, mean and \
+                 variance exact; 16-bit uniforms from wyrand seeded per trial by the \
+                 ChaCha8 deal stream",
                 if classes == 1 { "class" } else { "classes" }
             ),
             DealSampler::Exact => "exact: every deal drawn".to_string(),
@@ -72,37 +79,18 @@ impl DealSampler {
     }
 }
 
-/// Entries of a class's lookup table: one per cell below the top one,
-/// then one per draw of the top cell.
+/// Entries of a class's table: one per cell below the top one, then one
+/// per draw of the top cell.
 const ENTRIES: usize = CELLS - 1 + PER_CELL;
-/// Bits of the uniform's fraction that pick a draw in the top cell.
-const TOP_SHIFT: u32 = FRAC_BITS - PER_CELL.trailing_zeros();
 
-/// One class's lookup table: per cell below the top one, its lower edge
-/// minus 1 and its width per unit of the uniform's fraction
-/// (`(b - a) 2^-22`), so a draw's deviation from the flow is
-/// `edge + width × fraction`; then the top cell's draws minus 1, width 0.
-/// Both are exact in f64 (the edges are f32 of modest size, and 2^-22 is a
-/// power of two), so a draw is `a + (b - a) × fraction / 2^22 - 1` with a
-/// single rounding in the product, at the cost of 16 bytes per entry
-/// (17 KB per class, in the 2 MB second-level cache of the reference
-/// machine) instead of 4: one load per unit-month and no branch.
-pub(crate) type Table = [[f64; 2]; ENTRIES];
-
-/// The lookup table of a class's cell edges and top-cell draws (mean 1).
-fn lookup(values: &[f32]) -> Box<Table> {
-    let scale = 1.0 / f64::from(1u32 << FRAC_BITS);
-    let mut t = Box::new([[0.0; 2]; ENTRIES]);
-    for (j, e) in t.iter_mut().enumerate() {
-        *e = if j + 1 < CELLS {
-            let (a, b) = (f64::from(values[j]), f64::from(values[j + 1]));
-            [a - 1.0, (b - a) * scale]
-        } else {
-            [f64::from(values[j + 1]) - 1.0, 0.0]
-        };
-    }
-    t
-}
+/// One class's table, each entry minus 1 (a draw's deviation from the
+/// flow): per cell below the top one the mean of its draws, then the top
+/// cell's draws. A cell's mean keeps the draws' mean and loses only the
+/// spread within the cell, a 1,024th part of the quantile range; the tail
+/// is then stretched to give back the exact variance. 8.7 KB per class,
+/// so the four tables of a pass stay in the first-level cache, and a draw
+/// is a shift, a (predicted) branch and one load.
+pub(crate) type Table = [f64; ENTRIES];
 
 /// The quantile tables of a run's deal classes.
 pub(crate) struct DealTables {
@@ -173,7 +161,7 @@ impl DealTables {
             .par_iter()
             .map(|&(rate, sigma)| lookup(&table(rate, sigma, seed)))
             .collect();
-        tables.push(lookup(&[1.0; STRIDE]));
+        tables.push(lookup(&[1.0; ENTRIES]));
         let refs = plan
             .deals
             .iter()
@@ -200,46 +188,40 @@ impl DealTables {
     }
 
     /// The month's deal sales over its expected flow (mean 1) for class
-    /// `c` and a uniform `u` (see [`deviation`]).
+    /// `c` and a 16-bit uniform `u` (see [`deviation`]).
     #[cfg(test)]
-    pub fn draw(&self, c: u32, u: u32) -> f64 {
+    pub fn draw(&self, c: u32, u: u16) -> f64 {
         1.0 + deviation(&self.tables[c as usize], u)
     }
 }
 
 /// The month's deal sales over its expected flow, minus 1 (mean 0), from
-/// table `t` and a uniform `u`: its top [`CELL_BITS`] bits pick the cell,
-/// the other 22 the place in it by linear interpolation between the cell's
-/// edges (or, in the top cell, one of the cell's draws). 22 bits place a
-/// draw within a 4-millionth of a cell, far below the spacing of the
-/// 64 exact draws each cell stands for, so the interpolation is the
-/// table's continuous piecewise-linear quantile function to within
-/// rounding; two such uniforms come from one 64-bit word.
+/// table `t` and a 16-bit uniform `u`, an index into the class's sorted
+/// draws: its top [`CELL_BITS`] bits pick the cell, and in the top cell
+/// the other bits pick the draw.
 #[inline(always)]
-pub(crate) fn deviation(t: &Table, u: u32) -> f64 {
-    let j = (u >> FRAC_BITS) as usize;
-    let frac = u & FRAC_MASK;
-    // The top cell's draws follow the cells below it: one uniform in 1,024
-    // lands there, so a (predicted) branch costs less than a select.
-    let i = if j == CELLS - 1 { top_cell(frac) } else { j };
-    let [a, w] = t[i.min(ENTRIES - 1)];
-    a + w * f64::from(frac)
+pub(crate) fn deviation(t: &Table, u: u16) -> f64 {
+    let j = usize::from(u >> TOP_BITS);
+    // One uniform in 1,024 lands in the top cell: a (predicted) branch
+    // costs less than a select.
+    let i = if j == CELLS - 1 { top_cell(u) } else { j };
+    t[i.min(ENTRIES - 1)]
 }
 
-/// The entry of the top cell's draw that a uniform's fraction picks.
+/// The entry of the top cell's draw that a uniform picks.
 #[cold]
 #[inline(never)]
-fn top_cell(frac: u32) -> usize {
-    CELLS - 1 + (frac >> TOP_SHIFT) as usize
+fn top_cell(u: u16) -> usize {
+    CELLS - 1 + usize::from(u) % PER_CELL
 }
 
 impl DealTables {
-    /// Adds, for every deal unit and the `N` months from `m` (`N` is 1, or
-    /// 2 from one word of `rng`), potential × deviation to the unit's slot
-    /// sums: the hot loop of a run with deals. The run goes month by month
-    /// (two at a time) over all units, so the two tables in use stay in the
-    /// first-level cache; per unit-month it is half a word, one table read
-    /// and a few arithmetic operations (paired in SIMD lanes).
+    /// Adds, for every deal unit and the `N` months from `m` (`N` up to
+    /// [`WORD_MONTHS`], from one word of `rng`), potential × deviation to
+    /// the unit's slot sums: the hot loop of a run with deals. The run goes
+    /// over all units a few months at a time, so the tables in use stay in
+    /// the first-level cache; per unit-month it is a quarter of a word, one
+    /// table read, a multiplication and an addition.
     ///
     /// `pot` is each deal unit's potential this trial, in deal order
     /// ([`DealTables::deal_potentials`]). `special` lists, in increasing
@@ -288,7 +270,7 @@ impl DealTables {
             let w = rng.next_u64();
             let mut dev = [0.0; N];
             for k in 0..N {
-                dev[k] = deviation(t[k], (w >> (32 * k)) as u32);
+                dev[k] = deviation(t[k], (w >> (U_BITS as usize * k)) as u16);
             }
             let kept = keep(i, dev);
             let p = pot[d];
@@ -328,14 +310,25 @@ fn add_run<const N: usize>(
             .try_into()
             .expect("N months");
         for k in 0..N {
-            o[k] += p * deviation(t[k], (w >> (32 * k)) as u32);
+            o[k] += p * deviation(t[k], (w >> (U_BITS as usize * k)) as u16);
         }
     }
     rng.0 = g.0;
 }
 
-/// One class's table: its cell edges and top-cell draws, mean exactly 1.
-fn table(rate: f64, sigma: f64, seed: u64) -> Vec<f32> {
+/// The lookup table of a class's values (mean 1): each minus 1.
+fn lookup(values: &[f64]) -> Box<Table> {
+    let mut t = Box::new([0.0; ENTRIES]);
+    for (e, v) in t.iter_mut().zip(values) {
+        *e = v - 1.0;
+    }
+    t
+}
+
+/// One class's values: the mean of each cell's draws below the top cell,
+/// then the top cell's draws; mean exactly 1 and the compound Poisson
+/// variance.
+fn table(rate: f64, sigma: f64, seed: u64) -> Vec<f64> {
     let mu = -0.5 * sigma * sigma;
     let mut rng = chunk_rng(seed, Purpose::DealTables, class_stream(rate, sigma));
     let mut draws = Vec::with_capacity(DRAWS);
@@ -360,19 +353,22 @@ fn table(rate: f64, sigma: f64, seed: u64) -> Vec<f32> {
         }
     }
     draws.sort_unstable_by(f64::total_cmp);
-    let mut t: Vec<f64> = (0..CELLS).map(|j| draws[j * PER_CELL]).collect();
+    let mut t: Vec<f64> = draws
+        .chunks_exact(PER_CELL)
+        .take(CELLS - 1)
+        .map(|c| c.iter().sum::<f64>() / PER_CELL as f64)
+        .collect();
     t.extend_from_slice(&draws[DRAWS - PER_CELL..]);
     // The compound Poisson variance of the sum over its mean: (1 + cv²) / λ'.
     let want = (sigma * sigma).exp() / rate;
-    let (tail, k) = tail_stretch(&t, want);
-    for x in &mut t[CELLS..] {
-        *x = tail + k * (*x - tail);
+    let (edge, k) = tail_stretch(&t, want);
+    for x in &mut t[CELLS - 1..] {
+        *x = edge + k * (*x - edge);
     }
     // Without zero-deal months in the table (large rates), the draws' own
     // sampling error in the spread can leave the body too wide for any
     // stretch of the tail: spread everything about the mean instead.
-    let as_f32: Vec<f32> = t.iter().map(|&x| x as f32).collect();
-    let (m, v) = table_moments(&as_f32);
+    let (m, v) = table_moments(&t);
     if t[0] > 0.0 && v > 0.0 {
         let a = (want / v * m * m).sqrt();
         if t.iter().all(|&x| m + a * (x - m) >= 0.0) {
@@ -381,36 +377,35 @@ fn table(rate: f64, sigma: f64, seed: u64) -> Vec<f32> {
             }
         }
     }
-    // Scale to mean exactly 1, on the values as stored.
-    let mut out: Vec<f32> = t.iter().map(|&x| x as f32).collect();
+    // Scale to mean exactly 1 (to rounding).
     for _ in 0..2 {
-        let (m, _) = table_moments(&out);
+        let (m, _) = table_moments(&t);
         if m > 0.0 {
-            out = out.iter().map(|&x| (f64::from(x) / m) as f32).collect();
+            for x in &mut t {
+                *x /= m;
+            }
         }
     }
-    out
+    t
 }
 
 /// No finite set of draws holds the far tail of a skewed deal size (with
 /// cv 2, a twentieth of the variance lies beyond the largest of 65,536
-/// log-normal draws), so the top cell's draws are stretched away from the
-/// cell's lower edge by the factor that gives the table, once scaled to
-/// mean 1, exactly the compound Poisson variance `var`. Returns the edge
-/// and the factor (1 when no stretch can reach it).
+/// log-normal draws), and a cell's mean drops the spread within the cell,
+/// so the top cell's draws are stretched away from the lowest of them by
+/// the factor that gives the table, once scaled to mean 1, exactly the
+/// compound Poisson variance `var`. Returns that lowest draw and the
+/// factor (1 when no stretch can reach it).
 fn tail_stretch(t: &[f64], var: f64) -> (f64, f64) {
     let edge = t[CELLS - 1];
     let cells = CELLS as f64;
     // Body: first and second moments of the cells below the top one.
-    let (mut b1, mut b2) = (0.0, 0.0);
-    for j in 0..CELLS - 1 {
-        let (a, b) = (t[j], t[j + 1]);
-        b1 += 0.5 * (a + b) / cells;
-        b2 += (a * a + a * b + b * b) / 3.0 / cells;
-    }
+    let body = &t[..CELLS - 1];
+    let b1 = body.iter().sum::<f64>() / cells;
+    let b2 = body.iter().map(|x| x * x).sum::<f64>() / cells;
     // The top cell with its draws at edge + k·d: moments in k.
     let per = (PER_CELL as f64) * cells;
-    let d: Vec<f64> = t[CELLS..].iter().map(|&x| x - edge).collect();
+    let d: Vec<f64> = t[CELLS - 1..].iter().map(|&x| x - edge).collect();
     let (s1, s2) = (
         d.iter().sum::<f64>() / per,
         d.iter().map(|x| x * x).sum::<f64>() / per,
@@ -436,17 +431,16 @@ fn tail_stretch(t: &[f64], var: f64) -> (f64, f64) {
     (edge, k.unwrap_or(1.0))
 }
 
-/// The mean and variance of the draws a table gives: uniform within each
-/// cell below the top one, the top cell's draws with equal weight.
-fn table_moments(t: &[f32]) -> (f64, f64) {
+/// The mean and variance of the draws a table's values give: each cell
+/// below the top one with probability 1 / [`CELLS`], each of the top
+/// cell's draws with 1 / [`DRAWS`].
+fn table_moments(t: &[f64]) -> (f64, f64) {
     let (mut m1, mut m2) = (0.0, 0.0);
-    for j in 0..CELLS - 1 {
-        let (a, b) = (f64::from(t[j]), f64::from(t[j + 1]));
-        m1 += 0.5 * (a + b);
-        m2 += (a * a + a * b + b * b) / 3.0;
+    for &x in &t[..CELLS - 1] {
+        m1 += x;
+        m2 += x * x;
     }
-    for &x in &t[CELLS..] {
-        let x = f64::from(x);
+    for &x in &t[CELLS - 1..] {
         m1 += x / PER_CELL as f64;
         m2 += x * x / PER_CELL as f64;
     }
@@ -526,8 +520,8 @@ impl Wyrand {
 mod tests {
     use super::*;
 
-    fn one_table(values: Vec<f32>) -> DealTables {
-        assert_eq!(values.len(), STRIDE);
+    fn one_table(values: Vec<f64>) -> DealTables {
+        assert_eq!(values.len(), ENTRIES);
         DealTables {
             tables: vec![lookup(&values)],
             rows: vec![0],
@@ -587,8 +581,14 @@ mod tests {
 
     #[test]
     fn a_table_follows_the_exact_distribution() {
-        // Quantiles of the table against 400,000 exact draws of the sum
-        // (an independent stream): within the exact draws' own error.
+        // Against 400,000 exact draws of the sum (an independent stream):
+        // each cell's value is the mean of the exact draws in the cell's
+        // quantile range. Both samples place that range only to within
+        // the error of a proportion, so the value must lie between the
+        // exact draws' means over the range shifted 4 such errors down and
+        // up, widened by 4 standard errors of both means (the table's 64
+        // draws and the exact sample's ~390); a top-cell draw lies within
+        // its quantile's exact interval.
         let (rate, cv) = (1.0, 0.8);
         let sigma = f64::ln_1p(cv * cv).sqrt();
         let t = one_table(table(rate, sigma, 3));
@@ -609,18 +609,45 @@ mod tests {
             })
             .collect();
         exact.sort_unstable_by(f64::total_cmp);
-        for p in [0.5, 0.6, 0.75, 0.9, 0.95, 0.99, 0.999] {
-            let u = (p * 4_294_967_296.0) as u32;
-            let table_q = t.draw(0, u);
-            // The exact sample's quantile ± 4 standard errors in rank.
-            let se = (p * (1.0 - p) / n as f64).sqrt();
-            let lo = exact[((p - 4.0 * se) * n as f64) as usize];
-            let hi = exact[(((p + 4.0 * se) * n as f64) as usize).min(n - 1)];
+        let rank = |p: f64| ((p * n as f64) as usize).min(n - 1);
+        // Cells in the body, above the zero-deal cells (e^-1 of them).
+        for cell in [400, 512, 700, 900, 1000, 1020] {
+            let got = t.draw(0, (cell << TOP_BITS) as u16);
+            let p = (cell as f64 + 0.5) / CELLS as f64;
+            let shift = 4.0 * (p * (1.0 - p) * (1.0 / n as f64 + 1.0 / DRAWS as f64)).sqrt();
+            let [low, high] = [-shift, shift].map(|s| {
+                let lo = rank(cell as f64 / CELLS as f64 + s);
+                let hi = rank((cell + 1) as f64 / CELLS as f64 + s);
+                let (m, v) = mean_var(&exact[lo..hi]);
+                (m, 4.0 * (v / PER_CELL as f64 + v / (hi - lo) as f64).sqrt())
+            });
+            let range = low.0 - low.1..=high.0 + high.1;
             assert!(
-                (lo..=hi).contains(&table_q),
-                "quantile {p}: table {table_q}, exact draws {lo}..{hi}"
+                range.contains(&got),
+                "cell {cell}: table {got}, exact draws' means {range:?}"
             );
         }
+        // The top cell: its draws are the exact quantiles (stretched by the
+        // variance match, a few per cent at most here).
+        for p in [0.9995, 0.9999] {
+            let u = (p * DRAWS as f64) as u16;
+            let got = t.draw(0, u);
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let (lo, hi) = (exact[rank(p - 4.0 * se)], exact[rank(p + 4.0 * se)]);
+            assert!(
+                (lo * 0.97..=hi * 1.03).contains(&got),
+                "quantile {p}: table {got}, exact draws {lo}..{hi}"
+            );
+        }
+    }
+
+    fn mean_var(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        (
+            m,
+            xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0),
+        )
     }
 
     #[test]
@@ -629,13 +656,49 @@ mod tests {
         let values = table(1.0, sigma, 1);
         let t = one_table(values.clone());
         assert_eq!(t.draw(0, 0), 0.0);
-        let top = t.draw(0, u32::MAX);
-        assert_eq!(top, f64::from(values[STRIDE - 1]));
-        assert!(top > t.draw(0, (CELLS as u32 - 1) << FRAC_BITS));
+        // Every top-cell draw is reached, the largest by the largest uniform.
+        let top = t.draw(0, u16::MAX);
+        assert_eq!(top, values[ENTRIES - 1]);
+        for k in 0..PER_CELL {
+            let u = ((CELLS - 1) * PER_CELL + k) as u16;
+            assert_eq!(t.draw(0, u), values[CELLS - 1 + k]);
+        }
+        // Every uniform of a cell below the top one gives the cell's value.
+        for j in [0, 500, CELLS - 2] {
+            let u = (j * PER_CELL) as u16;
+            assert!((0..PER_CELL as u16).all(|k| t.draw(0, u + k) == values[j]));
+        }
+        assert!(top > t.draw(0, ((CELLS - 1) * PER_CELL) as u16 - 1));
         // P(no deal) = e^-1 to within a cell.
-        let zeros = (0..CELLS as u32)
-            .filter(|&j| t.draw(0, j << FRAC_BITS) == 0.0)
+        let zeros = (0..CELLS)
+            .filter(|&j| t.draw(0, (j * PER_CELL) as u16) == 0.0)
             .count();
         assert!((zeros as f64 / CELLS as f64 - (-1.0f64).exp()).abs() <= 1.0 / CELLS as f64);
+    }
+
+    #[test]
+    fn a_word_gives_four_independent_months() {
+        // The four 16-bit uniforms of a word index the four months' tables:
+        // their values are uncorrelated and each uniform over its range.
+        let mut g = Wyrand::new(11);
+        let n = 200_000;
+        let mut sums = [0.0; WORD_MONTHS];
+        let mut cross = 0.0;
+        for _ in 0..n {
+            let w = g.next_u64();
+            let u: Vec<f64> = (0..WORD_MONTHS)
+                .map(|k| f64::from((w >> (U_BITS as usize * k)) as u16) / 65_536.0 - 0.5)
+                .collect();
+            for k in 0..WORD_MONTHS {
+                sums[k] += u[k];
+            }
+            cross += u[0] * u[3];
+        }
+        // Uniform on [-0.5, 0.5): sd 1/sqrt(12); product sd 1/12.
+        let se = (1.0 / 12.0 / n as f64).sqrt();
+        for s in sums {
+            assert!((s / n as f64).abs() < 4.5 * se, "mean {}", s / n as f64);
+        }
+        assert!((cross / n as f64).abs() < 4.5 / 12.0 / (n as f64).sqrt());
     }
 }

@@ -2,7 +2,7 @@
 //! what the risk analytics need from the same random numbers: each risk's
 //! realised input and the team total with that risk switched off.
 
-use super::deals::{DealTables, Wyrand};
+use super::deals::{DealTables, WORD_MONTHS, Wyrand};
 use super::plan::{CopulaKind, Plan};
 use super::streams::seek_trial;
 use crate::model::dist::{std_normal_cdf, std_normal_quantile};
@@ -425,7 +425,7 @@ fn draw_deals(plan: &Plan, rng: &mut ChaCha8Rng, s: &mut Scratch) {
     }
 }
 
-/// Deal draws from the run's tables, two months at a time over all units
+/// Deal draws from the run's tables, a word's four months at a time over all units
 /// (see [`DealTables::add_pass`]). Units whose draws are read again
 /// (account-loss attribution for a unit with losses this trial, backtests
 /// by unit) take their turn in the same pass and record their draws; a
@@ -480,10 +480,10 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
     );
     // What the unit's losses leave of its flow in month `m`, recording its
     // draws.
-    let mut kept = |i: usize, m: usize, dev: &[f64]| {
+    let mut kept = |i: usize, m: usize, dev: &[f64], keep: &mut [f64]| {
         let (d, (a, b)) = (special[i] as usize, ranges[i]);
-        let mut keep = [1.0; 2];
         for (k, dev) in dev.iter().enumerate() {
+            keep[k] = 1.0;
             for &(_, _, f, l, _) in &events[a as usize..b as usize] {
                 if m + k + 1 >= l as usize {
                     keep[k] *= 1.0 - f;
@@ -491,30 +491,30 @@ fn table_deals(plan: &Plan, t: &DealTables, rng: &mut Wyrand, s: &mut Scratch) {
             }
             eps[d * months + m + k] = 1.0 + dev;
         }
-        keep
     };
-    for m in (0..months).step_by(2) {
-        if m + 1 < months {
-            t.add_pass::<2>(
-                &rows,
-                m,
-                &s.deal_pot,
-                rng,
-                &mut s.slot_dev,
-                special,
-                |i, dev| kept(i, m, &dev),
-            );
-        } else {
-            t.add_pass::<1>(
-                &rows,
-                m,
-                &s.deal_pot,
-                rng,
-                &mut s.slot_dev,
-                special,
-                |i, dev| [kept(i, m, &dev)[0]],
-            );
+    // Passes of a word's months, then what is left over.
+    let mut m = 0;
+    while m < months {
+        let (pot, out) = (&s.deal_pot, &mut s.slot_dev);
+        macro_rules! pass {
+            ($n:literal) => {
+                t.add_pass::<$n>(&rows, m, pot, rng, out, special, |i, dev| {
+                    let mut keep = [1.0; $n];
+                    kept(i, m, &dev, &mut keep);
+                    keep
+                })
+            };
         }
+        // The arms below cover every pass length up to a word's months.
+        const _: () = assert!(WORD_MONTHS == 4);
+        let n = (months - m).min(WORD_MONTHS);
+        match n {
+            4 => pass!(4),
+            3 => pass!(3),
+            2 => pass!(2),
+            _ => pass!(1),
+        }
+        m += n;
     }
 }
 

@@ -208,6 +208,59 @@ fn many_small_deals_converge_to_the_smooth_flow() {
     }
 }
 
+/// Two-sample Kolmogorov–Smirnov distance, ties (the months without a
+/// deal) handled by comparing the two CDFs after each distinct value.
+fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort_unstable_by(f64::total_cmp);
+    b.sort_unstable_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+/// The tables draw a unit's month and year from the same distribution as
+/// drawing every deal: a two-sample Kolmogorov–Smirnov test between the
+/// two samplers (independent streams), with only the deals random. A
+/// table draws a cell as its draws' mean, so a single month's CDF may be
+/// off by up to one cell (1 / 1024) on top of the test's critical
+/// distance (at a 1-in-10,000 level); a year of twelve months may not.
+#[test]
+fn the_tables_match_every_deal_drawn_in_distribution() {
+    let n = 100_000;
+    let critical = (-(1e-4f64 / 2.0).ln() / 2.0).sqrt() * (2.0 / n as f64).sqrt();
+    for (lam, c, months) in [
+        (3.0, 1.5, 1),
+        (3.0, 1.5, 12),
+        (36.0, 0.8, 12),
+        (8.0, 0.3, 3),
+    ] {
+        let model = one_rep(
+            &format!("id,potential,deals_per_year,deal_size_cv,owner\nu1,1000,{lam},{c},A\n"),
+            months,
+            None,
+        );
+        let table = run_deals(&model, n, 31, 2, false);
+        let exact = run_deals(&model, n, 32, 2, true);
+        let d = ks_distance(&table.team, &exact.team);
+        let allowed = critical + if months == 1 { 1.0 / 1024.0 } else { 0.0 };
+        assert!(
+            d <= allowed,
+            "λ {lam}, cv {c}, {months} months: KS distance {d} > {allowed}"
+        );
+    }
+}
+
 /// Deals draw from their own stream at a fixed offset per trial: results
 /// are bit-identical for any thread count, and a scenario without deals is
 /// unchanged by another unit gaining them only in that unit's sales.
