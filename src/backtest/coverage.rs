@@ -33,6 +33,9 @@ pub struct Coverage {
     /// calibrated: `sqrt(c (1 − c) / n)`. Items of one level share market
     /// shocks, so the true spread can be larger.
     pub se: f64,
+    /// Items inside, of `n`.
+    pub inside: usize,
+    pub n: usize,
 }
 
 impl Coverage {
@@ -41,6 +44,8 @@ impl Coverage {
             nominal,
             observed: inside as f64 / n.max(1) as f64,
             se: proportion_se(nominal, n as u64),
+            inside,
+            n,
         }
     }
 
@@ -53,9 +58,37 @@ impl Coverage {
         }
     }
 
-    /// Outside ±2 standard errors of the nominal level.
+    /// Outside ±2 standard errors of the nominal level, and a count that
+    /// far off is rare for a calibrated forecast (below 2.5 % on its side,
+    /// exact binomial): with a handful of items, such as the one team, no
+    /// count is, though 0 of 1 inside the 80 % interval is 2 standard
+    /// errors out.
     pub fn flagged(&self) -> bool {
-        self.z().abs() > 2.0
+        let z = self.z();
+        z.abs() > 2.0 && self.tail(z < 0.0) < 0.025
+    }
+
+    /// Whether any count of `n` items could be flagged at this level: not
+    /// with one item, nor with a few at the 90 % level.
+    pub fn decidable(&self) -> bool {
+        [0, self.n]
+            .iter()
+            .any(|&k| Coverage::new(self.nominal, k, self.n).flagged())
+    }
+
+    /// The chance of `inside` or fewer (`low`), or of `inside` or more,
+    /// under Binomial(n, nominal).
+    fn tail(&self, low: bool) -> f64 {
+        use statrs::distribution::{Binomial, DiscreteCDF};
+        let Ok(b) = Binomial::new(self.nominal, self.n as u64) else {
+            return 1.0;
+        };
+        let k = self.inside as u64;
+        match (low, k) {
+            (true, _) => b.cdf(k),
+            (false, 0) => 1.0,
+            (false, _) => b.sf(k - 1),
+        }
     }
 
     /// The level as a whole percent, the JSON key ("50").
@@ -86,6 +119,16 @@ mod tests {
         assert!((cov.se - 0.04).abs() < 1e-12);
         assert!(cov.flagged() && cov.z() < 0.0);
         assert!(!Coverage::new(0.8, 75, 100).flagged());
+        // Too cautious: 95 of 100 inside the 80 % interval (z = 3.75).
+        assert!(Coverage::new(0.8, 95, 100).flagged());
+        // One item cannot show miscalibration, though 0 of 1 inside the
+        // 80 % interval is 2 standard errors out (P = 0.2).
+        assert!(!Coverage::new(0.8, 0, 1).flagged());
+        assert!(!Coverage::new(0.9, 0, 1).flagged());
+        assert!(!Coverage::new(0.8, 0, 1).decidable());
+        assert!(Coverage::new(0.8, 0, 5).decidable());
+        // Three of twenty inside the 50 % interval (z = -3.1, P = 0.0013).
+        assert!(Coverage::new(0.5, 3, 20).flagged());
         assert_eq!(cov.key(), "80");
     }
 }

@@ -43,6 +43,7 @@ fn amount(x: f64) -> String {
 /// How an observed coverage compares with its nominal level.
 fn verdict(c: &Coverage) -> &'static str {
     match (c.flagged(), c.z() < 0.0) {
+        (false, _) if !c.decidable() => "too few items to tell",
         (false, _) => "ok",
         (true, true) => "LOW: overconfident",
         (true, false) => "HIGH: too cautious",
@@ -52,13 +53,14 @@ fn verdict(c: &Coverage) -> &'static str {
 /// The calibration table for the terminal: per level, the observed share
 /// of actuals inside the central 50 / 80 / 90 % intervals with the
 /// binomial standard error of that share if the forecast were calibrated,
-/// flagged outside ±2 SE; then the CRPS against the naive forecast
+/// flagged outside ±2 SE when that is rare under the exact binomial
+/// ([`Coverage::flagged`]); then the CRPS against the naive forecast
 /// (last period's actual) with the skill score, and the Brier score.
 pub fn calibration_table(b: &Backtest) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {:>7}  {:>8} {:>9} {:>7} {:>7}  Within ±2 SE",
+        "{} {:>7}  {:>8} {:>9} {:>7} {:>7}  Calibrated?",
         pad("Level", 7),
         "Items",
         "Interval",
@@ -90,7 +92,7 @@ pub fn calibration_table(b: &Backtest) -> String {
         }
     }
     o.push_str(&wrap(
-        "(SE: binomial, if the forecast were calibrated; items of a level share market shocks, so treat it as a lower bound)",
+        "(SE: binomial, if the forecast were calibrated; flagged beyond 2 SE when a calibrated forecast lands that far out less than 2.5 % of the time, exact binomial; items of a level share market shocks, so treat the SE as a lower bound)",
         TERMINAL_WIDTH,
     ));
     let _ = writeln!(o);
@@ -203,7 +205,7 @@ fn section(b: &Backtest, cutoff: &str, horizon_months: u32, charts: &Charts<'_>)
     o.push_str("</tbody></table></div>\n");
     o.push_str(
         "<ul class=\"read muted\">\
-<li><b>In the P % interval</b>: the share of actuals inside the forecast's central P % interval, ± 2 binomial standard errors if the forecast were calibrated. Red: fewer than that (overconfident); amber: more (too cautious). Items of a level share market shocks, so the bands are a lower bound on the noise.</li>\
+<li><b>In the P % interval</b>: the share of actuals inside the forecast's central P % interval, ± 2 binomial standard errors if the forecast were calibrated. Red: fewer than that (overconfident); amber: more (too cautious); either only when a calibrated forecast would land that far out less than 2.5 % of the time (exact binomial), so a level of one or two items is never flagged. Items of a level share market shocks, so the bands are a lower bound on the noise.</li>\
 <li><b>CRPS</b>: the continuous ranked probability score, in sales, averaged over items; lower is better. The naive forecast repeats last period's actual. <b>Skill</b> = 1 − CRPS / naive CRPS on the same items: above 0 the simulation beats the naive forecast.</li>\
 <li><b>Brier</b>: how well the forecast called P(actual ≥ last period × 1.1); 0 is perfect, 0.25 is a coin flip.</li>\
 </ul>\n",
