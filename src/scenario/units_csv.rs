@@ -184,6 +184,17 @@ impl<'a> Table<'a> {
         what: &str,
         trim: csv::Trim,
     ) -> Option<(csv::Reader<&'a [u8]>, csv::StringRecord)> {
+        if self.body.trim().is_empty() {
+            // Not a header without the columns wanted: say so once.
+            problems
+                .error(
+                    ProblemKind::Missing,
+                    &self.span(0..0),
+                    format!("the {what} is empty: no header and no rows"),
+                )
+                .help("the first line names the columns; one row per line below it");
+            return None;
+        }
         if !self.quotes_closed(problems) {
             return None;
         }
@@ -331,7 +342,7 @@ impl<'a> UnitRows<'a> {
         kind: Kind,
     ) -> Option<UnitRows<'a>> {
         let t = Table::new(text, file, problems, kind.name());
-        let (rdr, headers) = t.open_trimming(problems, "CSV", csv::Trim::Headers)?;
+        let (rdr, headers) = t.open_trimming(problems, kind.name(), csv::Trim::Headers)?;
         let header_spans = t.field_spans(0);
         let mut columns: Vec<Option<&'static str>> = Vec::new();
         for (i, h) in headers.iter().enumerate() {

@@ -294,6 +294,31 @@ fn a_missing_column_suggests_the_mapping() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `date`"));
 }
 
+/// An empty export (or one with only a BOM and a line break) is one
+/// problem, said as such, not three missing columns.
+#[test]
+fn an_empty_history_is_said_to_be_empty() {
+    let dir = tmp("fit-empty");
+    for text in [&b""[..], b"\xef\xbb\xbf\r\n", b"\n\n"] {
+        std::fs::write(dir.join("h.csv"), text).unwrap();
+        let out = quotaplan()
+            .args(["fit", "h.csv", "--out", "f/s.toml"])
+            .env("NO_COLOR", "1")
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("the history CSV is empty: no header and no rows"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("h.csv:1:1"), "{stderr}");
+        assert!(!stderr.contains("no `date` column"), "{stderr}");
+        assert!(!dir.join("f").exists(), "nothing written");
+    }
+}
+
 #[test]
 fn until_leaves_later_rows_out_and_a_short_history_is_refused() {
     let text = rows(",", |y, m| format!("{y}-{m:02}-03"), |a| format!("{a}"));

@@ -319,7 +319,12 @@ fn csv_errors() -> Vec<Case> {
             .fails(1, &[&f("1:1"), "no rows, only a header"]),
         case("csv: empty file")
             .units("")
-            .fails(1, &["demo-units.csv", "no `id` column"]),
+            .fails(1, &[&f("1:1"), "the units CSV is empty"])
+            .without(&["no `id` column"]),
+        case("csv: a BOM and a blank line")
+            .units(bom("\r\n"))
+            .fails(1, &[&f("1:1"), "the units CSV is empty"])
+            .without(&["no `id` column"]),
         case("csv: unclosed quote")
             .units(cell(7, "name", "\"闵行区"))
             .fails(1, &[&f("8:"), "quote"])
