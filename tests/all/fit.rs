@@ -211,6 +211,20 @@ fn a_gbk_semicolon_crlf_history_with_decimal_commas_fits() {
         .success();
 }
 
+/// Runs `quotaplan ARGS` in `dir` without colour: its exit code and stderr.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = quotaplan()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn ambiguous_and_bad_dates_are_located_and_nothing_is_written() {
     let dir = tmp("fit-dates");
@@ -219,14 +233,8 @@ fn ambiguous_and_bad_dates_are_located_and_nothing_is_written() {
         "2024-01-05,A,10\n03/04/2024,A,10\n2024-02-30,B,5\n13/04/2024,B,5\n2024-05-01,C,12 000\n",
     );
     std::fs::write(dir.join("h.csv"), text).unwrap();
-    let out = quotaplan()
-        .args(["fit", "h.csv", "--out", "f/s.toml"])
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (code, stderr) = run_in(&dir, &["fit", "h.csv", "--out", "f/s.toml"]);
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("ambiguous date `03/04/2024`"), "{stderr}");
     assert!(
         stderr.contains("--date-format %d/%m/%Y (day first)"),
@@ -255,32 +263,24 @@ fn ambiguous_and_bad_dates_are_located_and_nothing_is_written() {
 fn a_missing_column_suggests_the_mapping() {
     let dir = tmp("fit-columns");
     std::fs::write(dir.join("h.csv"), "Date,Customer,Amount\n2024-01-01,A,1\n").unwrap();
-    let out = quotaplan()
-        .args(["fit", "h.csv"])
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (code, stderr) = run_in(&dir, &["fit", "h.csv"]);
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("no `date` column"), "{stderr}");
     assert!(stderr.contains("did you mean `Date`?"), "{stderr}");
     assert!(
         stderr.contains("--columns unit=\"Date\"") || stderr.contains("--columns unit="),
         "{stderr}"
     );
-    let out = quotaplan()
-        .args([
+    let (code, stderr) = run_in(
+        &dir,
+        &[
             "fit",
             "h.csv",
             "--columns",
             "date=Date,unit=Customr,amount=Amount",
-        ])
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("column `Customr` (mapped to `unit` by --columns)"),
         "{stderr}"
@@ -301,14 +301,8 @@ fn an_empty_history_is_said_to_be_empty() {
     let dir = tmp("fit-empty");
     for text in [&b""[..], b"\xef\xbb\xbf\r\n", b"\n\n"] {
         std::fs::write(dir.join("h.csv"), text).unwrap();
-        let out = quotaplan()
-            .args(["fit", "h.csv", "--out", "f/s.toml"])
-            .env("NO_COLOR", "1")
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let (code, stderr) = run_in(&dir, &["fit", "h.csv", "--out", "f/s.toml"]);
+        assert_eq!(code, Some(2), "{stderr}");
         assert!(
             stderr.contains("the history CSV is empty: no header and no rows"),
             "{stderr}"
