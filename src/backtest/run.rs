@@ -51,6 +51,10 @@ pub enum BacktestRunError {
     Horizon(usize),
     #[error("the history has no rows after the cutoff {0}: nothing to score the forecast against")]
     NothingAfter(NaiveDate),
+    #[error(
+        "the history has no rows on or before the cutoff {0} (its first row is dated {1}): nothing to fit on; a year needs a cutoff of {2} or later"
+    )]
+    NothingBefore(NaiveDate, NaiveDate, NaiveDate),
     #[error("fitting the history up to the cutoff: {0}")]
     Fit(#[from] FitError),
     #[error("the scenario fitted up to the cutoff does not load: {0}")]
@@ -82,6 +86,12 @@ pub fn backtest(h: &History, o: &BacktestOptions) -> Result<BacktestOutcome, Bac
     let last_start = dates::month_start(start - horizon);
     if h.span().is_none_or(|(_, last)| last < next) {
         return Err(BacktestRunError::NothingAfter(o.cutoff));
+    }
+    if let Some((first, _)) = h.span().filter(|&(first, _)| first >= next) {
+        let year_end = dates::month_start(dates::month_index(first) + 12)
+            .pred_opt()
+            .unwrap_or(first);
+        return Err(BacktestRunError::NothingBefore(o.cutoff, first, year_end));
     }
     // A history that stops inside the horizon's last month counts that
     // month as booked; one that stops in an earlier month is partial.

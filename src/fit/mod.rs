@@ -69,6 +69,8 @@ pub enum FitError {
         "the history spans {months} month(s) up to {end}: fitting needs at least one full year (12 months)"
     )]
     TooShort { months: i32, end: String },
+    #[error("the history has no rows to fit")]
+    NoRows,
     #[error(
         "no unit has sales in the last full year of the history ({year}): nothing to fit a scenario on"
     )]
@@ -161,10 +163,7 @@ pub fn fit(h: &History, opts: &FitOptions) -> Result<Fitted, FitError> {
     if !(1..=60).contains(&opts.months) {
         return Err(FitError::Months(opts.months));
     }
-    let (first, last) = h.span().ok_or(FitError::TooShort {
-        months: 0,
-        end: "-".into(),
-    })?;
+    let (first, last) = h.span().ok_or(FitError::NoRows)?;
     let end_month = match opts.until {
         Some(u) => dates::month_index(u),
         None => dates::month_index(last) + 1,

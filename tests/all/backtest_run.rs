@@ -170,4 +170,24 @@ fn the_command_writes_the_documented_json() {
     let err = String::from_utf8_lossy(&bad.get_output().stderr).to_string();
     assert!(err.contains("2024-12-31"), "{err}");
     assert!(!dir.join("bad").exists());
+    // Cutoffs with nothing to fit on, or nothing to score against.
+    for (cutoff, want) in [
+        (
+            "2019-12-31",
+            "no rows on or before the cutoff 2019-12-31 (its first row is dated 2023-01-01): \
+             nothing to fit on; a year needs a cutoff of 2023-12-31 or later",
+        ),
+        ("2030-12-31", "no rows after the cutoff 2030-12-31"),
+    ] {
+        let bad = quotaplan()
+            .arg("backtest")
+            .arg(dir.join("g-history.csv"))
+            .args(["--cutoff", cutoff, "--out"])
+            .arg(dir.join("bad"))
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&bad.get_output().stderr).to_string();
+        assert!(err.contains(want), "{err}");
+        assert!(!dir.join("bad").exists());
+    }
 }
