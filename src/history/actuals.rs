@@ -28,6 +28,13 @@ pub struct Booked {
     pub unmatched_total: f64,
     /// Rows dated after the as-of date (left out).
     pub later_rows: usize,
+    /// Booked months (from the horizon's start) in which no row was
+    /// placed: a whole team selling nothing in a month is more likely an
+    /// export that stops early or a wrong as-of date.
+    pub empty_months: Vec<usize>,
+    /// The as-of date is past the horizon's last month: every month is
+    /// booked.
+    pub past_end: bool,
 }
 
 /// Places `h` on `model`'s horizon up to `as_of` (the last day of a month;
@@ -63,6 +70,7 @@ pub fn booked(model: &Model, h: &History, as_of: NaiveDate) -> Result<Booked, Ac
         .collect();
     let mut rep_month = vec![0.0; model.reps.len() * months];
     let (mut unmatched_rows, mut unmatched_total, mut later_rows) = (0, 0.0, 0);
+    let mut placed = vec![false; months];
     for row in &h.rows {
         let mi = dates::month_index(row.date) - start;
         if mi < 0 {
@@ -80,7 +88,10 @@ pub fn booked(model: &Model, h: &History, as_of: NaiveDate) -> Result<Booked, Ac
             .or_else(|| rep_of.get(unit).copied())
             .or_else(|| owner.and_then(|o| rep_of.get(o).copied()));
         match rep {
-            Some(r) => rep_month[r * months + mi as usize] += row.amount,
+            Some(r) => {
+                rep_month[r * months + mi as usize] += row.amount;
+                placed[mi as usize] = true;
+            }
             None => {
                 unmatched_rows += 1;
                 unmatched_total += row.amount;
@@ -107,5 +118,7 @@ pub fn booked(model: &Model, h: &History, as_of: NaiveDate) -> Result<Booked, Ac
         unmatched_rows,
         unmatched_total,
         later_rows,
+        empty_months: (0..months).filter(|&m| !placed[m]).collect(),
+        past_end: closed as usize > model.months,
     })
 }

@@ -148,7 +148,7 @@ fn simulate_with_actuals_from_the_command_line() {
         ));
     }
     csv.push_str("2027-01-05,A,999\n");
-    std::fs::write(dir.join("actuals.csv"), csv).unwrap();
+    std::fs::write(dir.join("actuals.csv"), &csv).unwrap();
     let out = quotaplan()
         .arg("simulate")
         .arg(dir.join("s.toml"))
@@ -175,6 +175,62 @@ fn simulate_with_actuals_from_the_command_line() {
     assert_eq!(s["reps"][0]["p_attain"].as_f64(), Some(1.0));
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("after --as-of"), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("note: 1 row(s)") && l.ends_with("left out")),
+        "each note on a line of its own: {stderr}"
+    );
+
+    // An as-of date past the horizon, with actuals that stop in June: the
+    // whole horizon counts as booked, and the six months without a single
+    // row are named, on the terminal and in summary.json.
+    let half: String = csv
+        .lines()
+        .filter(|&l| l.starts_with("date") || l < "2026-07")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("half.csv"), &half).unwrap();
+    let out = quotaplan()
+        .arg("simulate")
+        .arg(dir.join("s.toml"))
+        .arg("--actuals")
+        .arg(dir.join("half.csv"))
+        .args([
+            "--as-of",
+            "2027-03-31",
+            "--trials",
+            "300",
+            "--json",
+            "--out",
+        ])
+        .arg(dir.join("o4"))
+        .assert()
+        .success();
+    let s: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let empty = "no actuals at all in 6 of the 12 booked month(s) \
+                 (Jul 2026, Aug 2026, Sep 2026, Oct 2026, Nov 2026, Dec 2026)";
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("warning: {empty}"))),
+        "{stderr}"
+    );
+    assert!(
+        stderr.lines().any(|l| l
+            .starts_with("note: --as-of 2027-03-31 is after the horizon's last month (Dec 2026)")),
+        "{stderr}"
+    );
+    let warnings = s["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.starts_with(empty))),
+        "{warnings:?}"
+    );
+    let booked_half = 600.0 + (1..=6).map(|m| f64::from(250 + m)).sum::<f64>();
+    assert_eq!(s["team"]["sales"]["p50"].as_f64(), Some(booked_half));
 
     std::fs::write(
         dir.join("nostart.toml"),

@@ -31,6 +31,7 @@ const FILES: &[&str] = &[
 pub struct Prepared {
     pub model: quotaplan::model::Model,
     pub warnings: Vec<String>,
+    /// Lines for the terminal after the results ("note: …", "warning: …").
     pub notes: Vec<String>,
     pub opts: SimOptions,
 }
@@ -39,6 +40,7 @@ pub struct Prepared {
 pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
     let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
     let mut model = checked.scenario.model.clone();
+    let mut checked_warnings = checked.warnings.clone();
     let mut notes = Vec::new();
     if let (Some(path), Some(as_of)) = (&a.actuals, &a.as_of) {
         let as_of = super::fit::parse_date("--as-of", as_of)?;
@@ -52,15 +54,38 @@ pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
             .map_err(|e| Fail::Usage(e.to_string()))?;
         if b.unmatched_rows > 0 {
             notes.push(format!(
-                "{} row(s) of the actuals ({:.2} in total) name neither a unit nor a rep of the scenario: left out",
+                "note: {} row(s) of the actuals ({:.2} in total) name neither a unit nor a rep of the scenario: left out",
                 b.unmatched_rows, b.unmatched_total
             ));
         }
         if b.later_rows > 0 {
             notes.push(format!(
-                "{} row(s) of the actuals are dated after --as-of or the horizon: left out",
+                "note: {} row(s) of the actuals are dated after --as-of or the horizon: left out",
                 b.later_rows
             ));
+        }
+        // `booked` succeeded, so the horizon's start is known.
+        let label = |m: usize| {
+            model.start.map_or(format!("month {}", m + 1), |(y, m0)| {
+                quotaplan::history::dates::month_label(y * 12 + m0 as i32 - 1 + m as i32)
+            })
+        };
+        if b.past_end {
+            notes.push(format!(
+                "note: --as-of {as_of} is after the horizon's last month ({}): every month is booked, so the results are the actuals",
+                label(model.months - 1)
+            ));
+        }
+        if !b.empty_months.is_empty() {
+            let list: Vec<String> = b.empty_months.iter().map(|&m| label(m)).collect();
+            let w = format!(
+                "no actuals at all in {} of the {} booked month(s) ({}): they count as months with no sales; if the export stops early or --as-of is too late, fix that",
+                list.len(),
+                b.actuals.months,
+                list.join(", ")
+            );
+            notes.push(format!("warning: {w}"));
+            checked_warnings.push(w);
         }
         model.actuals = Some(b.actuals);
     }
@@ -69,7 +94,7 @@ pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
     let opts = SimOptions::resolve(&request, &checked.scenario.run)?;
     Ok(Prepared {
         model,
-        warnings: checked.warnings,
+        warnings: checked_warnings,
         notes,
         opts,
     })
@@ -180,7 +205,7 @@ pub fn publish(
         }
     }
     for n in &p.notes {
-        crate::cli::terminal::eprint(&format!("note: {n}"));
+        crate::cli::terminal::eprintln(n);
     }
     output.status(format!(
         "Wrote {} in {elapsed:.2} s",
@@ -288,7 +313,7 @@ fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
         quotaplan::part::Body::Simulate { quotas, state },
     )?;
     for n in &p.notes {
-        crate::cli::terminal::eprint(&format!("note: {n}"));
+        crate::cli::terminal::eprintln(n);
     }
     output.status(format!(
         "Wrote {} (shard {share}: chunks {}..{} of {chunks}, {shard_trials} trials) in {elapsed:.2} s",
