@@ -2,6 +2,7 @@
 //! what was fitted with its standard error, and what to review.
 
 use super::{Estimate, Evidence};
+use crate::report::format::{TERMINAL_WIDTH, wrap_indented};
 use std::fmt::Write;
 
 fn se(e: &Estimate, decimals: usize) -> String {
@@ -64,16 +65,23 @@ pub fn render(e: &Evidence) -> String {
         let _ = writeln!(r, "{line}");
     }
     let _ = writeln!(r, "\nTeam");
-    let _ = writeln!(
-        r,
-        "  trend        {:+.1} % a year (se {})",
-        (e.growth.value.exp() - 1.0) * 100.0,
-        if e.growth.se.is_finite() {
-            format!("{:.1}", e.growth.se * 100.0)
-        } else {
-            "?".into()
-        }
-    );
+    if e.growth.n < 2 {
+        let _ = writeln!(
+            r,
+            "  trend        flat: ASSUMPTION (one full year shows no trend)"
+        );
+    } else {
+        let _ = writeln!(
+            r,
+            "  trend        {:+.1} % a year (se {})",
+            (e.growth.value.exp() - 1.0) * 100.0,
+            if e.growth.se.is_finite() {
+                format!("{:.1}", e.growth.se * 100.0)
+            } else {
+                "?".into()
+            }
+        );
+    }
     let _ = writeln!(
         r,
         "  market shock normal sd {:.3} (se {}, {} years{}, predictive)",
@@ -86,19 +94,33 @@ pub fn render(e: &Evidence) -> String {
             ""
         }
     );
-    let _ = writeln!(
-        r,
-        "  account loss {} a year ({} unit-years)",
-        pct(&e.account_loss),
-        e.account_loss.n
-    );
-    let _ = writeln!(
-        r,
-        "  rep productivity cv {:.3} (se {}, {} rep-years)",
-        e.productivity_cv.value,
-        se(&e.productivity_cv, 3),
-        e.productivity_cv.n
-    );
+    if e.account_loss.n == 0 {
+        let _ = writeln!(
+            r,
+            "  account loss none: ASSUMPTION (needs two years to see a unit stop)"
+        );
+    } else {
+        let _ = writeln!(
+            r,
+            "  account loss {} a year ({} unit-years)",
+            pct(&e.account_loss),
+            e.account_loss.n
+        );
+    }
+    if e.productivity_cv.n == 0 {
+        let _ = writeln!(
+            r,
+            "  rep productivity cv none: ASSUMPTION (no rep-years to fit it on)"
+        );
+    } else {
+        let _ = writeln!(
+            r,
+            "  rep productivity cv {:.3} (se {}, {} rep-years)",
+            e.productivity_cv.value,
+            se(&e.productivity_cv, 3),
+            e.productivity_cv.n
+        );
+    }
     match &e.attrition {
         Some(a) => {
             let _ = writeln!(r, "  attrition    {} ({} leavers)", pct(a), a.n);
@@ -170,8 +192,7 @@ pub fn render(e: &Evidence) -> String {
     }
     let _ = writeln!(r, "\nReview (ASSUMPTION in the scenario):");
     for a in &e.assumptions {
-        let a: String = a.chars().take(76).collect();
-        let _ = writeln!(r, "  - {a}");
+        r.push_str(&wrap_indented(a, TERMINAL_WIDTH, "  - ", "    "));
     }
     r
 }

@@ -107,6 +107,21 @@ pub fn evidence(
         assumptions
             .push("reps: the history has no owner column; one rep `team` owns every unit".into());
     }
+    if f.trend.growth.n < 2 {
+        assumptions.push("trend: one full year cannot show a trend; flat".into());
+    }
+    if f.churn.loss.n == 0 {
+        assumptions.push(
+            "account_loss: needs two years (a unit with sales in one, checked the next); none written"
+                .into(),
+        );
+    }
+    if f.levels.productivity_cv.n == 0 {
+        assumptions.push(
+            "productivity: no rep-years to fit the spread on (needs owners and two years); none"
+                .into(),
+        );
+    }
     Evidence {
         source: opts.source.clone(),
         rows: h.rows.len(),
@@ -297,6 +312,11 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
             pc.value,
             note(pc, 4)
         );
+    } else if pc.n == 0 {
+        let _ = writeln!(
+            t,
+            "productivity = {{ fixed = 1.0 }}   {ASSUME}: no rep-years to fit the spread on (needs owners and two years)"
+        );
     } else {
         let _ = writeln!(
             t,
@@ -334,6 +354,11 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         let _ = writeln!(t, "probability = {:.4}   # {}", loss.value, note(loss, 4));
         t.push_str("# a lost account buys nothing from a uniform month of the horizon on\n");
         t.push_str("impact = { fixed = 1.0 }\n");
+    } else if loss.n == 0 {
+        let _ = writeln!(
+            t,
+            "\n# account_loss: none written: it needs two years (a unit with sales in one, checked the next)  {ASSUME}"
+        );
     } else {
         let _ = writeln!(
             t,

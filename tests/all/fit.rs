@@ -501,3 +501,50 @@ fn generate_history_is_deterministic_and_fits_from_the_command_line() {
         .assert()
         .success();
 }
+
+/// One full year cannot show a trend, an account stopping or a rep's
+/// spread: each is marked as an assumption to review, in the report and
+/// the scenario, rather than shown as a fitted zero, and the report's
+/// lines fit 80 columns, wrapped rather than cut.
+#[test]
+fn a_single_year_marks_what_it_cannot_fit_as_assumptions() {
+    let dir = tmp("fit-one-year");
+    let args =
+        "generate --units 60 --reps 5 --risks 3 --history 1 --seed 4 --no-edges --out g.toml -q";
+    let (code, stderr) = run_in(&dir, &args.split(' ').collect::<Vec<_>>());
+    assert_eq!(code, Some(0), "{stderr}");
+    let out = quotaplan()
+        .args(["fit", "g-history.csv", "--out", "f/s.toml"])
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "trend        flat: ASSUMPTION",
+        "account loss none: ASSUMPTION",
+        "rep productivity cv none: ASSUMPTION",
+        "  - trend: one full year cannot show a trend; flat",
+        "  - account_loss: needs two years",
+        "  - productivity: no rep-years",
+        "every rep covers its territory\n    fully",
+    ] {
+        assert!(report.contains(want), "{want:?} in\n{report}");
+    }
+    assert!(!report.contains("se ?"), "{report}");
+    for line in report.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+    let toml = std::fs::read_to_string(dir.join("f/s.toml")).unwrap();
+    let line = |key: &str| {
+        toml.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key} in\n{toml}"))
+            .to_string()
+    };
+    assert!(line("productivity =").contains("# ASSUMPTION: review"));
+    assert!(line("# account_loss:").contains("# ASSUMPTION: review"));
+    let (code, stderr) = run_in(&dir, &["validate", "f/s.toml"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
