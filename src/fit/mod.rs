@@ -1,7 +1,8 @@
 //! `fit`: transaction history -> a scenario, every parameter with its
 //! evidence (n, standard error, method). Pure: takes a validated
 //! [`History`], returns the scenario's TOML and units CSV as text, the
-//! evidence (also as `fit.json`) and a one-page report.
+//! evidence (also as `fit.json`), which `report::fit` renders as a
+//! one-page report.
 //!
 //! The history is cut into full years ending with its last month
 //! ([`panel`]); from them come, in order: the team's trend ([`market`]),
@@ -17,7 +18,6 @@ mod deals;
 mod market;
 mod panel;
 mod potential;
-mod report;
 mod shrink;
 mod team;
 mod write;
@@ -150,11 +150,6 @@ impl Fitted {
     /// `fit.json`: every fitted value with n, se and method.
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(&self.evidence).expect("evidence serialises") + "\n"
-    }
-
-    /// The one-page report (80 columns).
-    pub fn report(&self) -> String {
-        report::render(&self.evidence)
     }
 }
 

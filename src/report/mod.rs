@@ -8,6 +8,7 @@ pub mod charts;
 pub mod compare;
 mod escape;
 mod export;
+pub mod fit;
 pub mod format;
 pub mod html;
 pub mod mitigate;

@@ -126,7 +126,7 @@ pub fn run(a: FitArgs) -> Result<(), Fail> {
         print(&json)?;
     } else {
         terminal::eprint("");
-        print(&fitted.report())?;
+        print(&quotaplan::report::fit::render(&fitted.evidence))?;
     }
     output.status(format!(
         "Wrote {}, {} and {}",

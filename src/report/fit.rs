@@ -1,8 +1,8 @@
 //! The one-page fit report for the terminal (80 columns): what was read,
 //! what was fitted with its standard error, and what to review.
 
-use super::{Estimate, Evidence};
-use crate::report::format::{TERMINAL_WIDTH, wrap_indented};
+use super::format::{TERMINAL_WIDTH, wrap_indented};
+use crate::fit::{Estimate, Evidence};
 use std::fmt::Write;
 
 fn se(e: &Estimate, decimals: usize) -> String {
