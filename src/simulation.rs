@@ -14,8 +14,9 @@ pub struct Simulation {
     pub result: SimResult,
 }
 
-/// Decides the quotas (DESIGN §2) and runs the simulation with them.
-/// `progress` is told the trials finished so far; it never changes results.
+/// Decides the quotas (docs/src/model.md, Quotas) and runs the simulation with
+/// them. `progress` is told the trials finished so far; it never changes
+/// results.
 pub fn simulate(
     model: &Model,
     opts: &SimOptions,

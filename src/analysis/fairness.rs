@@ -11,6 +11,30 @@ use crate::stats::{Welford, pearson};
 pub const FAIR_LOW: f64 = 0.3;
 pub const FAIR_HIGH: f64 = 0.8;
 
+/// Where a rep's P(attain) falls against the fairness band. Every output
+/// that marks a probability (terminal colour, chart bars, HTML classes,
+/// the planner) takes it from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FairnessBand {
+    /// Below [`FAIR_LOW`]: the quota is unlikely to be made.
+    Below,
+    Within,
+    /// Above [`FAIR_HIGH`]: the quota is too easy.
+    Above,
+}
+
+impl FairnessBand {
+    pub fn of(p: f64) -> FairnessBand {
+        if p < FAIR_LOW {
+            FairnessBand::Below
+        } else if p > FAIR_HIGH {
+            FairnessBand::Above
+        } else {
+            FairnessBand::Within
+        }
+    }
+}
+
 /// Are the quotas fair? Spread of P(attain), dependence of attainment on
 /// territory size, and reps far from the rest with the likely reason.
 pub fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairness {
@@ -29,11 +53,11 @@ pub fn fairness(model: &Model, reps: &[RepSummary], expected: &[f64]) -> Fairnes
     let flags = reps
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.p_attain < FAIR_LOW || r.p_attain > FAIR_HIGH)
+        .filter(|(_, r)| FairnessBand::of(r.p_attain) != FairnessBand::Within)
         .map(|(i, r)| {
             let rep = &model.reps[i];
             let mut why = Vec::new();
-            if r.p_attain < FAIR_LOW {
+            if FairnessBand::of(r.p_attain) == FairnessBand::Below {
                 if r.coverage < 0.95 {
                     why.push(format!(
                         "overloaded territory (coverage {:.0} %)",

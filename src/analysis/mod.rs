@@ -15,7 +15,7 @@ mod summary;
 pub use chart_data::{
     ChartData, ConvergencePoint, Hist, MapData, MapRep, MapUnit, PayoutCurve, RepDist, chart_data,
 };
-pub use fairness::{FAIR_HIGH, FAIR_LOW};
+pub use fairness::{FAIR_HIGH, FAIR_LOW, FairnessBand};
 pub use json::{ReadError, chart_data_from_json, planner_from_json, summary_from_json};
 pub use planner::{
     MAX_QUANTILES, MIN_QUANTILES, NUMBER_BUDGET, PlannerComp, PlannerData, PlannerRep, p_from_grid,

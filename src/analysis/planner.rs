@@ -8,7 +8,7 @@ use super::Summary;
 use super::fairness::{FAIR_HIGH, FAIR_LOW};
 use crate::engine::SimResult;
 use crate::model::Model;
-use crate::stats::Histogram;
+use crate::stats::{Histogram, Proportion};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -186,7 +186,6 @@ pub fn planner_data(model: &Model, res: &SimResult, summary: &Summary) -> Planne
     let k = quantile_count(planned.len());
     let ps: Vec<f64> = (0..=k).map(|i| i as f64 / k as f64).collect();
     let expected = model.expected_sales();
-    let n = res.trials.max(1) as f64;
     let reps = planned
         .iter()
         .map(|&i| {
@@ -210,7 +209,7 @@ pub fn planner_data(model: &Model, res: &SimResult, summary: &Summary) -> Planne
                 quota: res.quotas[i],
                 expected: expected[i],
                 mean: st.sales.mean,
-                p_attain: st.hits as f64 / n,
+                p_attain: Proportion::new(st.hits, res.trials.max(1)).p(),
                 err: error(&st.hist, k, unit),
                 unit,
                 q0: ints[0],

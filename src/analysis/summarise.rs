@@ -5,8 +5,8 @@ use super::fairness::fairness;
 use super::sensitivity::risks;
 use super::summary::*;
 use crate::engine::{CHUNK_SIZE, GENERATOR, SimResult};
-use crate::model::{Model, QuotaSolution};
-use crate::stats::{Welford, hits, proportion_se, quantile_sorted, var_cvar, wilson95};
+use crate::model::{Cents, Model, QuotaSolution};
+use crate::stats::{Proportion, Welford, hits, quantile_sorted, var_cvar};
 
 fn ci(w: &Welford) -> [f64; 2] {
     let h = 1.959963984540054 * w.se();
@@ -76,7 +76,7 @@ pub fn summarise(
     let target = model.company_target;
     let team_band = band_of(&res.team);
     let attainment: Vec<f64> = res.team.iter().map(|x| x / target).collect();
-    let p_hit = hits(&res.team, target) as f64 / n as f64;
+    let p_hit = Proportion::new(hits(&res.team, target), n);
     let mut shortfall: Vec<f64> = res.team.iter().map(|x| (target - x).max(0.0)).collect();
     shortfall.sort_by(f64::total_cmp);
     let (var95, cvar95) = var_cvar(&shortfall, 0.95);
@@ -101,7 +101,7 @@ pub fn summarise(
         .map(|(i, r)| {
             let st = &res.reps[i];
             let quota = res.quotas[i];
-            let p = st.hits as f64 / n as f64;
+            let p = Proportion::new(st.hits, n);
             let q = st.hist.quantiles(&SPREAD_PS);
             RepSummary {
                 id: r.id.clone(),
@@ -116,24 +116,24 @@ pub fn summarise(
                     p50: q[1] / quota,
                     p90: q[2] / quota,
                 },
-                p_attain: p,
-                p_attain_se: proportion_se(p, n),
-                p_attain_ci95: wilson95(p, n),
+                p_attain: p.p(),
+                p_attain_se: p.se(),
+                p_attain_ci95: p.wilson95(),
                 quarters: st
                     .quarters
                     .iter()
                     .zip(&quarter_names)
                     .map(|(qs, name)| {
-                        let pq = qs.hits as f64 / n as f64;
+                        let pq = Proportion::new(qs.hits, n);
                         RepQuarter {
                             quarter: name.clone(),
                             quota: qs.quota,
                             sales: spread(&qs.sales, &qs.hist.quantiles(&SPREAD_PS)),
-                            p_attain: (qs.quota > 0.0).then_some(pq),
-                            p_attain_se: (qs.quota > 0.0).then(|| proportion_se(pq, n)),
+                            p_attain: (qs.quota > 0.0).then(|| pq.p()),
+                            p_attain_se: (qs.quota > 0.0).then(|| pq.se()),
                             ytd_quota: qs.ytd_quota,
                             ytd_attainment_mean: qs.ytd_attainment.mean,
-                            p_ytd_attain: qs.ytd_hits as f64 / n as f64,
+                            p_ytd_attain: Proportion::new(qs.ytd_hits, n).p(),
                         }
                     })
                     .collect(),
@@ -149,16 +149,16 @@ pub fn summarise(
         .into_iter()
         .zip(&res.groups)
         .map(|(g, st)| {
-            let p = st.hits as f64 / n as f64;
+            let p = Proportion::new(st.hits, n);
             GroupSummary {
                 by: g.by,
                 id: g.id,
                 reps: g.reps.len(),
                 quota: st.quota,
                 sales: spread(&st.sales, &st.hist.quantiles(&SPREAD_PS)),
-                p_hit: p,
-                p_hit_se: proportion_se(p, n),
-                p_hit_ci95: wilson95(p, n),
+                p_hit: p.p(),
+                p_hit_se: p.se(),
+                p_hit_ci95: p.wilson95(),
             }
         })
         .collect();
@@ -168,16 +168,16 @@ pub fn summarise(
         .zip(&res.quarters)
         .zip(&quarter_names)
         .map(|((range, q), name)| {
-            let p = q.hits as f64 / n as f64;
+            let p = Proportion::new(q.hits, n);
             Quarter {
                 quarter: name.clone(),
                 months: range.clone().map(|m| m + 1).collect(),
                 target: q.target,
                 sales_mean: q.sales.mean,
                 sales_sd: q.sales.sd(),
-                p_hit: p,
-                p_hit_se: proportion_se(p, n),
-                p_hit_ci95: wilson95(p, n),
+                p_hit: p.p(),
+                p_hit_se: p.se(),
+                p_hit_ci95: p.wilson95(),
             }
         })
         .collect();
@@ -192,20 +192,16 @@ pub fn summarise(
             total_payout: band_of(&res.payout_total),
             cost_of_sales: band_of(&cost),
             budget: c.budget,
-            p_over_budget: c
-                .budget
-                .map(|b| res.payout_total.iter().filter(|&&p| p > b).count() as f64 / n as f64),
+            p_over_budget: c.budget.map(|b| {
+                let over = res.payout_total.iter().filter(|&&p| p > b).count();
+                Proportion::new(over as u64, n).p()
+            }),
         }
     });
     let quota = QuotaInfo {
         method: decided.method.name().to_string(),
         over_assignment: model.quotas.over_assignment,
-        total: (res
-            .quotas
-            .iter()
-            .map(|q| (q * 100.0).round() as i64)
-            .sum::<i64>()) as f64
-            / 100.0,
+        total: Cents(res.quotas.iter().map(|&q| Cents::nearest(q).0).sum()).amount(),
         p_star: decided.p_star,
         pinned: decided
             .pinned
@@ -228,7 +224,7 @@ pub fn summarise(
                 id: "team".to_string(),
                 quota: target,
                 booked: booked_team,
-                p_attain: p_hit,
+                p_attain: p_hit.p(),
                 needed_per_month: per((target - booked_team).max(0.0)),
                 expected_per_month: per(team_mean - booked_team),
                 left_in_month: None,
@@ -267,9 +263,9 @@ pub fn summarise(
             target,
             sales: team_band,
             attainment: band_of(&attainment),
-            p_hit_target: p_hit,
-            p_hit_target_se: proportion_se(p_hit, n),
-            p_hit_target_ci95: wilson95(p_hit, n),
+            p_hit_target: p_hit.p(),
+            p_hit_target_se: p_hit.se(),
+            p_hit_target_ci95: p_hit.wilson95(),
             reps_at_quota: Count {
                 mean: at_mean,
                 p10: count_quantile(&res.at_quota, 0.1),

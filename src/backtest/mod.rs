@@ -28,7 +28,7 @@ pub use json::BacktestJson;
 pub use pit::{PIT_BINS, bin_se, mid_rank, pit_histogram, pit_interval};
 pub use run::{BacktestOptions, BacktestOutcome, BacktestRunError, backtest};
 
-use crate::engine::to_cents;
+use crate::model::to_cents;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fmt;

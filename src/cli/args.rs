@@ -223,12 +223,12 @@ pub enum TargetsArg {
     Presence,
 }
 
-impl From<TargetsArg> for quotaplan::split::Targets {
+impl From<TargetsArg> for quotaplan::territory::Targets {
     fn from(t: TargetsArg) -> Self {
         match t {
-            TargetsArg::Equal => quotaplan::split::Targets::Equal,
-            TargetsArg::Capacity => quotaplan::split::Targets::Capacity,
-            TargetsArg::Presence => quotaplan::split::Targets::Presence,
+            TargetsArg::Equal => quotaplan::territory::Targets::Equal,
+            TargetsArg::Capacity => quotaplan::territory::Targets::Capacity,
+            TargetsArg::Presence => quotaplan::territory::Targets::Presence,
         }
     }
 }

@@ -6,7 +6,7 @@ use quotaplan::engine::{EngineError, OptionsError};
 use quotaplan::quota::QuotaError;
 use quotaplan::report::ReportError;
 use quotaplan::report::charts::{ChartError, FontError};
-use quotaplan::split::{AlignError, BalanceError};
+use quotaplan::territory::{AlignError, BalanceError};
 use quotaplan::whatif::VaryError;
 use std::path::PathBuf;
 

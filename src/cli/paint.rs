@@ -5,6 +5,7 @@
 //! Painting only adds escape codes: with them removed the text is exactly
 //! the plain table.
 
+use quotaplan::analysis::FairnessBand;
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
@@ -83,9 +84,9 @@ fn wrap(s: &str, code: &str) -> String {
 
 /// Colours a probability of a rep against the fairness flags.
 fn rep_p(token: &str) -> String {
-    match pct_value(token) {
-        Some(p) if p < 0.3 => wrap(token, RED),
-        Some(p) if p > 0.8 => wrap(token, YELLOW),
+    match pct_value(token).map(FairnessBand::of) {
+        Some(FairnessBand::Below) => wrap(token, RED),
+        Some(FairnessBand::Above) => wrap(token, YELLOW),
         _ => token.to_string(),
     }
 }

@@ -15,8 +15,8 @@
 use crate::engine::{MAX_KEPT_BYTES, RepTrials, Sampler};
 use crate::model::Model;
 use crate::model::dist::std_normal_cdf;
-use crate::scenario::diag::did_you_mean;
 use crate::simulation::Simulation;
+use crate::source::diag::did_you_mean;
 use crate::stats::{adjusted, hit_indicators, mean_se, paired_se};
 use serde::Serialize;
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! Fast draws of a unit-month's deal sales (DESIGN §1, deal lumpiness).
+//! Fast draws of a unit-month's deal sales (docs/src/model.md, Deals).
 //!
 //! A unit-month with deals is a compound Poisson sum: N ~ Poisson(λ'),
 //! each deal log-normal with mean 1 / λ' and cv c. Drawing every deal costs

@@ -1,6 +1,6 @@
-//! One trial: DESIGN §1's formula, evaluated per (rep, group) slot, plus
-//! what the risk analytics need from the same random numbers: each risk's
-//! realised input and the team total with that risk switched off.
+//! One trial: the formula of docs/src/model.md (One trial), evaluated per (rep,
+//! group) slot, plus what the risk analytics need from the same random numbers:
+//! each risk's realised input and the team total with that risk switched off.
 
 use super::deals::{DealTables, WORD_MONTHS, Wyrand};
 use super::plan::{CopulaKind, Plan};

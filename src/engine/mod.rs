@@ -14,11 +14,10 @@ pub use deals::{DealSampler, MAX_RATE as DEAL_TABLE_MAX_RATE};
 pub use options::{
     DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, OptionsError, RunRequest, Sampler, SimOptions,
 };
-pub use plan::to_cents;
 pub use streams::{CHUNK_SIZE, GENERATOR};
 
 use crate::model::Model;
-use crate::stats::{Extremes, Histogram, Moments, Welford};
+use crate::stats::{Extremes, Histogram, Moments, Proportion, Welford};
 use kernel::{Rngs, Scratch, Strata};
 use plan::Plan;
 use rand::RngExt;
@@ -916,9 +915,8 @@ pub fn run(
                 if let Some(target) = opts.precision
                     && c + 1 >= MIN_CHUNKS
                 {
-                    let n = acc.team.len() as f64;
-                    let ph = hits as f64 / n;
-                    if 1.96 * (ph * (1.0 - ph) / n).sqrt() <= target {
+                    let known = Proportion::new(hits, acc.team.len() as u64);
+                    if known.half_width95() <= target {
                         reached = true;
                         return false;
                     }

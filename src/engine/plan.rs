@@ -1,8 +1,9 @@
-//! The model compiled for speed: units grouped by the set of shocks and
-//! events that reach them, sums kept per (rep, group) slot. The trial result
-//! equals DESIGN §1's per-unit formula; only the order of work changes.
+//! The model compiled for speed: units grouped by the set of shocks and events
+//! that reach them, sums kept per (rep, group) slot. The trial result equals
+//! the per-unit formula of docs/src/model.md; only the order of work changes.
 
 use crate::model::dist::Dist;
+use crate::model::money::{Cents, settle, to_cents};
 use crate::model::{Model, RiskKind};
 use nalgebra::DMatrix;
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ pub(crate) struct LossRisk {
     pub units: Vec<(u32, u32)>,
 }
 
-/// A unit whose sales arrive as deals (DESIGN §1, deal lumpiness): its
+/// A unit whose sales arrive as deals (docs/src/model.md, Deals): its
 /// smooth expected flow is in the slot sums like any unit's, and the trial
 /// adds the deviation of the compound Poisson draw from that flow.
 pub(crate) struct DealUnit {
@@ -305,9 +306,9 @@ impl Plan {
                 // Summed in cents, so the year to date is exact too.
                 let ytd_quota = quarter_quota
                     .iter()
-                    .scan(0i64, |acc, q| {
-                        *acc += (q * 100.0).round() as i64;
-                        Some(*acc as f64 / 100.0)
+                    .scan(Cents(0), |acc, &q| {
+                        acc.0 += Cents::nearest(q).0;
+                        Some(acc.amount())
                     })
                     .collect();
                 RepPlan {
@@ -452,27 +453,13 @@ fn event_window(model: &Model, p: f64, (from, to): (u32, u32)) -> (f64, u32, u32
     (p * (w - passed) / w / (1.0 - p * passed / w), known + 1, to)
 }
 
-/// An amount rounded to the cent (quotas are compared to the cent, so
-/// sales of exactly 120,000 reach a quota of 120,000).
-pub fn to_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 /// Quarterly shares of an annual quota in whole cents that add up to the
 /// annual quota (in cents) exactly: the rounding residue goes to the
 /// largest quarter.
 fn phase_in_cents(annual: f64, shares: &[f64]) -> Vec<f64> {
-    let mut cents: Vec<i64> = shares.iter().map(|x| (x * 100.0).round() as i64).collect();
-    let want = (annual * 100.0).round() as i64;
-    let residue = want - cents.iter().sum::<i64>();
-    if residue != 0
-        && let Some(k) = (0..cents.len())
-            .filter(|&k| cents[k] > 0)
-            .max_by_key(|&k| (cents[k], std::cmp::Reverse(k)))
-    {
-        cents[k] += residue;
-    }
-    cents.iter().map(|&c| c as f64 / 100.0).collect()
+    let cents = settle(shares, annual, |_, c| c.0 > 0)
+        .unwrap_or_else(|| shares.iter().map(|&x| Cents::nearest(x)).collect());
+    cents.into_iter().map(Cents::amount).collect()
 }
 
 #[cfg(test)]

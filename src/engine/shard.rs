@@ -1,7 +1,7 @@
-//! A share of a run's chunks, for one task of a job array, and the exact
-//! merge of the shares. The chunk layout never depends on who runs a
-//! chunk (DESIGN §4), so a shard runs chunks `a..b` exactly as a single
-//! process would. What it keeps is mergeable without loss:
+//! A share of a run's chunks, for one task of a job array, and the exact merge
+//! of the shares. The chunk layout never depends on who runs a chunk
+//! (docs/src/reliability.md, Reproducibility), so a shard runs chunks `a..b`
+//! exactly as a single process would. What it keeps is mergeable without loss:
 //!
 //! - counts and histograms add up exactly in any order: one sum per shard;
 //! - per-trial series (team sales, payouts, risk inputs) are concatenated

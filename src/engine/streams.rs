@@ -1,9 +1,9 @@
-//! Random streams (DESIGN §4). Each chunk of trials has its own ChaCha8
-//! stream, and inside it each trial starts at a fixed word offset, so trial
-//! `i` draws the same numbers whatever the trial count, chunk split or
-//! thread count. Separate keys per purpose (risks, reps, units, account
-//! losses) keep common random numbers aligned between scenarios: adding a
-//! rep does not shift the draws of units.
+//! Random streams (docs/src/reliability.md, Reproducibility). Each chunk of
+//! trials has its own ChaCha8 stream, and inside it each trial starts at a
+//! fixed word offset, so trial `i` draws the same numbers whatever the trial
+//! count, chunk split or thread count. Separate keys per purpose (risks, reps,
+//! units, account losses) keep common random numbers aligned between scenarios:
+//! adding a rep does not shift the draws of units.
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;

@@ -572,7 +572,7 @@ fn size_workloads(
     }
 }
 
-/// Presence in month `m` (1-based) per DESIGN §1, without attrition.
+/// Presence in month `m` (1-based) per docs/src/model.md, without attrition.
 fn presence(rep: &Rep, m: u32) -> f64 {
     let ramp = |k: i64| ((k as f64 - 0.5) / RAMP_MONTHS as f64).clamp(0.0, 1.0);
     if let Some(s) = rep.start_month {

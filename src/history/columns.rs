@@ -2,7 +2,7 @@
 //! their own way ("Order Date", "Customer ID", "Sales Rep"); the user maps
 //! them once with `--columns date="Order Date",unit="Customer ID"`.
 
-use crate::scenario::diag::did_you_mean;
+use crate::source::diag::did_you_mean;
 
 /// The fields a history row can carry.
 pub const FIELDS: [&str; 6] = ["date", "unit", "owner", "amount", "region", "segment"];

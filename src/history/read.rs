@@ -5,10 +5,10 @@
 use super::columns::{Columns, FIELDS, REQUIRED};
 use super::roster;
 use super::{History, NONE, Returns, Txn, UnitInfo, dates};
-use crate::scenario::diag::{FileId, Problem, ProblemKind, Problems, Sources, Span, did_you_mean};
-use crate::scenario::document::note_encoding;
-use crate::scenario::text;
-use crate::scenario::units_csv::{Table, is_decimal_comma};
+use crate::source::diag::{FileId, Problem, ProblemKind, Problems, Sources, Span, did_you_mean};
+use crate::source::table::{Table, is_decimal_comma};
+use crate::source::text;
+use crate::source::text::note_encoding;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

@@ -3,8 +3,8 @@
 //! industry averages.
 
 use super::dates;
-use crate::scenario::diag::{FileId, ProblemKind, Problems};
-use crate::scenario::units_csv::Table;
+use crate::source::diag::{FileId, ProblemKind, Problems};
+use crate::source::table::Table;
 use chrono::NaiveDate;
 
 /// A rep of the roster.

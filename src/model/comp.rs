@@ -1,5 +1,5 @@
-//! Compensation: what a plan pays for an outcome (DESIGN §1, Compensation).
-//! Pure functions, so payouts can be checked by hand.
+//! Compensation: what a plan pays for an outcome (docs/src/model.md,
+//! Compensation). Pure functions, so payouts can be checked by hand.
 
 /// A compensation plan: a payout curve on attainment and/or commission
 /// tiers on sales, plus an optional team bonus pool.

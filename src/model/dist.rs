@@ -1,4 +1,4 @@
-//! Probability distributions of the model (DESIGN §1.5).
+//! Probability distributions of the model (docs/src/model.md, Distributions).
 //!
 //! `Dist` is plain data so scenarios can be compared, cloned and serialised
 //! without carrying sampler state; the few derived constants a sampler needs
@@ -9,8 +9,8 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 use statrs::function::beta::{beta_reg, ln_beta};
 
-/// A distribution of the model (DESIGN §1.5). Build one with a checked
-/// constructor ([`Dist::normal`], ..., or [`Dist::new`]), which
+/// A distribution of the model (docs/src/model.md, Distributions). Build one
+/// with a checked constructor ([`Dist::normal`], ..., or [`Dist::new`]), which
 /// refuses parameters the samplers cannot honour.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {

@@ -5,9 +5,11 @@ pub mod comp;
 pub mod correlation;
 pub mod dist;
 pub mod geo;
+pub mod money;
 pub mod quotas;
 
 pub use comp::{CompPlan, TeamBonus};
+pub use money::{Cents, to_cents};
 pub use quotas::{Pin, QuotaSolution};
 
 use dist::Dist;
@@ -208,7 +210,8 @@ impl Model {
 }
 
 impl Rep {
-    /// DESIGN §1: `ramp(k) = min(1, (k - 0.5) / rho)` for tenure month `k >= 1`.
+    /// docs/src/model.md, Reps: `ramp(k) = min(1, (k - 0.5) / rho)` for tenure
+    /// month `k >= 1`.
     pub fn ramp(&self, k: f64) -> f64 {
         if self.ramp_months <= 0.0 {
             1.0

@@ -1,6 +1,6 @@
-//! Quotas as decided for a run (DESIGN §2): what each rep carries and how
-//! the numbers came about. The quota capability computes them; the engine
-//! runs with them and the analysis reports them.
+//! Quotas as decided for a run (docs/src/model.md, Quotas): what each rep
+//! carries and how the numbers came about. The quota capability computes them;
+//! the engine runs with them and the analysis reports them.
 
 use super::QuotaMethod;
 

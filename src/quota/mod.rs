@@ -1,13 +1,14 @@
-//! Quotas (DESIGN §2): given, proportional to expected territory sales, or
-//! equal-probability (every rep equally likely to reach quota). Computed
-//! quotas add up exactly (to the cent) to `company_target x (1 +
-//! over_assignment)`, keep manual overrides and respect floors and caps.
+//! Quotas (docs/src/model.md, Quotas): given, proportional to expected
+//! territory sales, or equal-probability (every rep equally likely to reach
+//! quota). Computed quotas add up exactly (to the cent) to `company_target x (1
+//! + over_assignment)`, keep manual overrides and respect floors and caps.
 
 mod proposal;
 
 pub use proposal::{Proposal, ProposalGroup, ProposalRow, given, propose};
 
 use crate::engine::{self, EngineError, SimOptions};
+use crate::model::money::{Cents, settle};
 use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};
 
 /// Why quotas cannot be decided.
@@ -55,7 +56,7 @@ pub fn resolve(model: &Model, opts: &SimOptions) -> Result<QuotaSolution, QuotaE
                 .map(|r| {
                     r.quota_override
                         .or(r.quota)
-                        .map(crate::engine::to_cents)
+                        .map(crate::model::to_cents)
                         .ok_or_else(|| QuotaError::MissingQuota(r.id.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -73,7 +74,7 @@ pub fn resolve(model: &Model, opts: &SimOptions) -> Result<QuotaSolution, QuotaE
 }
 
 fn pool(model: &Model) -> f64 {
-    (model.company_target * (1.0 + model.quotas.over_assignment) * 100.0).round() / 100.0
+    crate::model::to_cents(model.company_target * (1.0 + model.quotas.over_assignment))
 }
 
 /// Quotas proportional to expected sales (potential x coverage x expected
@@ -235,7 +236,7 @@ fn fill(
             break;
         }
     }
-    round_to_pool(model, &mut quotas, &pinned, pool)?;
+    round_to_pool(&mut quotas, &pinned, pool)?;
     if let Some(step) = model.quotas.round_to {
         round_to_step(model, &mut quotas, &pinned, step)?;
     }
@@ -244,27 +245,11 @@ fn fill(
 
 /// Rounds to cents and puts the rounding residue on the largest free quota,
 /// so the quotas add up to the pool exactly.
-fn round_to_pool(
-    model: &Model,
-    quotas: &mut [f64],
-    pinned: &[(usize, Pin)],
-    pool: f64,
-) -> Result<(), QuotaError> {
-    let mut cents: Vec<i64> = quotas.iter().map(|q| (q * 100.0).round() as i64).collect();
-    let want = (pool * 100.0).round() as i64;
-    let diff = want - cents.iter().sum::<i64>();
-    let free = (0..model.reps.len())
-        .filter(|r| !pinned.iter().any(|p| p.0 == *r))
-        .max_by(|&a, &b| cents[a].cmp(&cents[b]).then(b.cmp(&a)));
-    match free {
-        Some(r) => cents[r] += diff,
-        None if diff != 0 => {
-            return Err(QuotaError::CannotRound);
-        }
-        None => {}
-    }
+fn round_to_pool(quotas: &mut [f64], pinned: &[(usize, Pin)], pool: f64) -> Result<(), QuotaError> {
+    let free = |r: usize, _| !pinned.iter().any(|p| p.0 == r);
+    let cents = settle(quotas, pool, free).ok_or(QuotaError::CannotRound)?;
     for (q, c) in quotas.iter_mut().zip(cents) {
-        *q = c as f64 / 100.0;
+        *q = c.amount();
     }
     Ok(())
 }
@@ -282,7 +267,7 @@ fn round_to_step(
     pinned: &[(usize, Pin)],
     step: f64,
 ) -> Result<(), QuotaError> {
-    let cents = |x: f64| (x * 100.0).round() as i64;
+    let cents = |x: f64| Cents::nearest(x).0;
     let unit = cents(step);
     let free: Vec<usize> = (0..model.reps.len())
         .filter(|r| !pinned.iter().any(|p| p.0 == *r))

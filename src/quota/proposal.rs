@@ -5,7 +5,7 @@
 use super::{QuotaError, resolve};
 use crate::engine::{self, SimOptions};
 use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};
-use crate::stats::proportion_se;
+use crate::stats::{Proportion, proportion_se};
 
 /// One rep's current and proposed quota.
 #[derive(Clone, Debug, PartialEq)]
@@ -132,7 +132,7 @@ pub fn given(model: &Model, quotas: &[f64], opts: &SimOptions) -> Result<Proposa
     proposed.quotas.method = QuotaMethod::Given;
     let solution = QuotaSolution {
         method: QuotaMethod::Given,
-        quotas: quotas.iter().map(|&q| engine::to_cents(q)).collect(),
+        quotas: quotas.iter().map(|&q| crate::model::to_cents(q)).collect(),
         pool: None,
         p_star: None,
         pinned: Vec::new(),
@@ -159,7 +159,8 @@ fn beside_current(
         None => None,
     };
     let expected = model.expected_sales();
-    let n = opts.trials as f64;
+    let n = opts.trials;
+    let p = |hits| Proportion::new(hits, n).p();
     let rows = model
         .reps
         .iter()
@@ -170,8 +171,8 @@ fn beside_current(
             expected_sales: expected[i],
             current: current.as_ref().map(|c| c[i]),
             proposed: solution.quotas[i],
-            p_current: before.as_ref().map(|b| b.reps[i].hits as f64 / n),
-            p_proposed: after.reps[i].hits as f64 / n,
+            p_current: before.as_ref().map(|b| p(b.reps[i].hits)),
+            p_proposed: p(after.reps[i].hits),
             pinned: solution.pin_of(i),
         })
         .collect();
@@ -186,8 +187,8 @@ fn beside_current(
             reps: rg.reps.len(),
             current: before.as_ref().map(|b| b.groups[g].quota),
             proposed: st.quota,
-            p_current: before.as_ref().map(|b| b.groups[g].hits as f64 / n),
-            p_proposed: st.hits as f64 / n,
+            p_current: before.as_ref().map(|b| p(b.groups[g].hits)),
+            p_proposed: p(st.hits),
         })
         .collect();
     Ok(Proposal {

@@ -4,20 +4,7 @@
 
 /// Money with thousands separators for reading (CSV and JSON keep plain
 /// numbers); never "-0".
-pub fn money(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x <= -0.5 { format!("-{out}") } else { out }
-}
+pub use crate::model::money::grouped as money;
 
 /// A probability or share as "45.2%".
 pub fn pct(x: f64) -> String {

@@ -8,7 +8,7 @@
 
 use super::charts::{self, Chart, ChartError, FontSet};
 use super::escape::escape as esc;
-use crate::analysis::{ChartData, PlannerData, Summary};
+use crate::analysis::{ChartData, FairnessBand, PlannerData, Summary};
 use std::fmt::Write;
 
 /// The report for a run: renders the standard charts (see
@@ -40,12 +40,10 @@ pub(super) fn pct(x: f64) -> String {
 
 /// CSS class of a rep's probability against the fairness flags.
 fn p_class(p: f64) -> &'static str {
-    if p < crate::analysis::FAIR_LOW {
-        "p-low"
-    } else if p > crate::analysis::FAIR_HIGH {
-        "p-high"
-    } else {
-        "p-mid"
+    match FairnessBand::of(p) {
+        FairnessBand::Below => "p-low",
+        FairnessBand::Above => "p-high",
+        FairnessBand::Within => "p-mid",
     }
 }
 

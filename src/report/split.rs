@@ -6,7 +6,7 @@ use super::export::{Exporter, ReportError, csv_text};
 use super::format::{Align, Table, column_width, money, pad, truncate, wrap, wrap_indented};
 use crate::analysis::MapData;
 use crate::model::Model;
-use crate::split::Realignment;
+use crate::territory::Realignment;
 use std::fmt::Write;
 
 /// A realignment with the scenario it changes (for names and the map).

@@ -3,14 +3,15 @@
 //! Validating it (with more overrides, for what-ifs) works in memory: a
 //! sweep or a mitigation run never reads a file again.
 
-use super::diag::{
-    FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span, did_you_mean,
-};
 use super::overrides::Override;
 use super::reader::Reader;
-use super::text::{self, Encoding};
 use super::tree::{self, Node, Value};
-use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate, workbook};
+use super::{Loaded, Purpose, SourceLoader, raw, units_csv, validate};
+use crate::source::diag::{
+    FileId, Problem, ProblemKind, Problems, SourceFile, Sources, Span, did_you_mean,
+};
+use crate::source::text::{self, note_encoding};
+use crate::source::workbook;
 
 /// How deep `extends` may nest (a scenario, its base, the base's base, ...).
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -381,26 +382,6 @@ fn has_extension(path: &str, exts: &[&str]) -> bool {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
-}
-
-/// A warning that a file was not UTF-8 and how it was read.
-pub(crate) fn note_encoding(file: FileId, d: &text::Decoded, what: &str, problems: &mut Problems) {
-    if d.encoding != Encoding::Utf8 {
-        problems
-            .warning(
-                ProblemKind::FileFormat,
-                &Span { file, range: 0..0 },
-                format!("the {what} is not UTF-8: read as {}", d.encoding.name()),
-            )
-            .help("save it as UTF-8 to silence this (Excel: Save As \"CSV UTF-8\")");
-    }
-    if d.cr_line_ends {
-        problems.warning(
-            ProblemKind::FileFormat,
-            &Span { file, range: 0..0 },
-            format!("the {what} ends its lines with a carriage return only (old Mac): read as line breaks"),
-        );
-    }
 }
 
 /// Loads and decodes `path` (named by the key at `span`), adding it to the

@@ -2,22 +2,16 @@
 //! order, layout) as the user wrote it: edits are made at the places the
 //! raw stage recorded.
 
-use super::diag::Problems;
 use super::raw;
-use super::units_csv::sniff_delimiter;
+use crate::model::money::{Cents, group_digits};
+use crate::source::diag::Problems;
+use crate::source::table::sniff_delimiter;
 
 /// A number as a TOML literal that reads well: `7_912_345.67`.
 pub fn toml_number(x: f64) -> String {
-    let cents = (x * 100.0).round() as i64;
+    let cents = Cents::nearest(x).0;
     let (neg, cents) = (cents < 0, cents.abs());
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('_');
-        }
-        grouped.push(c);
-    }
+    let grouped = group_digits(&(cents / 100).to_string(), '_');
     let frac = cents % 100;
     let sign = if neg { "-" } else { "" };
     if frac == 0 {

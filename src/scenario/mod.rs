@@ -3,20 +3,17 @@
 //! here: the caller passes a [`SourceLoader`], so the CLI reads files and
 //! the embedded demo reads compiled-in text through the same path.
 
-pub mod diag;
 pub(crate) mod document;
 pub mod edit;
 mod overrides;
 pub mod quotas_csv;
 mod raw;
 mod reader;
-pub mod text;
 mod tree;
 pub(crate) mod units_csv;
 mod validate;
-pub mod workbook;
 
-pub use diag::{FileId, Problem, ProblemKind, Severity, SourceFile, Sources, Span};
+pub use crate::source::diag::{FileId, Problem, ProblemKind, Severity, SourceFile, Sources, Span};
 pub use document::Document;
 pub use overrides::{Override, OverrideError};
 pub use tree::Value;
@@ -34,7 +31,7 @@ pub enum Purpose {
 /// A file as a loader found it: the name to show in messages, a key that
 /// is the same for every path to the same file (so `extends` cycles are
 /// found however they are spelt), and its bytes (decoded by the library,
-/// see [`text::decode`]).
+/// see [`crate::source::text::decode`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceBytes {
     pub name: String,

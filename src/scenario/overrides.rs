@@ -3,8 +3,8 @@
 //! An override is parsed once into a key path and a typed value; applying
 //! it edits the document tree in memory.
 
-use super::diag::{FileId, ProblemKind, Problems, SourceFile, Sources, Span};
 use super::tree::{self, Key, Node, Table, Value};
+use crate::source::diag::{FileId, ProblemKind, Problems, SourceFile, Sources, Span};
 use std::fmt;
 use std::sync::Arc;
 

@@ -3,10 +3,10 @@
 //! read like every other CSV input (BOM, CRLF, semicolons or tabs), every
 //! problem reported with its line and column in one pass.
 
-use super::diag::{FileId, Problem, ProblemKind, Problems, Sources, did_you_mean};
-use super::document::note_encoding;
-use super::text;
-use super::units_csv::Table;
+use crate::source::diag::{FileId, Problem, ProblemKind, Problems, Sources, did_you_mean};
+use crate::source::table::Table;
+use crate::source::text;
+use crate::source::text::note_encoding;
 use std::collections::HashMap;
 
 const COLUMNS: [&str; 2] = ["rep", "quota"];

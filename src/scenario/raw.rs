@@ -1,10 +1,10 @@
 //! Stage one: the scenario file as written, every value with its place.
 //! Types and unknown keys are checked here; meaning is checked in `validate`.
 
-use super::diag::{ProblemKind, Problems, Span};
 use super::reader::{Reader, Sp, Tab};
 use super::tree::{self, Node, Value};
 use crate::model::dist::Family;
+use crate::source::diag::{ProblemKind, Problems, Span};
 
 /// A distribution as written: `{ family = { param = value, ... } }` or a plain number.
 #[derive(Clone, Debug)]

@@ -1,8 +1,8 @@
 //! Typed access to the document tree that records every problem instead of
 //! stopping at the first, so one pass reports them all.
 
-use super::diag::{Problem, ProblemKind, Problems, Span, did_you_mean};
 use super::tree::{Node, Table, Value};
+use crate::source::diag::{Problem, ProblemKind, Problems, Span, did_you_mean};
 
 /// A value with the place it came from.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@
 //! pointing at the file, line and column (or the `--set` argument) it came
 //! from.
 
-use super::diag::{FileId, ProblemKind, Problems, Span};
+use crate::source::diag::{FileId, ProblemKind, Problems, Span};
 
 /// A value and where it was written.
 #[derive(Clone, Debug, PartialEq)]

@@ -329,7 +329,7 @@ fn exhaustive(p: &Problem) -> Option<Vec<u32>> {
 
 /// Distance (km) of every unit to each territory's home unit: great-circle
 /// for geographic units, planar otherwise.
-pub(crate) fn home_distances(input: &SplitInput<'_>) -> Vec<Option<Vec<f64>>> {
+pub fn home_distances(input: &SplitInput<'_>) -> Vec<Option<Vec<f64>>> {
     input
         .home_unit
         .iter()

@@ -1,11 +1,10 @@
-//! Territory design (DESIGN §3): split units into `k` contiguous, balanced,
-//! compact territories that respect locked units and limit disruption of the
-//! current alignment.
+//! Territory design (docs/src/territories.md): split units into `k` contiguous,
+//! balanced, compact territories that respect locked units and limit disruption
+//! of the current alignment.
 //!
-//! `align` is the bridge from a scenario (adjacency, balance metric,
-//! targets, risk evaluation by simulation); the optimizer below it knows
-//! only graphs and weights. Pieces, small and composable in the GerryChain
-//! manner:
+//! It knows only graphs, weights and limits; [`crate::territory`] builds
+//! its input from a scenario and takes the plan back. Pieces, small and
+//! composable in the GerryChain manner:
 //! - [`Graph`] (`graph`, `delaunay`): adjacency from an edge list or from
 //!   locations;
 //! - `plan`: a sub-problem and the incrementally scored plan state;
@@ -23,7 +22,6 @@
 //! never matters. Only a hit `time_limit` (a safety stop) makes a result
 //! depend on machine speed; [`SplitResult::hit_time_limit`] says so.
 
-mod align;
 mod anneal;
 mod check;
 mod delaunay;
@@ -34,12 +32,8 @@ mod plan;
 mod seed;
 mod tree;
 
-pub use align::{
-    AlignError, AlignOptions, Alignment, Balance, BalanceError, Realignment, Targets, TerritoryRow,
-    UnitMove, align, apply, graph, input, p_equal_quota, realign, weights,
-};
 pub use check::{Limits, Violation, check, check_limits};
-pub use driver::{FrontierPoint, frontier, optimize};
+pub use driver::{FrontierPoint, frontier, home_distances, optimize};
 pub use error::SplitError;
 pub use graph::Graph;
 

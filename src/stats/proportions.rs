@@ -2,6 +2,46 @@
 //! target, with standard errors and intervals. "Hits" means reaching it
 //! (>=) everywhere in quotaplan.
 
+/// How often something happened in `n` trials: the estimate with its
+/// standard error and 95 % interval. Every probability quotaplan reports
+/// (P(attain), P(hit target), P(payout above)) is one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proportion {
+    pub hits: u64,
+    pub n: u64,
+}
+
+impl Proportion {
+    pub fn new(hits: u64, n: u64) -> Self {
+        Proportion { hits, n }
+    }
+
+    /// The trials of `values` that reach `target`.
+    pub fn of(values: &[f64], target: f64) -> Self {
+        Proportion::new(hits(values, target), values.len() as u64)
+    }
+
+    /// The estimate `hits / n` (NaN without trials).
+    pub fn p(self) -> f64 {
+        self.hits as f64 / self.n as f64
+    }
+
+    /// Its standard error.
+    pub fn se(self) -> f64 {
+        proportion_se(self.p(), self.n)
+    }
+
+    /// The half-width of its normal 95 % interval, `1.96 se`.
+    pub fn half_width95(self) -> f64 {
+        1.96 * self.se()
+    }
+
+    /// Its Wilson score interval at 95 %.
+    pub fn wilson95(self) -> [f64; 2] {
+        wilson95(self.p(), self.n)
+    }
+}
+
 /// Trials in which `value >= target`.
 pub fn hits(values: &[f64], target: f64) -> u64 {
     values.iter().filter(|&&x| x >= target).count() as u64
@@ -9,7 +49,7 @@ pub fn hits(values: &[f64], target: f64) -> u64 {
 
 /// The share of trials in which `value >= target` (NaN without trials).
 pub fn p_hit(values: &[f64], target: f64) -> f64 {
-    hits(values, target) as f64 / values.len() as f64
+    Proportion::of(values, target).p()
 }
 
 /// 1 where a trial reaches the target, else 0 (for paired differences).

@@ -17,10 +17,10 @@ use crate::engine::SimOptions;
 use crate::model::{Model, RiskKind};
 use crate::scenario::{Document, MitigationKind, Override, Scenario, Value};
 use crate::simulation::{Simulation, simulate};
-use crate::split::{AlignOptions, Balance, align, apply};
 use crate::stats::{
     hit_bits, hit_indicators, p_hit, paired_hit_change, paired_se, quantile_sorted,
 };
+use crate::territory::{AlignOptions, Balance, align, apply};
 
 /// Optimizer seeds the rebalance plan is made with by default.
 pub const REBALANCE_SEEDS: usize = 5;
@@ -282,7 +282,7 @@ fn rebalance_plans(model: &Model, seeds: usize, opts: &SimOptions) -> Vec<Territ
                     max_disruption: Some(REBALANCE_MAX_DISRUPTION),
                     max_moved_accounts: None,
                     max_distance: None,
-                    targets: crate::split::Targets::Equal,
+                    targets: crate::territory::Targets::Equal,
                     continuity: true,
                     frontier: false,
                     time_limit: None,

@@ -20,7 +20,7 @@ pub use sweep::{Sweep, SweepRun, Vary, VaryError, grid, sweep, sweep_points};
 use crate::engine::OptionsError;
 use crate::quota::QuotaError;
 use crate::scenario::{Document, Loaded, Override, Purpose, Scenario};
-use crate::split::AlignError;
+use crate::territory::AlignError;
 
 /// Why a what-if could not be evaluated.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
-//! Statistical correctness of the engine: every test compares simulated
-//! results with a closed form derived from DESIGN §1 (derivations in the
-//! comments), with tolerances derived from standard errors and a fixed seed,
-//! or exactly (up to floating-point rounding) when the scenario has no
+//! Statistical correctness of the engine: every test compares simulated results
+//! with a closed form derived from the model of docs/src/model.md (derivations
+//! in the comments), with tolerances derived from standard errors and a fixed
+//! seed, or exactly (up to floating-point rounding) when the scenario has no
 //! randomness in the quantity checked.
 //!
 //! Run with `--nocapture` to see each estimate next to its closed form.
@@ -19,13 +19,14 @@ fn weights_toml(w: &[f64]) -> String {
     format!("[seasonality]\nweights = [{}]\n", parts.join(", "))
 }
 
-/// Seasonality normalised the way DESIGN §1 says: `s_m = w_m / sum(w)`.
+/// Seasonality normalised the way docs/src/model.md says: `s_m = w_m / sum(w)`.
 fn normalised(w: &[f64]) -> Vec<f64> {
     let sum: f64 = w.iter().sum();
     w.iter().map(|x| x / sum).collect()
 }
 
-/// DESIGN §1: `ramp(k) = min(1, (k - 0.5) / rho)`, `ramp(k) = 1` when rho = 0.
+/// docs/src/model.md: `ramp(k) = min(1, (k - 0.5) / rho)`, `ramp(k) = 1` when
+/// rho = 0.
 fn ramp(k: f64, rho: f64) -> f64 {
     if rho == 0.0 {
         1.0
@@ -34,8 +35,8 @@ fn ramp(k: f64, rho: f64) -> f64 {
     }
 }
 
-/// A rep's presence rules, written out from DESIGN §1 independently of the
-/// library's `Rep` methods.
+/// A rep's presence rules, written out from docs/src/model.md independently of
+/// the library's `Rep` methods.
 #[derive(Clone, Copy)]
 struct Seat {
     rho: f64,
@@ -434,12 +435,13 @@ impact = -0.25
 // ---------------------------------------------------------------------------
 // 4. Attrition, vacancy and ramp.
 
-/// Fixed potentials, uneven seasonality. A rep stays with probability 1 - q
-/// (q = 1 - (1 - a)^(months/12)) or leaves in month L ~ U{1..months}; its
-/// sales are P sum_m s_m e(m) with e from DESIGN's presence rules (computed by
-/// `Seat`, not by the library). So E[S] = P sum_m s_m ((1-q) e_stay(m) +
-/// q/months sum_L e_L(m)) and the variance follows from the same 13 outcomes.
-/// Rep A is established, rep B a recent hire (its own ramp before leaving).
+/// Fixed potentials, uneven seasonality. A rep stays with probability 1 - q (q
+/// = 1 - (1 - a)^(months/12)) or leaves in month L ~ U{1..months}; its sales
+/// are P sum_m s_m e(m) with e from the presence rules of docs/src/model.md
+/// (computed by `Seat`, not by the library). So E[S] = P sum_m s_m ((1-q)
+/// e_stay(m) + q/months sum_L e_L(m)) and the variance follows from the same 13
+/// outcomes. Rep A is established, rep B a recent hire (its own ramp before
+/// leaving).
 #[test]
 fn attrition_vacancy_and_ramp_expected_sales() {
     let toml = format!(
@@ -581,9 +583,10 @@ owner = "A"
 }
 
 /// Zero randomness: with all seasonality in month m, team = sum_r P_r e_r(m),
-/// so twelve runs read each month's presence exactly. DESIGN's examples:
-/// recent hire R = 3, rho = 5: 0.5, 0.7, 0.9, then 1; planned hire S = 4,
-/// rho = 2: 0, 0, 0, 0.25, 0.75, then 1; planned hire S = 7 without ramp.
+/// so twelve runs read each month's presence exactly. The examples of
+/// docs/src/model.md: recent hire R = 3, rho = 5: 0.5, 0.7, 0.9, then 1;
+/// planned hire S = 4, rho = 2: 0, 0, 0, 0.25, 0.75, then 1; planned hire S = 7
+/// without ramp.
 #[test]
 fn recent_and_planned_hire_presence_exact() {
     let recent = [0.5, 0.7, 0.9, 1., 1., 1., 1., 1., 1., 1., 1., 1.];
@@ -629,7 +632,7 @@ owner = "T"
         let model = load_str(&toml, None);
         let res = run(&model, 3, 1, 1);
         let i = m as usize - 1;
-        // Hand rules agree with DESIGN's stated numbers.
+        // Hand rules agree with the numbers docs/src/model.md states.
         let seat_r = Seat {
             remaining: Some(3.0),
             ..Seat::established(5.0)
@@ -969,9 +972,10 @@ fn correlated_shocks_recover_pairs() {
     );
 }
 
-/// DESIGN §1: the repair of [[1,.9,0],[.9,1,.8],[0,.8,1]] has off-diagonals
-/// 0.7752, 0.0791, 0.6910; the loader warns and the run uses the repaired
-/// (singular) matrix, whose correlations the simulation reproduces.
+/// docs/src/model.md (Correlation): the repair of [[1,.9,0],[.9,1,.8],[0,.8,1]]
+/// has off-diagonals 0.7752, 0.0791, 0.6910; the loader warns and the run uses
+/// the repaired (singular) matrix, whose correlations the simulation
+/// reproduces.
 #[test]
 fn non_psd_matrix_is_repaired_and_runs() {
     let toml = three_shock_scenario(
@@ -1338,10 +1342,11 @@ fn bits(xs: &[f64]) -> Vec<u64> {
     xs.iter().map(|x| x.to_bits()).collect()
 }
 
-/// DESIGN §4: fixed chunks, one stream per chunk, a fixed offset per trial,
-/// merge in chunk order. So the team vector (and every streaming statistic)
-/// is bit-identical for any thread count, trial i is the same whatever the
-/// trial count, and a different seed gives different trials.
+/// docs/src/reliability.md (Reproducibility): fixed chunks, one stream per
+/// chunk, a fixed offset per trial, merge in chunk order. So the team vector
+/// (and every streaming statistic) is bit-identical for any thread count, trial
+/// i is the same whatever the trial count, and a different seed gives different
+/// trials.
 #[test]
 fn reproducible_across_threads_and_trial_counts() {
     let model = load_str(&rich_scenario(), None);

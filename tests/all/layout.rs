@@ -9,25 +9,26 @@ use crate::common::repo;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Bottom first. A module may use only the modules before it.
-const LAYERS: &[&str] = &[
-    "stats",
-    "model",
-    "scenario",
-    "history",
-    "engine",
-    "analysis",
-    "quota",
-    "simulation",
-    "split",
-    "whatif",
-    "compare",
-    "generate",
-    "fit",
-    "backtest",
-    "part",
-    "report",
-];
+/// The layers, bottom first, as `src/lib.rs` lists them (`//! 1. [`stats`]`
+/// and so on): the one place the order is written. A module may use only
+/// the modules before it.
+fn layers() -> Vec<String> {
+    let lib = std::fs::read_to_string(repo("src/lib.rs")).expect("src/lib.rs is readable");
+    let list: Vec<String> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! "))
+        .filter_map(|l| {
+            let (n, rest) = l.split_once(". [`")?;
+            n.trim().parse::<usize>().ok()?;
+            Some(rest.split('`').next()?.to_string())
+        })
+        .collect();
+    assert!(
+        list.len() > 10,
+        "src/lib.rs lists no layers (`//! 1. [`stats`]: …`): {list:?}"
+    );
+    list
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).expect("src is readable") {
@@ -95,6 +96,16 @@ fn top_module(src: &Path, file: &Path) -> Option<String> {
 
 #[test]
 fn layout_layers_have_no_cycles() {
+    let layers = layers();
+    let layers: Vec<&str> = layers.iter().map(String::as_str).collect();
+    let lib = std::fs::read_to_string(repo("src/lib.rs")).expect("readable");
+    for m in lib.lines().filter_map(|l| l.strip_prefix("pub mod ")) {
+        let m = m.trim_end_matches(';');
+        assert!(
+            layers.contains(&m),
+            "`{m}` is a module of src/lib.rs but not in its layer list"
+        );
+    }
     let src = repo("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
@@ -105,13 +116,13 @@ fn layout_layers_have_no_cycles() {
         };
         let deps = graph.entry(top.clone()).or_default();
         for r in refs(&code(f), "crate::") {
-            if r != top && LAYERS.contains(&r.as_str()) {
+            if r != top && layers.contains(&r.as_str()) {
                 deps.insert(r);
             }
         }
     }
     println!("module dependencies (each uses only modules listed before it):");
-    for m in LAYERS {
+    for m in &layers {
         let deps: Vec<&str> = graph
             .get(*m)
             .map(|d| d.iter().map(String::as_str).collect())
@@ -120,12 +131,12 @@ fn layout_layers_have_no_cycles() {
     }
     let mut wrong = Vec::new();
     for (m, deps) in &graph {
-        let Some(level) = LAYERS.iter().position(|l| l == m) else {
+        let Some(level) = layers.iter().position(|l| l == m) else {
             wrong.push(format!("`{m}` is not in the layer list"));
             continue;
         };
         for d in deps {
-            let dl = LAYERS.iter().position(|l| l == d).expect("filtered");
+            let dl = layers.iter().position(|l| l == d).expect("filtered");
             if dl >= level {
                 wrong.push(format!("`{m}` uses `{d}`, which is not below it"));
             }

@@ -4,7 +4,7 @@
 
 use crate::common::{assert_within_se, load_str, quotaplan, repo, run, tmp};
 use quotaplan::engine::SimOptions;
-use quotaplan::split::{AlignOptions, Balance, Targets, realign};
+use quotaplan::territory::{AlignOptions, Balance, Targets, realign};
 use std::path::Path;
 
 /// The presence a target is built on is the engine's: a planned hire

@@ -5,8 +5,8 @@
 use crate::common::repo;
 use quotaplan::engine::SimOptions;
 use quotaplan::scenario::{self, Document, MemoryLoader, Purpose, Scenario};
-use quotaplan::split::{AlignOptions, Balance, align, apply};
 use quotaplan::stats::p_hit;
+use quotaplan::territory::{AlignOptions, Balance, align, apply};
 use quotaplan::whatif::{
     EXHAUSTIVE_MAX_SETS, MitigateRequest, MitigationPlan, REBALANCE_MAX_DISRUPTION,
     REBALANCE_SEEDS, REBALANCE_TOLERANCE, SHORTLIST, SearchMethod, mitigate,
@@ -348,7 +348,7 @@ fn rebalance_interval_covers_every_optimizer_seeds_plan() {
                 max_disruption: Some(REBALANCE_MAX_DISRUPTION),
                 max_moved_accounts: None,
                 max_distance: None,
-                targets: quotaplan::split::Targets::Equal,
+                targets: quotaplan::territory::Targets::Equal,
                 continuity: true,
                 frontier: false,
                 time_limit: None,

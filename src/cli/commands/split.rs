@@ -18,7 +18,7 @@ use crate::cli::output::{ResultSet, listed, print};
 use quotaplan::model::Model;
 use quotaplan::report::{self, OutputFile, split::SplitResult};
 use quotaplan::scenario::{Document, Purpose, edit};
-use quotaplan::split::{AlignOptions, Balance, Realignment, Targets};
+use quotaplan::territory::{AlignOptions, Balance, Realignment, Targets};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
@@ -88,7 +88,7 @@ pub fn run(a: SplitArgs) -> Result<(), Fail> {
         threads: sim.threads,
         risk_trials: sim.trials,
     };
-    let plan = quotaplan::split::realign(model, &opts, &sim)?;
+    let plan = quotaplan::territory::realign(model, &opts, &sim)?;
     let result = SplitResult {
         before: model,
         plan: &plan,
@@ -327,7 +327,7 @@ fn new_scenario(
             let q: Vec<(String, f64)> = plan
                 .territories
                 .iter()
-                .map(|t| (t.id.clone(), (t.rep_sales_after * 100.0).round() / 100.0))
+                .map(|t| (t.id.clone(), quotaplan::model::to_cents(t.rep_sales_after)))
                 .collect();
             text = edit::with_given_quotas(&text, &q);
         }

@@ -224,14 +224,12 @@ pub fn is_light(c: RGBColor) -> bool {
     0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2) > 150.0
 }
 
-/// Colour of a probability against the usual comfort zone: red below 0.3,
-/// amber above 0.8, blue between.
+/// Colour of a probability against the fairness band
+/// ([`crate::analysis::FairnessBand`]): red below, amber above, blue within.
 pub fn probability_colour(p: f64) -> RGBColor {
-    if p < 0.3 {
-        RED
-    } else if p > 0.8 {
-        AMBER
-    } else {
-        BLUE
+    match crate::analysis::FairnessBand::of(p) {
+        crate::analysis::FairnessBand::Below => RED,
+        crate::analysis::FairnessBand::Above => AMBER,
+        crate::analysis::FairnessBand::Within => BLUE,
     }
 }

@@ -6,14 +6,11 @@ use super::frame::{
     MAX_ROWS, Res, WIDTH, by_risk, label_at, legend, mesh, pct_axis, rows_height, vline,
 };
 use super::{Chart, Kind, Summary};
+use crate::analysis::{FAIR_HIGH, FAIR_LOW};
 use crate::report::format;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-
-/// The flags' thresholds (summary fairness): reps outside are flagged.
-const FAIR_LOW: f64 = 0.3;
-const FAIR_HIGH: f64 = 0.8;
 
 #[derive(Clone, Debug)]
 pub struct PRow {

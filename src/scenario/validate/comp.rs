@@ -1,10 +1,10 @@
 //! `[comp_plan]`: the payout curve or commission tiers, the team bonus and
 //! the budget.
 
-use super::super::diag::ProblemKind;
 use super::super::raw::{RawComp, SpPoints};
 use super::context::Context;
 use crate::model::{CompPlan, TeamBonus};
+use crate::source::diag::ProblemKind;
 
 pub fn validate(cx: &mut Context<'_>, c: &RawComp) -> Option<CompPlan> {
     let span = c.span.clone().unwrap_or(cx.top.clone());

@@ -2,8 +2,8 @@
 //! is for, and the checks of single values.
 
 use super::super::Purpose;
-use super::super::diag::{Problem, ProblemKind, Problems, Span};
 use super::super::reader::Sp;
+use crate::source::diag::{Problem, ProblemKind, Problems, Span};
 
 /// The state shared by the sections while a scenario is validated.
 pub struct Context<'p> {

@@ -2,12 +2,12 @@
 //! pairs or a matrix; a matrix that is not positive semi-definite is
 //! repaired to the nearest correlation matrix, with a warning.
 
-use super::super::diag::{ProblemKind, Span, did_you_mean};
 use super::super::raw::RawScenario;
 use super::super::reader::Sp;
 use super::context::{Context, with_percent_hint};
 use super::risks::Risks;
 use crate::model::{RiskKind, correlation};
+use crate::source::diag::{ProblemKind, Span, did_you_mean};
 use nalgebra::DMatrix;
 use std::collections::HashMap;
 

@@ -2,11 +2,11 @@
 //! ([`FAMILIES`](crate::model::dist::FAMILIES)): names and parameters are
 //! checked against it, values by the checked constructors.
 
-use super::super::diag::{ProblemKind, Span, did_you_mean};
 use super::super::raw::{RawDist, RawParam};
 use super::super::reader::Sp;
 use super::context::Context;
 use crate::model::dist::{Dist, DistError, Family, Param};
+use crate::source::diag::{ProblemKind, Span, did_you_mean};
 
 /// A validated distribution, or `None` with the problems recorded.
 pub fn dist(cx: &mut Context<'_>, d: &RawDist, what: &str) -> Option<Dist> {
@@ -145,7 +145,7 @@ pub fn scale(cx: &mut Context<'_>, d: &RawDist, dist: &Dist, what: &str, scale: 
     match scale {
         Scale::Change => {
             // Below -1 the multiplier turns negative and is floored at 0
-            // (DESIGN §1): legal, and covered by the warning below.
+            // (docs/src/model.md): legal, and covered by the warning below.
             let absurd = mean.abs() > 1.0 || sd > 1.0 || (hi.is_finite() && hi > 10.0);
             if absurd {
                 cx.err(

@@ -2,12 +2,12 @@
 //! Both name units, so after an unreadable units file they are not checked
 //! (every name would look unknown).
 
-use super::super::diag::{ProblemKind, Span, did_you_mean};
 use super::super::raw::RawScenario;
-use super::super::units_csv::EdgeList;
 use super::context::Context;
 use super::units::Units;
 use crate::model::Rep;
+use crate::scenario::units_csv::EdgeList;
+use crate::source::diag::{ProblemKind, Span, did_you_mean};
 use rayon::prelude::*;
 use std::collections::HashMap;
 

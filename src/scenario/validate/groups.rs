@@ -3,9 +3,9 @@
 //! Every rep carries every key in use, so each key's roll-up adds up to
 //! the team.
 
-use super::super::diag::ProblemKind;
 use super::super::raw::{BUILTIN_GROUP_KEYS, REP_KEYS, RawScenario};
 use super::context::Context;
+use crate::source::diag::ProblemKind;
 
 /// Each `[[reps]]` entry's grouping keys and values, in the order of the
 /// keys in use (built-in keys first, then the declared ones).

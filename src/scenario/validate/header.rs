@@ -2,10 +2,10 @@
 //! settings the scenario asks for, and the monthly weights.
 
 use super::super::Purpose;
-use super::super::diag::ProblemKind;
 use super::super::raw::RawScenario;
 use super::context::Context;
 use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
+use crate::source::diag::ProblemKind;
 
 pub struct Header {
     pub name: String,

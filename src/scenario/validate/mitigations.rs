@@ -1,12 +1,12 @@
 //! `[[mitigations]]`: each needs an id, a known kind and a cost; its `set`
 //! keys are overrides as `--set` takes them, applied when it is evaluated.
 
-use super::super::diag::{ProblemKind, Sources};
 use super::super::overrides::Override;
 use super::super::raw::RawScenario;
 use super::super::tree::Key;
 use super::super::{Mitigation, MitigationKind};
 use super::context::{Context, IdRule, MAX_AMOUNT};
+use crate::source::diag::{ProblemKind, Sources};
 
 const ID: IdRule = IdRule {
     entry: "a [[mitigations]] entry",

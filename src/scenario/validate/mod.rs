@@ -15,11 +15,11 @@ mod reps;
 mod risks;
 mod units;
 
-use super::diag::{FileId, Problems, Sources, Span};
 use super::raw::RawScenario;
 use super::units_csv::{EdgeList, UnitRows};
 use super::{Purpose, Scenario};
 use crate::model::Model;
+use crate::source::diag::{FileId, Problems, Sources, Span};
 use context::Context;
 
 /// Where the units come from.

@@ -2,10 +2,10 @@
 //! on every rep.
 
 use super::super::Purpose;
-use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::RawScenario;
 use super::context::Context;
 use crate::model::{QuotaMethod, QuotaPolicy};
+use crate::source::diag::{ProblemKind, did_you_mean};
 
 pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Option<QuotaPolicy> {
     let method = match &raw.quotas.method {

@@ -2,13 +2,13 @@
 //! productivity and quotas as written (quota methods are `quotas`).
 
 use super::super::Purpose;
-use super::super::diag::ProblemKind;
 use super::super::raw::{RawRep, RawRepFields, RawScenario};
 use super::super::reader::Sp;
 use super::context::{Context, IdRule};
 use super::dist::{Scale, dist, scale};
 use crate::model::Rep;
 use crate::model::dist::Dist;
+use crate::source::diag::ProblemKind;
 use std::collections::HashMap;
 
 /// The reps, and each id's position among the `[[reps]]` entries.
@@ -57,7 +57,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Reps {
 }
 
 /// One rep: its own fields, else `[rep_defaults]`, else the defaults of
-/// DESIGN §1.
+/// docs/src/model.md (Reps).
 fn rep(cx: &mut Context<'_>, r: &RawRep, id: &str, d: &RawRepFields) -> Option<Rep> {
     let months = cx.months;
     let own = &r.fields;

@@ -1,13 +1,13 @@
 //! `[[risks]]`: kind, probability, start window, impact and the units each
 //! risk reaches.
 
-use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawFilter, RawRisk, RawScenario, RawScope, SpStrings};
 use super::context::{Context, IdRule, with_percent_hint};
 use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use super::units::{Tag, Units};
 use crate::model::{Risk, RiskKind};
+use crate::source::diag::{ProblemKind, did_you_mean};
 use std::collections::{BTreeSet, HashMap};
 
 const ID: IdRule = IdRule {

@@ -2,7 +2,6 @@
 //! accounts, location and owner.
 
 use super::super::Purpose;
-use super::super::diag::{ProblemKind, did_you_mean};
 use super::super::raw::{RawPotential, RawScenario, RawUnit};
 use super::super::reader::Sp;
 use super::UnitSource;
@@ -11,6 +10,7 @@ use super::dist::{Scale, dist, scale};
 use super::reps::Reps;
 use crate::model::dist::Dist;
 use crate::model::{Deals, Location, Unit};
+use crate::source::diag::{ProblemKind, did_you_mean};
 use std::collections::{BTreeSet, HashMap};
 
 const ID: IdRule = IdRule {

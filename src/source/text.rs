@@ -4,6 +4,8 @@
 //! default "CSV" on a Chinese Windows). Each is detected and decoded; what
 //! is not UTF-8 is named, so the user can see what was assumed.
 
+use super::diag::{FileId, ProblemKind, Problems, Span};
+
 /// How a file was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -216,6 +218,26 @@ fn mostly_cjk(text: &str) -> bool {
         }
     }
     cjk > 0 && cjk >= 4 * other
+}
+
+/// A warning that a file was not UTF-8 and how it was read.
+pub fn note_encoding(file: FileId, d: &Decoded, what: &str, problems: &mut Problems) {
+    if d.encoding != Encoding::Utf8 {
+        problems
+            .warning(
+                ProblemKind::FileFormat,
+                &Span { file, range: 0..0 },
+                format!("the {what} is not UTF-8: read as {}", d.encoding.name()),
+            )
+            .help("save it as UTF-8 to silence this (Excel: Save As \"CSV UTF-8\")");
+    }
+    if d.cr_line_ends {
+        problems.warning(
+            ProblemKind::FileFormat,
+            &Span { file, range: 0..0 },
+            format!("the {what} ends its lines with a carriage return only (old Mac): read as line breaks"),
+        );
+    }
 }
 
 #[cfg(test)]
