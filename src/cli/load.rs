@@ -3,6 +3,7 @@
 
 use super::fail::Fail;
 use super::files::{DiskLoader, read_input};
+use super::paint::Paint;
 use super::render;
 use quotaplan::scenario::{Document, Loaded, MemoryLoader, Purpose, Scenario};
 use quotaplan::whatif::WhatIfError;
@@ -45,8 +46,8 @@ pub struct Checked {
 
 /// Prints the problems; fails when any is an error, so nothing runs or is
 /// written.
-pub fn check(loaded: Loaded) -> Result<Checked, Fail> {
-    render::problems(&loaded);
+pub fn check(loaded: Loaded, paint: Paint) -> Result<Checked, Fail> {
+    render::problems(&loaded, paint);
     let warnings = loaded.warning_lines();
     match loaded.scenario {
         Some(scenario) => Ok(Checked { scenario, warnings }),
@@ -59,17 +60,18 @@ pub fn scenario(
     path: Option<&Path>,
     sets: &[String],
     purpose: Purpose,
+    paint: Paint,
 ) -> Result<(Document, Checked), Fail> {
     let doc = document(path, sets)?;
-    let checked = check(doc.validate(purpose, &[]))?;
+    let checked = check(doc.validate(purpose, &[]), paint)?;
     Ok((doc, checked))
 }
 
 /// A what-if that failed: its scenario's problems are printed.
-pub fn what_if(e: WhatIfError) -> Fail {
+pub fn what_if(e: WhatIfError, paint: Paint) -> Fail {
     match e {
         WhatIfError::Invalid { loaded, .. } => {
-            render::problems(&loaded);
+            render::problems(&loaded, paint);
             Fail::Reported
         }
         WhatIfError::Options(e) => e.into(),

@@ -18,30 +18,18 @@ mod render;
 mod terminal;
 
 use args::{Cli, Command};
-use clap::Parser;
+use clap::FromArgMatches;
+use fail::Fail;
+use paint::Paint;
 
 /// Entry point for `main`: returns the process exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
-    paint::choose(cli.color);
-    let result = match cli.command {
-        Command::Simulate(a) => commands::simulate::run(a),
-        Command::Validate(a) => commands::validate::run(a),
-        Command::Generate(a) => commands::generate::run(a),
-        Command::Fit(a) => commands::fit::run(a),
-        Command::Backtest(a) => commands::backtest::run(a),
-        Command::Quotas(a) => commands::quotas::run(a),
-        Command::Split(a) => commands::split::run(a),
-        Command::Sweep(a) => commands::sweep::run(a),
-        Command::Compare(a) => commands::compare::compare(a),
-        Command::Check(a) => commands::compare::check(a),
-        Command::Mitigate(a) => commands::mitigate::run(a),
-        Command::Merge(a) => commands::merge::run(a),
-        Command::Slurm(a) => commands::slurm::run(a),
-        Command::Report(a) => commands::report::run(a),
-        Command::Init(a) => commands::init::init(a),
-        Command::Completions(a) => commands::init::completions(a),
-    };
+    let matches = args::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let paint = Paint::new(cli.color);
+    let result = args::refuse_not_applicable(&matches)
+        .map_err(Fail::Usage)
+        .and_then(|()| dispatch(cli.command, paint));
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -50,5 +38,26 @@ pub fn run() -> i32 {
             }
             e.code()
         }
+    }
+}
+
+fn dispatch(command: Command, paint: Paint) -> Result<(), Fail> {
+    match command {
+        Command::Simulate(a) => commands::simulate::run(a, paint),
+        Command::Validate(a) => commands::validate::run(a, paint),
+        Command::Generate(a) => commands::generate::run(a),
+        Command::Fit(a) => commands::fit::run(a, paint),
+        Command::Backtest(a) => commands::backtest::run(a, paint),
+        Command::Quotas(a) => commands::quotas::run(a, paint),
+        Command::Split(a) => commands::split::run(a, paint),
+        Command::Sweep(a) => commands::sweep::run(a, paint),
+        Command::Compare(a) => commands::compare::compare(a, paint),
+        Command::Check(a) => commands::compare::check(a, paint),
+        Command::Mitigate(a) => commands::mitigate::run(a, paint),
+        Command::Merge(a) => commands::merge::run(a, paint),
+        Command::Slurm(a) => commands::slurm::run(a, paint),
+        Command::Report(a) => commands::report::run(a, paint),
+        Command::Init(a) => commands::init::init(a),
+        Command::Completions(a) => commands::init::completions(a),
     }
 }

@@ -1,8 +1,8 @@
-//! The run options group resolved once per command: the simulation
+//! The shared option groups resolved once per command: the simulation
 //! options (defaults decided by `SimOptions::resolve`), where results go,
 //! and how they are written.
 
-use super::args::RunArgs;
+use super::args::{OutputArgs, RunArgs};
 use super::fail::Fail;
 use super::files::slug;
 use super::output::Output;
@@ -19,15 +19,8 @@ impl RunArgs {
             threads: self.threads,
             sampler: self.sampler.into(),
             precision: self.precision,
-            no_analytics: false,
+            no_analytics: self.no_analytics,
             exact_deals: self.exact_deals,
-        }
-    }
-
-    pub fn output(&self) -> Output {
-        Output {
-            quiet: self.quiet,
-            bom: self.bom,
         }
     }
 
@@ -35,15 +28,14 @@ impl RunArgs {
     pub fn sim(&self, settings: &RunSettings) -> Result<SimOptions, Fail> {
         Ok(SimOptions::resolve(&self.request(), settings)?)
     }
+}
 
-    /// Refuses `--precision` for a command that compares runs trial by
-    /// trial (every run must have the same trials).
-    pub fn paired(&self, command: &str) -> Result<&Self, Fail> {
-        match self.precision {
-            Some(_) => Err(Fail::Usage(format!(
-                "--precision does not apply to `{command}`: it compares runs trial by trial, so every run needs the same trials; give --trials instead"
-            ))),
-            None => Ok(self),
+impl OutputArgs {
+    /// How files are written and whether status lines are shown.
+    pub fn output(&self) -> Output {
+        Output {
+            quiet: self.quiet,
+            bom: self.bom,
         }
     }
 

@@ -8,7 +8,7 @@ use super::args::Share;
 use super::fail::Fail;
 use super::files::{absolute, read_input, slug};
 use super::output::Output;
-use quotaplan::part::{self, Body, Header, Part};
+use quotaplan::part::{self, Body, Header, MergeProblem, Part};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,6 +75,7 @@ impl Inputs {
             }
             .into(),
             exact_deals: run.exact_deals,
+            no_analytics: run.no_analytics,
             ..Inputs::default()
         }
     }
@@ -90,6 +91,7 @@ impl Inputs {
                 super::args::SamplerArg::Mc
             },
             exact_deals: self.exact_deals,
+            no_analytics: self.no_analytics,
             ..Default::default()
         }
     }
@@ -200,21 +202,6 @@ pub struct Read {
     pub part: Part,
 }
 
-fn describe(h: &Header, r: [u64; 2]) -> String {
-    if h.unit == "chunks" {
-        let trial = |c: u64| (c * h.chunk_size).min(h.trials);
-        format!(
-            "chunks {}..{} (trials {}..{})",
-            r[0],
-            r[1],
-            trial(r[0]),
-            trial(r[1])
-        )
-    } else {
-        format!("{} {}..{}", h.unit, r[0], r[1])
-    }
-}
-
 /// Reads every part named and checks that they are of one run and cover
 /// it once; every problem is named with its file, in one message.
 pub fn read_all(named: &[PathBuf]) -> Result<Vec<Read>, Fail> {
@@ -234,40 +221,17 @@ pub fn read_all(named: &[PathBuf]) -> Result<Vec<Read>, Fail> {
             Err(e) => problems.push(format!("`{}`: {e}", path.display())),
         }
     }
-    let version = env!("CARGO_PKG_VERSION");
-    for r in &read {
-        let h = &r.part.header;
-        if h.quotaplan_version != version {
-            problems.push(format!(
-                "`{}` was written by quotaplan {}, this is quotaplan {version}: results are the same only within one version; re-run its task ({}/{}) with this version",
-                r.path.display(),
-                h.quotaplan_version,
-                h.task,
-                h.tasks
-            ));
-        }
-    }
-    if let Some(first) = read.first() {
-        let fh = &first.part.header;
-        for r in &read[1..] {
-            let h = &r.part.header;
-            for ((what, a), (_, b)) in fh.identity().into_iter().zip(h.identity()) {
-                if what == "quotaplan version" || a == b {
-                    continue;
-                }
-                problems.push(format!(
-                    "`{}` is of another run than `{}`: its {what} is {} where the other's is {}; parts of one run share scenario, seed, trials, options and version",
-                    r.path.display(),
-                    first.path.display(),
-                    short(&b),
-                    short(&a)
-                ));
-                break;
-            }
-        }
-    }
+    let headers: Vec<&Header> = read.iter().map(|r| &r.part.header).collect();
+    let paths: Vec<&Path> = read.iter().map(|r| r.path.as_path()).collect();
+    let named = |found: Vec<MergeProblem>| -> Vec<String> {
+        found
+            .iter()
+            .map(|p| merge_problem(p, &paths, &headers))
+            .collect()
+    };
+    problems.extend(named(part::mismatches(&headers, env!("CARGO_PKG_VERSION"))));
     if problems.is_empty() {
-        problems.extend(coverage(&read));
+        problems.extend(named(part::coverage(&headers)));
     }
     if !problems.is_empty() {
         return Err(Fail::Unreadable(format!(
@@ -288,89 +252,71 @@ fn short(s: &str) -> String {
     }
 }
 
-/// Duplicates, overlaps and gaps of the parts' ranges, named.
-fn coverage(read: &[Read]) -> Vec<String> {
-    let Some(first) = read.first() else {
-        return vec!["no part files given".into()];
-    };
-    let h0 = &first.part.header;
-    let total = h0.total;
-    let mut order: Vec<&Read> = read.iter().collect();
-    order.sort_by_key(|r| (r.part.header.range[0], r.part.header.range[1]));
-    let mut problems = Vec::new();
-    let mut covered_to = 0u64;
-    let mut last: Option<&Read> = None;
-    for r in &order {
-        let h = &r.part.header;
-        let [a, b] = h.range;
-        if b > total || a > b {
-            problems.push(format!(
-                "`{}` holds {}, outside the run's {total} {}",
-                r.path.display(),
-                describe(h, h.range),
-                h.unit
-            ));
-            continue;
+/// A problem of the parts as a line naming their files.
+fn merge_problem(p: &MergeProblem, paths: &[&Path], headers: &[&Header]) -> String {
+    let file = |i: usize| paths[i].display();
+    match p {
+        MergeProblem::OtherVersion { part, version } => format!(
+            "`{}` was written by quotaplan {version}, this is quotaplan {}: results are the same only within one version; re-run its task ({}/{}) with this version",
+            file(*part),
+            env!("CARGO_PKG_VERSION"),
+            headers[*part].task,
+            headers[*part].tasks
+        ),
+        MergeProblem::OtherRun {
+            part,
+            first,
+            what,
+            value,
+            first_value,
+        } => format!(
+            "`{}` is of another run than `{}`: its {what} is {} where the other's is {}; parts of one run share scenario, seed, trials, options and version",
+            file(*part),
+            file(*first),
+            short(value),
+            short(first_value)
+        ),
+        MergeProblem::Outside { part, held } => format!(
+            "`{}` holds {held}, outside the run's {} {}",
+            file(*part),
+            headers[*part].total,
+            headers[*part].unit
+        ),
+        MergeProblem::Duplicate { part, other, held } => format!(
+            "`{}` and `{}` both hold {held} (task {}/{}): a duplicate; give one of them",
+            file(*other),
+            file(*part),
+            headers[*part].task,
+            headers[*part].tasks
+        ),
+        MergeProblem::Overlap {
+            part,
+            other,
+            held,
+            other_held,
+            twice,
+        } => format!(
+            "`{}` ({held}) overlaps `{}` ({other_held}): {twice} would count twice",
+            file(*part),
+            file(*other)
+        ),
+        MergeProblem::NoParts => "no part files given".into(),
+        MergeProblem::Missing { held, tasks } => {
+            let h = headers[0];
+            let flag = if h.command == "simulate" {
+                "--shard"
+            } else {
+                "--task"
+            };
+            format!(
+                "{held} are in no part: missing {} {} (re-run {} {flag} {} alone; its part is the same as it would have been)",
+                if tasks.len() == 1 { "task" } else { "tasks" },
+                tasks.join(", "),
+                h.command,
+                tasks.first().map_or("I/N", String::as_str)
+            )
         }
-        if let Some(prev) = last {
-            let ph = &prev.part.header;
-            if ph.range == h.range {
-                problems.push(format!(
-                    "`{}` and `{}` both hold {} (task {}/{}): a duplicate; give one of them",
-                    prev.path.display(),
-                    r.path.display(),
-                    describe(h, h.range),
-                    h.task,
-                    h.tasks
-                ));
-                continue;
-            }
-            if a < covered_to {
-                problems.push(format!(
-                    "`{}` ({}) overlaps `{}` ({}): {} would count twice",
-                    r.path.display(),
-                    describe(h, h.range),
-                    prev.path.display(),
-                    describe(ph, ph.range),
-                    describe(h, [a, covered_to.min(b)])
-                ));
-            }
-        }
-        if a > covered_to {
-            problems.push(missing(h0, [covered_to, a]));
-        }
-        covered_to = covered_to.max(b);
-        last = Some(r);
     }
-    if covered_to < total {
-        problems.push(missing(h0, [covered_to, total]));
-    }
-    problems
-}
-
-/// A gap, with the tasks of the parts' split that hold it.
-fn missing(h: &Header, gap: [u64; 2]) -> String {
-    let n = h.tasks;
-    let tasks: Vec<String> = (1..=n)
-        .filter(|&i| {
-            let r = quotaplan::engine::shard::block(h.total, i, n);
-            r.start < gap[1] && r.end > gap[0]
-        })
-        .map(|i| format!("{i}/{n}"))
-        .collect();
-    let flag = if h.command == "simulate" {
-        "--shard"
-    } else {
-        "--task"
-    };
-    format!(
-        "{} are in no part: missing {} {} (re-run {} {flag} {} alone; its part is the same as it would have been)",
-        describe(h, gap),
-        if tasks.len() == 1 { "task" } else { "tasks" },
-        tasks.join(", "),
-        h.command,
-        tasks.first().map_or("I/N", String::as_str)
-    )
 }
 
 /// Checks the scenario read again for the merge against the parts' hash.

@@ -4,6 +4,7 @@
 //! for the terminal; a line too long to show (a 1 MB string) is left out
 //! and the place is given as `file:line:col`.
 
+use super::paint::Paint;
 use super::terminal::{eprint, safe_source, shown};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
@@ -105,12 +106,12 @@ impl Shown {
 }
 
 /// The problems of `loaded` on stderr, the first [`Shown::DEFAULT`] of them.
-pub fn problems(loaded: &Loaded) {
-    problems_shown(loaded, Shown::DEFAULT);
+pub fn problems(loaded: &Loaded, paint: Paint) {
+    problems_shown(loaded, Shown::DEFAULT, paint);
 }
 
 /// The problems of `loaded` on stderr, as many as `shown` says.
-pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown) {
+pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown, paint: Paint) {
     let all = &loaded.problems;
     let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
     let shown_errors = errors.min(shown_at_most.total);
@@ -129,7 +130,7 @@ pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown) {
             }
         })
         .collect();
-    render(loaded, &picked, shown_at_most.snippets);
+    render(loaded, &picked, shown_at_most.snippets, paint);
     let (hidden_e, hidden_w) = (errors - shown_errors, all.len() - errors - shown_warnings);
     if hidden_e + hidden_w > 0 {
         eprint(&format!(
@@ -141,9 +142,8 @@ pub fn problems_shown(loaded: &Loaded, shown_at_most: Shown) {
     }
 }
 
-fn render(loaded: &Loaded, picked: &[&Problem], snippets: usize) {
-    let color = super::paint::stderr_wants_colour();
-    let theme = if color {
+fn render(loaded: &Loaded, picked: &[&Problem], snippets: usize, paint: Paint) {
+    let theme = if paint.stderr() {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()

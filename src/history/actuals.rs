@@ -37,6 +37,59 @@ pub struct Booked {
     pub past_end: bool,
 }
 
+/// What the reader of a re-forecast should know of its actuals beyond the
+/// figures: rows left out, and months that look wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BookingNote {
+    /// Rows naming neither a unit nor a rep of the scenario: left out.
+    Unmatched { rows: usize, total: f64 },
+    /// Rows dated after the as-of date or the horizon: left out.
+    Later { rows: usize },
+    /// The as-of date is after the horizon's last month (named): every
+    /// month is booked, so the results are the actuals.
+    PastEnd { last_month: String },
+    /// Booked months (named) without a single row, of the `booked` months:
+    /// they count as months with no sales, which is more likely an export
+    /// that stops early or an as-of date too late. A warning.
+    EmptyMonths { months: Vec<String>, booked: usize },
+}
+
+impl Booked {
+    /// The notes on these actuals, in the order a reader needs them; months
+    /// are named by the calendar when the horizon's start is known.
+    pub fn notes(&self, model: &Model) -> Vec<BookingNote> {
+        let label = |m: usize| {
+            model.start.map_or(format!("month {}", m + 1), |(y, m0)| {
+                dates::month_label(y * 12 + m0 as i32 - 1 + m as i32)
+            })
+        };
+        let mut notes = Vec::new();
+        if self.unmatched_rows > 0 {
+            notes.push(BookingNote::Unmatched {
+                rows: self.unmatched_rows,
+                total: self.unmatched_total,
+            });
+        }
+        if self.later_rows > 0 {
+            notes.push(BookingNote::Later {
+                rows: self.later_rows,
+            });
+        }
+        if self.past_end {
+            notes.push(BookingNote::PastEnd {
+                last_month: label(model.months - 1),
+            });
+        }
+        if !self.empty_months.is_empty() {
+            notes.push(BookingNote::EmptyMonths {
+                months: self.empty_months.iter().map(|&m| label(m)).collect(),
+                booked: self.actuals.months,
+            });
+        }
+        notes
+    }
+}
+
 /// Places `h` on `model`'s horizon up to `as_of` (the last day of a month;
 /// past the horizon's end means the whole horizon is booked). A row counts
 /// for its unit's owner in the scenario; a row whose unit column holds a

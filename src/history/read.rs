@@ -130,18 +130,16 @@ impl RowProblems<'_> {
     }
 }
 
-fn rows(
-    sources: &Sources,
-    file: FileId,
+/// The columns of the fields (`[date, unit, owner, amount, region,
+/// segment]`), each missing required or mapped one reported; `None` when
+/// any is.
+fn columns(
+    t: &Table<'_>,
+    names: &[&str],
     opts: &ReadOptions,
     problems: &mut Problems,
-) -> Option<History> {
-    let text = &sources.files[file].text;
-    let t = Table::new(text, file, problems, "history CSV");
-    let (mut rdr, headers) = t.open(problems, "history CSV")?;
-    let header_spans = t.field_spans(0);
-    let header_end = header_spans.last().map_or(0, |r| r.end);
-    let names: Vec<&str> = headers.iter().collect();
+) -> Option<[Option<usize>; 6]> {
+    let header_end = t.field_spans(0).last().map_or(0, |r| r.end);
     let mut col: [Option<usize>; 6] = [None; 6];
     let mut missing = false;
     for (i, field) in FIELDS.iter().enumerate() {
@@ -153,7 +151,7 @@ fn rows(
         }
         missing = true;
         let mut help = String::new();
-        if let Some(s) = did_you_mean(want, &names) {
+        if let Some(s) = did_you_mean(want, names) {
             help.push_str(&format!("did you mean `{s}`? "));
         }
         help.push_str(&format!("the CSV has: {}", names.join(", ")));
@@ -179,45 +177,45 @@ fn rows(
             )
             .help(help);
     }
-    if missing {
-        return None;
-    }
-    let [date_c, unit_c, owner_c, amount_c, region_c, segment_c] = col;
-    let (date_c, unit_c, amount_c) = (date_c?, unit_c?, amount_c?);
+    (!missing).then_some(col)
+}
 
-    let mut units = Names::default();
-    let mut owners = Names::default();
-    let mut regions = Names::default();
-    let mut segments = Names::default();
-    let mut rows: Vec<Txn> = Vec::new();
-    let mut returns = Returns::default();
-    let mut after_until = 0usize;
-    let mut decimal_comma: Option<(String, Span)> = None;
-    let mut bad = RowProblems {
-        problems,
-        recorded: 0,
-        dropped: 0,
-    };
-    let mut record = csv::StringRecord::new();
-    let mut read_any = false;
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                bad.problems.error(
-                    ProblemKind::Syntax,
-                    &t.span(at..at),
-                    format!("malformed CSV: {e}"),
-                );
-                return None;
-            }
-        }
+/// The rows as they are read: names interned, what is left out counted,
+/// bad cells reported.
+struct Rows<'p> {
+    units: Names,
+    owners: Names,
+    regions: Names,
+    segments: Names,
+    rows: Vec<Txn>,
+    returns: Returns,
+    after_until: usize,
+    /// The first amount written with a decimal comma, and where.
+    decimal_comma: Option<(String, Span)>,
+    bad: RowProblems<'p>,
+    read_any: bool,
+}
+
+/// Where the fields are, and the table they are read from.
+struct Layout<'t> {
+    t: &'t Table<'t>,
+    fields: usize,
+    date: usize,
+    unit: usize,
+    amount: usize,
+    owner: Option<usize>,
+    region: Option<usize>,
+    segment: Option<usize>,
+}
+
+impl Rows<'_> {
+    /// Reads one record; a record with a problem is reported and skipped.
+    fn record(&mut self, l: &Layout<'_>, opts: &ReadOptions, record: &csv::StringRecord) {
         if record.iter().all(str::is_empty) {
-            continue;
+            return;
         }
-        read_any = true;
+        self.read_any = true;
+        let t = l.t;
         let position = record.position().map_or(0, |p| p.byte() as usize);
         // Places are worked out only for a row with a problem.
         let cell_span = |i: usize| {
@@ -228,29 +226,71 @@ fn rows(
                 .unwrap_or_else(|| spans.first().map_or(position..position, |s| s.start..s.end));
             t.span(r)
         };
-        if record.len() != headers.len() {
+        if record.len() != l.fields {
             let spans = t.field_spans(position);
             let r = spans.first().map_or(position, |s| s.start)
                 ..spans.last().map_or(position, |s| s.end);
-            bad.error(
+            self.bad.error(
                 t.span(r),
                 ProblemKind::Shape,
                 format!(
                     "this row has {} fields but the header has {}",
                     record.len(),
-                    headers.len()
+                    l.fields
                 ),
                 "a field holding the delimiter must be in quotes".into(),
             );
-            continue;
+            return;
         }
-        let mut ok = true;
-        let date_cell = &record[date_c];
-        let date = match dates::parse(date_cell, opts.date_format.as_deref()) {
+        let date = self.date(&record[l.date], opts, || cell_span(l.date));
+        let unit = &record[l.unit];
+        if unit.is_empty() {
+            self.bad.error(
+                cell_span(l.unit),
+                ProblemKind::Missing,
+                format!("the {} is empty", opts.columns.name("unit")),
+                "every row needs the unit (account, customer, store or territory) it was sold to"
+                    .into(),
+            );
+        }
+        let amount = self.amount(&record[l.amount], t.delimiter, || cell_span(l.amount));
+        let (Some(date), Some(amount), false) = (date, amount, unit.is_empty()) else {
+            return;
+        };
+        if opts.until.is_some_and(|u| date >= u) {
+            self.after_until += 1;
+            return;
+        }
+        let tag = |c: Option<usize>, names: &mut Names| match c.map(|c| &record[c]) {
+            Some(v) if !v.is_empty() => names.get(v),
+            _ => NONE,
+        };
+        if amount < 0.0 {
+            self.returns.rows += 1;
+            self.returns.total += amount;
+        }
+        let txn = Txn {
+            date,
+            unit: self.units.get(unit),
+            owner: tag(l.owner, &mut self.owners),
+            region: tag(l.region, &mut self.regions),
+            segment: tag(l.segment, &mut self.segments),
+            amount,
+        };
+        self.rows.push(txn);
+    }
+
+    /// A row's date, or `None` (reported).
+    fn date(
+        &mut self,
+        cell: &str,
+        opts: &ReadOptions,
+        place: impl Fn() -> Span,
+    ) -> Option<NaiveDate> {
+        match dates::parse(cell, opts.date_format.as_deref()) {
             Ok(d) => Some(d),
             Err(e) => {
-                ok = false;
-                let (message, help) = if date_cell.is_empty() {
+                let (message, help) = if cell.is_empty() {
                     (
                         "the date is empty".to_string(),
                         "every row needs a date".to_string(),
@@ -258,139 +298,193 @@ fn rows(
                 } else {
                     (e.message, e.help)
                 };
-                bad.error(cell_span(date_c), ProblemKind::WrongType, message, help);
+                self.bad
+                    .error(place(), ProblemKind::WrongType, message, help);
                 None
             }
-        };
-        let unit = &record[unit_c];
-        if unit.is_empty() {
-            ok = false;
-            bad.error(
-                cell_span(unit_c),
-                ProblemKind::Missing,
-                format!("the {} is empty", opts.columns.name("unit")),
-                "every row needs the unit (account, customer, store or territory) it was sold to"
-                    .into(),
-            );
         }
-        let amount_cell = &record[amount_c];
-        let amount = match amount_cell.replace('_', "").parse::<f64>() {
+    }
+
+    /// A row's amount, or `None` (reported). In a file separated by
+    /// semicolons or tabs a decimal comma is read as a point (and noted).
+    fn amount(&mut self, cell: &str, delimiter: u8, place: impl Fn() -> Span) -> Option<f64> {
+        match cell.replace('_', "").parse::<f64>() {
             Ok(x) if x.is_finite() => Some(x),
-            Err(_) if t.delimiter != b',' && is_decimal_comma(amount_cell) => {
-                if decimal_comma.is_none() {
-                    decimal_comma = Some((amount_cell.to_string(), cell_span(amount_c)));
+            Err(_) if delimiter != b',' && is_decimal_comma(cell) => {
+                if self.decimal_comma.is_none() {
+                    self.decimal_comma = Some((cell.to_string(), place()));
                 }
-                amount_cell.replace(',', ".").parse::<f64>().ok()
+                cell.replace(',', ".").parse::<f64>().ok()
             }
             _ => {
-                ok = false;
-                let help = if amount_cell.contains(',') {
+                let help = if cell.contains(',') {
                     "write plain numbers such as 1250000.50, without thousands separators"
-                } else if amount_cell.is_empty() {
+                } else if cell.is_empty() {
                     "every row needs an amount; a return is a negative amount"
                 } else {
                     "write plain numbers such as 1250000.50, without currency symbols or units"
                 };
-                bad.error(
-                    cell_span(amount_c),
+                self.bad.error(
+                    place(),
                     ProblemKind::WrongType,
-                    format!("the amount must be a number, found `{amount_cell}`"),
+                    format!("the amount must be a number, found `{cell}`"),
                     help.into(),
                 );
                 None
             }
-        };
-        let (Some(date), Some(amount), true) = (date, amount, ok) else {
-            continue;
-        };
-        if opts.until.is_some_and(|u| date >= u) {
-            after_until += 1;
-            continue;
         }
-        let tag = |c: Option<usize>, names: &mut Names| match c.map(|c| &record[c]) {
-            Some(v) if !v.is_empty() => names.get(v),
-            _ => NONE,
-        };
-        if amount < 0.0 {
-            returns.rows += 1;
-            returns.total += amount;
+    }
+}
+
+fn rows(
+    sources: &Sources,
+    file: FileId,
+    opts: &ReadOptions,
+    problems: &mut Problems,
+) -> Option<History> {
+    let text = &sources.files[file].text;
+    let t = Table::new(text, file, problems, "history CSV");
+    let (mut rdr, headers) = t.open(problems, "history CSV")?;
+    let header_end = t.field_spans(0).last().map_or(0, |r| r.end);
+    let names: Vec<&str> = headers.iter().collect();
+    let [date, unit, owner, amount, region, segment] = columns(&t, &names, opts, problems)?;
+    let layout = Layout {
+        t: &t,
+        fields: headers.len(),
+        date: date?,
+        unit: unit?,
+        amount: amount?,
+        owner,
+        region,
+        segment,
+    };
+    let mut r = Rows {
+        units: Names::default(),
+        owners: Names::default(),
+        regions: Names::default(),
+        segments: Names::default(),
+        rows: Vec::new(),
+        returns: Returns::default(),
+        after_until: 0,
+        decimal_comma: None,
+        bad: RowProblems {
+            problems,
+            recorded: 0,
+            dropped: 0,
+        },
+        read_any: false,
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => r.record(&layout, opts, &record),
+            Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                r.bad.problems.error(
+                    ProblemKind::Syntax,
+                    &t.span(at..at),
+                    format!("malformed CSV: {e}"),
+                );
+                return None;
+            }
         }
-        rows.push(Txn {
-            date,
-            unit: units.get(unit),
-            owner: tag(owner_c, &mut owners),
-            region: tag(region_c, &mut regions),
-            segment: tag(segment_c, &mut segments),
-            amount,
-        });
     }
-    if bad.dropped > 0 {
-        let n = bad.dropped;
-        bad.problems.push(
-            Problem::error(
-                ProblemKind::WrongType,
-                format!("… and {n} more rows with problems like those above (the first {MAX_ROW_PROBLEMS} are listed)"),
-                None,
-            )
-            .with_help("fix the pattern above (often the --date-format or the --columns mapping) and run again"),
-        );
-    }
-    let problems = bad.problems;
-    if let Some((example, span)) = decimal_comma {
-        problems.warning(
-            ProblemKind::FileFormat,
-            &span,
-            format!("the history CSV writes decimal commas (`{example}`): read as decimal points"),
-        );
-    }
-    if !read_any {
-        problems
-            .error(
+    r.finish(&t, header_end, opts, &layout)
+}
+
+impl Rows<'_> {
+    /// What the rows say as a whole (rows left out, a file with no rows),
+    /// then the history.
+    fn finish(
+        self,
+        t: &Table<'_>,
+        header_end: usize,
+        opts: &ReadOptions,
+        l: &Layout<'_>,
+    ) -> Option<History> {
+        let Rows {
+            units,
+            owners,
+            regions,
+            segments,
+            mut rows,
+            returns,
+            after_until,
+            decimal_comma,
+            bad,
+            read_any,
+        } = self;
+        if bad.dropped > 0 {
+            let n = bad.dropped;
+            bad.problems.push(
+                Problem::error(
+                    ProblemKind::WrongType,
+                    format!("… and {n} more rows with problems like those above (the first {MAX_ROW_PROBLEMS} are listed)"),
+                    None,
+                )
+                .with_help("fix the pattern above (often the --date-format or the --columns mapping) and run again"),
+            );
+        }
+        let problems = bad.problems;
+        if let Some((example, span)) = decimal_comma {
+            problems.warning(
+                ProblemKind::FileFormat,
+                &span,
+                format!(
+                    "the history CSV writes decimal commas (`{example}`): read as decimal points"
+                ),
+            );
+        }
+        if !read_any {
+            problems
+                .error(
+                    ProblemKind::Missing,
+                    &t.span(0..header_end),
+                    "the history CSV has no rows, only a header",
+                )
+                .help("export one row per order, deal or monthly booking below the header");
+            return None;
+        }
+        if rows.is_empty() && !problems.has_errors() {
+            problems.error(
                 ProblemKind::Missing,
                 &t.span(0..header_end),
-                "the history CSV has no rows, only a header",
-            )
-            .help("export one row per order, deal or monthly booking below the header");
-        return None;
-    }
-    if rows.is_empty() && !problems.has_errors() {
-        problems.error(
-            ProblemKind::Missing,
-            &t.span(0..header_end),
-            format!(
-                "every row is dated on or after --until {}: nothing is left to fit",
-                opts.until.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        );
-        return None;
-    }
-    // A stable sort keeps rows of one day in file order.
-    rows.sort_by_key(|r| r.date);
-    let mut info: Vec<UnitInfo> = units
-        .list
-        .into_iter()
-        .map(|id| UnitInfo {
-            id,
-            region: NONE,
-            segment: NONE,
-            owner: NONE,
+                format!(
+                    "every row is dated on or after --until {}: nothing is left to fit",
+                    opts.until.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            );
+            return None;
+        }
+        // A stable sort keeps rows of one day in file order.
+        rows.sort_by_key(|r| r.date);
+        let mut info: Vec<UnitInfo> = units
+            .list
+            .into_iter()
+            .map(|id| UnitInfo {
+                id,
+                region: NONE,
+                segment: NONE,
+                owner: NONE,
+            })
+            .collect();
+        for r in &rows {
+            let u = &mut info[r.unit as usize];
+            (u.owner, u.region, u.segment) = (r.owner, r.region, r.segment);
+        }
+        Some(History {
+            units: info,
+            owners: owners.list,
+            regions: regions.list,
+            segments: segments.list,
+            rows,
+            returns,
+            after_until,
+            roster: None,
+            has_owner: l.owner.is_some(),
+            has_region: l.region.is_some(),
+            has_segment: l.segment.is_some(),
         })
-        .collect();
-    for r in &rows {
-        let u = &mut info[r.unit as usize];
-        (u.owner, u.region, u.segment) = (r.owner, r.region, r.segment);
     }
-    Some(History {
-        units: info,
-        owners: owners.list,
-        regions: regions.list,
-        segments: segments.list,
-        rows,
-        returns,
-        after_until,
-        roster: None,
-        has_owner: owner_c.is_some(),
-        has_region: region_c.is_some(),
-        has_segment: segment_c.is_some(),
-    })
 }

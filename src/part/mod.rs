@@ -18,6 +18,9 @@
 //! shows what a part is.
 
 mod codec;
+mod cover;
+
+pub use cover::{MergeProblem, coverage, held, mismatches};
 
 use crate::engine::shard::ShardState;
 use crate::model::{Model, Pin, QuotaMethod, QuotaSolution};

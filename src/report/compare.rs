@@ -3,7 +3,7 @@
 
 use super::escape::escape;
 use super::format::{Align, TERMINAL_WIDTH, Table, money, wrap, wrap_indented};
-use crate::compare::{Comparison, GateResult, Noise, fmt_p};
+use crate::compare::{Comparison, GateResult, Noise, Outcome, Suite, fmt_p};
 
 /// A standard error with three significant digits (plain, no exponent).
 fn fmt_se(x: f64) -> String {
@@ -267,6 +267,66 @@ pub fn junit(suites: &[(String, Vec<GateResult>)]) -> String {
     }
     o.push_str("</testsuites>\n");
     o
+}
+
+/// A check suite for a terminal: each scenario's comparison (or the one
+/// gate of a scenario not compared), in the order they ran.
+pub fn suite_terminal(suite: &Suite) -> String {
+    let mut o = String::new();
+    for case in &suite.cases {
+        match &case.outcome {
+            Outcome::Compared(c) => o.push_str(&terminal(&case.name, c)),
+            _ => o.push_str(&terminal_cases(&case.name, case.gates())),
+        }
+        o.push('\n');
+    }
+    o
+}
+
+/// A check suite as a PR-comment-ready markdown report.
+pub fn suite_markdown(suite: &Suite) -> String {
+    let mut o = String::new();
+    for case in &suite.cases {
+        match &case.outcome {
+            Outcome::Compared(c) => o.push_str(&markdown(&case.name, c)),
+            _ => o.push_str(&markdown_cases(&case.name, case.gates())),
+        }
+        o.push('\n');
+    }
+    o
+}
+
+/// What `check --json` prints: whether the suite passed and each scenario
+/// by name, compared ones with their deltas ([`json`]), the others with
+/// their one gate result.
+pub fn suite_json(suite: &Suite) -> serde_json::Value {
+    let mut cases: Vec<serde_json::Value> = suite
+        .cases
+        .iter()
+        .map(|case| match &case.outcome {
+            Outcome::Compared(c) => json(&case.name, c),
+            _ => serde_json::json!({
+                "name": case.name,
+                "passed": case.passed(),
+                "gates": case.gates(),
+            }),
+        })
+        .collect();
+    cases.sort_by(|x, y| x["name"].as_str().cmp(&y["name"].as_str()));
+    serde_json::json!({
+        "passed": suite.passed(),
+        "scenarios": cases,
+    })
+}
+
+/// The JUnit suites of a check suite: one per scenario.
+pub fn suite_junit(suite: &Suite) -> String {
+    let suites: Vec<(String, Vec<GateResult>)> = suite
+        .cases
+        .iter()
+        .map(|c| (c.name.clone(), c.gates().to_vec()))
+        .collect();
+    junit(&suites)
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! percentages, and widths that count CJK characters as two columns. Every
 //! table, the HTML page and the command summaries format through here.
 
+use super::styled::{Style, Styled, Tone};
+
 /// Money with thousands separators for reading (CSV and JSON keep plain
 /// numbers); never "-0".
 pub use crate::model::money::grouped as money;
@@ -115,7 +117,7 @@ pub enum Align {
 /// down to 8 columns; numbers are never cut.
 pub struct Table {
     heads: Vec<(Vec<String>, Align)>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<(String, Tone)>>,
     indent: usize,
 }
 
@@ -138,19 +140,24 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
+        self.row_toned(cells.into_iter().map(|c| (c, Tone::Plain)).collect());
+    }
+
+    /// A row whose cells say how they read (see [`Tone`]).
+    pub fn row_toned(&mut self, cells: Vec<(String, Tone)>) {
         debug_assert_eq!(cells.len(), self.heads.len());
         self.rows.push(cells);
     }
 
-    /// The table's lines, each ending in a newline.
-    pub fn render(&self) -> String {
+    /// Column widths and the gap between columns that fit the terminal.
+    fn layout(&self) -> (Vec<usize>, usize) {
         let n = self.heads.len();
         let mut widths: Vec<usize> = (0..n)
             .map(|c| {
                 let head = self.heads[c].0.iter().map(|h| width(h)).max().unwrap_or(0);
                 self.rows
                     .iter()
-                    .map(|r| width(&r[c]))
+                    .map(|r| width(&r[c].0))
                     .max()
                     .unwrap_or(0)
                     .max(head)
@@ -176,32 +183,64 @@ impl Table {
                 break;
             }
         }
-        let lines = self.heads.iter().map(|h| h.0.len()).max().unwrap_or(1);
-        let mut out = String::new();
-        let mut line = |cells: &mut dyn Iterator<Item = (usize, &str)>| {
-            let mut l = " ".repeat(self.indent);
-            for (c, text) in cells {
+        (widths, gap)
+    }
+
+    /// The table's lines, each ending in a newline.
+    pub fn render(&self) -> String {
+        self.render_styled().text()
+    }
+
+    /// The table with its header as a heading and each cell in its tone.
+    pub fn render_styled(&self) -> Styled {
+        let (widths, gap) = self.layout();
+        let mut out = Styled::new();
+        let line = |out: &mut Styled, cells: &mut dyn Iterator<Item = (usize, &str, Tone)>| {
+            let mut pieces: Vec<(String, Tone)> = vec![(" ".repeat(self.indent), Tone::Plain)];
+            for (c, text, tone) in cells {
                 if c > 0 {
-                    l.push_str(&" ".repeat(gap));
+                    pieces.push((" ".repeat(gap), Tone::Plain));
                 }
                 let t = truncate(text, widths[c]);
-                l.push_str(&match self.heads[c].1 {
-                    Align::Left => pad(&t, widths[c]),
-                    Align::Right => lpad(&t, widths[c]),
-                });
+                let fill = (" ".repeat(widths[c].saturating_sub(width(&t))), Tone::Plain);
+                match self.heads[c].1 {
+                    Align::Left => pieces.extend([(t, tone), fill]),
+                    Align::Right => pieces.extend([fill, (t, tone)]),
+                }
             }
-            out.push_str(l.trim_end());
-            out.push('\n');
+            // No trailing spaces.
+            while let Some((last, _)) = pieces.last_mut() {
+                let kept = last.trim_end().len();
+                last.truncate(kept);
+                if kept > 0 {
+                    break;
+                }
+                pieces.pop();
+            }
+            for (text, tone) in pieces {
+                out.push(text, Style::tone(tone));
+            }
+            out.plain("\n");
         };
+        let lines = self.heads.iter().map(|h| h.0.len()).max().unwrap_or(1);
         for k in 0..lines {
-            // A one-line header sits on the last header line.
-            line(&mut self.heads.iter().enumerate().map(|(c, (h, _))| {
-                let at = (k + h.len()).checked_sub(lines);
-                (c, at.map_or("", |i| h[i].as_str()))
-            }));
+            // A one-line header sits on the last header line; the header
+            // is a heading as a whole.
+            let mut head = Styled::new();
+            line(
+                &mut head,
+                &mut self.heads.iter().enumerate().map(|(c, (h, _))| {
+                    let at = (k + h.len()).checked_sub(lines);
+                    (c, at.map_or("", |i| h[i].as_str()), Tone::Plain)
+                }),
+            );
+            out.lines(&head.text(), Style::HEADING);
         }
         for r in &self.rows {
-            line(&mut r.iter().enumerate().map(|(c, s)| (c, s.as_str())));
+            line(
+                &mut out,
+                &mut r.iter().enumerate().map(|(c, (s, t))| (c, s.as_str(), *t)),
+            );
         }
         out
     }

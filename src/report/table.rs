@@ -6,6 +6,7 @@ use super::format::{
     Align, TERMINAL_WIDTH, Table, lpad, money, money_cur, pad, pct, width, with_currency,
     wrap_indented,
 };
+use super::styled::{Style, Styled, Tone};
 use crate::analysis::{RepDigest, RepSummary, RiskSummary, Summary};
 use std::fmt::Write;
 
@@ -18,21 +19,27 @@ fn currency_note(currency: &str) -> String {
 }
 
 /// A line of the team block: the label padded to [`LABEL`], then the value.
-fn item(o: &mut String, label: &str, value: &str) {
+fn item(o: &mut Styled, label: &str, value: &str) {
     let _ = writeln!(o, "{}{value}", pad(label, LABEL));
 }
 
-pub fn summary_table(s: &Summary) -> String {
-    let mut o = String::new();
+/// The summary of a run for a terminal: the team block, reps, groups,
+/// quarters, quotas and fairness, compensation and the risk register, each
+/// figure in the tone it reads in.
+pub fn summary_table(s: &Summary) -> Styled {
+    let mut o = Styled::new();
     let t = &s.team;
     let cur = s.currency.as_str();
-    let _ = writeln!(
-        o,
-        "{} — {} trials, seed {}",
-        s.scenario,
-        money(s.trials as f64),
-        s.seed
+    o.push(
+        format!(
+            "{} — {} trials, seed {}",
+            s.scenario,
+            money(s.trials as f64),
+            s.seed
+        ),
+        Style::HEADING,
     );
+    let _ = writeln!(o);
     let _ = writeln!(o);
     item(&mut o, "Team target", &money_cur(t.target, cur));
     item(
@@ -64,11 +71,14 @@ pub fn summary_table(s: &Summary) -> String {
             pct(t.attainment.p90)
         ),
     );
-    item(
-        &mut o,
-        "P(team hits target)",
-        &super::format::p_with_halfwidth(t.p_hit_target, t.p_hit_target_se),
-    );
+    // The headline: the chance the team makes its target.
+    o.plain(pad("P(team hits target)", LABEL));
+    let headline = Style {
+        tone: Tone::of_p_team(t.p_hit_target),
+        strong: true,
+    };
+    o.push(pct(t.p_hit_target), headline);
+    let _ = writeln!(o, " ± {}", pct(1.96 * t.p_hit_target_se));
     item(
         &mut o,
         "Reps at quota",
@@ -133,7 +143,7 @@ pub fn summary_table(s: &Summary) -> String {
             pct(x.p_hit),
         ]);
     }
-    o.push_str(&q.render());
+    o.append(q.render_styled());
     quarter_matrix(&mut o, s);
     quota_and_fairness(&mut o, s);
     compensation(&mut o, s);
@@ -143,7 +153,7 @@ pub fn summary_table(s: &Summary) -> String {
 
 /// One row per rep of `reps`. Names longer than the terminal allows are
 /// shortened (the id is always whole); every rep's figures are in reps.csv.
-fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
+fn rep_table(o: &mut Styled, s: &Summary, reps: &[&RepSummary]) {
     let mut t = Table::new(&[
         ("Rep", Align::Left),
         ("Name", Align::Left),
@@ -157,26 +167,27 @@ fn rep_table(o: &mut String, s: &Summary, reps: &[&RepSummary]) {
         ("P(quota)", Align::Right),
     ]);
     for r in reps {
-        t.row(vec![
-            r.id.clone(),
-            r.name.clone(),
-            money(r.quota),
-            money(r.sales.mean),
-            pct(r.coverage),
-            format!(
+        let plain = |x: String| (x, Tone::Plain);
+        t.row_toned(vec![
+            plain(r.id.clone()),
+            plain(r.name.clone()),
+            plain(money(r.quota)),
+            plain(money(r.sales.mean)),
+            plain(pct(r.coverage)),
+            plain(format!(
                 "{:.0}% – {:.0}%",
                 100.0 * r.attainment.p10,
                 100.0 * r.attainment.p90
-            ),
-            pct(r.p_attain),
+            )),
+            (pct(r.p_attain), Tone::of_p_attain(r.p_attain)),
         ]);
     }
-    o.push_str(&t.render());
+    o.append(t.render_styled());
 }
 
 /// Roll-ups by each grouping key: quota, sales and P(group hits its
 /// quota), one block per key. Nothing without grouping keys.
-fn group_table(o: &mut String, s: &Summary) {
+fn group_table(o: &mut Styled, s: &Summary) {
     let mut keys: Vec<&str> = Vec::new();
     for g in &s.groups {
         if !keys.contains(&g.by.as_str()) {
@@ -211,15 +222,16 @@ fn group_table(o: &mut String, s: &Summary) {
                 super::format::p_with_halfwidth(g.p_hit, g.p_hit_se),
             ]);
         }
-        let _ = write!(o, "\n{}", t.render());
+        let _ = writeln!(o);
+        o.append(t.render_styled());
     }
 }
 
 /// The reps of a run too large to list: P(quota) across them and how many
 /// fall in each tenth.
-fn rep_distribution(o: &mut String, d: &RepDigest) {
+fn rep_distribution(o: &mut Styled, d: &RepDigest) {
     let a = &d.p_attain;
-    o.push_str(&wrap_indented(
+    o.plain(wrap_indented(
         &format!(
             "{} reps, more than {}: the worst and best {} are listed; every rep is in {}.",
             money(d.count as f64),
@@ -231,7 +243,7 @@ fn rep_distribution(o: &mut String, d: &RepDigest) {
         "",
         "  ",
     ));
-    o.push_str(&wrap_indented(
+    o.plain(wrap_indented(
         &format!(
             "P(quota) across reps: mean {}, min {}, P10 {}, P25 {}, P50 {}, P75 {}, P90 {}, max {}",
             pct(a.mean),
@@ -263,7 +275,7 @@ fn rep_distribution(o: &mut String, d: &RepDigest) {
 }
 
 /// P(reaching each quarter's quota) per rep: which quarter is at risk.
-fn quarter_matrix(o: &mut String, s: &Summary) {
+fn quarter_matrix(o: &mut Styled, s: &Summary) {
     let Some(first) = s.reps.first() else { return };
     let iw = s
         .reps
@@ -273,23 +285,33 @@ fn quarter_matrix(o: &mut String, s: &Summary) {
         .unwrap_or(3)
         .max(3);
     let _ = writeln!(o);
-    let _ = write!(o, "{}", pad("P(quarter quota)", iw + 2));
+    let mut head = pad("P(quarter quota)", iw + 2);
     for q in &first.quarters {
-        let _ = write!(o, " {:>7}", q.quarter);
+        let _ = write!(head, " {:>7}", q.quarter);
     }
-    let _ = writeln!(o, "   Mean attainment");
+    o.push(head + "   Mean attainment", Style::HEADING);
+    let _ = writeln!(o);
     for r in &s.reps {
         let _ = write!(o, "{}", pad(&r.id, iw + 2));
         let _ = write!(o, "{}", " ".repeat(16usize.saturating_sub(iw + 2)));
         for q in &r.quarters {
-            let _ = write!(o, " {:>7}", q.p_attain.map_or_else(|| "—".to_string(), pct));
+            match q.p_attain {
+                Some(p) => {
+                    let cell = pct(p);
+                    o.plain(" ".repeat(1 + 7usize.saturating_sub(cell.chars().count())));
+                    o.push(cell, Style::tone(Tone::of_p_attain(p)));
+                }
+                None => {
+                    let _ = write!(o, " {:>7}", "—");
+                }
+            }
         }
         let ytd = r.quarters.last().map_or(0.0, |q| q.ytd_attainment_mean);
         let _ = writeln!(o, "   {}", lpad(&pct(ytd), 15));
     }
 }
 
-fn quota_and_fairness(o: &mut String, s: &Summary) {
+fn quota_and_fairness(o: &mut Styled, s: &Summary) {
     let q = &s.quota;
     let f = &s.fairness;
     let _ = writeln!(o);
@@ -302,8 +324,8 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
     if let Some(p) = q.p_star {
         let _ = write!(line, "; every rep's P(quota) = {}", pct(p));
     }
-    o.push_str(&wrap_indented(&line, TERMINAL_WIDTH, "", "  "));
-    o.push_str(&wrap_indented(
+    o.plain(wrap_indented(&line, TERMINAL_WIDTH, "", "  "));
+    o.plain(wrap_indented(
         &format!(
             "Fairness: P(quota) from {} to {} (sd {}); correlation of territory size with attainment {:+.2}",
             pct(f.p_attain_min),
@@ -316,21 +338,24 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
         "  ",
     ));
     for flag in &f.flags {
-        o.push_str(&wrap_indented(
-            &format!(
-                "{} {} P(quota) {}: {}",
-                flag.id,
-                flag.name,
-                pct(flag.p_attain),
-                flag.reason
+        o.lines(
+            &wrap_indented(
+                &format!(
+                    "{} {} P(quota) {}: {}",
+                    flag.id,
+                    flag.name,
+                    pct(flag.p_attain),
+                    flag.reason
+                ),
+                TERMINAL_WIDTH,
+                "  ",
+                "    ",
             ),
-            TERMINAL_WIDTH,
-            "  ",
-            "    ",
-        ));
+            Style::tone(Tone::Warn),
+        );
     }
     if let Some(d) = s.rep_digest.as_ref().filter(|d| d.flags_left_out > 0) {
-        o.push_str(&wrap_indented(
+        o.plain(wrap_indented(
             &format!(
                 "(and {} more reps below 30 % or above 80 %, not listed; see {})",
                 d.flags_left_out, d.detail[0]
@@ -342,7 +367,7 @@ fn quota_and_fairness(o: &mut String, s: &Summary) {
     }
 }
 
-fn compensation(o: &mut String, s: &Summary) {
+fn compensation(o: &mut Styled, s: &Summary) {
     let Some(c) = &s.compensation else { return };
     let cur = s.currency.as_str();
     let _ = writeln!(o);
@@ -377,7 +402,7 @@ fn compensation(o: &mut String, s: &Summary) {
 
 /// The risk register, largest expected loss first, with each risk's share
 /// of the variance of team sales beside it.
-fn risk_register(o: &mut String, s: &Summary) {
+fn risk_register(o: &mut Styled, s: &Summary) {
     if s.risks.is_empty() {
         return;
     }
@@ -401,13 +426,16 @@ fn risk_register(o: &mut String, s: &Summary) {
             format!("{:+.1}%", 100.0 * r.expected_impact),
         ]);
     }
-    o.push_str(&t.render());
-    o.push_str(&wrap_indented(
+    o.append(t.render_styled());
+    o.lines(
+        &wrap_indented(
         "Expected loss: team sales with the risk switched off minus with it, same trials (negative: an upside). Share of variance: the risk's share of the spread of team sales. Chance: that it happens in a year. Expected impact: on the sales it reaches. The tornado swing of each risk is in risks.csv and the report.",
         TERMINAL_WIDTH,
         "",
         "",
-    ));
+    ),
+        Style::tone(Tone::Muted),
+    );
 }
 
 /// Risks by expected loss, largest first; ties (e.g. without analytics)

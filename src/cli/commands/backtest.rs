@@ -6,24 +6,27 @@ use crate::cli::args::BacktestArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::slug;
 use crate::cli::fonts;
-use crate::cli::output::{Output, print};
+use crate::cli::output::print;
+use crate::cli::paint::Paint;
 use quotaplan::backtest::{BacktestOptions, backtest};
 use quotaplan::report::OutputFile;
 use quotaplan::report::backtest::{calibration_table, charts, html_section};
 use std::path::PathBuf;
 
-pub fn run(a: BacktestArgs) -> Result<(), Fail> {
+pub fn run(a: BacktestArgs, paint: Paint) -> Result<(), Fail> {
     let cutoff = parse_date("--cutoff", &a.cutoff)?;
-    let history = load_history(&a.history, &a.read, None)?;
+    let history = load_history(&a.history, &a.read, None, paint)?;
+    // clap gives the defaults (2000 trials, seed 1).
+    let (trials, seed) = (a.run.trials.unwrap_or(2000), a.run.seed.unwrap_or(1));
     let name = a.history.display().to_string();
     let outcome = backtest(
         &history,
         &BacktestOptions {
             cutoff,
             horizon_months: a.horizon,
-            trials: a.trials,
-            seed: a.seed,
-            threads: a.threads,
+            trials,
+            seed,
+            threads: a.run.threads,
             source: name.clone(),
         },
     )
@@ -85,13 +88,11 @@ pub fn run(a: BacktestArgs) -> Result<(), Fail> {
         .file_stem()
         .map_or_else(|| "history".into(), |s| s.to_string_lossy().into_owned());
     let dir = a
+        .output
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(slug(&stem)).join("backtest"));
-    let output = Output {
-        quiet: a.quiet,
-        bom: false,
-    };
+    let output = a.output.output();
     output.write(
         &dir,
         &[
@@ -126,7 +127,7 @@ pub fn run(a: BacktestArgs) -> Result<(), Fail> {
         let mut text = quotaplan::report::format::wrap(
             &format!(
                 "Backtest: fitted on {name} up to {cutoff_text}, {} months forecast ({} trials) against what happened",
-                a.horizon, a.trials
+                a.horizon, trials
             ),
             quotaplan::report::format::TERMINAL_WIDTH,
         );

@@ -4,7 +4,8 @@
 use crate::cli::args::{FitArgs, HistoryArgs};
 use crate::cli::fail::Fail;
 use crate::cli::files::{read_input, slug};
-use crate::cli::output::{Output, print};
+use crate::cli::output::print;
+use crate::cli::paint::Paint;
 use crate::cli::{render, terminal};
 use quotaplan::fit::{FitOptions, fit};
 use quotaplan::history::History;
@@ -24,6 +25,7 @@ pub(crate) fn load_history(
     path: &Path,
     how: &HistoryArgs,
     until: Option<chrono::NaiveDate>,
+    paint: Paint,
 ) -> Result<History, Fail> {
     let roster = how.roster.as_deref();
     let date_format = how.date_format.clone();
@@ -55,23 +57,23 @@ pub(crate) fn load_history(
         problems: got.problems,
         sources: got.sources,
     };
-    render::problems(&loaded);
+    render::problems(&loaded, paint);
     got.history.ok_or(Fail::ReportedInput)
 }
 
-pub fn run(a: FitArgs) -> Result<(), Fail> {
+pub fn run(a: FitArgs, paint: Paint) -> Result<(), Fail> {
     let until = a
         .until
         .as_deref()
         .map(|u| parse_date("--until", u))
         .transpose()?;
-    let history = load_history(&a.history, &a.read, until)?;
+    let history = load_history(&a.history, &a.read, until, paint)?;
     let history_name = a.history.display().to_string();
     let stem = a
         .history
         .file_stem()
         .map_or_else(|| "history".into(), |s| s.to_string_lossy().into_owned());
-    let out: PathBuf = a.out.clone().unwrap_or_else(|| {
+    let out: PathBuf = a.output.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
             .join(slug(&stem))
             .join("fit")
@@ -101,10 +103,7 @@ pub fn run(a: FitArgs) -> Result<(), Fail> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let json = fitted.json();
-    let output = Output {
-        quiet: a.quiet,
-        bom: false,
-    };
+    let output = a.output.output();
     output.write(
         dir,
         &[

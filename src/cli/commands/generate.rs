@@ -2,7 +2,6 @@
 
 use crate::cli::args::GenerateArgs;
 use crate::cli::fail::Fail;
-use crate::cli::output::Output;
 use quotaplan::generate::history::with_history;
 use quotaplan::generate::{GenerateSpec, synthetic};
 use quotaplan::report::OutputFile;
@@ -21,14 +20,14 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
             i64::MAX
         )));
     }
-    let name = a
-        .out
+    // clap requires --out here.
+    let out = a.output.out.clone().unwrap_or_default();
+    let name = out
         .file_name()
         .ok_or_else(|| Fail::Usage("--out must name a file".into()))?
         .to_string_lossy()
         .into_owned();
-    let stem = a
-        .out
+    let stem = out
         .file_stem()
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let units_file = format!("{stem}-units.csv");
@@ -50,8 +49,7 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
         }
         None => (synthetic(&spec), None),
     };
-    let dir = a
-        .out
+    let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
@@ -77,14 +75,11 @@ pub fn run(a: GenerateArgs) -> Result<(), Fail> {
             bytes: h.into_bytes(),
         });
     }
-    let output = Output {
-        quiet: a.quiet,
-        bom: false,
-    };
+    let output = a.output.output();
     output.write(dir, &files)?;
     output.status(format!(
         "Wrote {} and {}{}",
-        a.out.display(),
+        out.display(),
         dir.join(&units_file).display(),
         if a.history.is_some() {
             format!(" and {}", dir.join(&history_file).display())

@@ -1,10 +1,9 @@
 //! `quotaplan init` (a commented starter scenario and units CSV) and
 //! `quotaplan completions` (shell completion scripts).
 
-use crate::cli::args::{Cli, CompletionsArgs, InitArgs};
+use crate::cli::args::{CompletionsArgs, InitArgs, command};
 use crate::cli::fail::Fail;
-use crate::cli::output::{Output, print};
-use clap::CommandFactory;
+use crate::cli::output::print;
 use quotaplan::report::OutputFile;
 
 /// The starter scenario; its comments explain every section.
@@ -29,10 +28,7 @@ pub fn init(a: InitArgs) -> Result<(), Fail> {
             )));
         }
     }
-    let output = Output {
-        quiet: a.quiet,
-        bom: false,
-    };
+    let output = a.output.output();
     output.write(
         &a.dir,
         &[
@@ -59,7 +55,7 @@ pub fn init(a: InitArgs) -> Result<(), Fail> {
 }
 
 pub fn completions(a: CompletionsArgs) -> Result<(), Fail> {
-    let mut cmd = Cli::command();
+    let mut cmd = command();
     let mut script = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "quotaplan", &mut script);
     print(&String::from_utf8_lossy(&script))

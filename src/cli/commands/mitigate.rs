@@ -6,6 +6,7 @@ use crate::cli::args::MitigateArgs;
 use crate::cli::fail::Fail;
 use crate::cli::load;
 use crate::cli::output::{Output, listed, print};
+use crate::cli::paint::Paint;
 use crate::cli::parts::{self, Inputs, MitigateInputs};
 use quotaplan::report;
 use quotaplan::scenario::Purpose;
@@ -24,11 +25,16 @@ pub fn request(m: &MitigateInputs) -> MitigateRequest {
     }
 }
 
-pub fn run(a: MitigateArgs) -> Result<(), Fail> {
-    let run = a.run.paired("mitigate")?;
-    let (doc, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
-    let opts = run.sim(&checked.scenario.run)?;
-    let output = run.output();
+pub fn run(a: MitigateArgs, paint: Paint) -> Result<(), Fail> {
+    let (doc, checked) = load::scenario(
+        a.scenario.as_deref(),
+        &a.what_if.set,
+        Purpose::Simulate,
+        paint,
+    )?;
+    let opts = a.run.sim(&checked.scenario.run)?;
+    let output = a.output.output();
+    let what_if = |e| load::what_if(e, paint);
     let asked = MitigateInputs {
         goal: a.goal,
         budget: a.budget,
@@ -39,8 +45,7 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
     let request = request(&asked);
     if let Some(share) = a.task {
         let started = std::time::Instant::now();
-        let m =
-            Mitigation::prepare(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
+        let m = Mitigation::prepare(&doc, &checked.scenario, &request, &opts).map_err(what_if)?;
         let all = m.evaluations();
         let total = all.len() as u64;
         parts::check_share(share, total, "evaluations of candidates", "")?;
@@ -49,13 +54,13 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
             .iter()
             .map(|&e| m.evaluate(e))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(load::what_if)?;
+            .map_err(what_if)?;
         let inputs = Inputs {
             mitigate: Some(asked),
-            ..Inputs::new(a.scenario.as_deref(), &a.set, &a.run)
+            ..Inputs::new(a.scenario.as_deref(), &a.what_if.set, &a.run)
         };
         let model = &checked.scenario.model;
-        let dir = parts::dir(a.run.out.as_deref(), &model.name);
+        let dir = parts::dir(a.output.out.as_deref(), &model.name);
         let elapsed = started.elapsed().as_secs_f64();
         let ids: Vec<&str> = m.candidates().iter().map(|c| c.id.as_str()).collect();
         let path = parts::write(
@@ -88,8 +93,8 @@ pub fn run(a: MitigateArgs) -> Result<(), Fail> {
         ));
         return Ok(());
     }
-    let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(load::what_if)?;
-    let out_dir = run.out_dir(&plan.scenario, Some("mitigate"));
+    let plan = whatif::mitigate(&doc, &checked.scenario, &request, &opts).map_err(what_if)?;
+    let out_dir = a.output.out_dir(&plan.scenario, Some("mitigate"));
     let currency = &checked.scenario.model.currency;
     publish(&plan, &output, &out_dir, a.xlsx.then_some(currency), a.json)
 }

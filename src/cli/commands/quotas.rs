@@ -8,6 +8,7 @@ use crate::cli::files::{absolute, read_input};
 use crate::cli::json;
 use crate::cli::load::{self, DEMO_UNITS};
 use crate::cli::output::print;
+use crate::cli::paint::Paint;
 use crate::cli::render;
 use quotaplan::model::QuotaMethod;
 use quotaplan::report::{self, Exporter, OutputFile};
@@ -15,16 +16,20 @@ use quotaplan::scenario::{Loaded, Purpose, edit, quotas_csv};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub fn run(a: QuotasArgs) -> Result<(), Fail> {
-    let run = a.run.paired("quotas")?;
-    let (doc, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
+pub fn run(a: QuotasArgs, paint: Paint) -> Result<(), Fail> {
+    let (doc, checked) = load::scenario(
+        a.scenario.as_deref(),
+        &a.what_if.set,
+        Purpose::Simulate,
+        paint,
+    )?;
     let model = &checked.scenario.model;
-    let opts = run.sim(&checked.scenario.run)?;
-    let output = run.output();
+    let opts = a.run.sim(&checked.scenario.run)?;
+    let output = a.output.output();
     let started = Instant::now();
     let proposal = match &a.from {
         Some(path) => {
-            let quotas = from_csv(path, model)?;
+            let quotas = from_csv(path, model, paint)?;
             quotaplan::quota::given(model, &quotas, &opts)?
         }
         None => quotaplan::quota::propose(
@@ -43,7 +48,7 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
         .map(|r| (r.id.clone(), r.proposed))
         .collect();
     let mut text = edit::with_given_quotas(&doc.root().text, &rows);
-    let out_dir = run.out_dir(&model.name, None);
+    let out_dir = a.output.out_dir(&model.name, None);
     let scenario_out = match (&a.write_scenario, &a.scenario) {
         (Some(p), _) => p.clone(),
         (None, Some(src)) => src.with_extension("quotas.toml"),
@@ -123,17 +128,20 @@ pub fn run(a: QuotasArgs) -> Result<(), Fail> {
 
 /// One quota per rep of `model` from the CSV at `path`; every problem is
 /// printed, and any error fails with exit 2 before anything is written.
-fn from_csv(path: &Path, model: &quotaplan::model::Model) -> Result<Vec<f64>, Fail> {
+fn from_csv(path: &Path, model: &quotaplan::model::Model, paint: Paint) -> Result<Vec<f64>, Fail> {
     let bytes = read_input(path).map_err(|source| Fail::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let ids: Vec<&str> = model.reps.iter().map(|r| r.id.as_str()).collect();
     let got = quotas_csv::read_quotas(&path.display().to_string(), &bytes, &ids);
-    render::problems(&Loaded {
-        scenario: None,
-        problems: got.problems,
-        sources: got.sources,
-    });
+    render::problems(
+        &Loaded {
+            scenario: None,
+            problems: got.problems,
+            sources: got.sources,
+        },
+        paint,
+    );
     got.quotas.ok_or(Fail::ReportedInput)
 }

@@ -5,6 +5,7 @@
 use crate::cli::args::{ChartFiles, ReportArgs};
 use crate::cli::fail::Fail;
 use crate::cli::output::{ResultSet, print, read_result};
+use crate::cli::paint::Paint;
 use crate::cli::{files, fonts, load, progress, terminal};
 use quotaplan::analysis::{
     ChartData, PlannerData, Summary, chart_data_from_json, planner_from_json, summary_from_json,
@@ -154,11 +155,11 @@ fn from_dir(dir: &Path) -> Result<Input, Fail> {
 }
 
 /// A scenario (or the demo), simulated now.
-fn from_scenario(path: Option<&Path>, a: &ReportArgs) -> Result<Input, Fail> {
-    let (_, checked) = load::scenario(path, &a.set, Purpose::Simulate)?;
+fn from_scenario(path: Option<&Path>, a: &ReportArgs, paint: Paint) -> Result<Input, Fail> {
+    let (_, checked) = load::scenario(path, &a.what_if.set, Purpose::Simulate, paint)?;
     let model = &checked.scenario.model;
     let opts: SimOptions = a.run.sim(&checked.scenario.run)?;
-    let sim = progress::run("Simulating", opts.trials, a.run.quiet, |p| {
+    let sim = progress::run("Simulating", opts.trials, a.output.quiet, |p| {
         quotaplan::simulate(model, &opts, p)
     })?;
     // The page shows what summary.json would hold (above MAX_LISTED_REPS
@@ -177,16 +178,16 @@ fn from_scenario(path: Option<&Path>, a: &ReportArgs) -> Result<Input, Fail> {
     })
 }
 
-pub fn run(a: ReportArgs) -> Result<(), Fail> {
+pub fn run(a: ReportArgs, paint: Paint) -> Result<(), Fail> {
     let input = match &a.input {
         Some(p) if p.is_dir() => from_dir(p)?,
-        other => from_scenario(other.as_deref(), &a)?,
+        other => from_scenario(other.as_deref(), &a, paint)?,
     };
     let s = &input.summary;
     let d = input.data.as_ref();
-    let output = a.run.output();
+    let output = a.output.output();
     // --out is the page (FILE.html) or the folder it goes in.
-    let html_path = match &a.run.out {
+    let html_path = match &a.output.out {
         Some(p) if p.extension().is_some_and(|e| e == "html" || e == "htm") => p.clone(),
         Some(dir) => dir.join("report.html"),
         None => input.dir.join("report.html"),

@@ -1,12 +1,14 @@
 //! `quotaplan simulate`: run a scenario and write its results.
 
-use crate::cli::args::{Share, SimulateArgs};
+use crate::cli::args::{HistoryArgs, OutputArgs, ScenarioArgs, Share, SimulateArgs};
 use crate::cli::fail::Fail;
 use crate::cli::load::{self, DEMO_NAME};
 use crate::cli::output::{ResultSet, listed, print};
+use crate::cli::paint::Paint;
 use crate::cli::parts::{self, Inputs};
-use crate::cli::{paint, progress};
+use crate::cli::progress;
 use quotaplan::engine::SimOptions;
+use quotaplan::history::actuals::BookingNote;
 use quotaplan::report::{self, OutputFile, Results};
 use quotaplan::scenario::Purpose;
 use std::collections::BTreeMap;
@@ -37,61 +39,31 @@ pub struct Prepared {
 }
 
 /// Reads the scenario (and actuals) as `a` asks and resolves the run.
-pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
-    let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
+pub fn prepare(a: &SimulateArgs, paint: Paint) -> Result<Prepared, Fail> {
+    let (_, checked) = load::scenario(
+        a.scenario.as_deref(),
+        &a.what_if.set,
+        Purpose::Simulate,
+        paint,
+    )?;
     let mut model = checked.scenario.model.clone();
     let mut checked_warnings = checked.warnings.clone();
     let mut notes = Vec::new();
     if let (Some(path), Some(as_of)) = (&a.actuals, &a.as_of) {
         let as_of = super::fit::parse_date("--as-of", as_of)?;
-        let how = crate::cli::args::HistoryArgs {
-            columns: a.columns.clone(),
-            date_format: a.date_format.clone(),
-            roster: a.roster.clone(),
-        };
-        let h = super::fit::load_history(path, &how, None)?;
+        let h = super::fit::load_history(path, &a.read, None, paint)?;
         let b = quotaplan::history::actuals::booked(&model, &h, as_of)
             .map_err(|e| Fail::Usage(e.to_string()))?;
-        if b.unmatched_rows > 0 {
-            notes.push(format!(
-                "note: {} row(s) of the actuals ({:.2} in total) name neither a unit nor a rep of the scenario: left out",
-                b.unmatched_rows, b.unmatched_total
-            ));
-        }
-        if b.later_rows > 0 {
-            notes.push(format!(
-                "note: {} row(s) of the actuals are dated after --as-of or the horizon: left out",
-                b.later_rows
-            ));
-        }
-        // `booked` succeeded, so the horizon's start is known.
-        let label = |m: usize| {
-            model.start.map_or(format!("month {}", m + 1), |(y, m0)| {
-                quotaplan::history::dates::month_label(y * 12 + m0 as i32 - 1 + m as i32)
-            })
-        };
-        if b.past_end {
-            notes.push(format!(
-                "note: --as-of {as_of} is after the horizon's last month ({}): every month is booked, so the results are the actuals",
-                label(model.months - 1)
-            ));
-        }
-        if !b.empty_months.is_empty() {
-            let list: Vec<String> = b.empty_months.iter().map(|&m| label(m)).collect();
-            let w = format!(
-                "no actuals at all in {} of the {} booked month(s) ({}): they count as months with no sales; if the export stops early or --as-of is too late, fix that",
-                list.len(),
-                b.actuals.months,
-                list.join(", ")
-            );
-            notes.push(format!("warning: {w}"));
-            checked_warnings.push(w);
+        for note in b.notes(&model) {
+            let (line, warning) = booking_note(&note, as_of);
+            if let Some(w) = warning {
+                checked_warnings.push(w);
+            }
+            notes.push(line);
         }
         model.actuals = Some(b.actuals);
     }
-    let mut request = a.run.request();
-    request.no_analytics = a.no_analytics;
-    let opts = SimOptions::resolve(&request, &checked.scenario.run)?;
+    let opts = a.run.sim(&checked.scenario.run)?;
     Ok(Prepared {
         model,
         warnings: checked_warnings,
@@ -100,13 +72,46 @@ pub fn prepare(a: &SimulateArgs) -> Result<Prepared, Fail> {
     })
 }
 
-pub fn run(a: SimulateArgs) -> Result<(), Fail> {
-    if let Some(share) = a.shard {
-        return shard(&a, share);
+/// A note on the actuals as a terminal line ("note: …", "warning: …") and,
+/// for a warning, the text summary.json carries.
+fn booking_note(note: &BookingNote, as_of: chrono::NaiveDate) -> (String, Option<String>) {
+    match note {
+        BookingNote::Unmatched { rows, total } => (
+            format!(
+                "note: {rows} row(s) of the actuals ({total:.2} in total) name neither a unit nor a rep of the scenario: left out"
+            ),
+            None,
+        ),
+        BookingNote::Later { rows } => (
+            format!(
+                "note: {rows} row(s) of the actuals are dated after --as-of or the horizon: left out"
+            ),
+            None,
+        ),
+        BookingNote::PastEnd { last_month } => (
+            format!(
+                "note: --as-of {as_of} is after the horizon's last month ({last_month}): every month is booked, so the results are the actuals"
+            ),
+            None,
+        ),
+        BookingNote::EmptyMonths { months, booked } => {
+            let w = format!(
+                "no actuals at all in {} of the {booked} booked month(s) ({}): they count as months with no sales; if the export stops early or --as-of is too late, fix that",
+                months.len(),
+                months.join(", ")
+            );
+            (format!("warning: {w}"), Some(w))
+        }
     }
-    let p = prepare(&a)?;
-    let output = a.run.output();
-    let out_dir = a.run.out_dir(&p.model.name, None);
+}
+
+pub fn run(a: SimulateArgs, paint: Paint) -> Result<(), Fail> {
+    if let Some(share) = a.shard {
+        return shard(&a, share, paint);
+    }
+    let p = prepare(&a, paint)?;
+    let output = a.output.output();
+    let out_dir = a.output.out_dir(&p.model.name, None);
     output.check_result_dir(&out_dir)?;
     let started = Instant::now();
     let sim = progress::run("Simulating", p.opts.trials, output.quiet, |cb| {
@@ -114,7 +119,12 @@ pub fn run(a: SimulateArgs) -> Result<(), Fail> {
     })?;
     let elapsed = started.elapsed().as_secs_f64();
     let run = run_json(&p, a.scenario.as_deref(), sim.result.trials, elapsed);
-    publish(&p, &sim, run, &output, &out_dir, a.json, a.xlsx, elapsed)
+    let how = Publish {
+        json: a.json,
+        xlsx: a.xlsx,
+        paint,
+    };
+    publish(&p, &sim, run, &output, &out_dir, how, elapsed)
 }
 
 /// What `run.json` says of a run (how it was made: the one file of a
@@ -139,19 +149,26 @@ pub fn run_json(
     })
 }
 
+/// What a run's results are printed as, and what more is written.
+#[derive(Clone, Copy)]
+pub struct Publish {
+    pub json: bool,
+    pub xlsx: bool,
+    pub paint: Paint,
+}
+
 /// Writes a run's result folder and prints its summary: one path for
 /// `simulate` and for `merge` of its shards.
-#[allow(clippy::too_many_arguments)]
 pub fn publish(
     p: &Prepared,
     sim: &quotaplan::Simulation,
     run: serde_json::Value,
     output: &crate::cli::output::Output,
     out_dir: &std::path::Path,
-    json: bool,
-    xlsx: bool,
+    how: Publish,
     elapsed: f64,
 ) -> Result<(), Fail> {
+    let Publish { json, xlsx, paint } = how;
     let model = &p.model;
     let summary = sim.summary(model, p.warnings.clone());
     let charts = sim.chart_data(model);
@@ -189,7 +206,7 @@ pub fn publish(
         // What summary.json holds: above MAX_LISTED_REPS reps, the
         // distribution of reps and the worst and best, not every row.
         let shown = summary.bounded();
-        print(&paint::stdout(&report::summary_table(&shown)))?;
+        print(&paint.stdout_text(&report::summary_table(&shown)))?;
         if let Some(rf) = &shown.reforecast {
             print(&report::reforecast_table(rf, &shown.currency))?;
             if let Some(d) = shown
@@ -217,15 +234,14 @@ pub fn publish(
 /// How `a` asked for the run, for the part header and the merge.
 pub fn inputs(a: &SimulateArgs) -> Inputs {
     Inputs {
-        no_analytics: a.no_analytics,
         actuals: a.actuals.as_ref().map(|path| crate::cli::parts::Actuals {
             path: path.clone(),
             as_of: a.as_of.clone().unwrap_or_default(),
-            columns: a.columns.clone(),
-            date_format: a.date_format.clone(),
-            roster: a.roster.clone(),
+            columns: a.read.columns.clone(),
+            date_format: a.read.date_format.clone(),
+            roster: a.read.roster.clone(),
         }),
-        ..Inputs::new(a.scenario.as_deref(), &a.set, &a.run)
+        ..Inputs::new(a.scenario.as_deref(), &a.what_if.set, &a.run)
     }
 }
 
@@ -234,15 +250,17 @@ pub fn args(i: &Inputs) -> SimulateArgs {
     SimulateArgs {
         scenario: i.scenario.clone(),
         run: i.run_args(),
+        output: OutputArgs::default(),
+        what_if: ScenarioArgs { set: i.set.clone() },
         json: false,
         xlsx: false,
-        no_analytics: i.no_analytics,
-        set: i.set.clone(),
         actuals: i.actuals.as_ref().map(|x| x.path.clone()),
         as_of: i.actuals.as_ref().map(|x| x.as_of.clone()),
-        columns: i.actuals.as_ref().and_then(|x| x.columns.clone()),
-        date_format: i.actuals.as_ref().and_then(|x| x.date_format.clone()),
-        roster: i.actuals.as_ref().and_then(|x| x.roster.clone()),
+        read: HistoryArgs {
+            columns: i.actuals.as_ref().and_then(|x| x.columns.clone()),
+            date_format: i.actuals.as_ref().and_then(|x| x.date_format.clone()),
+            roster: i.actuals.as_ref().and_then(|x| x.roster.clone()),
+        },
         shard: None,
     }
 }
@@ -262,10 +280,10 @@ pub fn options(p: &Prepared, quotas: &quotaplan::model::QuotaSolution) -> BTreeM
 /// `simulate --shard I/N`: decide the quotas (an equal-probability
 /// calibration is run by every shard: it is deterministic, so each decides
 /// the same), run the shard's chunks and write its part.
-fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
+fn shard(a: &SimulateArgs, share: Share, paint: Paint) -> Result<(), Fail> {
     let started = Instant::now();
-    let p = prepare(a)?;
-    let output = a.run.output();
+    let p = prepare(a, paint)?;
+    let output = a.output.output();
     let chunks = quotaplan::engine::shard::chunk_count(p.opts.trials);
     parts::check_share(
         share,
@@ -273,7 +291,7 @@ fn shard(a: &SimulateArgs, share: Share) -> Result<(), Fail> {
         &format!("chunks of {} trials", quotaplan::engine::CHUNK_SIZE),
         " (or more --trials)",
     )?;
-    let dir = parts::dir(a.run.out.as_deref(), &p.model.name);
+    let dir = parts::dir(a.output.out.as_deref(), &p.model.name);
     let range = quotaplan::engine::shard::block(chunks, share.task, share.of);
     let quotas = quotaplan::quota::resolve(&p.model, &p.opts)?;
     let shard_trials = (range.end * quotaplan::engine::CHUNK_SIZE).min(p.opts.trials)

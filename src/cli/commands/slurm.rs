@@ -8,37 +8,19 @@ use crate::cli::fail::Fail;
 use crate::cli::files::{absolute, slug};
 use crate::cli::load;
 use crate::cli::output::{Output, listed};
-use quotaplan::report::OutputFile;
+use crate::cli::paint::Paint;
+use quotaplan::report::slurm::{self, SlurmJob};
 use quotaplan::scenario::Purpose;
 use std::path::{Path, PathBuf};
 
-/// A word for a POSIX shell: single-quoted unless plainly safe.
-fn quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-fn path_word(p: &Path) -> String {
-    quote(&p.display().to_string())
-}
-
-pub fn run(a: SlurmArgs) -> Result<(), Fail> {
-    let (_, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Simulate)?;
-    let request = quotaplan::engine::RunRequest {
-        trials: a.trials,
-        seed: a.seed,
-        sampler: a.sampler.into(),
-        no_analytics: a.no_analytics,
-        exact_deals: a.exact_deals,
-        ..Default::default()
-    };
-    let opts = quotaplan::engine::SimOptions::resolve(&request, &checked.scenario.run)?;
+pub fn run(a: SlurmArgs, paint: Paint) -> Result<(), Fail> {
+    let (_, checked) = load::scenario(
+        a.scenario.as_deref(),
+        &a.what_if.set,
+        Purpose::Simulate,
+        paint,
+    )?;
+    let opts = a.run.sim(&checked.scenario.run)?;
     let chunks = quotaplan::engine::shard::chunk_count(opts.trials);
     if a.shards > chunks {
         return Err(Fail::Usage(format!(
@@ -50,11 +32,11 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
     }
     let name = &checked.scenario.model.name;
     let dir = absolute(
-        &a.out
+        &a.output
+            .out
             .clone()
             .unwrap_or_else(|| PathBuf::from("output").join(slug(name)).join("slurm")),
     );
-    let cwd = absolute(Path::new("."));
     let exe = match &a.quotaplan {
         Some(p) => absolute(p),
         None => std::env::current_exe().map_err(|source| Fail::Read {
@@ -62,115 +44,23 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
             source,
         })?,
     };
-    let n = a.shards;
-    let header = |job: &str, log: &str| {
-        let mut h = vec![
-            "#!/bin/bash".to_string(),
-            format!(
-                "#SBATCH --job-name={}",
-                quote(&format!("quotaplan-{}{job}", slug(name)))
-            ),
-            format!("#SBATCH --chdir={}", path_word(&cwd)),
-            format!(
-                "#SBATCH --output={}",
-                path_word(&dir.join("logs").join(log))
-            ),
-            format!("#SBATCH --cpus-per-task={}", a.cpus),
-            "#SBATCH --ntasks=1".to_string(),
-        ];
-        if let Some(p) = &a.partition {
-            h.push(format!("#SBATCH --partition={}", quote(p)));
-        }
-        if let Some(t) = &a.time {
-            h.push(format!("#SBATCH --time={t}"));
-        }
-        if let Some(m) = &a.mem {
-            h.push(format!("#SBATCH --mem={m}"));
-        }
-        h
+    let job = SlurmJob {
+        name: slug(name),
+        cwd: absolute(Path::new(".")).display().to_string(),
+        dir: dir.display().to_string(),
+        exe: exe.display().to_string(),
+        shards: a.shards,
+        cpus: a.cpus,
+        partition: a.partition.clone(),
+        time: a.time.clone(),
+        mem: a.mem.clone(),
+        scenario: a.scenario.as_ref().map(|p| p.display().to_string()),
+        options: task_options(&a),
+        bom: a.output.bom,
     };
-    // The run as asked: the same words as a local `simulate`.
-    let mut run_words = vec![path_word(&exe), "simulate".into()];
-    if let Some(s) = &a.scenario {
-        run_words.push(path_word(s));
-    }
-    if let Some(t) = a.trials {
-        run_words.push(format!("--trials {t}"));
-    }
-    if let Some(s) = a.seed {
-        run_words.push(format!("--seed {s}"));
-    }
-    if let SamplerArg::Lhs = a.sampler {
-        run_words.push("--sampler lhs".into());
-    }
-    if a.no_analytics {
-        run_words.push("--no-analytics".into());
-    }
-    if a.exact_deals {
-        run_words.push("--exact-deals".into());
-    }
-    for s in &a.set {
-        run_words.push(format!("--set {}", quote(s)));
-    }
-    let parts = dir.join("parts");
-    let mut array = header("", "shard-%a.out");
-    array.insert(2, format!("#SBATCH --array=0-{}", n - 1));
-    array.push(String::new());
-    array.push(format!(
-        "# Task k of the array runs shard k+1 of {n} (SLURM_ARRAY_TASK_ID is 0-based)."
-    ));
-    array.push("set -euo pipefail".into());
-    array.push(format!(
-        "exec {} --shard \"$((SLURM_ARRAY_TASK_ID+1))/{n}\" --threads {} --out {} --quiet",
-        run_words.join(" "),
-        a.cpus,
-        path_word(&parts)
-    ));
-    let mut merge = header("-merge", "merge.out");
-    merge.push(String::new());
-    merge.push(format!(
-        "# Submitted with --dependency=afterok on the array: runs once all {n} shards succeeded."
-    ));
-    merge.push("set -euo pipefail".into());
-    merge.push(format!(
-        "exec {} merge {} --out {} --threads {} --quiet{}",
-        path_word(&exe),
-        path_word(&parts),
-        path_word(&dir.join("result")),
-        a.cpus,
-        if a.bom { " --bom" } else { "" }
-    ));
-    let submit = [
-        "#!/bin/sh",
-        "# Submits the shard array, then the merge that waits for it; prints",
-        "# `array JOBID merge JOBID`. Parts of an earlier submission are removed.",
-        "set -eu",
-        "cd \"$(dirname \"$0\")\"",
-        "mkdir -p logs parts",
-        "rm -f parts/*.qpart",
-        "array=$(sbatch --parsable array.sbatch)",
-        "array=${array%%;*}",
-        "merge=$(sbatch --parsable --dependency=afterok:\"$array\" merge.sbatch)",
-        "merge=${merge%%;*}",
-        "echo \"array $array merge $merge\"",
-    ];
-    let text = |lines: &[String]| lines.join("\n") + "\n";
-    let files = vec![
-        OutputFile {
-            name: "array.sbatch".into(),
-            bytes: text(&array).into_bytes(),
-        },
-        OutputFile {
-            name: "merge.sbatch".into(),
-            bytes: text(&merge).into_bytes(),
-        },
-        OutputFile {
-            name: "submit.sh".into(),
-            bytes: (submit.join("\n") + "\n").into_bytes(),
-        },
-    ];
+    let files = slurm::scripts(&job);
     let output = Output {
-        quiet: a.quiet,
+        quiet: a.output.quiet,
         bom: false,
     };
     output.write(&dir, &files)?;
@@ -189,10 +79,35 @@ pub fn run(a: SlurmArgs) -> Result<(), Fail> {
         );
     }
     output.status(format!(
-        "Wrote {}: {n} shards of {} trials ({chunks} chunks); submit with sh {}",
+        "Wrote {}: {} shards of {} trials ({chunks} chunks); submit with sh {}",
         listed(&dir, &files),
+        a.shards,
         opts.trials,
-        path_word(&dir.join("submit.sh"))
+        slurm::quote(&dir.join("submit.sh").display().to_string())
     ));
     Ok(())
+}
+
+/// The run as asked, in the words of a local `simulate`, for every task.
+fn task_options(a: &SlurmArgs) -> Vec<(String, Option<String>)> {
+    let mut o = Vec::new();
+    if let Some(t) = a.run.trials {
+        o.push(("--trials".into(), Some(t.to_string())));
+    }
+    if let Some(s) = a.run.seed {
+        o.push(("--seed".into(), Some(s.to_string())));
+    }
+    if let SamplerArg::Lhs = a.run.sampler {
+        o.push(("--sampler".into(), Some("lhs".into())));
+    }
+    if a.run.no_analytics {
+        o.push(("--no-analytics".into(), None));
+    }
+    if a.run.exact_deals {
+        o.push(("--exact-deals".into(), None));
+    }
+    for s in &a.what_if.set {
+        o.push(("--set".into(), Some(s.clone())));
+    }
+    o
 }

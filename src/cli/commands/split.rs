@@ -15,6 +15,7 @@ use crate::cli::files::absolute;
 use crate::cli::json;
 use crate::cli::load;
 use crate::cli::output::{ResultSet, listed, print};
+use crate::cli::paint::Paint;
 use quotaplan::model::Model;
 use quotaplan::report::{self, OutputFile, split::SplitResult};
 use quotaplan::scenario::{Document, Purpose, edit};
@@ -33,13 +34,13 @@ const FILES: &[&str] = &[
     report::workbook::FILE_NAME,
 ];
 
-pub fn run(a: SplitArgs) -> Result<(), Fail> {
-    let run = a.run.paired("split")?;
-    let (doc, checked) = load::scenario(a.scenario.as_deref(), &a.set, Purpose::Align)?;
+pub fn run(a: SplitArgs, paint: Paint) -> Result<(), Fail> {
+    let (doc, checked) =
+        load::scenario(a.scenario.as_deref(), &a.what_if.set, Purpose::Align, paint)?;
     let model = &checked.scenario.model;
-    let sim = run.sim(&checked.scenario.run)?;
-    let output = run.output();
-    let out_dir = run.out_dir(&model.name, Some("split"));
+    let sim = a.run.sim(&checked.scenario.run)?;
+    let output = a.output.output();
+    let out_dir = a.output.out_dir(&model.name, Some("split"));
     output.check_result_dir(&out_dir)?;
     let stem = match &a.scenario {
         Some(p) => p
@@ -399,10 +400,10 @@ fn header_comment(
     } else if assumed_quotas(plan) {
         c.push_str("# Quotas: the scenario had none; the quotas written are assumptions to fill in\n# (each rep's expected sales on the new territory).\n");
     }
-    if !a.set.is_empty() {
+    if !a.what_if.set.is_empty() {
         c.push_str(&format!(
             "# Not written here: the run's --set {} (add them to reproduce the run).\n",
-            a.set.join(", --set ")
+            a.what_if.set.join(", --set ")
         ));
     }
     c.push('\n');

@@ -5,6 +5,7 @@ use crate::cli::args::{Share, SweepArgs};
 use crate::cli::fail::Fail;
 use crate::cli::load;
 use crate::cli::output::{Output, ResultSet, listed, print};
+use crate::cli::paint::Paint;
 use crate::cli::parts::{self, Inputs};
 use quotaplan::report;
 use quotaplan::scenario::Document;
@@ -32,18 +33,18 @@ pub fn read(
     Ok((load::document(scenario, set)?, vary))
 }
 
-pub fn run(a: SweepArgs) -> Result<(), Fail> {
-    let run = a.run.paired("sweep")?;
-    let (doc, vary) = read(a.scenario.as_deref(), &a.set, &a.vary)?;
+pub fn run(a: SweepArgs, paint: Paint) -> Result<(), Fail> {
+    let (doc, vary) = read(a.scenario.as_deref(), &a.what_if.set, &a.vary)?;
     if let Some(share) = a.task {
-        return task(&a, &doc, &vary, share);
+        return task(&a, &doc, &vary, share, paint);
     }
-    let output = run.output();
-    if let Some(dir) = &run.out {
+    let output = a.output.output();
+    if let Some(dir) = &a.output.out {
         output.check_result_dir(dir)?;
     }
-    let sweep = whatif::sweep(&doc, &vary, &run.request()).map_err(load::what_if)?;
-    let out_dir = run.out_dir(&sweep.scenario, Some("sweep"));
+    let sweep =
+        whatif::sweep(&doc, &vary, &a.run.request()).map_err(|e| load::what_if(e, paint))?;
+    let out_dir = a.output.out_dir(&sweep.scenario, Some("sweep"));
     publish(&sweep, &output, &out_dir, a.json)
 }
 
@@ -79,7 +80,13 @@ pub fn publish(sweep: &Sweep, output: &Output, out_dir: &Path, json: bool) -> Re
 }
 
 /// `sweep --task I/N`: only the task's grid points, into a part file.
-fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<(), Fail> {
+fn task(
+    a: &SweepArgs,
+    doc: &Document,
+    vary: &[Vary],
+    share: Share,
+    paint: Paint,
+) -> Result<(), Fail> {
     let started = std::time::Instant::now();
     let points = whatif::grid(vary).len() as u64;
     parts::check_share(share, points, "grid points", "")?;
@@ -91,7 +98,7 @@ fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<()
         &request,
         range.start as usize..range.end as usize,
     )
-    .map_err(load::what_if)?;
+    .map_err(|e| load::what_if(e, paint))?;
     // The run as the unchanged scenario resolves it (each point resolves
     // its own; these are for the header).
     let base = doc.validate(quotaplan::scenario::Purpose::Simulate, &[]);
@@ -103,10 +110,10 @@ fn task(a: &SweepArgs, doc: &Document, vary: &[Vary], share: Share) -> Result<()
     );
     let inputs = Inputs {
         vary: a.vary.clone(),
-        ..Inputs::new(a.scenario.as_deref(), &a.set, &a.run)
+        ..Inputs::new(a.scenario.as_deref(), &a.what_if.set, &a.run)
     };
-    let output = a.run.output();
-    let dir = parts::dir(a.run.out.as_deref(), &name);
+    let output = a.output.output();
+    let dir = parts::dir(a.output.out.as_deref(), &name);
     let elapsed = started.elapsed().as_secs_f64();
     let path = parts::write(
         &output,

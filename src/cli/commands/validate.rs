@@ -3,6 +3,7 @@
 
 use crate::cli::args::ValidateArgs;
 use crate::cli::fail::Fail;
+use crate::cli::paint::Paint;
 use crate::cli::{json, load, render, terminal};
 use quotaplan::scenario::{Loaded, Purpose};
 
@@ -10,7 +11,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-pub fn run(a: ValidateArgs) -> Result<(), Fail> {
+pub fn run(a: ValidateArgs, paint: Paint) -> Result<(), Fail> {
     let purpose = if a.for_alignment {
         Purpose::Align
     } else {
@@ -21,7 +22,7 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
     let mut verdicts = Vec::new();
     for f in &a.files {
         // An unreadable file is said at once; the others are still checked.
-        let doc = match load::document(Some(f), &a.set) {
+        let doc = match load::document(Some(f), &a.what_if.set) {
             Ok(doc) => doc,
             Err(e) => {
                 if a.json {
@@ -50,6 +51,7 @@ pub fn run(a: ValidateArgs) -> Result<(), Fail> {
             } else {
                 render::Shown::DEFAULT
             },
+            paint,
         );
         let (e, w) = (loaded.errors().count(), loaded.warnings().count());
         match loaded.model() {
