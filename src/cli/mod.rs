@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod fail;
 mod files;
+mod flags;
 mod fonts;
 mod json;
 mod load;

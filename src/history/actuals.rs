@@ -3,20 +3,43 @@
 
 use super::{History, NONE, dates};
 use crate::model::{Actuals, Model};
+use crate::source::{Setting, Spelling};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Why actuals cannot be placed on a scenario's horizon.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ActualsError {
-    #[error(
-        "the scenario does not say when its horizon starts: add start = \"YYYY-MM\" to [scenario] so dated actuals can be placed"
-    )]
     NoStart,
-    #[error("--as-of {0} is not the last day of a month: actuals cover whole months (try {1})")]
+    /// The as-of date is not a month's last day (the one to try instead).
     MidMonth(NaiveDate, NaiveDate),
-    #[error("--as-of {0} is before the horizon starts ({1}): nothing is booked yet")]
+    /// The as-of date is before the horizon's first month (named).
     BeforeStart(NaiveDate, String),
 }
+
+impl ActualsError {
+    /// The message, naming the as-of date as the caller spells it.
+    pub fn message(&self, spelling: Spelling) -> String {
+        let as_of = spelling.of(Setting::AsOf);
+        match self {
+            ActualsError::NoStart => "the scenario does not say when its horizon starts: add start = \"YYYY-MM\" to [scenario] so dated actuals can be placed".into(),
+            ActualsError::MidMonth(d, end) => format!(
+                "{as_of} {d} is not the last day of a month: actuals cover whole months (try {end})"
+            ),
+            ActualsError::BeforeStart(d, start) => format!(
+                "{as_of} {d} is before the horizon starts ({start}): nothing is booked yet"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ActualsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Spelling::default()))
+    }
+}
+
+impl std::error::Error for ActualsError {}
 
 /// What was booked, and what of it could not be placed.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,9 @@
 //! Which CSV column holds which field. CRM exports name their columns in
 //! their own way ("Order Date", "Customer ID", "Sales Rep"); the user maps
-//! them once with `--columns date="Order Date",unit="Customer ID"`.
+//! them once (`date="Order Date",unit="Customer ID"`).
 
 use crate::source::diag::did_you_mean;
+use crate::source::{Setting, Spelling};
 
 /// The fields a history row can carry.
 pub const FIELDS: [&str; 6] = ["date", "unit", "owner", "amount", "region", "segment"];
@@ -27,21 +28,49 @@ impl Default for Columns {
     }
 }
 
-/// A `--columns` value that cannot be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// A column mapping that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ColumnsError {
-    #[error("`{0}` is not FIELD=COLUMN; write e.g. date=\"Order Date\",amount=Sales")]
     NotAPair(String),
-    #[error("unknown field `{field}` in --columns{}; fields: {}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(), FIELDS.join(", "))]
     UnknownField {
         field: String,
         suggestion: Option<String>,
     },
-    #[error("field `{0}` is mapped twice in --columns")]
     Twice(String),
-    #[error("columns `{0}` and `{1}` are both mapped to the same CSV column `{2}`")]
     SameColumn(String, String, String),
 }
+
+impl ColumnsError {
+    /// The message, naming the column mapping as the caller spells it.
+    pub fn message(&self, spelling: Spelling) -> String {
+        let setting = spelling.of(Setting::Columns);
+        match self {
+            ColumnsError::NotAPair(pair) => {
+                format!("`{pair}` is not FIELD=COLUMN; write e.g. date=\"Order Date\",amount=Sales")
+            }
+            ColumnsError::UnknownField { field, suggestion } => format!(
+                "unknown field `{field}` in {setting}{}; fields: {}",
+                suggestion
+                    .as_ref()
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default(),
+                FIELDS.join(", ")
+            ),
+            ColumnsError::Twice(field) => format!("field `{field}` is mapped twice in {setting}"),
+            ColumnsError::SameColumn(a, b, c) => {
+                format!("columns `{a}` and `{b}` are both mapped to the same CSV column `{c}`")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ColumnsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Spelling::default()))
+    }
+}
+
+impl std::error::Error for ColumnsError {}
 
 impl Columns {
     /// Parses `field=column,field=column` (columns may be quoted, so that a

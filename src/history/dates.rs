@@ -1,15 +1,98 @@
 //! Dates of history rows. ISO 8601 (`2025-03-04`, also with a time part)
-//! and year-first `2025/3/4` are read as they are; anything else needs
-//! `--date-format`, because `03/04/2025` is 3 April in Europe and March 4
-//! in the US, and guessing silently moves sales between months.
+//! and year-first `2025/3/4` are read as they are; anything else needs a
+//! date format, because `03/04/2025` is 3 April in Europe and March 4 in
+//! the US, and guessing silently moves sales between months.
 
+use crate::source::{Setting, Spelling};
 use chrono::{NaiveDate, NaiveDateTime};
 
-/// Why a date cell cannot be read: the message and what to do.
+/// Why a date cell cannot be read. Its message and help name the date
+/// format setting as the caller spells it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DateError {
-    pub message: String,
-    pub help: String,
+pub enum DateError {
+    /// The cell does not match the format given.
+    Format {
+        cell: String,
+        format: String,
+        why: chrono::format::ParseError,
+    },
+    /// Year first, but not a day of the calendar.
+    NotCalendar {
+        cell: String,
+    },
+    /// Day and month could each be the other.
+    Ambiguous {
+        cell: String,
+        first: u32,
+        second: u32,
+        day_first: String,
+        month_first: String,
+    },
+    /// Not ISO 8601, and the format it looks like.
+    NotIso {
+        cell: String,
+        guess: String,
+    },
+    ExcelSerial {
+        cell: String,
+    },
+    NotADate {
+        cell: String,
+    },
+}
+
+impl DateError {
+    pub fn message(&self, spelling: Spelling) -> String {
+        match self {
+            DateError::Format { cell, format, why } => format!(
+                "date `{cell}` does not match {} `{format}`: {why}",
+                spelling.of(Setting::DateFormat)
+            ),
+            DateError::NotCalendar { cell } => format!("`{cell}` is not a date of the calendar"),
+            DateError::Ambiguous {
+                cell,
+                first,
+                second,
+                ..
+            } => format!(
+                "ambiguous date `{cell}`: day {first} of month {second}, or month {first} day {second}?"
+            ),
+            DateError::NotIso { cell, .. } => {
+                format!("date `{cell}` is not ISO 8601 (YYYY-MM-DD)")
+            }
+            DateError::ExcelSerial { cell } => {
+                format!("`{cell}` looks like an Excel serial date number, not a date")
+            }
+            DateError::NotADate { cell } => format!("`{cell}` is not a date"),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self, spelling: Spelling) -> String {
+        let setting = spelling.of(Setting::DateFormat);
+        match self {
+            DateError::Format { .. } => {
+                "every row must use the same format; fix the cell or the format".into()
+            }
+            DateError::NotCalendar { .. } => "write dates as YYYY-MM-DD, e.g. 2025-03-04".into(),
+            DateError::Ambiguous {
+                day_first,
+                month_first,
+                ..
+            } => format!(
+                "say which with {setting} {day_first} (day first) or {setting} {month_first} (month first); ISO 8601 dates (YYYY-MM-DD) need none"
+            ),
+            DateError::NotIso { guess, .. } => format!(
+                "it looks like {setting} {guess}; give it, so every row is read the same way"
+            ),
+            DateError::ExcelSerial { .. } => {
+                "format the column as a date (YYYY-MM-DD) before exporting".into()
+            }
+            DateError::NotADate { .. } => format!(
+                "write dates as YYYY-MM-DD (ISO 8601), or give {setting}, e.g. %d.%m.%Y or \"%b %d, %Y\""
+            ),
+        }
+    }
 }
 
 /// Reads a date: with `format` (chrono/strftime style, e.g. `%m/%d/%Y`),
@@ -19,9 +102,10 @@ pub fn parse(cell: &str, format: Option<&str>) -> Result<NaiveDate, DateError> {
     if let Some(f) = format {
         return NaiveDate::parse_from_str(cell, f)
             .or_else(|_| NaiveDateTime::parse_from_str(cell, f).map(|d| d.date()))
-            .map_err(|e| DateError {
-                message: format!("date `{cell}` does not match --date-format `{f}`: {e}"),
-                help: "every row must use the same format; fix the cell or the format".into(),
+            .map_err(|why| DateError::Format {
+                cell: cell.to_string(),
+                format: f.to_string(),
+                why,
             });
     }
     if let Some(d) = year_first(cell) {
@@ -45,9 +129,8 @@ fn year_first(cell: &str) -> Option<Result<NaiveDate, DateError>> {
             .and_then(|s| s.parse::<u32>().ok())
     };
     let (y, m, d) = (num(parts.next()), num(parts.next()), num(parts.next()));
-    let invalid = || DateError {
-        message: format!("`{cell}` is not a date of the calendar"),
-        help: "write dates as YYYY-MM-DD, e.g. 2025-03-04".into(),
+    let invalid = || DateError::NotCalendar {
+        cell: cell.to_string(),
     };
     Some(match (y, m, d, parts.next()) {
         (Some(y), Some(m), Some(d), None) => {
@@ -75,34 +158,29 @@ fn not_iso(cell: &str) -> DateError {
         let day_first = format!("%d{sep}%m{sep}{year}");
         let month_first = format!("%m{sep}%d{sep}{year}");
         if (1..=12).contains(&a) && (1..=12).contains(&b) && a != b {
-            return DateError {
-                message: format!(
-                    "ambiguous date `{cell}`: day {a} of month {b}, or month {a} day {b}?"
-                ),
-                help: format!(
-                    "say which with --date-format {day_first} (day first) or --date-format {month_first} (month first); ISO 8601 dates (YYYY-MM-DD) need none"
-                ),
+            return DateError::Ambiguous {
+                cell: cell.to_string(),
+                first: a,
+                second: b,
+                day_first,
+                month_first,
             };
         }
         let guess = if a > 12 { day_first } else { month_first };
-        return DateError {
-            message: format!("date `{cell}` is not ISO 8601 (YYYY-MM-DD)"),
-            help: format!(
-                "it looks like --date-format {guess}; give it, so every row is read the same way"
-            ),
+        return DateError::NotIso {
+            cell: cell.to_string(),
+            guess,
         };
     }
     if let [Some(serial)] = nums[..]
         && (10_000..=80_000).contains(&serial)
     {
-        return DateError {
-            message: format!("`{cell}` looks like an Excel serial date number, not a date"),
-            help: "format the column as a date (YYYY-MM-DD) before exporting".into(),
+        return DateError::ExcelSerial {
+            cell: cell.to_string(),
         };
     }
-    DateError {
-        message: format!("`{cell}` is not a date"),
-        help: "write dates as YYYY-MM-DD (ISO 8601), or give --date-format, e.g. %d.%m.%Y or \"%b %d, %Y\"".into(),
+    DateError::NotADate {
+        cell: cell.to_string(),
     }
 }
 
@@ -147,14 +225,31 @@ mod tests {
         assert!(parse("2025-02-30", None).is_err());
     }
 
+    /// The command line's spelling of the date format setting.
+    const FLAGS: Spelling = Spelling::new(|s| match s {
+        Setting::DateFormat => "--date-format",
+        _ => "--other",
+    });
+
     #[test]
     fn other_dates_need_a_format_and_say_which() {
         let e = parse("03/04/2020", None).unwrap_err();
-        assert!(e.message.starts_with("ambiguous date"), "{e:?}");
-        assert!(e.help.contains("%d/%m/%Y") && e.help.contains("%m/%d/%Y"));
+        assert!(e.message(FLAGS).starts_with("ambiguous date"), "{e:?}");
+        let help = e.help(FLAGS);
+        assert!(help.contains("%d/%m/%Y") && help.contains("%m/%d/%Y"));
         let e = parse("13/04/2020", None).unwrap_err();
-        assert!(e.help.contains("--date-format %d/%m/%Y"), "{e:?}");
-        assert!(parse("43921", None).unwrap_err().message.contains("Excel"));
+        assert!(e.help(FLAGS).contains("--date-format %d/%m/%Y"), "{e:?}");
+        assert!(
+            e.help(Spelling::default())
+                .contains("like date_format %d/%m/%Y"),
+            "{e:?}"
+        );
+        assert!(
+            parse("43921", None)
+                .unwrap_err()
+                .message(FLAGS)
+                .contains("Excel")
+        );
         assert_eq!(parse("03/04/2020", Some("%d/%m/%Y")), Ok(d(2020, 4, 3)));
         assert_eq!(
             parse("03/04/2020 10:00", Some("%m/%d/%Y %H:%M")),

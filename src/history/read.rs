@@ -9,11 +9,12 @@ use crate::source::diag::{FileId, Problem, ProblemKind, Problems, Sources, Span,
 use crate::source::table::{Table, is_decimal_comma};
 use crate::source::text;
 use crate::source::text::note_encoding;
+use crate::source::{Setting, Spelling};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// Row problems recorded one by one; past this many, the rest are counted
-/// (a wrong --date-format makes every row wrong, and a million located
+/// (a wrong date format makes every row wrong, and a million located
 /// copies of one mistake help no one).
 const MAX_ROW_PROBLEMS: usize = 1000;
 
@@ -25,6 +26,8 @@ pub struct ReadOptions {
     pub date_format: Option<String>,
     /// Rows dated on or after this are left out (counted).
     pub until: Option<NaiveDate>,
+    /// How the caller spells its settings, for messages that name one.
+    pub spelling: Spelling,
 }
 
 /// The outcome: the history when there were no errors, every problem found
@@ -48,6 +51,7 @@ pub fn read(history: (&str, &[u8]), roster: Option<(&str, &[u8])>, opts: &ReadOp
                 &sources.files[file].text,
                 file,
                 opts.date_format.as_deref(),
+                opts.spelling,
                 &mut problems,
             )
         })
@@ -162,7 +166,8 @@ fn columns(
                 .copied()
                 .unwrap_or("Column Name");
             help.push_str(&format!(
-                "; map the column that holds the {field} with --columns {field}=\"{example}\""
+                "; map the column that holds the {field} with {} {field}=\"{example}\"",
+                opts.spelling.of(Setting::Columns)
             ));
         }
         problems
@@ -170,7 +175,10 @@ fn columns(
                 ProblemKind::Missing,
                 &t.span(0..header_end),
                 if opts.columns.explicit(field) {
-                    format!("column `{want}` (mapped to `{field}` by --columns) is not in the history CSV")
+                    format!(
+                        "column `{want}` (mapped to `{field}` by {}) is not in the history CSV",
+                        opts.spelling.of(Setting::Columns)
+                    )
                 } else {
                     format!("the history CSV has no `{field}` column")
                 },
@@ -296,7 +304,7 @@ impl Rows<'_> {
                         "every row needs a date".to_string(),
                     )
                 } else {
-                    (e.message, e.help)
+                    (e.message(opts.spelling), e.help(opts.spelling))
                 };
                 self.bad
                     .error(place(), ProblemKind::WrongType, message, help);
@@ -423,7 +431,11 @@ impl Rows<'_> {
                     format!("… and {n} more rows with problems like those above (the first {MAX_ROW_PROBLEMS} are listed)"),
                     None,
                 )
-                .with_help("fix the pattern above (often the --date-format or the --columns mapping) and run again"),
+                .with_help(format!(
+                    "fix the pattern above (often the {} or the {} mapping) and run again",
+                    opts.spelling.of(Setting::DateFormat),
+                    opts.spelling.of(Setting::Columns)
+                )),
             );
         }
         let problems = bad.problems;
@@ -451,7 +463,8 @@ impl Rows<'_> {
                 ProblemKind::Missing,
                 &t.span(0..header_end),
                 format!(
-                    "every row is dated on or after --until {}: nothing is left to fit",
+                    "every row is dated on or after {} {}: nothing is left to fit",
+                    opts.spelling.of(Setting::Until),
                     opts.until.map(|d| d.to_string()).unwrap_or_default()
                 ),
             );

@@ -3,6 +3,7 @@
 //! industry averages.
 
 use super::dates;
+use crate::source::Spelling;
 use crate::source::diag::{FileId, ProblemKind, Problems};
 use crate::source::table::Table;
 use chrono::NaiveDate;
@@ -24,6 +25,7 @@ pub(super) fn read(
     text: &str,
     file: FileId,
     date_format: Option<&str>,
+    spelling: Spelling,
     problems: &mut Problems,
 ) -> Option<Vec<RosterRep>> {
     let t = Table::new(text, file, problems, "roster CSV");
@@ -58,8 +60,8 @@ pub(super) fn read(
             }
             dates::parse(cell, date_format).map(Some).map_err(|e| {
                 problems
-                    .error(ProblemKind::WrongType, &span(c), e.message)
-                    .help(e.help);
+                    .error(ProblemKind::WrongType, &span(c), e.message(spelling))
+                    .help(e.help(spelling));
             })
         };
         let (hired, left) = (date(col[1]), date(col[2]));

@@ -5,7 +5,9 @@
 
 use super::OutputFile;
 
-/// What the scripts run, and where.
+/// What the scripts run, and where. The two command lines are the
+/// caller's (a shell string each): the array's task, where
+/// `$((SLURM_ARRAY_TASK_ID+1))` is the shard, and the merge.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlurmJob {
     /// The scenario's name as it goes into file names (a slug).
@@ -15,8 +17,6 @@ pub struct SlurmJob {
     pub cwd: String,
     /// The folder of the scripts, the parts, the logs and the result.
     pub dir: String,
-    /// The quotaplan executable the jobs run.
-    pub exe: String,
     pub shards: u64,
     /// CPUs per task; each shard runs this many worker threads.
     pub cpus: u64,
@@ -25,12 +25,10 @@ pub struct SlurmJob {
     pub time: Option<String>,
     /// Memory per task as Slurm takes it.
     pub mem: Option<String>,
-    /// The run every task makes: the scenario (if not the demo), then the
-    /// options with their values, as `simulate` takes them.
-    pub scenario: Option<String>,
-    pub options: Vec<(String, Option<String>)>,
-    /// The merged CSV outputs start with a byte-order mark.
-    pub bom: bool,
+    /// What a task of the array runs.
+    pub task: String,
+    /// What the merge job runs.
+    pub merge: String,
 }
 
 /// A word for a POSIX shell: single-quoted unless plainly safe.
@@ -46,8 +44,8 @@ pub fn quote(s: &str) -> String {
 }
 
 /// A folder under the job's folder, as a shell word.
-fn under(job: &SlurmJob, parts: &[&str]) -> String {
-    let mut p = std::path::PathBuf::from(&job.dir);
+pub fn under(dir: &str, parts: &[&str]) -> String {
+    let mut p = std::path::PathBuf::from(dir);
     parts.iter().for_each(|x| p.push(x));
     quote(&p.display().to_string())
 }
@@ -61,7 +59,7 @@ fn header(job: &SlurmJob, suffix: &str, log: &str) -> Vec<String> {
             quote(&format!("quotaplan-{}{suffix}", job.name))
         ),
         format!("#SBATCH --chdir={}", quote(&job.cwd)),
-        format!("#SBATCH --output={}", under(job, &["logs", log])),
+        format!("#SBATCH --output={}", under(&job.dir, &["logs", log])),
         format!("#SBATCH --cpus-per-task={}", job.cpus),
         "#SBATCH --ntasks=1".to_string(),
     ];
@@ -80,14 +78,6 @@ fn header(job: &SlurmJob, suffix: &str, log: &str) -> Vec<String> {
 /// The array job: task k runs shard k+1.
 fn array(job: &SlurmJob) -> Vec<String> {
     let n = job.shards;
-    let mut words = vec![quote(&job.exe), "simulate".into()];
-    words.extend(job.scenario.as_deref().map(quote));
-    for (flag, value) in &job.options {
-        words.push(match value {
-            Some(v) => format!("{flag} {}", quote(v)),
-            None => flag.clone(),
-        });
-    }
     let mut a = header(job, "", "shard-%a.out");
     a.insert(2, format!("#SBATCH --array=0-{}", n - 1));
     a.push(String::new());
@@ -95,12 +85,7 @@ fn array(job: &SlurmJob) -> Vec<String> {
         "# Task k of the array runs shard k+1 of {n} (SLURM_ARRAY_TASK_ID is 0-based)."
     ));
     a.push("set -euo pipefail".into());
-    a.push(format!(
-        "exec {} --shard \"$((SLURM_ARRAY_TASK_ID+1))/{n}\" --threads {} --out {} --quiet",
-        words.join(" "),
-        job.cpus,
-        under(job, &["parts"])
-    ));
+    a.push(format!("exec {}", job.task));
     a
 }
 
@@ -113,14 +98,7 @@ fn merge(job: &SlurmJob) -> Vec<String> {
         job.shards
     ));
     m.push("set -euo pipefail".into());
-    m.push(format!(
-        "exec {} merge {} --out {} --threads {} --quiet{}",
-        quote(&job.exe),
-        under(job, &["parts"]),
-        under(job, &["result"]),
-        job.cpus,
-        if job.bom { " --bom" } else { "" }
-    ));
+    m.push(format!("exec {}", job.merge));
     m
 }
 

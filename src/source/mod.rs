@@ -6,8 +6,10 @@
 //! the other.
 
 pub mod diag;
+pub mod setting;
 pub mod table;
 pub mod text;
 pub mod workbook;
 
 pub use diag::{FileId, Problem, ProblemKind, Problems, Severity, SourceFile, Sources, Span};
+pub use setting::{Setting, Spelling};

@@ -233,3 +233,186 @@ fn layout_library_does_no_io_and_never_prints() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The functions of a file: (first line, lines, name), from `fn` to its
+/// closing brace; string and char literals and comments are skipped when
+/// braces are counted (as `scripts/longest-functions.py` does).
+fn functions(text: &str) -> Vec<(usize, usize, String)> {
+    let strip = |l: &str| -> String {
+        let mut out = String::new();
+        let mut chars = l.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if quoted => {
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                '/' if !quoted && chars.peek() == Some(&'/') => break,
+                '\'' if !quoted => {
+                    // A char literal: skip it; a lifetime: keep going.
+                    let rest: String = chars.clone().take(3).collect();
+                    if rest.starts_with('\\') {
+                        chars.nth(2);
+                    } else if rest.chars().nth(1) == Some('\'') {
+                        chars.nth(1);
+                    }
+                }
+                c if !quoted => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let t = t.strip_prefix("pub ").unwrap_or(t);
+        let t = match t.strip_prefix("pub(") {
+            Some(r) => r.split_once(") ").map_or(t, |(_, r)| r),
+            None => t,
+        };
+        let t = t.strip_prefix("const ").unwrap_or(t);
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (mut depth, mut opened) = (0i64, false);
+        for (j, body) in lines.iter().enumerate().skip(i) {
+            let s = strip(body);
+            if !opened && s.contains(';') && !s.contains('{') {
+                break; // a declaration without a body
+            }
+            depth += s.matches('{').count() as i64 - s.matches('}').count() as i64;
+            opened |= s.contains('{');
+            if opened && depth <= 0 {
+                out.push((i + 1, j - i + 1, name.clone()));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Small files and functions that do one thing: no file of the library
+/// or the CLI over 1,000 lines, no function over 150.
+///
+///     python3 scripts/longest-functions.py 20    # the longest functions
+#[test]
+fn layout_no_file_over_1000_lines_and_no_function_over_150() {
+    let src = repo("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("readable");
+        let n = text.lines().count();
+        if n > 1000 {
+            wrong.push(format!("{} has {n} lines (at most 1,000)", f.display()));
+        }
+        for (line, len, name) in functions(&text) {
+            if len > 150 {
+                wrong.push(format!(
+                    "{}:{line}: `{name}` has {len} lines (at most 150)",
+                    f.display()
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "too large:\n{}", wrong.join("\n"));
+}
+
+/// The command line's long flags, read from its argument structs: a
+/// field under `#[arg(long)]` is `--field-name`, `#[arg(long = "x")]` is
+/// `--x`.
+fn cli_flags() -> BTreeSet<String> {
+    let mut files = Vec::new();
+    rust_files(&repo("src/cli/args"), &mut files);
+    let mut flags = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        let mut long: Option<Option<String>> = None;
+        for l in text.lines().map(str::trim) {
+            if l.starts_with("#[arg(") && l.contains("long") {
+                let named = l
+                    .split("long = \"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .map(str::to_string);
+                long = Some(named);
+            } else if let Some(field) = l.strip_prefix("pub ").and_then(|r| r.split_once(':'))
+                && let Some(named) = long.take()
+            {
+                flags.insert(named.unwrap_or_else(|| field.0.trim().replace('_', "-")));
+            }
+        }
+    }
+    flags
+}
+
+/// The string literals of a piece of code.
+fn literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut lit = String::new();
+        while let Some(d) = chars.next() {
+            match d {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => break,
+                d => lit.push(d),
+            }
+        }
+        out.push(lit);
+    }
+    out
+}
+
+/// The library's text names no command-line flag: it names settings
+/// through the caller's spelling (`source::Spelling`), and the CLI spells
+/// them as flags. (Slurm's own `#SBATCH --time` and `sbatch --parsable`
+/// are Slurm's words, not ours.)
+#[test]
+fn layout_library_text_names_no_cli_flag() {
+    let flags = cli_flags();
+    assert!(
+        flags.contains("date-format") && flags.contains("set") && flags.contains("trials"),
+        "the CLI's flags were not found: {flags:?}"
+    );
+    let src = repo("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        if top_module(&src, f).is_none() {
+            continue;
+        }
+        for lit in literals(&code(f)) {
+            for (i, _) in lit.match_indices("--") {
+                let name: String = lit[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                    .collect();
+                let before = &lit[..i];
+                let slurm = before.ends_with("#SBATCH ") || before.ends_with("sbatch ");
+                if flags.contains(&name) && !slurm && (i == 0 || !lit[..i].ends_with('-')) {
+                    found.push(format!("{}: \"{lit}\" names --{name}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "library text naming CLI flags:\n{}",
+        found.join("\n")
+    );
+}

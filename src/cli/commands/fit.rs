@@ -4,6 +4,7 @@
 use crate::cli::args::{FitArgs, HistoryArgs};
 use crate::cli::fail::Fail;
 use crate::cli::files::{read_input, slug};
+use crate::cli::flags::FLAGS;
 use crate::cli::output::print;
 use crate::cli::paint::Paint;
 use crate::cli::{render, terminal};
@@ -16,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// A date given on the command line (ISO 8601).
 pub(crate) fn parse_date(flag: &str, text: &str) -> Result<chrono::NaiveDate, Fail> {
-    dates::parse(text, None).map_err(|e| Fail::Usage(format!("{flag}: {} ({})", e.message, e.help)))
+    dates::parse(text, None)
+        .map_err(|e| Fail::Usage(format!("{flag}: {} ({})", e.message(FLAGS), e.help(FLAGS))))
 }
 
 /// Reads a history (and roster) as `fit` and `backtest` take them; every
@@ -30,7 +32,7 @@ pub(crate) fn load_history(
     let roster = how.roster.as_deref();
     let date_format = how.date_format.clone();
     let columns = match how.columns.as_deref() {
-        Some(spec) => Columns::parse(spec).map_err(|e| Fail::Usage(e.to_string()))?,
+        Some(spec) => Columns::parse(spec).map_err(|e| Fail::Usage(e.message(FLAGS)))?,
         None => Columns::default(),
     };
     let read_file = |p: &Path| {
@@ -50,6 +52,7 @@ pub(crate) fn load_history(
             columns,
             date_format,
             until,
+            spelling: FLAGS,
         },
     );
     let loaded = Loaded {

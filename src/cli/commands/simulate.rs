@@ -2,6 +2,7 @@
 
 use crate::cli::args::{HistoryArgs, OutputArgs, ScenarioArgs, Share, SimulateArgs};
 use crate::cli::fail::Fail;
+use crate::cli::flags::FLAGS;
 use crate::cli::load::{self, DEMO_NAME};
 use crate::cli::output::{ResultSet, listed, print};
 use crate::cli::paint::Paint;
@@ -53,7 +54,7 @@ pub fn prepare(a: &SimulateArgs, paint: Paint) -> Result<Prepared, Fail> {
         let as_of = super::fit::parse_date("--as-of", as_of)?;
         let h = super::fit::load_history(path, &a.read, None, paint)?;
         let b = quotaplan::history::actuals::booked(&model, &h, as_of)
-            .map_err(|e| Fail::Usage(e.to_string()))?;
+            .map_err(|e| Fail::Usage(e.message(FLAGS)))?;
         for note in b.notes(&model) {
             let (line, warning) = booking_note(&note, as_of);
             if let Some(w) = warning {

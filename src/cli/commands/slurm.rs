@@ -9,7 +9,7 @@ use crate::cli::files::{absolute, slug};
 use crate::cli::load;
 use crate::cli::output::{Output, listed};
 use crate::cli::paint::Paint;
-use quotaplan::report::slurm::{self, SlurmJob};
+use quotaplan::report::slurm::{self, SlurmJob, quote, under};
 use quotaplan::scenario::Purpose;
 use std::path::{Path, PathBuf};
 
@@ -44,19 +44,35 @@ pub fn run(a: SlurmArgs, paint: Paint) -> Result<(), Fail> {
             source,
         })?,
     };
+    let (n, dir_text) = (a.shards, dir.display().to_string());
+    let exe = quote(&exe.display().to_string());
     let job = SlurmJob {
         name: slug(name),
         cwd: absolute(Path::new(".")).display().to_string(),
-        dir: dir.display().to_string(),
-        exe: exe.display().to_string(),
-        shards: a.shards,
+        dir: dir_text.clone(),
+        shards: n,
         cpus: a.cpus,
         partition: a.partition.clone(),
         time: a.time.clone(),
         mem: a.mem.clone(),
-        scenario: a.scenario.as_ref().map(|p| p.display().to_string()),
-        options: task_options(&a),
-        bom: a.output.bom,
+        task: [exe.clone(), "simulate".into()]
+            .into_iter()
+            .chain(task_words(&a))
+            .chain([
+                format!("--shard \"$((SLURM_ARRAY_TASK_ID+1))/{n}\""),
+                format!("--threads {}", a.cpus),
+                format!("--out {}", under(&dir_text, &["parts"])),
+                "--quiet".into(),
+            ])
+            .collect::<Vec<_>>()
+            .join(" "),
+        merge: format!(
+            "{exe} merge {} --out {} --threads {} --quiet{}",
+            under(&dir_text, &["parts"]),
+            under(&dir_text, &["result"]),
+            a.cpus,
+            if a.output.bom { " --bom" } else { "" }
+        ),
     };
     let files = slurm::scripts(&job);
     let output = Output {
@@ -83,31 +99,34 @@ pub fn run(a: SlurmArgs, paint: Paint) -> Result<(), Fail> {
         listed(&dir, &files),
         a.shards,
         opts.trials,
-        slurm::quote(&dir.join("submit.sh").display().to_string())
+        quote(&dir.join("submit.sh").display().to_string())
     ));
     Ok(())
 }
 
 /// The run as asked, in the words of a local `simulate`, for every task.
-fn task_options(a: &SlurmArgs) -> Vec<(String, Option<String>)> {
-    let mut o = Vec::new();
+fn task_words(a: &SlurmArgs) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(s) = &a.scenario {
+        w.push(quote(&s.display().to_string()));
+    }
     if let Some(t) = a.run.trials {
-        o.push(("--trials".into(), Some(t.to_string())));
+        w.push(format!("--trials {t}"));
     }
     if let Some(s) = a.run.seed {
-        o.push(("--seed".into(), Some(s.to_string())));
+        w.push(format!("--seed {s}"));
     }
     if let SamplerArg::Lhs = a.run.sampler {
-        o.push(("--sampler".into(), Some("lhs".into())));
+        w.push("--sampler lhs".into());
     }
     if a.run.no_analytics {
-        o.push(("--no-analytics".into(), None));
+        w.push("--no-analytics".into());
     }
     if a.run.exact_deals {
-        o.push(("--exact-deals".into(), None));
+        w.push("--exact-deals".into());
     }
     for s in &a.what_if.set {
-        o.push(("--set".into(), Some(s.clone())));
+        w.push(format!("--set {}", quote(s)));
     }
-    o
+    w
 }
