@@ -561,7 +561,7 @@ impl Exporter<SplitResult<'_>> for MapSvg {
         let chart = self.chart(r).ok_or_else(|| {
             ReportError::Chart(charts::ChartError {
                 chart: self.file_name(),
-                message: "no unit has a location".into(),
+                source: charts::ChartErrorKind::NoLocation,
             })
         })?;
         Ok(chart.svg(&FontSet::embedded())?.data.into_bytes())

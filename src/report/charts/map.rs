@@ -15,6 +15,7 @@
 
 use super::draw::{self, Cx, anchor};
 use super::fonts::FontSet;
+use super::frame::Res;
 use super::voronoi;
 use super::{Chart, Kind};
 use crate::analysis::{MapData, MapRep, MapUnit};
@@ -22,8 +23,6 @@ use crate::report::format;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-
-type Res = Result<(), Box<dyn std::error::Error>>;
 
 /// Above this many units the map shows dots without cells.
 const MAX_CELLS: usize = 5000;
@@ -994,10 +993,7 @@ fn draw_house<DB: DrawingBackend>(
     cx: &Cx<'_>,
     p: (i32, i32),
     c: RGBColor,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     area.draw(&Polygon::new(
         house(p, cx.scale * (HOUSE + 2.2)),
         draw::INK.filled(),
@@ -1021,10 +1017,7 @@ fn draw_ring<DB: DrawingBackend>(
     p: (i32, i32),
     r: f64,
     thin: bool,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let (halo, ink) = if thin { (3.0, 1.2) } else { (4.5, 2.0) };
     area.draw(&Circle::new(p, cx.px(r), WHITE.stroke_width(cx.pxu(halo))))?;
     area.draw(&Circle::new(
@@ -1040,10 +1033,7 @@ pub fn draw<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &MapChart,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let n = d.units.len();
     let k = d.reps.len();
     let territories = d
@@ -1326,10 +1316,7 @@ fn legend<DB: DrawingBackend>(
     cx: &Cx<'_>,
     d: &MapChart,
     palette: &[RGBColor],
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let (w, _) = area.dim_in_pixel();
     let l = &d.legend;
     let x0 = cx.px(14.0);
@@ -1348,7 +1335,7 @@ where
     if l.key {
         let y = cx.px(top + LEGEND_ROW / 2.0);
         let mut x = x0 + cx.px(8.0);
-        let item = |x: &mut i32, text: &str| -> Res {
+        let item = |x: &mut i32, text: &str| -> Res<DB> {
             let t = cx.text(text);
             area.draw(&Text::new(t.clone(), (*x + cx.px(14.0), y), muted(&t)))?;
             *x += cx.px(14.0) + text_width(cx, &t, LEGEND_SIZE).round() as i32 + cx.px(24.0);

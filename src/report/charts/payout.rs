@@ -42,10 +42,7 @@ pub fn payout<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &PayoutData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let c = &d.curve;
     let mut sub = format!(
         "Target incentive {} per rep",
