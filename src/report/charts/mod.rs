@@ -21,7 +21,6 @@ mod reliability;
 mod rep_attainment;
 mod team_distribution;
 mod tornado;
-mod voronoi;
 
 pub use fonts::{CJK_FONT, EMBEDDED_FONT, FontError, FontSet};
 pub use reliability::{MIN_CHART_ITEMS, level_count};
