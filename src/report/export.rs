@@ -15,7 +15,7 @@ pub enum ReportError {
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
     #[error("cannot write the workbook: {0}")]
-    Workbook(String),
+    Workbook(#[source] rust_xlsxwriter::XlsxError),
 }
 
 /// Renders one file of a result `T`.
@@ -147,5 +147,14 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "id,name\n'=cmd|' /C calc'!A0,-5\n\"a,b\",'@x\n"
         );
+    }
+
+    #[test]
+    fn a_workbook_error_keeps_its_text_and_its_source() {
+        use std::error::Error;
+        let e = ReportError::Workbook(rust_xlsxwriter::XlsxError::RowColumnLimitError);
+        let inner = rust_xlsxwriter::XlsxError::RowColumnLimitError.to_string();
+        assert_eq!(e.to_string(), format!("cannot write the workbook: {inner}"));
+        assert_eq!(e.source().map(ToString::to_string), Some(inner));
     }
 }

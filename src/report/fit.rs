@@ -53,17 +53,7 @@ pub fn render(e: &Evidence) -> String {
             e.rows_after_until, e.rows_before_first_year
         );
     }
-    let _ = writeln!(r, "\nSeasonality (share of the year, se)");
-    const NAMES: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    for row in 0..3 {
-        let mut line = String::new();
-        for (m, s) in e.seasonality.iter().enumerate().skip(row * 4).take(4) {
-            let _ = write!(line, " {} {:.4} ({})", NAMES[m], s.value, se(s, 4));
-        }
-        let _ = writeln!(r, "{line}");
-    }
+    seasonality(&mut r, e);
     let _ = writeln!(r, "\nTeam");
     if e.growth.n < 2 {
         let _ = writeln!(
@@ -146,6 +136,33 @@ pub fn render(e: &Evidence) -> String {
             );
         }
     }
+    units(&mut r, e);
+    let _ = writeln!(r, "\nReview (ASSUMPTION in the scenario):");
+    for a in &e.assumptions {
+        r.push_str(&wrap_indented(a, TERMINAL_WIDTH, "  - ", "    "));
+    }
+    r
+}
+
+/// Each month's share of the year with its standard error, four months a
+/// line.
+fn seasonality(r: &mut String, e: &Evidence) {
+    let _ = writeln!(r, "\nSeasonality (share of the year, se)");
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    for row in 0..3 {
+        let mut line = String::new();
+        for (m, s) in e.seasonality.iter().enumerate().skip(row * 4).take(4) {
+            let _ = write!(line, " {} {:.4} ({})", NAMES[m], s.value, se(s, 4));
+        }
+        let _ = writeln!(r, "{line}");
+    }
+}
+
+/// The units fitted: their total potential over the horizon, typical deal
+/// rate and size spread, and the year-to-year spread per segment.
+fn units(r: &mut String, e: &Evidence) {
     let total: f64 = e.units.iter().map(|u| u.potential.value).sum();
     let _ = writeln!(
         r,
@@ -190,9 +207,4 @@ pub fn render(e: &Evidence) -> String {
     if e.segments.len() > 8 {
         let _ = writeln!(r, "    … {} more in fit.json", e.segments.len() - 8);
     }
-    let _ = writeln!(r, "\nReview (ASSUMPTION in the scenario):");
-    for a in &e.assumptions {
-        r.push_str(&wrap_indented(a, TERMINAL_WIDTH, "  - ", "    "));
-    }
-    r
 }

@@ -83,6 +83,24 @@ fn set_line(p: &MitigationPlan, s: &SetOutcome) -> String {
 /// Today's P, the over-assignment advice, every candidate by Δ P with its
 /// interval, and the best set under the budget.
 pub fn table(p: &MitigationPlan) -> String {
+    let mut o = headline(p);
+    o.push_str(&ranking(p));
+    let _ = writeln!(o);
+    o.push_str(&best_set(p));
+    o.push_str(&wrap(
+        &format!(
+            "({} trials, seed {}, the same random numbers for every candidate and set)",
+            money(p.trials as f64),
+            p.seed
+        ),
+        TERMINAL_WIDTH,
+    ));
+    o
+}
+
+/// Today's P against the goal, and the over-assignment that would carry
+/// the target at the goal's probability.
+fn headline(p: &MitigationPlan) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -101,6 +119,12 @@ pub fn table(p: &MitigationPlan) -> String {
         money(p.safe)
     ), TERMINAL_WIDTH));
     let _ = writeln!(o);
+    o
+}
+
+/// The candidates by Δ P: the table, then each one's description and
+/// effects (with its optimizer seeds' plans when it has several).
+fn ranking(p: &MitigationPlan) -> String {
     let mut t = Table::new(&[
         ("#", Align::Right),
         ("Mitigation", Align::Left),
@@ -135,51 +159,9 @@ pub fn table(p: &MitigationPlan) -> String {
             per,
             chosen.to_string(),
         ]);
-        details.push_str(&wrap_indented(
-            &format!(
-                "{} ({}): {}. Δ sales {}, Δ payout {}.",
-                c.id,
-                c.kind.name(),
-                c.description.trim_end_matches('.'),
-                signed_money(r.dsales),
-                signed_money(r.dpayout)
-            ),
-            TERMINAL_WIDTH,
-            &format!("{:>2}. ", n + 1),
-            "    ",
-        ));
-        if a.plans.len() > 1 {
-            // Say which plans break the limits when not all do (the
-            // description says so when every one does).
-            let mixed = c.plans.iter().any(|x| x.feasible) && c.plans.iter().any(|x| !x.feasible);
-            for (k, (plan, po)) in c.plans.iter().zip(&a.plans).enumerate() {
-                let [lo, hi] = po.dp_ci95();
-                details.push_str(&wrap_indented(
-                    &format!(
-                        "optimizer seed {}: {:+.2} pts {}, moves {:.0} % of sales{}{}",
-                        plan.seed,
-                        100.0 * po.dp,
-                        interval(lo, hi),
-                        100.0 * plan.disruption,
-                        if plan.feasible || !mixed {
-                            ""
-                        } else {
-                            " (outside the balance or disruption limits)"
-                        },
-                        if a.plan_used == Some(k) {
-                            "  ← median, used in sets"
-                        } else {
-                            ""
-                        }
-                    ),
-                    TERMINAL_WIDTH,
-                    "      ",
-                    "        ",
-                ));
-            }
-        }
+        details.push_str(&candidate_details(p, n, i));
     }
-    o.push_str(&t.render());
+    let mut o = t.render();
     o.push_str("(* in the recommended set)\n\n");
     o.push_str(&details);
     if varies {
@@ -190,88 +172,139 @@ pub fn table(p: &MitigationPlan) -> String {
             "  ",
         ));
     }
-    let _ = writeln!(o);
-    let s = &p.search;
-    match p.best() {
-        None if s.eligible.is_empty() && p.assessments.iter().any(|a| a.helps_beyond_noise()) => {
-            let _ = writeln!(
-                o,
-                "No mitigation that raises P(team hits target) beyond noise fits the budget."
-            );
-        }
-        None => {
-            let _ = writeln!(o, "No mitigation raises P(team hits target) beyond noise.");
-        }
-        Some(best) => {
-            o.push_str(&wrap(
-                &format!("Best set: {}.", method_text(p)),
-                TERMINAL_WIDTH,
-            ));
-            o.push_str(&wrap_indented(
+    o
+}
+
+/// Candidate `i`, ranked `n` (from 0): what it is and does, then one line
+/// per optimizer seed when its plan was made with several.
+fn candidate_details(p: &MitigationPlan, n: usize, i: usize) -> String {
+    let (c, a) = (&p.candidates[i], &p.assessments[i]);
+    let r = &a.outcome;
+    let mut details = wrap_indented(
+        &format!(
+            "{} ({}): {}. Δ sales {}, Δ payout {}.",
+            c.id,
+            c.kind.name(),
+            c.description.trim_end_matches('.'),
+            signed_money(r.dsales),
+            signed_money(r.dpayout)
+        ),
+        TERMINAL_WIDTH,
+        &format!("{:>2}. ", n + 1),
+        "    ",
+    );
+    if a.plans.len() > 1 {
+        // Say which plans break the limits when not all do (the
+        // description says so when every one does).
+        let mixed = c.plans.iter().any(|x| x.feasible) && c.plans.iter().any(|x| !x.feasible);
+        for (k, (plan, po)) in c.plans.iter().zip(&a.plans).enumerate() {
+            let [lo, hi] = po.dp_ci95();
+            details.push_str(&wrap_indented(
                 &format!(
-                    "{}{}",
-                    set_line(p, best),
-                    if best.members.len() > 1 {
-                        " (simulated together: interactions included)"
+                    "optimizer seed {}: {:+.2} pts {}, moves {:.0} % of sales{}{}",
+                    plan.seed,
+                    100.0 * po.dp,
+                    interval(lo, hi),
+                    100.0 * plan.disruption,
+                    if plan.feasible || !mixed {
+                        ""
+                    } else {
+                        " (outside the balance or disruption limits)"
+                    },
+                    if a.plan_used == Some(k) {
+                        "  ← median, used in sets"
                     } else {
                         ""
                     }
                 ),
                 TERMINAL_WIDTH,
-                "Recommended (*): ",
-                &" ".repeat(17),
+                "      ",
+                "        ",
             ));
-            match (p.next_best(), s.margin) {
-                (Some(next), Some((d, se))) => {
-                    o.push_str(&wrap_indented(
-                        &set_line(p, next),
-                        TERMINAL_WIDTH,
-                        "Next best:       ",
-                        &" ".repeat(17),
-                    ));
-                    o.push_str(&wrap(&format!(
-                        "The recommended set is {:+.2} pts {} ahead of the next best (paired){}.",
-                        100.0 * d,
-                        interval(d - 1.96 * se, d + 1.96 * se),
-                        if d - 1.96 * se > 0.0 {
-                            String::new()
-                        } else if next.cost < best.cost {
-                            format!(
-                                ": within noise, so the cheaper next best (saving {}) may do as well",
-                                money(best.cost - next.cost)
-                            )
-                        } else {
-                            ": within noise".to_string()
-                        }
-                    ), TERMINAL_WIDTH));
-                }
-                _ => {
-                    let _ = writeln!(o, "It is the only feasible set.");
-                }
-            }
-            if let Some(&t) = best
-                .members
-                .iter()
-                .find(|&&i| p.candidates[i].is_territory_change())
-                && let Some(k) = p.assessments[t].plan_used
-            {
-                o.push_str(&wrap(&format!(
-                    "`{}` in a set uses the plan of optimizer seed {} (the median of {}); other plans give other figures.",
-                    p.candidates[t].id,
-                    p.candidates[t].plans[k].seed,
-                    p.candidates[t].plans.len()
-                ), TERMINAL_WIDTH));
-            }
         }
     }
+    details
+}
+
+/// The best set under the budget, how it was found, how far ahead of the
+/// next best it is, and which plan a territory change in it uses; or why
+/// there is none.
+fn best_set(p: &MitigationPlan) -> String {
+    let mut o = String::new();
+    let s = &p.search;
+    let Some(best) = p.best() else {
+        if s.eligible.is_empty() && p.assessments.iter().any(|a| a.helps_beyond_noise()) {
+            let _ = writeln!(
+                o,
+                "No mitigation that raises P(team hits target) beyond noise fits the budget."
+            );
+        } else {
+            let _ = writeln!(o, "No mitigation raises P(team hits target) beyond noise.");
+        }
+        return o;
+    };
     o.push_str(&wrap(
-        &format!(
-            "({} trials, seed {}, the same random numbers for every candidate and set)",
-            money(p.trials as f64),
-            p.seed
-        ),
+        &format!("Best set: {}.", method_text(p)),
         TERMINAL_WIDTH,
     ));
+    o.push_str(&wrap_indented(
+        &format!(
+            "{}{}",
+            set_line(p, best),
+            if best.members.len() > 1 {
+                " (simulated together: interactions included)"
+            } else {
+                ""
+            }
+        ),
+        TERMINAL_WIDTH,
+        "Recommended (*): ",
+        &" ".repeat(17),
+    ));
+    match (p.next_best(), s.margin) {
+        (Some(next), Some((d, se))) => {
+            o.push_str(&wrap_indented(
+                &set_line(p, next),
+                TERMINAL_WIDTH,
+                "Next best:       ",
+                &" ".repeat(17),
+            ));
+            o.push_str(&wrap(
+                &format!(
+                    "The recommended set is {:+.2} pts {} ahead of the next best (paired){}.",
+                    100.0 * d,
+                    interval(d - 1.96 * se, d + 1.96 * se),
+                    if d - 1.96 * se > 0.0 {
+                        String::new()
+                    } else if next.cost < best.cost {
+                        format!(
+                            ": within noise, so the cheaper next best (saving {}) may do as well",
+                            money(best.cost - next.cost)
+                        )
+                    } else {
+                        ": within noise".to_string()
+                    }
+                ),
+                TERMINAL_WIDTH,
+            ));
+        }
+        _ => {
+            let _ = writeln!(o, "It is the only feasible set.");
+        }
+    }
+    if let Some(&t) = best
+        .members
+        .iter()
+        .find(|&&i| p.candidates[i].is_territory_change())
+        && let Some(k) = p.assessments[t].plan_used
+    {
+        o.push_str(&wrap(&format!(
+            "`{}` in a set uses the plan of optimizer seed {} (the median of {}); other plans give other figures.",
+            p.candidates[t].id,
+            p.candidates[t].plans[k].seed,
+            p.candidates[t].plans.len()
+        ), TERMINAL_WIDTH));
+    }
     o
 }
 

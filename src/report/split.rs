@@ -19,13 +19,29 @@ pub struct SplitResult<'a> {
 /// P(attain) before and after; then the quotas P after uses when given
 /// quotas were re-derived, and the balance–disruption frontier.
 pub fn table(r: &SplitResult<'_>) -> String {
+    let plan = r.plan;
+    let mut o = String::new();
+    summary(&mut o, r);
+    let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
+    let iw = column_width(plan.territories.iter().map(|t| t.id.as_str()), 5);
+    territory_tables(&mut o, plan, &misfits);
+    explanations(&mut o, plan, &misfits);
+    if plan.written_quotas().is_some() && plan.same_reps {
+        quota_table(&mut o, plan, iw);
+    }
+    frontier_table(&mut o, plan);
+    o
+}
+
+/// The plan in a few lines: balanced on what and whether within the
+/// tolerance, how the search ended, the balance reached, what moves, the
+/// targets and limits, and why no plan can be feasible, with the notes.
+fn summary(o: &mut String, r: &SplitResult<'_>) {
     let (model, plan) = (r.before, r.plan);
     let res = &plan.alignment.result;
     let opts = &plan.options;
     let k = opts.k;
     let elapsed = plan.elapsed.as_secs_f64();
-    let current = plan.same_reps && model.units.iter().any(|u| u.owner.is_some());
-    let mut o = String::new();
     o.push_str(&wrap(
         &format!(
             "{}: {k} territories balanced on {} within ±{:.2} % — {}",
@@ -54,23 +70,7 @@ pub fn table(r: &SplitResult<'_>) -> String {
         100.0 * res.max_deviation,
         res.cut_edges,
     );
-    if current {
-        let cap = |c: Option<String>| c.map_or(" (no cap)".to_string(), |c| format!(" (cap {c})"));
-        let line = format!(
-            "moved: {:.1} % of expected sales{}, {} accounts{}, {} of {} units",
-            100.0 * res.disruption,
-            cap(opts
-                .max_disruption
-                .map(|c| format!("{} %", trim(100.0 * c)))),
-            money(res.moved_accounts),
-            cap(opts.max_moved_accounts.map(|c| money(c as f64))),
-            res.moved_units,
-            model.units.len()
-        );
-        o.push_str(&wrap_indented(&line, WRAP, "", "  "));
-    } else {
-        let _ = writeln!(o, "moved: nothing to compare (a new alignment)");
-    }
+    moved(o, r);
     o.push_str(&wrap_indented(
         &format!(
             "targets: {}; continuity {}; travel radius {}",
@@ -93,9 +93,39 @@ pub fn table(r: &SplitResult<'_>) -> String {
         o.push_str(&wrap_indented(n, WRAP, "  note: ", "    "));
     }
     let _ = writeln!(o);
+}
 
-    let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
-    let iw = column_width(plan.territories.iter().map(|t| t.id.as_str()), 5);
+/// What moves against the current alignment, with the caps; nothing to
+/// compare for a new alignment.
+fn moved(o: &mut String, r: &SplitResult<'_>) {
+    let (model, plan) = (r.before, r.plan);
+    let res = &plan.alignment.result;
+    let opts = &plan.options;
+    let current = plan.same_reps && model.units.iter().any(|u| u.owner.is_some());
+    if current {
+        let cap = |c: Option<String>| c.map_or(" (no cap)".to_string(), |c| format!(" (cap {c})"));
+        let line = format!(
+            "moved: {:.1} % of expected sales{}, {} accounts{}, {} of {} units",
+            100.0 * res.disruption,
+            cap(opts
+                .max_disruption
+                .map(|c| format!("{} %", trim(100.0 * c)))),
+            money(res.moved_accounts),
+            cap(opts.max_moved_accounts.map(|c| money(c as f64))),
+            res.moved_units,
+            model.units.len()
+        );
+        o.push_str(&wrap_indented(&line, WRAP, "", "  "));
+    } else {
+        let _ = writeln!(o, "moved: nothing to compare (a new alignment)");
+    }
+}
+
+/// Per territory, its balance (sales, deviation, share, presence,
+/// workload, units moved) and its reach and P(quota) before and after,
+/// `!` marking a rep whose quota no longer fits (`misfits`).
+fn territory_tables(o: &mut String, plan: &Realignment, misfits: &[&str]) {
+    let res = &plan.alignment.result;
     let mut balance = Table::new(&[
         ("Rep", Align::Left),
         ("Name", Align::Left),
@@ -157,6 +187,11 @@ pub fn table(r: &SplitResult<'_>) -> String {
     let _ = writeln!(o);
     o.push_str(&reach.render());
     let _ = writeln!(o);
+}
+
+/// How to read the tables' columns, which quotas P(quota) before and after
+/// use, and the reps whose quota no longer fits.
+fn explanations(o: &mut String, plan: &Realignment, misfits: &[&str]) {
     let mut legend = String::from(
         "Expected sales: potential (full coverage, neutral market). Off target: from the territory's target. Target share: its share of the total. Presence: the rep's expected presence over the horizon. Units: gained and lost. Home km: workload-weighted mean distance to the rep's home; farthest: the farthest unit.",
     );
@@ -190,11 +225,6 @@ pub fn table(r: &SplitResult<'_>) -> String {
             WRAP,
         ));
     }
-    if plan.written_quotas().is_some() && plan.same_reps {
-        quota_table(&mut o, plan, iw);
-    }
-    frontier_table(&mut o, plan);
-    o
 }
 
 /// Explanations are wrapped to this many columns.
@@ -561,7 +591,7 @@ impl Exporter<SplitResult<'_>> for MapSvg {
         let chart = self.chart(r).ok_or_else(|| {
             ReportError::Chart(charts::ChartError {
                 chart: self.file_name(),
-                message: "no unit has a location".into(),
+                source: charts::ChartErrorKind::NoLocation,
             })
         })?;
         Ok(chart.svg(&FontSet::embedded())?.data.into_bytes())

@@ -168,7 +168,7 @@ impl Exporter<Sweep> for SweepHeatmap {
     fn export(&self, s: &Sweep) -> Result<Vec<u8>, ReportError> {
         let grid = Self::grid(s).ok_or_else(|| charts::ChartError {
             chart: "sweep".into(),
-            message: "a heatmap needs one or two varied keys".into(),
+            source: charts::ChartErrorKind::HeatmapKeys,
         })?;
         Ok(charts::heatmap(&grid)
             .svg(&FontSet::embedded())?

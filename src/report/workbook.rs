@@ -157,7 +157,7 @@ const MAX_WIDTH: usize = 60;
 
 /// The workbook of `sheets`, money in `currency`.
 pub fn workbook(sheets: &[Sheet], currency: &str) -> Result<Vec<u8>, ReportError> {
-    build(sheets, currency).map_err(|e| ReportError::Workbook(e.to_string()))
+    build(sheets, currency).map_err(ReportError::Workbook)
 }
 
 fn build(sheets: &[Sheet], currency: &str) -> Result<Vec<u8>, XlsxError> {

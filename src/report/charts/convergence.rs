@@ -39,10 +39,7 @@ pub fn convergence<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &ConvergenceData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let last = d.points.last().cloned().unwrap_or(ConvergencePoint {
         trials: 0,
         p_hit: f64::NAN,

@@ -46,6 +46,10 @@ pub const PALETTE: [RGBColor; 18] = [
     RGBColor(157, 118, 96),
 ];
 
+/// plotters' error of drawing on backend `DB`: generic over the backend's
+/// own error, which [`super::ChartErrorKind`] names per backend.
+pub type DrawError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;
+
 /// The drawing context of one rendering.
 pub struct Cx<'a> {
     pub fonts: &'a FontSet,
@@ -161,10 +165,7 @@ pub fn title<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     subtitle: &str,
-) -> Result<DrawingArea<DB, plotters::coord::Shift>, Box<dyn std::error::Error>>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<DrawingArea<DB, plotters::coord::Shift>, DrawError<DB>> {
     let h = if subtitle.is_empty() { 38.0 } else { 56.0 };
     let (top, rest) = root.split_vertically(cx.pxu(h));
     let t = cx.text(title);

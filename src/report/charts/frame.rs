@@ -10,7 +10,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-pub type Res = Result<(), Box<dyn std::error::Error>>;
+pub type Res<DB> = Result<(), draw::DrawError<DB>>;
 pub type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Most rows in a per-rep chart; the rest are summarised in a note.
@@ -28,10 +28,7 @@ pub fn mesh<DB: DrawingBackend>(
     y_fmt: &dyn Fn(&f64) -> String,
     x_labels: usize,
     y_labels: usize,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let xd = cx.text(x_desc);
     let yd = cx.text(y_desc);
     let mut m = chart.configure_mesh();
@@ -61,10 +58,7 @@ pub fn legend<DB: DrawingBackend>(
     cx: &Cx<'_>,
     items: &[(RGBColor, &str)],
     y: f64,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let (w, _) = area.dim_in_pixel();
     let size = 12.0;
     let widths: Vec<f64> = items
@@ -100,10 +94,7 @@ pub fn vline<DB: DrawingBackend>(
     y: (f64, f64),
     style: ShapeStyle,
     dashed: Option<(i32, i32)>,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     match dashed {
         None => {
             chart.draw_series(std::iter::once(PathElement::new(
@@ -133,10 +124,7 @@ pub fn label_at<DB: DrawingBackend>(
     at: (f64, f64),
     nudge: (f64, f64),
     style: TextStyle<'_>,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let (x, y) = chart.backend_coord(&at);
     let o = root.get_base_pixel();
     root.draw(&Text::new(

@@ -61,10 +61,7 @@ pub fn group_p_hit<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &GroupHits,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let mut sub = format!(
         "Dashed line: P(team hits target) {}",
         format::pct_spaced(d.team)

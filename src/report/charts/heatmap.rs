@@ -39,10 +39,7 @@ pub fn heatmap<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &HeatmapData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let g = &d.grid;
     let body = draw::title(root, cx, title, "")?;
     let (nr, nc) = (g.rows.len(), g.columns.len());

@@ -21,14 +21,14 @@ mod reliability;
 mod rep_attainment;
 mod team_distribution;
 mod tornado;
-mod voronoi;
 
 pub use fonts::{CJK_FONT, EMBEDDED_FONT, FontError, FontSet};
 pub use reliability::{MIN_CHART_ITEMS, level_count};
 
 use crate::analysis::{ChartData, MapData, Summary};
 use crate::backtest::{Backtest, LevelScore};
-use draw::Cx;
+use draw::{Cx, DrawError};
+use frame::Res;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -100,20 +100,37 @@ pub struct Rendered<T> {
     pub missing_glyphs: Vec<String>,
 }
 
+/// Why a chart could not be drawn or encoded.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot draw chart `{chart}`: {message}")]
+#[error("cannot draw chart `{chart}`: {source}")]
 pub struct ChartError {
     pub chart: String,
-    pub message: String,
+    pub source: ChartErrorKind,
 }
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+/// What went wrong with a chart. plotters' drawing error is generic over
+/// the backend, so each backend's error is a variant of its own.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartErrorKind {
+    /// Drawing the SVG document.
+    #[error(transparent)]
+    Svg(DrawError<SVGBackend<'static>>),
+    /// Drawing the PNG's pixels.
+    #[error(transparent)]
+    Bitmap(DrawError<BitMapBackend<'static>>),
+    /// Encoding the pixels as PNG.
+    #[error(transparent)]
+    Png(#[from] png::EncodingError),
+    /// A sweep's heatmap has one axis per varied key.
+    #[error("a heatmap needs one or two varied keys")]
+    HeatmapKeys,
+    /// A territory map places units by their coordinates.
+    #[error("no unit has a location")]
+    NoLocation,
+}
 
 impl Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cx: &Cx<'_>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cx: &Cx<'_>) -> Res<DB> {
         root.fill(&WHITE)?;
         match &self.kind {
             Kind::TeamDistribution(d) => {
@@ -133,10 +150,10 @@ impl Chart {
         }
     }
 
-    fn error(&self, e: impl std::fmt::Display) -> ChartError {
+    fn error(&self, source: impl Into<ChartErrorKind>) -> ChartError {
         ChartError {
             chart: self.id.clone(),
-            message: e.to_string(),
+            source: source.into(),
         }
     }
 
@@ -147,8 +164,9 @@ impl Chart {
         let mut buf = String::new();
         {
             let root = SVGBackend::with_string(&mut buf, self.size).into_drawing_area();
-            self.draw(&root, &cx).map_err(|e| self.error(e))?;
-            root.present().map_err(|e| self.error(e))?;
+            let svg = |e| self.error(ChartErrorKind::Svg(e));
+            self.draw(&root, &cx).map_err(svg)?;
+            root.present().map_err(svg)?;
         }
         let title = format!("<title>{}</title>\n", super::escape(&self.title));
         if let Some(end) = buf.find('>') {
@@ -173,8 +191,9 @@ impl Chart {
         let mut rgb = vec![0u8; w as usize * h as usize * 3];
         {
             let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-            self.draw(&root, &cx).map_err(|e| self.error(e))?;
-            root.present().map_err(|e| self.error(e))?;
+            let bitmap = |e| self.error(ChartErrorKind::Bitmap(e));
+            self.draw(&root, &cx).map_err(bitmap)?;
+            root.present().map_err(bitmap)?;
         }
         let mut out = Vec::new();
         {
@@ -317,4 +336,34 @@ pub fn needs_fallback(s: &Summary, d: Option<&ChartData>) -> Option<String> {
         .into_iter()
         .find(|t| !fonts.latin_covers(t))
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn chart_errors_name_the_chart_and_keep_the_cause() {
+        let e = ChartError {
+            chart: "sweep".into(),
+            source: ChartErrorKind::HeatmapKeys,
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot draw chart `sweep`: a heatmap needs one or two varied keys"
+        );
+        let e = ChartError {
+            chart: "territory-map".into(),
+            source: ChartErrorKind::Svg(DrawingAreaErrorKind::LayoutError),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot draw chart `territory-map`: Bad layout"
+        );
+        assert_eq!(
+            e.source().map(ToString::to_string).as_deref(),
+            Some("Bad layout")
+        );
+    }
 }

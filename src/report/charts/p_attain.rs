@@ -72,10 +72,7 @@ pub fn p_attain<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &PAttain,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let mut sub = format!("Mean over reps {}", format::pct_spaced(d.mean));
     if let Some(p) = d.p_star {
         sub.push_str(&format!(

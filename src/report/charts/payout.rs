@@ -37,15 +37,31 @@ pub fn payout_chart(s: &Summary, d: &ChartData) -> Option<Chart> {
     })
 }
 
+/// Width of the y labels (logical pixels), the same in both panels so that
+/// their attainment axes line up.
+const Y_LABELS: f64 = 64.0;
+
 pub fn payout<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     cx: &Cx<'_>,
     title: &str,
     d: &PayoutData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
+    let c = &d.curve;
+    let body = draw::title(root, cx, title, &subtitle(d))?;
+    let (_, h) = body.dim_in_pixel();
+    let (top, bottom) = body.split_vertically((f64::from(h) * 0.56) as u32);
+    let xmax = d
+        .attainment
+        .hi
+        .max(c.curve.last().map_or(1.0, |p| p[0]) * 1.1);
+    curve_panel(root, &top, cx, c, xmax)?;
+    attainment_panel(root, &bottom, cx, &d.attainment, xmax)
+}
+
+/// The target incentive, the team bonus, the mean total payout and whether
+/// commission tiers come on top.
+fn subtitle(d: &PayoutData) -> String {
     let c = &d.curve;
     let mut sub = format!(
         "Target incentive {} per rep",
@@ -66,21 +82,25 @@ where
     if c.commission {
         sub.push_str(" · plus commission tiers (not shown)");
     }
-    let body = draw::title(root, cx, title, &sub)?;
-    let (_, h) = body.dim_in_pixel();
-    let (top, bottom) = body.split_vertically((f64::from(h) * 0.56) as u32);
-    let xmax = d
-        .attainment
-        .hi
-        .max(c.curve.last().map_or(1.0, |p| p[0]) * 1.1);
+    sub
+}
+
+/// The upper panel: the payout curve up to `xmax`, each point labelled,
+/// and quota.
+fn curve_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    top: &DrawingArea<DB, Shift>,
+    cx: &Cx<'_>,
+    c: &PayoutCurve,
+    xmax: f64,
+) -> Res<DB> {
     let ymax = c.curve.iter().map(|p| p[1]).fold(1.0, f64::max) * 1.18;
-    let label_area = cx.px(64.0);
-    let mut upper = ChartBuilder::on(&top)
+    let mut upper = ChartBuilder::on(top)
         .margin_top(cx.px(12.0))
         .margin_right(cx.px(30.0))
         .margin_left(cx.px(10.0))
         .x_label_area_size(cx.px(8.0))
-        .y_label_area_size(label_area)
+        .y_label_area_size(cx.px(Y_LABELS))
         .build_cartesian_2d(0.0..xmax, 0.0..ymax)?;
     mesh(
         &mut upper,
@@ -142,18 +162,27 @@ where
         (0.0, ymax),
         draw::RED.stroke_width(cx.pxu(1.5)),
         Some((cx.px(6.0), cx.px(4.0))),
-    )?;
+    )
+}
 
-    let hist = &d.attainment;
+/// The lower panel: the pooled attainment histogram up to `xmax` (below
+/// quota in red), quota, and the share beyond the histogram's range.
+fn attainment_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bottom: &DrawingArea<DB, Shift>,
+    cx: &Cx<'_>,
+    hist: &Hist,
+    xmax: f64,
+) -> Res<DB> {
     let total = hist.total().max(1) as f64;
     let shares: Vec<f64> = hist.counts.iter().map(|&n| n as f64 / total).collect();
     let hmax = shares.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.15;
-    let mut lower = ChartBuilder::on(&bottom)
+    let mut lower = ChartBuilder::on(bottom)
         .margin_top(cx.px(6.0))
         .margin_right(cx.px(30.0))
         .margin_left(cx.px(10.0))
         .x_label_area_size(cx.px(46.0))
-        .y_label_area_size(label_area)
+        .y_label_area_size(cx.px(Y_LABELS))
         .build_cartesian_2d(0.0..xmax, 0.0..hmax)?;
     mesh(
         &mut lower,

@@ -55,10 +55,7 @@ pub fn pit_histogram<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &PitData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let u = 1.0 / PIT_BINS as f64;
     let sub = format!(
         "{} items · uniform 10 % ± {} (2 SE) · {} of {PIT_BINS} bins outside",

@@ -55,10 +55,7 @@ pub fn quarterly_fan<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &QuarterFan,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let body = draw::title(
         root,
         cx,

@@ -84,10 +84,7 @@ pub fn reliability<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &ReliabilityData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let mut sub =
         "Observed coverage against nominal; whiskers ±2 SE at the nominal level".to_string();
     if !d.omitted.is_empty() {

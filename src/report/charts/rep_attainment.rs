@@ -57,10 +57,7 @@ pub fn rep_attainment<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &RepFan,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let sub = if d.hidden > 0 {
         format!(
             "The {} riskiest reps; {} more in the table",

@@ -53,10 +53,7 @@ pub fn team_distribution<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &TeamDist,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let sub = format!(
         "P(team hits target) {} ± {} · target {} · {} simulated years",
         format::pct_spaced(d.p_hit),

@@ -66,10 +66,7 @@ pub fn tornado<DB: DrawingBackend>(
     cx: &Cx<'_>,
     title: &str,
     d: &TornadoData,
-) -> Res
-where
-    DB::ErrorType: 'static,
-{
+) -> Res<DB> {
     let sub = format!(
         "Team sales P50 {} · bars: P50 in the risk's worst and best decile of years",
         format::money_short(d.base, &d.currency)
