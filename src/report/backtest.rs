@@ -4,10 +4,11 @@
 
 use super::charts::{self, Chart, ChartError, FontSet, MIN_CHART_ITEMS, level_count};
 use super::escape::escape as esc;
+use super::export::OutputFile;
 use super::export::{Exporter, ReportError};
-use super::format::{TERMINAL_WIDTH, lpad, money, pad, pct, wrap};
+use super::format::{TERMINAL_WIDTH, lpad, money, pad, pct, wrap, wrap_indented};
 use super::html::{Charts, figure};
-use crate::backtest::{Backtest, Coverage, HEADLINE, LevelScore};
+use crate::backtest::{Backtest, BacktestOutcome, Coverage, HEADLINE, LevelScore};
 use std::fmt::Write;
 
 /// A backtest with the forecast it scored: what `backtest.json` is made of.
@@ -165,6 +166,80 @@ pub fn html_section(
     }
     let pairs: Vec<(&Chart, &str)> = list.iter().zip(svgs.iter().map(String::as_str)).collect();
     Ok(section(b, cutoff, horizon_months, &pairs))
+}
+
+/// What a reader should know of a backtest beyond its scores.
+pub fn notes(o: &BacktestOutcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    if o.partial {
+        notes.push(format!(
+            "the history ends before the horizon does ({}): the actuals of the last months are partial",
+            o.horizon_end.pred_opt().unwrap_or(o.horizon_end)
+        ));
+    }
+    if o.new_units > 0 {
+        notes.push(format!(
+            "{} unit(s) first sold after the cutoff ({:.0} in the horizon): no forecast can know them, so they are only in the team and region actuals",
+            o.new_units, o.new_units_sales
+        ));
+    }
+    notes
+}
+
+/// `backtest.html` (the notes, then the section with its charts inline)
+/// and the charts as SVG and PNG files, as `report` writes them.
+pub fn page(
+    o: &BacktestOutcome,
+    history: &str,
+    cutoff: &str,
+    horizon_months: u32,
+    fonts: &FontSet,
+) -> Result<(String, Vec<OutputFile>), ChartError> {
+    let list = charts(&o.backtest);
+    let files = charts::ChartFiles {
+        svg: true,
+        png: true,
+        png_scale: 2.0,
+    };
+    let drawn = charts::draw_all(&list, fonts, files)?;
+    let pairs: Vec<(&Chart, &str)> = list
+        .iter()
+        .zip(drawn.svgs.iter().map(String::as_str))
+        .collect();
+    let mut body = String::new();
+    for n in notes(o) {
+        let _ = writeln!(body, "<p class=\"note\">{}</p>", esc(&n));
+    }
+    body.push_str(&section(&o.backtest, cutoff, horizon_months, &pairs));
+    let html = super::html::standalone(&format!("Backtest of {history} at {cutoff}"), &body);
+    Ok((html, drawn.files))
+}
+
+/// What `backtest` prints: what was fitted and forecast, the calibration
+/// table, and the notes.
+pub fn terminal(
+    o: &BacktestOutcome,
+    source: &str,
+    cutoff: &str,
+    horizon_months: u32,
+    trials: u64,
+) -> String {
+    let mut text = wrap(
+        &format!(
+            "Backtest: fitted on {source} up to {cutoff}, {horizon_months} months forecast ({trials} trials) against what happened"
+        ),
+        TERMINAL_WIDTH,
+    );
+    text.push('\n');
+    text.push_str(&calibration_table(&o.backtest));
+    for n in notes(o) {
+        text.push('\n');
+        text.push_str(&wrap_indented(&n, TERMINAL_WIDTH, "note: ", "  "));
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 fn section(b: &Backtest, cutoff: &str, horizon_months: u32, charts: &Charts<'_>) -> String {

@@ -3,6 +3,7 @@
 
 use super::format::{TERMINAL_WIDTH, wrap_indented};
 use crate::fit::{Estimate, Evidence};
+use crate::source::{Setting, Spelling};
 use std::fmt::Write;
 
 fn se(e: &Estimate, decimals: usize) -> String {
@@ -33,7 +34,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-pub fn render(e: &Evidence) -> String {
+pub fn render(e: &Evidence, spelling: Spelling) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "Fit of {}", e.source);
     let _ = writeln!(
@@ -49,8 +50,10 @@ pub fn render(e: &Evidence) -> String {
     if e.rows_after_until > 0 || e.rows_before_first_year > 0 {
         let _ = writeln!(
             r,
-            "  left out: {} rows after --until, {} before the first full year",
-            e.rows_after_until, e.rows_before_first_year
+            "  left out: {} rows after {}, {} before the first full year",
+            e.rows_after_until,
+            spelling.of(Setting::Until),
+            e.rows_before_first_year
         );
     }
     seasonality(&mut r, e);
@@ -116,7 +119,11 @@ pub fn render(e: &Evidence) -> String {
             let _ = writeln!(r, "  attrition    {} ({} leavers)", pct(a), a.n);
         }
         None => {
-            let _ = writeln!(r, "  attrition    0.14: ASSUMPTION (no --roster)");
+            let _ = writeln!(
+                r,
+                "  attrition    0.14: ASSUMPTION (no {})",
+                spelling.of(Setting::Roster)
+            );
         }
     }
     match &e.ramp_months {

@@ -9,6 +9,7 @@
 use super::charts::{self, Chart, ChartError, FontSet};
 use super::escape::escape as esc;
 use crate::analysis::{ChartData, FairnessBand, PlannerData, Summary};
+use crate::source::Spelling;
 use std::fmt::Write;
 
 /// The report for a run: renders the standard charts (see
@@ -125,16 +126,19 @@ pub(super) type Charts<'a> = [(&'a Chart, &'a str)];
 /// Lays out the page around charts already rendered to SVG: the header,
 /// the headline cards, then a section per part of the summary.
 pub fn render(s: &Summary, charts: &Charts<'_>, notes: &[String]) -> String {
-    render_with_planner(s, charts, notes, None)
+    render_with_planner(s, charts, notes, None, Spelling::default())
 }
 
 /// [`render`] with the quota planner (see [`super::planner`]) after the
 /// reps, when its data is given: the page's one script, allowed by hash.
+/// The planner's export names the setting that reads it back as the
+/// caller spells it.
 pub fn render_with_planner(
     s: &Summary,
     charts: &Charts<'_>,
     notes: &[String],
     planner: Option<&PlannerData>,
+    spelling: Spelling,
 ) -> String {
     let planner = planner.filter(|p| !p.reps.is_empty());
     let mut o = String::with_capacity(256 * 1024);
@@ -144,7 +148,7 @@ pub fn render_with_planner(
     reps(&mut o, s, charts);
     groups(&mut o, s, charts);
     if let Some(p) = planner {
-        super::planner::section(&mut o, p);
+        super::planner::section(&mut o, p, spelling);
     }
     quarters(&mut o, s, charts);
     compensation(&mut o, s, charts);

@@ -7,6 +7,7 @@
 use super::escape::escape as esc;
 use super::html::pct;
 use crate::analysis::PlannerData;
+use crate::source::{Setting, Spelling};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -71,7 +72,8 @@ fn slider(max_sales: f64, quota: f64) -> (f64, f64) {
 }
 
 /// The planner section; empty data draws nothing.
-pub fn section(o: &mut String, p: &PlannerData) {
+pub fn section(o: &mut String, p: &PlannerData, spelling: Spelling) {
+    let from = spelling.of(Setting::From);
     if p.reps.is_empty() {
         return;
     }
@@ -96,11 +98,12 @@ pub fn section(o: &mut String, p: &PlannerData) {
         );
     }
     o.push_str("<noscript><p class=\"notes\">The planner needs JavaScript; the table shows the run's quotas.</p></noscript>\n");
-    o.push_str(
+    let _ = writeln!(
+        o,
         "<div class=\"plan-tools\"><button type=\"button\" id=\"plan-reset\">Reset</button>\
 <button type=\"button\" id=\"plan-equal\" title=\"Every rep the same P(attain), quotas adding up to the current total\">Equal probability</button>\
 <button type=\"button\" id=\"plan-prop\" title=\"Quotas proportional to expected sales, adding up to the current total\">Proportional</button>\
-<button type=\"button\" id=\"plan-export\" title=\"Download quotas.csv (rep,quota) for quotaplan quotas --from\">Export quotas (CSV)</button></div>\n",
+<button type=\"button\" id=\"plan-export\" title=\"Download quotas.csv (rep,quota) for quotaplan quotas {from}\">Export quotas (CSV)</button></div>"
     );
     let comp_card = if p.comp.is_some() {
         "<div class=\"card\"><div class=\"k\">Expected payout</div><div class=\"v\" id=\"plan-pay\">—</div><div class=\"s\" id=\"plan-pay-s\"></div></div>"
@@ -172,7 +175,7 @@ pub fn section(o: &mut String, p: &PlannerData) {
     o.push_str("</tbody></table></div>\n");
     let _ = writeln!(
         o,
-        "<p class=\"muted\">Expected payout: the comp plan's payout for the quota, averaged over the rep's simulated sales, plus its expected share of the team bonus (which depends on the team only). Equal probability gives every listed rep the same P(attain) at the current total (no bounds held); proportional follows expected sales before market risks. Export quotas downloads <code>quotas.csv</code>; <code>quotaplan quotas SCENARIO --from quotas.csv</code> turns it into a scenario with those quotas.</p>"
+        "<p class=\"muted\">Expected payout: the comp plan's payout for the quota, averaged over the rep's simulated sales, plus its expected share of the team bonus (which depends on the team only). Equal probability gives every listed rep the same P(attain) at the current total (no bounds held); proportional follows expected sales before market risks. Export quotas downloads <code>quotas.csv</code>; <code>quotaplan quotas SCENARIO {from} quotas.csv</code> turns it into a scenario with those quotas.</p>"
     );
     // The data: JSON in a block the browser never runs; `</` escaped so
     // no name can end the block.

@@ -9,8 +9,7 @@ use crate::cli::fonts;
 use crate::cli::output::print;
 use crate::cli::paint::Paint;
 use quotaplan::backtest::{BacktestOptions, backtest};
-use quotaplan::report::OutputFile;
-use quotaplan::report::backtest::{calibration_table, charts, html_section};
+use quotaplan::report::{self, OutputFile};
 use std::path::PathBuf;
 
 pub fn run(a: BacktestArgs, paint: Paint) -> Result<(), Fail> {
@@ -34,55 +33,15 @@ pub fn run(a: BacktestArgs, paint: Paint) -> Result<(), Fail> {
     let cutoff_text = cutoff.format("%Y-%m-%d").to_string();
     let doc = outcome.backtest.to_json(&cutoff_text, a.horizon as u32);
     let json = serde_json::to_string_pretty(&doc).expect("backtest serialises") + "\n";
-    let mut notes = Vec::new();
-    if outcome.partial {
-        notes.push(format!(
-            "the history ends before the horizon does ({}): the actuals of the last months are partial",
-            outcome.horizon_end.pred_opt().unwrap_or(outcome.horizon_end)
-        ));
-    }
-    if outcome.new_units > 0 {
-        notes.push(format!(
-            "{} unit(s) first sold after the cutoff ({:.0} in the horizon): no forecast can know them, so they are only in the team and region actuals",
-            outcome.new_units, outcome.new_units_sales
-        ));
-    }
     let found = fonts::find(None)?;
-    let section = html_section(
-        &outcome.backtest,
+    let (page, chart_files) = report::backtest::page(
+        &outcome,
+        &slug_name(&a.history),
         &cutoff_text,
         a.horizon as u32,
         &found.fonts,
     )
     .map_err(|e| Fail::Unreadable(format!("cannot draw the backtest charts: {e}")))?;
-    // The same charts as files, as `report` writes them: SVG and PNG.
-    let mut chart_files = Vec::new();
-    for c in charts(&outcome.backtest) {
-        let drawn = c
-            .svg(&found.fonts)
-            .and_then(|svg| Ok((svg, c.png(&found.fonts, 2.0)?)))
-            .map_err(|e| Fail::Unreadable(format!("cannot draw the backtest charts: {e}")))?;
-        chart_files.push(OutputFile {
-            name: format!("{}.svg", c.id),
-            bytes: drawn.0.data.into_bytes(),
-        });
-        chart_files.push(OutputFile {
-            name: format!("{}.png", c.id),
-            bytes: drawn.1.data,
-        });
-    }
-    let mut body = String::new();
-    for n in &notes {
-        body.push_str(&format!(
-            "<p class=\"note\">{}</p>\n",
-            quotaplan::report::escape(n)
-        ));
-    }
-    body.push_str(&section);
-    let page = quotaplan::report::html::standalone(
-        &format!("Backtest of {} at {cutoff_text}", slug_name(&a.history)),
-        &body,
-    );
     let stem = a
         .history
         .file_stem()
@@ -124,28 +83,14 @@ pub fn run(a: BacktestArgs, paint: Paint) -> Result<(), Fail> {
     if a.json {
         print(&json)?;
     } else {
-        let mut text = quotaplan::report::format::wrap(
-            &format!(
-                "Backtest: fitted on {name} up to {cutoff_text}, {} months forecast ({} trials) against what happened",
-                a.horizon, trials
-            ),
-            quotaplan::report::format::TERMINAL_WIDTH,
-        );
-        text.push('\n');
-        text.push_str(&calibration_table(&outcome.backtest));
-        for n in &notes {
-            text.push('\n');
-            text.push_str(&quotaplan::report::format::wrap_indented(
-                n,
-                quotaplan::report::format::TERMINAL_WIDTH,
-                "note: ",
-                "  ",
-            ));
-        }
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        print(&text)?;
+        let horizon = a.horizon as u32;
+        print(&report::backtest::terminal(
+            &outcome,
+            &name,
+            &cutoff_text,
+            horizon,
+            trials,
+        ))?;
     }
     output.status(format!("Wrote {}", dir.display()));
     Ok(())

@@ -128,7 +128,7 @@ pub fn run(a: FitArgs, paint: Paint) -> Result<(), Fail> {
         print(&json)?;
     } else {
         terminal::eprint("");
-        print(&quotaplan::report::fit::render(&fitted.evidence))?;
+        print(&quotaplan::report::fit::render(&fitted.evidence, FLAGS))?;
     }
     output.status(format!(
         "Wrote {}, {} and {}",

@@ -13,7 +13,6 @@ use quotaplan::analysis::{
 use quotaplan::engine::SimOptions;
 use quotaplan::report::{OutputFile, charts, format, html, workbook};
 use quotaplan::scenario::Purpose;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Every chart file `report` may write into `charts/` (the ids of
@@ -216,34 +215,28 @@ pub fn run(a: ReportArgs, paint: Paint) -> Result<(), Fail> {
     };
 
     let list = charts::standard(s, d);
-    let mut svgs = Vec::with_capacity(list.len());
-    let mut chart_files: Vec<OutputFile> = Vec::new();
-    let mut missing = BTreeSet::new();
-    for c in &list {
-        let svg = c.svg(&fonts)?.data;
-        if want_svg {
-            chart_files.push(OutputFile {
-                name: format!("{}.svg", c.id),
-                bytes: svg.clone().into_bytes(),
-            });
-        }
-        if want_png {
-            let png = c.png(&fonts, a.png_scale)?;
-            missing.extend(png.missing_glyphs);
-            chart_files.push(OutputFile {
-                name: format!("{}.png", c.id),
-                bytes: png.data,
-            });
-        }
-        svgs.push(svg);
-    }
-    if !missing.is_empty() {
-        let missing: Vec<String> = missing.into_iter().collect();
+    let files = charts::ChartFiles {
+        svg: want_svg,
+        png: want_png,
+        png_scale: a.png_scale,
+    };
+    let drawn = charts::draw_all(&list, &fonts, files)?;
+    if !drawn.missing_glyphs.is_empty() {
+        let missing: Vec<String> = drawn.missing_glyphs.into_iter().collect();
         terminal::eprintln(&fonts::missing_warning(&missing));
     }
-    let pairs: Vec<(&charts::Chart, &str)> =
-        list.iter().zip(svgs.iter().map(String::as_str)).collect();
-    let page = html::render_with_planner(s, &pairs, &input.notes, input.planner.as_ref());
+    let chart_files = drawn.files;
+    let pairs: Vec<(&charts::Chart, &str)> = list
+        .iter()
+        .zip(drawn.svgs.iter().map(String::as_str))
+        .collect();
+    let page = html::render_with_planner(
+        s,
+        &pairs,
+        &input.notes,
+        input.planner.as_ref(),
+        crate::cli::flags::FLAGS,
+    );
 
     let charts_dir = html_dir.join("charts");
     if !chart_files.is_empty() {

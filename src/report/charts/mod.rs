@@ -211,6 +211,52 @@ impl Chart {
     }
 }
 
+/// Which chart files go beside a page, and the PNGs' scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartFiles {
+    pub svg: bool,
+    pub png: bool,
+    pub png_scale: f64,
+}
+
+/// Charts drawn for a page: each chart's SVG (in the order given, for the
+/// page), the files asked for (`<id>.svg`, `<id>.png`), and the texts no
+/// font could draw in a PNG.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    pub svgs: Vec<String>,
+    pub files: Vec<crate::report::OutputFile>,
+    pub missing_glyphs: std::collections::BTreeSet<String>,
+}
+
+/// Draws every chart of `charts` as SVG, and as the files `files` asks for.
+pub fn draw_all(charts: &[Chart], fonts: &FontSet, files: ChartFiles) -> Result<Drawn, ChartError> {
+    let mut drawn = Drawn {
+        svgs: Vec::with_capacity(charts.len()),
+        files: Vec::new(),
+        missing_glyphs: Default::default(),
+    };
+    for c in charts {
+        let svg = c.svg(fonts)?.data;
+        if files.svg {
+            drawn.files.push(crate::report::OutputFile {
+                name: format!("{}.svg", c.id),
+                bytes: svg.clone().into_bytes(),
+            });
+        }
+        if files.png {
+            let png = c.png(fonts, files.png_scale)?;
+            drawn.missing_glyphs.extend(png.missing_glyphs);
+            drawn.files.push(crate::report::OutputFile {
+                name: format!("{}.png", c.id),
+                bytes: png.data,
+            });
+        }
+        drawn.svgs.push(svg);
+    }
+    Ok(drawn)
+}
+
 /// Every chart the summary and chart data support, in report order.
 /// Without chart data only the charts drawn from the summary alone are
 /// returned.
