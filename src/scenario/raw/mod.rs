@@ -14,7 +14,7 @@ mod risks;
 mod units;
 
 pub use comp::{RawComp, SpPoints};
-pub use correlation::RawCorrelation;
+pub use correlation::{RawCorrelation, SpMatrix};
 pub use dist::{RawDist, RawParam};
 pub use groups::{BUILTIN_GROUP_KEYS, RawGroups};
 pub use header::RawHeader;
