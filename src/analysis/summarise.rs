@@ -4,7 +4,7 @@
 use super::fairness::fairness;
 use super::sensitivity::risks;
 use super::summary::*;
-use crate::engine::{CHUNK_SIZE, GENERATOR, SimResult};
+use crate::engine::{CHUNK_SIZE, GENERATOR, RepQuarterStats, SimResult};
 use crate::model::{Cents, Model, QuotaSolution};
 use crate::stats::{Proportion, Welford, hits, quantile_sorted, var_cvar};
 
@@ -73,10 +73,43 @@ pub fn summarise(
     warnings: Vec<String>,
 ) -> Summary {
     let n = res.trials;
+    let p_hit = Proportion::new(hits(&res.team, model.company_target), n);
+    let expected = model.expected_sales();
+    let quarter_names: Vec<String> = (1..=model.quarters().len())
+        .map(|q| format!("Q{q}"))
+        .collect();
+    let reps = rep_summaries(model, res, &expected, &quarter_names);
+    let reforecast = reforecast(model, res, &reps, p_hit);
+    Summary {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        months: model.months,
+        seed: res.seed,
+        trials: n,
+        chunk_size: CHUNK_SIZE,
+        generator: GENERATOR.to_string(),
+        sampler: res.sampler.name().to_string(),
+        deal_sampler: res.deal_sampler.map(|d| d.describe()),
+        reached_precision: res.reached_precision,
+        team: team(model, res, p_hit),
+        quota: quota_info(model, res, decided),
+        fairness: fairness(model, &reps, &expected),
+        reforecast,
+        reps,
+        rep_digest: None,
+        groups: group_summaries(model, res),
+        quarters: quarter_summaries(model, res, &quarter_names),
+        compensation: compensation(model, res),
+        risks: risks(model, res),
+        warnings,
+    }
+}
+
+/// The team against the company target.
+fn team(model: &Model, res: &SimResult, p_hit: Proportion) -> Team {
     let target = model.company_target;
-    let team_band = band_of(&res.team);
     let attainment: Vec<f64> = res.team.iter().map(|x| x / target).collect();
-    let p_hit = Proportion::new(hits(&res.team, target), n);
     let mut shortfall: Vec<f64> = res.team.iter().map(|x| (target - x).max(0.0)).collect();
     shortfall.sort_by(f64::total_cmp);
     let (var95, cvar95) = var_cvar(&shortfall, 0.95);
@@ -88,13 +121,33 @@ pub fn summarise(
         .map(|(k, &c)| k as f64 * c as f64)
         .sum::<f64>()
         / n_at as f64;
+    Team {
+        target,
+        sales: band_of(&res.team),
+        attainment: band_of(&attainment),
+        p_hit_target: p_hit.p(),
+        p_hit_target_se: p_hit.se(),
+        p_hit_target_ci95: p_hit.wilson95(),
+        reps_at_quota: Count {
+            mean: at_mean,
+            p10: count_quantile(&res.at_quota, 0.1),
+            p50: count_quantile(&res.at_quota, 0.5),
+            p90: count_quantile(&res.at_quota, 0.9),
+        },
+        shortfall: Shortfall { var95, cvar95 },
+    }
+}
 
+/// Each rep: sales, attainment, quarters and payout.
+fn rep_summaries(
+    model: &Model,
+    res: &SimResult,
+    expected: &[f64],
+    quarter_names: &[String],
+) -> Vec<RepSummary> {
+    let n = res.trials;
     let workload = model.workload_by_rep();
-    let expected = model.expected_sales();
-    let quarter_names: Vec<String> = (1..=model.quarters().len())
-        .map(|q| format!("Q{q}"))
-        .collect();
-    let reps: Vec<RepSummary> = model
+    model
         .reps
         .iter()
         .enumerate()
@@ -119,37 +172,45 @@ pub fn summarise(
                 p_attain: p.p(),
                 p_attain_se: p.se(),
                 p_attain_ci95: p.wilson95(),
-                quarters: st
-                    .quarters
-                    .iter()
-                    .zip(&quarter_names)
-                    .map(|(qs, name)| {
-                        let pq = Proportion::new(qs.hits, n);
-                        RepQuarter {
-                            quarter: name.clone(),
-                            quota: qs.quota,
-                            sales: spread(&qs.sales, &qs.hist.quantiles(&SPREAD_PS)),
-                            p_attain: (qs.quota > 0.0).then(|| pq.p()),
-                            p_attain_se: (qs.quota > 0.0).then(|| pq.se()),
-                            ytd_quota: qs.ytd_quota,
-                            ytd_attainment_mean: qs.ytd_attainment.mean,
-                            p_ytd_attain: Proportion::new(qs.ytd_hits, n).p(),
-                        }
-                    })
-                    .collect(),
+                quarters: rep_quarters(&st.quarters, quarter_names, n),
                 payout: st
                     .payout
                     .as_ref()
                     .map(|ps| spread(&ps.payout, &ps.hist.quantiles(&SPREAD_PS))),
             }
         })
-        .collect();
-    let groups = model
+        .collect()
+}
+
+/// A rep's quarters: each quarter's quota and sales, and year to date.
+fn rep_quarters(quarters: &[RepQuarterStats], quarter_names: &[String], n: u64) -> Vec<RepQuarter> {
+    quarters
+        .iter()
+        .zip(quarter_names)
+        .map(|(qs, name)| {
+            let pq = Proportion::new(qs.hits, n);
+            RepQuarter {
+                quarter: name.clone(),
+                quota: qs.quota,
+                sales: spread(&qs.sales, &qs.hist.quantiles(&SPREAD_PS)),
+                p_attain: (qs.quota > 0.0).then(|| pq.p()),
+                p_attain_se: (qs.quota > 0.0).then(|| pq.se()),
+                ytd_quota: qs.ytd_quota,
+                ytd_attainment_mean: qs.ytd_attainment.mean,
+                p_ytd_attain: Proportion::new(qs.ytd_hits, n).p(),
+            }
+        })
+        .collect()
+}
+
+/// Each group of reps (by region, manager, ...) against its quota.
+fn group_summaries(model: &Model, res: &SimResult) -> Vec<GroupSummary> {
+    model
         .rep_groups()
         .into_iter()
         .zip(&res.groups)
         .map(|(g, st)| {
-            let p = Proportion::new(st.hits, n);
+            let p = Proportion::new(st.hits, res.trials);
             GroupSummary {
                 by: g.by,
                 id: g.id,
@@ -161,14 +222,18 @@ pub fn summarise(
                 p_hit_ci95: p.wilson95(),
             }
         })
-        .collect();
-    let quarters = model
+        .collect()
+}
+
+/// The team's quarters against their targets.
+fn quarter_summaries(model: &Model, res: &SimResult, quarter_names: &[String]) -> Vec<Quarter> {
+    model
         .quarters()
         .iter()
         .zip(&res.quarters)
-        .zip(&quarter_names)
+        .zip(quarter_names)
         .map(|((range, q), name)| {
-            let p = Proportion::new(q.hits, n);
+            let p = Proportion::new(q.hits, res.trials);
             Quarter {
                 quarter: name.clone(),
                 months: range.clone().map(|m| m + 1).collect(),
@@ -180,8 +245,12 @@ pub fn summarise(
                 p_hit_ci95: p.wilson95(),
             }
         })
-        .collect();
-    let compensation = model.comp_plan.as_ref().map(|c| {
+        .collect()
+}
+
+/// Payouts and cost of sales, with a comp plan.
+fn compensation(model: &Model, res: &SimResult) -> Option<Compensation> {
+    model.comp_plan.as_ref().map(|c| {
         let cost: Vec<f64> = res
             .payout_total
             .iter()
@@ -194,11 +263,15 @@ pub fn summarise(
             budget: c.budget,
             p_over_budget: c.budget.map(|b| {
                 let over = res.payout_total.iter().filter(|&&p| p > b).count();
-                Proportion::new(over as u64, n).p()
+                Proportion::new(over as u64, res.trials).p()
             }),
         }
-    });
-    let quota = QuotaInfo {
+    })
+}
+
+/// How the quotas were decided.
+fn quota_info(model: &Model, res: &SimResult, decided: &QuotaSolution) -> QuotaInfo {
+    QuotaInfo {
         method: decided.method.name().to_string(),
         over_assignment: model.quotas.over_assignment,
         total: Cents(res.quotas.iter().map(|&q| Cents::nearest(q).0).sum()).amount(),
@@ -211,12 +284,23 @@ pub fn summarise(
                 by: by.name().to_string(),
             })
             .collect(),
-    };
-    let reforecast = model.actuals.as_ref().map(|a| {
+    }
+}
+
+/// With sales booked so far: what each seat has booked, needs and can
+/// expect per open month.
+fn reforecast(
+    model: &Model,
+    res: &SimResult,
+    reps: &[RepSummary],
+    p_hit: Proportion,
+) -> Option<Reforecast> {
+    let target = model.company_target;
+    model.actuals.as_ref().map(|a| {
         let open = model.months - a.months;
         let per = |x: f64| if open == 0 { 0.0 } else { x / open as f64 };
         let booked_team: f64 = (0..model.reps.len()).map(|r| a.rep_total(r)).sum();
-        let team_mean = res.team.iter().sum::<f64>() / n as f64;
+        let team_mean = res.team.iter().sum::<f64>() / res.trials as f64;
         Reforecast {
             months_closed: a.months,
             months_open: open,
@@ -246,43 +330,5 @@ pub fn summarise(
                 })
                 .collect(),
         }
-    });
-    Summary {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: model.name.clone(),
-        currency: model.currency.clone(),
-        months: model.months,
-        seed: res.seed,
-        trials: n,
-        chunk_size: CHUNK_SIZE,
-        generator: GENERATOR.to_string(),
-        sampler: res.sampler.name().to_string(),
-        deal_sampler: res.deal_sampler.map(|d| d.describe()),
-        reached_precision: res.reached_precision,
-        team: Team {
-            target,
-            sales: team_band,
-            attainment: band_of(&attainment),
-            p_hit_target: p_hit.p(),
-            p_hit_target_se: p_hit.se(),
-            p_hit_target_ci95: p_hit.wilson95(),
-            reps_at_quota: Count {
-                mean: at_mean,
-                p10: count_quantile(&res.at_quota, 0.1),
-                p50: count_quantile(&res.at_quota, 0.5),
-                p90: count_quantile(&res.at_quota, 0.9),
-            },
-            shortfall: Shortfall { var95, cvar95 },
-        },
-        quota,
-        fairness: fairness(model, &reps, &expected),
-        reforecast,
-        reps,
-        rep_digest: None,
-        groups,
-        quarters,
-        compensation,
-        risks: risks(model, res),
-        warnings,
-    }
+    })
 }

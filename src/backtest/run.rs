@@ -3,12 +3,14 @@
 //! distributions against what the history shows happened.
 
 use super::{Backtest, BacktestError, Item, Level, score};
-use crate::engine::{RepTrials, SimOptions};
+use crate::engine::{RepTrials, SimOptions, SimResult};
 use crate::fit::{FitError, FitOptions, Fitted, fit};
 use crate::history::{self, History, dates};
 use crate::model::Model;
-use crate::scenario::{self, MemoryLoader, Purpose};
+use crate::quota::QuotaError;
+use crate::scenario::{self, MemoryLoader, Problem, Purpose, Sources};
 use chrono::{Datelike, NaiveDate};
+use std::fmt;
 
 /// What to backtest.
 #[derive(Clone, Debug)]
@@ -58,9 +60,9 @@ pub enum BacktestRunError {
     #[error("fitting the history up to the cutoff: {0}")]
     Fit(#[from] FitError),
     #[error("the scenario fitted up to the cutoff does not load: {0}")]
-    Scenario(String),
+    Scenario(FittedProblems),
     #[error("simulating the horizon: {0}")]
-    Simulate(String),
+    Simulate(#[from] QuotaError),
     #[error(
         "the forecast keeps per-unit sales for every trial, which would take {0} bytes: use fewer trials"
     )]
@@ -69,8 +71,95 @@ pub enum BacktestRunError {
     Score(#[from] BacktestError),
 }
 
+/// The errors of a fitted scenario that does not load, with the texts
+/// they point into; shown one after another, each as one line.
+#[derive(Debug)]
+pub struct FittedProblems {
+    pub problems: Vec<Problem>,
+    pub sources: Sources,
+}
+
+impl fmt::Display for FittedProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let msgs: Vec<String> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == scenario::Severity::Error)
+            .map(|p| p.plain(&self.sources))
+            .collect();
+        f.write_str(&msgs.join("; "))
+    }
+}
+
 /// Runs the backtest on `h` (the whole history, later rows included).
 pub fn backtest(h: &History, o: &BacktestOptions) -> Result<BacktestOutcome, BacktestRunError> {
+    let w = window(h, o)?;
+    let before = h.before(w.next);
+    let units_file = "fitted-units.csv".to_string();
+    let fitted = fit(
+        &before,
+        &FitOptions {
+            months: o.horizon_months,
+            source: o.source.clone(),
+            units_file: units_file.clone(),
+            until: Some(w.next),
+        },
+    )?;
+    let loaded = scenario::load(
+        "fitted.toml",
+        &fitted.toml,
+        &MemoryLoader(vec![(units_file, fitted.units_csv.clone())]),
+        Purpose::Simulate,
+    );
+    let model = match loaded.scenario {
+        Some(s) => s.model,
+        None => {
+            return Err(BacktestRunError::Scenario(FittedProblems {
+                problems: loaded.problems,
+                sources: loaded.sources,
+            }));
+        }
+    };
+    let opts = SimOptions {
+        threads: o.threads,
+        analytics: false,
+        keep_rep_trials: true,
+        keep_unit_trials: true,
+        ..SimOptions::new(o.trials, o.seed)
+    };
+    let sim = crate::simulate(&model, &opts, None)?;
+    let res = sim.result;
+    if res.unit_trials.is_empty() && !model.units.is_empty() {
+        return Err(BacktestRunError::TooLarge(
+            model.units.len() as u64 * res.trials * 8,
+        ));
+    }
+    let scored = levels(h, &model, &res, &w);
+    let backtest = score(&scored.levels)?;
+    Ok(BacktestOutcome {
+        backtest,
+        fitted,
+        new_units: scored.new_units,
+        new_units_sales: scored.new_units_sales,
+        horizon_end: w.horizon_end,
+        partial: w.partial,
+    })
+}
+
+/// The months a backtest fits on and forecasts.
+struct Window {
+    /// The first day after the cutoff.
+    next: NaiveDate,
+    /// First day after the horizon.
+    horizon_end: NaiveDate,
+    /// First day of the horizon's length before the cutoff (last period).
+    last_start: NaiveDate,
+    partial: bool,
+}
+
+/// The horizon after the cutoff, once the options and the history allow
+/// a backtest.
+fn window(h: &History, o: &BacktestOptions) -> Result<Window, BacktestRunError> {
     if !(1..=60).contains(&o.horizon_months) {
         return Err(BacktestRunError::Horizon(o.horizon_months));
     }
@@ -98,52 +187,26 @@ pub fn backtest(h: &History, o: &BacktestOptions) -> Result<BacktestOutcome, Bac
     let partial = h
         .span()
         .is_some_and(|(_, last)| dates::month_index(last) < start + horizon - 1);
+    Ok(Window {
+        next,
+        horizon_end,
+        last_start,
+        partial,
+    })
+}
 
-    let before = h.before(next);
-    let units_file = "fitted-units.csv".to_string();
-    let fitted = fit(
-        &before,
-        &FitOptions {
-            months: o.horizon_months,
-            source: o.source.clone(),
-            units_file: units_file.clone(),
-            until: Some(next),
-        },
-    )?;
-    let loaded = scenario::load(
-        "fitted.toml",
-        &fitted.toml,
-        &MemoryLoader(vec![(units_file, fitted.units_csv.clone())]),
-        Purpose::Simulate,
-    );
-    let model = match loaded.scenario {
-        Some(s) => s.model,
-        None => {
-            let msgs: Vec<String> = loaded
-                .problems
-                .iter()
-                .filter(|p| p.severity == scenario::Severity::Error)
-                .map(|p| p.plain(&loaded.sources))
-                .collect();
-            return Err(BacktestRunError::Scenario(msgs.join("; ")));
-        }
-    };
-    let opts = SimOptions {
-        threads: o.threads,
-        analytics: false,
-        keep_rep_trials: true,
-        keep_unit_trials: true,
-        ..SimOptions::new(o.trials, o.seed)
-    };
-    let sim = crate::simulate(&model, &opts, None)
-        .map_err(|e| BacktestRunError::Simulate(e.to_string()))?;
-    let res = sim.result;
-    if res.unit_trials.is_empty() && !model.units.is_empty() {
-        return Err(BacktestRunError::TooLarge(
-            model.units.len() as u64 * res.trials * 8,
-        ));
-    }
+/// What the forecast is scored on, and the units it could not know.
+struct Scored {
+    levels: Vec<(Level, Vec<Item>)>,
+    new_units: usize,
+    new_units_sales: f64,
+}
 
+/// The simulated horizon level by level (team, reps, units, regions)
+/// beside what the history shows after the cutoff and in the period
+/// before it.
+fn levels(h: &History, model: &Model, res: &SimResult, w: &Window) -> Scored {
+    let (next, horizon_end, last_start) = (w.next, w.horizon_end, w.last_start);
     let totals = |level: history::Level, from: NaiveDate, until: NaiveDate| {
         let t = h.monthly(level, from, until);
         t.keys
@@ -212,21 +275,17 @@ pub fn backtest(h: &History, o: &BacktestOptions) -> Result<BacktestOutcome, Bac
         levels.push((Level::Unit, units));
     }
     if h.has_region {
-        levels.extend(region_level(&model, &res.unit_trials, res.trials, |id| {
+        levels.extend(region_level(model, &res.unit_trials, res.trials, |id| {
             let a = totals(history::Level::Region, next, horizon_end);
             let l = totals(history::Level::Region, last_start, next);
             (a.get(id).copied().unwrap_or(0.0), l.get(id).copied())
         }));
     }
-    let backtest = score(&levels)?;
-    Ok(BacktestOutcome {
-        backtest,
-        fitted,
+    Scored {
+        levels,
         new_units,
         new_units_sales,
-        horizon_end,
-        partial,
-    })
+    }
 }
 
 /// Regions' sales per trial: their units' sales added up trial by trial.

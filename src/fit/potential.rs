@@ -43,108 +43,10 @@ pub fn fit(
     group: &[usize],
     groups: usize,
 ) -> Levels {
-    let t = p.blocks;
-    let share = |u: usize, k: usize| p.total(u, k) / index[k];
-    // Levels over whole years, else over any active year.
-    let mut level = vec![0.0; p.units];
-    let mut years = vec![0usize; p.units];
-    let mut steady_blocks: Vec<Vec<usize>> = vec![Vec::new(); p.units];
-    for u in 0..p.units {
-        let steady: Vec<usize> = (0..t).filter(|&k| p.steady(u, k)).collect();
-        let used: Vec<usize> = if steady.is_empty() {
-            (0..t).filter(|&k| p.active(u, k)).collect()
-        } else {
-            steady.clone()
-        };
-        if !used.is_empty() {
-            level[u] = used.iter().map(|&k| share(u, k)).sum::<f64>() / used.len() as f64;
-        }
-        years[u] = used.len();
-        steady_blocks[u] = steady;
-    }
-    // Relative deviations, and rep-year groups.
-    let mut dev: HashMap<(usize, usize), f64> = HashMap::new();
-    let mut rep_years: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
-    for u in 0..p.units {
-        if steady_blocks[u].len() < 2 {
-            continue;
-        }
-        for &k in &steady_blocks[u] {
-            dev.insert((u, k), share(u, k) / level[u] - 1.0);
-            let owner = p.owner[u * t + k];
-            if owner != NONE {
-                rep_years.entry((owner, k)).or_default().push(u);
-            }
-        }
-    }
-    let mut rep_effect: Vec<(f64, Vec<(usize, f64)>)> = Vec::new();
-    let mut corrected: HashMap<(usize, usize), f64> = HashMap::new();
-    let mut keys: Vec<&(u32, usize)> = rep_years.keys().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let members = &rep_years[key];
-        let k = key.1;
-        if members.len() < 2 {
-            continue;
-        }
-        let total: f64 = members.iter().map(|&u| level[u]).sum();
-        let weights: Vec<(usize, f64)> = members.iter().map(|&u| (u, level[u] / total)).collect();
-        let rho: f64 = weights.iter().map(|&(u, w)| w * dev[&(u, k)]).sum();
-        let sum_w2: f64 = weights.iter().map(|(_, w)| w * w).sum();
-        for &(u, w) in &weights {
-            let e = dev[&(u, k)] - rho;
-            corrected.insert((u, k), e * e / (1.0 - 2.0 * w + sum_w2).max(0.05));
-        }
-        rep_effect.push((rho, weights));
-    }
-    // Per unit: cv² = (V − k)/(1 + k).
-    let mut cv2 = Vec::with_capacity(p.units);
-    let mut deal_k = vec![0.0; p.units];
-    for u in 0..p.units {
-        let d = &deals[u];
-        let lambda = d.per_year.value.max(1e-9);
-        let bias = 1.0 - 1.0 / (d.per_year.n.max(2) as f64);
-        let k = (1.0 + d.size_cv.value.powi(2)) / lambda * bias;
-        deal_k[u] = k;
-        let s = &steady_blocks[u];
-        if s.len() < 2 {
-            cv2.push(Noisy {
-                group: group[u],
-                x: 0.0,
-                var: f64::INFINITY,
-            });
-            continue;
-        }
-        let sum: f64 = s
-            .iter()
-            .map(|&kk| {
-                corrected
-                    .get(&(u, kk))
-                    .copied()
-                    .unwrap_or_else(|| dev[&(u, kk)].powi(2))
-            })
-            .sum();
-        let v = sum / (s.len() - 1) as f64;
-        cv2.push(Noisy {
-            group: group[u],
-            x: (v - k) / (1.0 + k),
-            var: 2.0 * v * v / (s.len() - 1) as f64 / (1.0 + k).powi(2),
-        });
-    }
+    let years = unit_years(p, index);
+    let rep_years = rep_years(p, index, &years);
+    let (cv2, deal_k) = unit_cv2(p, deals, group, &years, &rep_years);
     let (cv2_post, cv2_groups) = shrink(&cv2, groups);
-    let to_cv = |c2: f64, var: f64, n: usize, method: String| {
-        let c = c2.max(0.0).sqrt();
-        Estimate {
-            value: c,
-            se: if c > 0.01 {
-                var.sqrt() / (2.0 * c)
-            } else {
-                var.sqrt().sqrt()
-            },
-            n,
-            method,
-        }
-    };
     let group_cv: Vec<Estimate> = cv2_groups
         .iter()
         .map(|g| {
@@ -162,20 +64,202 @@ pub fn fit(
             to_cv(
                 c2,
                 var,
-                steady_blocks[u].len(),
+                years.steady[u].len(),
                 "the segment's year-to-year cv, shrunk by the unit's own years (empirical Bayes)"
                     .into(),
             )
         })
         .collect();
-    // Unit noise variance (relative) for ANOVA and the team's shock.
-    let unit_var = |u: usize| {
-        let c2 = cv2_post[u].0.max(0.0);
-        c2 + (1.0 + c2) * deal_k[u]
-    };
+    let noise = UnitNoise { cv2_post, deal_k };
+    let productivity_cv = productivity_cv(&rep_years.effects, &noise);
+    let team_noise = team_noise(&years, &noise);
+    let potential = potential(&years, &noise, &productivity_cv, group, groups, next);
+    Levels {
+        potential,
+        cv,
+        group_cv,
+        productivity_cv,
+        team_noise,
+    }
+}
+
+/// A unit's share of the team in block `k`.
+fn share(p: &Panel, index: &[f64], u: usize, k: usize) -> f64 {
+    p.total(u, k) / index[k]
+}
+
+/// Each unit's level (mean share of the team) and the years it rests on.
+struct UnitYears {
+    level: Vec<f64>,
+    /// Years the level is the mean of.
+    years: Vec<usize>,
+    /// Whole years (neither won nor lost in them).
+    steady: Vec<Vec<usize>>,
+}
+
+/// Levels over whole years, else over any active year.
+fn unit_years(p: &Panel, index: &[f64]) -> UnitYears {
+    let t = p.blocks;
+    let mut level = vec![0.0; p.units];
+    let mut years = vec![0usize; p.units];
+    let mut steady_blocks: Vec<Vec<usize>> = vec![Vec::new(); p.units];
+    for u in 0..p.units {
+        let steady: Vec<usize> = (0..t).filter(|&k| p.steady(u, k)).collect();
+        let used: Vec<usize> = if steady.is_empty() {
+            (0..t).filter(|&k| p.active(u, k)).collect()
+        } else {
+            steady.clone()
+        };
+        if !used.is_empty() {
+            level[u] = used.iter().map(|&k| share(p, index, u, k)).sum::<f64>() / used.len() as f64;
+        }
+        years[u] = used.len();
+        steady_blocks[u] = steady;
+    }
+    UnitYears {
+        level,
+        years,
+        steady: steady_blocks,
+    }
+}
+
+/// Units' whole years around their levels, and the common part of the
+/// units a rep had in a year.
+struct RepYears {
+    /// Relative deviation of a unit's year from its level, per (unit, year).
+    dev: HashMap<(usize, usize), f64>,
+    /// Per rep-year of two or more units: its weighted mean deviation and
+    /// its units' weights.
+    effects: Vec<(f64, Vec<(usize, f64)>)>,
+    /// A unit's squared deviation from its rep-year's mean, corrected for
+    /// its own weight in that mean, per (unit, year).
+    corrected: HashMap<(usize, usize), f64>,
+}
+
+/// Relative deviations, and rep-year groups.
+fn rep_years(p: &Panel, index: &[f64], y: &UnitYears) -> RepYears {
+    let t = p.blocks;
+    let mut dev: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut rep_years: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+    for u in 0..p.units {
+        if y.steady[u].len() < 2 {
+            continue;
+        }
+        for &k in &y.steady[u] {
+            dev.insert((u, k), share(p, index, u, k) / y.level[u] - 1.0);
+            let owner = p.owner[u * t + k];
+            if owner != NONE {
+                rep_years.entry((owner, k)).or_default().push(u);
+            }
+        }
+    }
+    let mut effects: Vec<(f64, Vec<(usize, f64)>)> = Vec::new();
+    let mut corrected: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut keys: Vec<&(u32, usize)> = rep_years.keys().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let members = &rep_years[key];
+        let k = key.1;
+        if members.len() < 2 {
+            continue;
+        }
+        let total: f64 = members.iter().map(|&u| y.level[u]).sum();
+        let weights: Vec<(usize, f64)> = members.iter().map(|&u| (u, y.level[u] / total)).collect();
+        let rho: f64 = weights.iter().map(|&(u, w)| w * dev[&(u, k)]).sum();
+        let sum_w2: f64 = weights.iter().map(|(_, w)| w * w).sum();
+        for &(u, w) in &weights {
+            let e = dev[&(u, k)] - rho;
+            corrected.insert((u, k), e * e / (1.0 - 2.0 * w + sum_w2).max(0.05));
+        }
+        effects.push((rho, weights));
+    }
+    RepYears {
+        dev,
+        effects,
+        corrected,
+    }
+}
+
+/// Per unit: cv² = (V − k)/(1 + k), with its sampling variance; and k,
+/// the deal noise.
+fn unit_cv2(
+    p: &Panel,
+    deals: &[UnitDeals],
+    group: &[usize],
+    y: &UnitYears,
+    ry: &RepYears,
+) -> (Vec<Noisy>, Vec<f64>) {
+    let mut cv2 = Vec::with_capacity(p.units);
+    let mut deal_k = vec![0.0; p.units];
+    for u in 0..p.units {
+        let d = &deals[u];
+        let lambda = d.per_year.value.max(1e-9);
+        let bias = 1.0 - 1.0 / (d.per_year.n.max(2) as f64);
+        let k = (1.0 + d.size_cv.value.powi(2)) / lambda * bias;
+        deal_k[u] = k;
+        let s = &y.steady[u];
+        if s.len() < 2 {
+            cv2.push(Noisy {
+                group: group[u],
+                x: 0.0,
+                var: f64::INFINITY,
+            });
+            continue;
+        }
+        let sum: f64 = s
+            .iter()
+            .map(|&kk| {
+                ry.corrected
+                    .get(&(u, kk))
+                    .copied()
+                    .unwrap_or_else(|| ry.dev[&(u, kk)].powi(2))
+            })
+            .sum();
+        let v = sum / (s.len() - 1) as f64;
+        cv2.push(Noisy {
+            group: group[u],
+            x: (v - k) / (1.0 + k),
+            var: 2.0 * v * v / (s.len() - 1) as f64 / (1.0 + k).powi(2),
+        });
+    }
+    (cv2, deal_k)
+}
+
+/// A cv from a fitted cv² and its variance.
+fn to_cv(c2: f64, var: f64, n: usize, method: String) -> Estimate {
+    let c = c2.max(0.0).sqrt();
+    Estimate {
+        value: c,
+        se: if c > 0.01 {
+            var.sqrt() / (2.0 * c)
+        } else {
+            var.sqrt().sqrt()
+        },
+        n,
+        method,
+    }
+}
+
+/// What makes a unit's year vary: its shrunk cv² and its deal noise.
+struct UnitNoise {
+    /// Shrunk (cv², variance) per unit.
+    cv2_post: Vec<(f64, f64)>,
+    deal_k: Vec<f64>,
+}
+
+impl UnitNoise {
+    /// Unit noise variance (relative) for ANOVA and the team's shock.
+    fn var(&self, u: usize) -> f64 {
+        let c2 = self.cv2_post[u].0.max(0.0);
+        c2 + (1.0 + c2) * self.deal_k[u]
+    }
+}
+
+/// The spread of rep-year means less what unit noise explains.
+fn productivity_cv(effects: &[(f64, Vec<(usize, f64)>)], noise: &UnitNoise) -> Estimate {
     let mut terms = Vec::new();
-    for (rho, weights) in &rep_effect {
-        let v: f64 = weights.iter().map(|&(u, w)| w * w * unit_var(u)).sum();
+    for (rho, weights) in effects {
+        let v: f64 = weights.iter().map(|&(u, w)| w * w * noise.var(u)).sum();
         terms.push(rho * rho - v);
     }
     let n = terms.len();
@@ -189,26 +273,42 @@ pub fn fit(
     } else {
         f64::NAN
     };
-    let productivity_cv = to_cv(
+    to_cv(
         mean,
         sd * sd / n.max(1) as f64,
         n,
         format!(
             "spread of {n} rep-year means of their units' deviations, less unit noise (random-effects ANOVA)"
         ),
-    );
-    // The team index is a sum of units: its relative variance from them.
+    )
+}
+
+/// The team index is a sum of units: its relative variance from them.
+fn team_noise(y: &UnitYears, noise: &UnitNoise) -> f64 {
     let mut team_noise = 0.0;
-    let total: f64 = level.iter().sum();
+    let total: f64 = y.level.iter().sum();
     if total > 0.0 {
-        for u in 0..p.units {
-            if years[u] > 0 {
-                team_noise += (level[u] / total).powi(2) * unit_var(u);
+        for u in 0..y.level.len() {
+            if y.years[u] > 0 {
+                team_noise += (y.level[u] / total).powi(2) * noise.var(u);
             }
         }
     }
-    // Potential: level × next year's index, shrunk in logs.
-    let logs: Vec<Noisy> = (0..p.units)
+    team_noise
+}
+
+/// Potential: level × next year's index, shrunk in logs.
+fn potential(
+    y: &UnitYears,
+    noise: &UnitNoise,
+    productivity_cv: &Estimate,
+    group: &[usize],
+    groups: usize,
+    next: f64,
+) -> Vec<Option<Estimate>> {
+    let (level, years) = (&y.level, &y.years);
+    let units = level.len();
+    let logs: Vec<Noisy> = (0..units)
         .map(|u| {
             if level[u] <= 0.0 {
                 return Noisy {
@@ -220,7 +320,7 @@ pub fn fit(
             Noisy {
                 group: group[u],
                 x: level[u].ln(),
-                var: (unit_var(u) + productivity_cv.value.powi(2)) / years[u] as f64,
+                var: (noise.var(u) + productivity_cv.value.powi(2)) / years[u] as f64,
             }
         })
         .collect();
@@ -228,13 +328,13 @@ pub fn fit(
     // Shrinking in logs pulls toward a geometric centre, below the mean:
     // shrinkage should move potential between units, not lose it, so the
     // shrunk levels are rescaled to the unshrunk total.
-    let (raw, shrunk) = (0..p.units)
+    let (raw, shrunk) = (0..units)
         .filter(|&u| level[u] > 0.0)
         .fold((0.0, 0.0), |(a, b), u| {
             (a + level[u], b + log_post[u].0.exp())
         });
     let keep_total = if shrunk > 0.0 { raw / shrunk } else { 1.0 };
-    let potential = (0..p.units)
+    (0..units)
         .map(|u| {
             (level[u] > 0.0).then(|| {
                 let (l, v) = log_post[u];
@@ -247,12 +347,5 @@ pub fn fit(
                 }
             })
         })
-        .collect();
-    Levels {
-        potential,
-        cv,
-        group_cv,
-        productivity_cv,
-        team_noise,
-    }
+        .collect()
 }

@@ -44,49 +44,7 @@ pub fn evidence(
     // Share of a year's sales that falls in the horizon (years for > 12 months).
     let share: f64 = horizon.iter().sum();
     let horizon_weights: Vec<f64> = horizon.iter().map(|w| w / share).collect();
-    let name = |list: &[String], i: u32| {
-        if i == NONE {
-            String::new()
-        } else {
-            list[i as usize].clone()
-        }
-    };
-    let mut units = Vec::new();
-    let mut inactive = 0;
-    let mut reps: Vec<String> = Vec::new();
-    for (u, info) in h.units.iter().enumerate() {
-        let potential = match &f.levels.potential[u] {
-            Some(e) if p.active(u, p.blocks - 1) => e,
-            _ => {
-                inactive += 1;
-                continue;
-            }
-        };
-        let owner = if !h.has_owner {
-            "team".to_string()
-        } else if info.owner == NONE {
-            UNASSIGNED.to_string()
-        } else {
-            h.owners[info.owner as usize].clone()
-        };
-        if !reps.contains(&owner) {
-            reps.push(owner.clone());
-        }
-        units.push(FittedUnit {
-            id: info.id.clone(),
-            owner,
-            region: name(&h.regions, info.region),
-            segment: name(&h.segments, info.segment),
-            potential: Estimate {
-                value: potential.value * share,
-                se: potential.se * share,
-                ..potential.clone()
-            },
-            potential_cv: f.levels.cv[u].clone(),
-            deals_per_year: f.deals[u].per_year.clone(),
-            deal_size_cv: f.deals[u].size_cv.clone(),
-        });
-    }
+    let (units, inactive, reps) = fitted_units(h, p, &f, share);
     let mut assumptions = vec![
         "capacity_hours: not in the history; absent = every rep covers its territory fully"
             .to_string(),
@@ -162,6 +120,61 @@ pub fn evidence(
     }
 }
 
+/// The units that sell in the history's last full year, each with its
+/// potential over the horizon (`share` of a year); how many were left out;
+/// and their owners, in the order first met.
+fn fitted_units(
+    h: &History,
+    p: &Panel,
+    f: &Fits,
+    share: f64,
+) -> (Vec<FittedUnit>, usize, Vec<String>) {
+    let name = |list: &[String], i: u32| {
+        if i == NONE {
+            String::new()
+        } else {
+            list[i as usize].clone()
+        }
+    };
+    let mut units = Vec::new();
+    let mut inactive = 0;
+    let mut reps: Vec<String> = Vec::new();
+    for (u, info) in h.units.iter().enumerate() {
+        let potential = match &f.levels.potential[u] {
+            Some(e) if p.active(u, p.blocks - 1) => e,
+            _ => {
+                inactive += 1;
+                continue;
+            }
+        };
+        let owner = if !h.has_owner {
+            "team".to_string()
+        } else if info.owner == NONE {
+            UNASSIGNED.to_string()
+        } else {
+            h.owners[info.owner as usize].clone()
+        };
+        if !reps.contains(&owner) {
+            reps.push(owner.clone());
+        }
+        units.push(FittedUnit {
+            id: info.id.clone(),
+            owner,
+            region: name(&h.regions, info.region),
+            segment: name(&h.segments, info.segment),
+            potential: Estimate {
+                value: potential.value * share,
+                se: potential.se * share,
+                ..potential.clone()
+            },
+            potential_cv: f.levels.cv[u].clone(),
+            deals_per_year: f.deals[u].per_year.clone(),
+            deal_size_cv: f.deals[u].size_cv.clone(),
+        });
+    }
+    (units, inactive, reps)
+}
+
 /// `n 1234, se 0.012: method`.
 fn note(e: &Estimate, decimals: usize) -> String {
     let se = if e.se.is_finite() {
@@ -174,8 +187,24 @@ fn note(e: &Estimate, decimals: usize) -> String {
 
 const ASSUME: &str = "# ASSUMPTION: review";
 
+/// The fitted scenario, section by section.
 pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
     let mut t = String::new();
+    scenario(&mut t, e, opts);
+    t.push('\n');
+    seasonality(&mut t, e);
+    t.push('\n');
+    units(&mut t, e, opts);
+    t.push('\n');
+    rep_defaults(&mut t, e);
+    reps(&mut t, e);
+    risks(&mut t, e);
+    quotas(&mut t);
+    t
+}
+
+/// The opening comment (where the fit came from) and `[scenario]`.
+fn scenario(t: &mut String, e: &Evidence, opts: &FitOptions) {
     let stem = opts
         .source
         .rsplit(['/', '\\'])
@@ -224,7 +253,11 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         "company_target = {:.0}   {ASSUME}: placeholder, the sum of the fitted potentials",
         total.round()
     );
-    t.push('\n');
+}
+
+/// `[seasonality]`: the fitted calendar months as comments, the horizon's
+/// weights as the value.
+fn seasonality(t: &mut String, e: &Evidence) {
     t.push_str("[seasonality]\n");
     let _ = writeln!(
         t,
@@ -250,7 +283,10 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         .map(|w| format!("{w:.5}"))
         .collect();
     let _ = writeln!(t, "weights = [{}]", w.join(", "));
-    t.push('\n');
+}
+
+/// `[units]`: the units file, and how its columns were fitted.
+fn units(t: &mut String, e: &Evidence, opts: &FitOptions) {
     t.push_str("[units]\n");
     t.push_str("# id,region,segment,potential,potential_cv,deals_per_year,deal_size_cv,owner\n");
     let _ = writeln!(
@@ -277,7 +313,11 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
     }
     let _ = writeln!(t, "# workload_hours: not in the history  {ASSUME}");
     let _ = writeln!(t, "file = {}", toml_string(&opts.units_file));
-    t.push('\n');
+}
+
+/// `[rep_defaults]`: attrition, ramp and productivity as fitted, the rest
+/// assumed.
+fn rep_defaults(t: &mut String, e: &Evidence) {
     t.push_str("[rep_defaults]\n");
     let _ = writeln!(
         t,
@@ -324,6 +364,10 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
             note(pc, 4)
         );
     }
+}
+
+/// `[[reps]]`, each with its fitted potential as a placeholder quota.
+fn reps(t: &mut String, e: &Evidence) {
     for rep in &e.reps {
         let quota: f64 = e
             .units
@@ -339,6 +383,10 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
             (quota / 1000.0).round().max(1.0) * 1000.0
         );
     }
+}
+
+/// `[[risks]]`: the market shock, and account loss when the history shows it.
+fn risks(t: &mut String, e: &Evidence) {
     t.push_str("\n[[risks]]\nid = \"market\"\nkind = \"shock\"\napplies_to = \"all\"\n");
     let _ = writeln!(t, "# {}", note(&e.market_shock_sd, 4));
     let _ = writeln!(
@@ -366,6 +414,10 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
             loss.method
         );
     }
+}
+
+/// `[quotas]`, and the comp plan the history cannot give.
+fn quotas(t: &mut String) {
     t.push_str("\n[quotas]\n");
     let _ = writeln!(
         t,
@@ -376,7 +428,6 @@ pub fn toml(e: &Evidence, opts: &FitOptions) -> String {
         t,
         "\n# [comp_plan]: not in the history; add the plan to see payouts  {ASSUME}"
     );
-    t
 }
 
 /// The cv the scenario's potential carries: the unit's year-to-year cv and

@@ -111,6 +111,41 @@ impl Reader<'_> {
             .map(|v| Sp::new(v, n.span.clone()))
     }
 
+    /// The value of `key` in `t` read by `read`, the key naming it in
+    /// messages; `None` when the key is absent or the value unusable.
+    pub fn at<T>(
+        &mut self,
+        t: &mut Tab<'_>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Node, &str) -> Option<T>,
+    ) -> Option<T> {
+        t.get(key).and_then(|n| read(self, n, key))
+    }
+
+    pub fn string_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<String>> {
+        self.at(t, key, Self::string)
+    }
+
+    pub fn bool_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<bool>> {
+        self.at(t, key, Self::bool)
+    }
+
+    pub fn number_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<f64>> {
+        self.at(t, key, Self::number)
+    }
+
+    pub fn integer_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<i64>> {
+        self.at(t, key, Self::integer)
+    }
+
+    pub fn numbers_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<Vec<Sp<f64>>>> {
+        self.at(t, key, Self::numbers)
+    }
+
+    pub fn strings_at(&mut self, t: &mut Tab<'_>, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        self.at(t, key, Self::strings)
+    }
+
     pub fn table<'a>(&mut self, n: &'a Node, what: &str) -> Option<Tab<'a>> {
         match &n.value {
             Value::Table(t) => Some(Tab::new(what, n.span.clone(), t)),

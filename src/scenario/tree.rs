@@ -155,10 +155,16 @@ pub fn parse(text: &str, file: FileId, problems: &mut Problems) -> (Node, bool) 
     )
 }
 
+/// A lone value that is not TOML. It shows the parser's message alone: the
+/// caller names the value and where it was written.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}", .0.message().trim())]
+pub struct ValueSyntax(#[source] toml::de::Error);
+
 /// Parses a lone TOML value (the right side of `--set key=value`), its
 /// places counted from `offset` in `file`.
-pub fn parse_value(text: &str, file: FileId, offset: usize) -> Result<Node, String> {
-    let v = toml::de::DeValue::parse(text).map_err(|e| e.message().trim().to_string())?;
+pub fn parse_value(text: &str, file: FileId, offset: usize) -> Result<Node, ValueSyntax> {
+    let v = toml::de::DeValue::parse(text).map_err(ValueSyntax)?;
     let mut node = owned(v, file);
     shift(&mut node, offset);
     Ok(node)

@@ -93,22 +93,43 @@ pub struct Outside {
     pub row: Range<usize>,
 }
 
-/// Why a workbook gave no table.
-#[derive(Debug, Clone, PartialEq)]
+/// Why a workbook gave no table. The caller words the message (it knows
+/// the file's name); each variant's text is the part it adds.
+#[derive(Debug, thiserror::Error)]
 pub enum SheetError {
     /// Not a workbook calamine can read (not a zip, not an .xlsx inside).
-    NotWorkbook(String),
+    #[error("not an .xlsx workbook ({0})")]
+    NotWorkbook(#[source] calamine::XlsxError),
     /// The sheet asked for is not in the workbook.
+    #[error("no sheet `{wanted}`")]
     NoSheet {
         wanted: String,
         present: Vec<String>,
     },
     /// The workbook has no sheet at all.
+    #[error("no sheets")]
     NoSheets,
     /// The sheet holds no values.
+    #[error("sheet `{sheet}` is empty")]
     Empty { sheet: String },
     /// The sheet's XML is broken or its rows are out of order.
-    Broken { sheet: String, why: String },
+    #[error("cannot read sheet `{sheet}`: {why}")]
+    Broken {
+        sheet: String,
+        #[source]
+        why: SheetFault,
+    },
+}
+
+/// What is wrong inside a sheet.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetFault {
+    /// calamine could not read the sheet's XML.
+    #[error(transparent)]
+    Xml(calamine::XlsxError),
+    /// A row comes after a later one (rows 1-based).
+    #[error("row {row} comes after row {after}")]
+    RowOrder { row: u32, after: u32 },
 }
 
 /// Reads sheet `sheet` (default: the first) of the workbook `bytes`. The
@@ -116,8 +137,7 @@ pub enum SheetError {
 /// the first to the last header. Rows without a value are left out (also
 /// those at the end that a spreadsheet keeps formatted but empty).
 pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, SheetError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| SheetError::NotWorkbook(e.to_string()))?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(SheetError::NotWorkbook)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) => names
@@ -132,7 +152,7 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, SheetError> 
     };
     let broken = |e: calamine::XlsxError| SheetError::Broken {
         sheet: name.clone(),
-        why: e.to_string(),
+        why: SheetFault::Xml(e),
     };
     let mut cells = book.worksheet_cells_reader(&name).map_err(broken)?;
     let mut out = Builder::default();
@@ -149,7 +169,10 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<SheetText, SheetError> 
                 if r < prev {
                     return Err(SheetError::Broken {
                         sheet: name.clone(),
-                        why: format!("row {} comes after row {}", r + 1, prev + 1),
+                        why: SheetFault::RowOrder {
+                            row: r + 1,
+                            after: prev + 1,
+                        },
                     });
                 }
                 out.row(prev, &mut row);
