@@ -14,6 +14,8 @@ mod output;
 mod paint;
 mod parts;
 mod progress;
+#[cfg(test)]
+mod reference;
 mod render;
 mod terminal;
 
