@@ -175,10 +175,10 @@ fn check_summary(src: &Path) -> Problems {
     problems
 }
 
-/// `docs/src/NAME.md` in a comment must exist; a section named right after
-/// it (`docs/src/model.md, Reps` or `docs/src/model.md (Reps)`) must be a
-/// heading of that chapter. Comment lines are joined, so a citation may
-/// wrap.
+/// A chapter a comment cites (a `.md` path under `docs/src/`) must exist,
+/// and a section named right after it, after a comma or in parentheses,
+/// must be a heading of that chapter. Comment lines are joined, so a
+/// citation may wrap.
 fn check_citations(root: &Path, sources: &[PathBuf]) -> Problems {
     const CITE: &str = "docs/src/";
     let mut problems = Vec::new();
