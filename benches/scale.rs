@@ -15,7 +15,8 @@
 //!   by default, with the risk analytics), summarised, and summary.json,
 //!   reps.csv and rep_quarters.csv rendered; 1 sample.
 //!
-//! After divan's table a "figures" block gives what the README quotes: the
+//! After divan's table a "figures" block gives what docs/src/performance.md
+//! quotes (Scale): the
 //! fastest load + validate and its peak resident memory, and the 100,000-rep
 //! run's time, peak memory and the sizes of summary.json and the CSVs. The
 //! peak is the process's resident high-water mark (VmHWM), reset before

@@ -17,7 +17,8 @@
 //! - `memory_1m_trials`: one run of 1,000,000 trials with analytics, for the
 //!   peak resident set (VmHWM).
 //!
-//! After divan's table a "figures" block gives what the README quotes,
+//! After divan's table a "figures" block gives what docs/src/performance.md
+//! quotes in its sections Simulation and Deals,
 //! computed from the runs above (the fastest sample of each, as divan's
 //! "fastest" column, the least disturbed): M unit-trials/s with and without
 //! analytics, the raw draw rate, the ratio simulate / raw (target >= 40 %),

@@ -19,10 +19,10 @@
 //!
 //! The optimizer is deterministic per seed, so every sample of a case finds
 //! the same plan. After divan's table a "figures" block gives, for each
-//! case, what the README quotes: feasibility, largest deviation, cut edges,
-//! iterations and time (the fastest sample, as divan's "fastest" column);
-//! sorted deviations for the infeasible cases, the optimizer's notes for
-//! the synthetic map.
+//! case, what docs/src/performance.md (Territory optimizer) quotes:
+//! feasibility, largest deviation, cut edges, iterations and time (the
+//! fastest sample, as divan's "fastest" column); sorted deviations for the
+//! infeasible cases, the optimizer's notes for the synthetic map.
 //!
 //!     cargo bench --bench split                  # everything (about 1.5 minutes on 2 cores)
 //!     cargo bench --bench split -- iowa          # only the Iowa cases

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scale figures of the README's Performance section, through the
+# The scale figures of docs/src/performance.md (Scale), through the
 # command line: each step runs the release binary under /usr/bin/time -v
 # and prints its wall time and maximum resident set.
 #

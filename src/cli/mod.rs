@@ -15,6 +15,8 @@ mod output;
 mod paint;
 mod parts;
 mod progress;
+#[cfg(test)]
+mod reference;
 mod render;
 mod terminal;
 

@@ -5,7 +5,7 @@
 //!
 //! The writer's test hooks (`QUOTAPLAN_WRITE_PAUSE_MS`,
 //! `QUOTAPLAN_WRITE_FAIL`, `QUOTAPLAN_WRITE_EXCHANGE`) are described in
-//! `src/cli/output.rs` and the README's Reliability paragraph.
+//! `src/cli/output.rs` and docs/src/reliability.md (Atomic outputs).
 
 use crate::common::{quotaplan, tmp};
 use std::collections::BTreeMap;

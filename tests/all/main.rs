@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod compare;
 mod deals;
+mod docs;
 mod engine_closed_form;
 mod errors;
 mod exact;
