@@ -13,6 +13,7 @@
 //! judged within each component, as [`check()`] does.
 
 use super::anneal::{self, Params};
+use super::error::PoolError;
 use super::plan::{HomeTerm, Key, NONE, OTHER, Problem, State};
 use super::seed;
 use super::tree::Trees;
@@ -61,7 +62,7 @@ pub fn optimize(input: &SplitInput<'_>) -> Result<SplitResult, SplitError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(input.threads.unwrap_or(0))
         .build()
-        .map_err(|e| SplitError::Threads(input.threads.unwrap_or(0), e.to_string()))?;
+        .map_err(|e| SplitError::Threads(input.threads.unwrap_or(0), PoolError::new(e)))?;
     let edge_len = mean_edge_length(input);
     let mut assignment = vec![0usize; n];
     let mut iterations = 0u64;

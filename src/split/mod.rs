@@ -34,7 +34,7 @@ mod tree;
 
 pub use check::{Limits, Violation, check, check_limits};
 pub use driver::{FrontierPoint, frontier, home_distances, optimize};
-pub use error::SplitError;
+pub use error::{PoolError, SplitError};
 pub use graph::Graph;
 
 use std::time::Duration;
