@@ -70,6 +70,8 @@ fn chunk_rngs(seed: u64, chunk: u64) -> Rngs {
     }
 }
 
+/// Runs the trials of chunk `chunk`: its accumulators, its histograms
+/// counted into `hists`.
 #[allow(clippy::too_many_arguments)]
 fn run_chunk(
     model: &Model,
