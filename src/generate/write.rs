@@ -102,6 +102,7 @@ macro_rules! out {
     }};
 }
 
+/// The scenario's TOML, section by section.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_toml(
     spec: &GenerateSpec,
