@@ -124,6 +124,8 @@ fn group_factor(members: &[usize], x: &[f64], from: &[usize], m: usize, skip: us
     f.max(0.0)
 }
 
+/// One trial, `t` of its chunk: the draws of every purpose, in a fixed
+/// order, and the sums they make (see `Scratch`'s public fields).
 pub(crate) fn trial(
     plan: &Plan,
     rngs: &mut Rngs,
@@ -132,7 +134,36 @@ pub(crate) fn trial(
     analytics: bool,
     s: &mut Scratch,
 ) {
+    seek(plan, rngs, t);
+    draw_market(plan, rngs, t, strata, s);
+    draw_reps(plan, rngs, s);
+    draw_potentials(plan, rngs, s);
+    if !s.pot.is_empty() {
+        draw_losses(plan, rngs, s);
+        apply_losses(plan, s);
+    }
+    // A slot with several losing units was touched once per unit.
+    s.touched.sort_unstable();
+    s.touched.dedup();
+    sum_slots(plan, s);
+    if !plan.deals.is_empty() {
+        draw_deals(plan, &mut rngs.deals, s);
+    }
+    sum_reps(plan, s);
+    if analytics {
+        attribute(plan, s);
+    }
     let months = plan.months;
+    for &slot in &s.touched {
+        s.loss[slot as usize * months..(slot as usize + 1) * months].fill(0.0);
+    }
+    s.touched.clear();
+}
+
+/// Every stream to trial `t`'s offset, so the trial draws the same numbers
+/// whatever ran before it.
+#[inline(always)]
+fn seek(plan: &Plan, rngs: &mut Rngs, t: u64) {
     seek_trial(&mut rngs.risks, t);
     seek_trial(&mut rngs.reps, t);
     seek_trial(&mut rngs.units, t);
@@ -140,8 +171,13 @@ pub(crate) fn trial(
     if !plan.deals.is_empty() {
         seek_trial(&mut rngs.deals, t);
     }
+}
 
-    // Market risks through the Gaussian copula.
+/// Market risks through the Gaussian copula: each risk's realised input
+/// and first month, then each group's multiplier per month.
+#[inline(always)]
+fn draw_market(plan: &Plan, rngs: &mut Rngs, t: u64, strata: Option<&Strata>, s: &mut Scratch) {
+    let months = plan.months;
     match strata {
         None => {
             for e in s.e.iter_mut() {
@@ -192,8 +228,13 @@ pub(crate) fn trial(
                 plan.seasonality[m] * group_factor(members, &s.x, &s.from, m, usize::MAX);
         }
     }
+}
 
-    // Reps: productivity, attrition, presence, coverage.
+/// Reps: productivity, attrition, presence, coverage, as each rep's scale
+/// per month.
+#[inline(always)]
+fn draw_reps(plan: &Plan, rngs: &mut Rngs, s: &mut Scratch) {
+    let months = plan.months;
     for (r, rep) in plan.reps.iter().enumerate() {
         let prod = rep.productivity.sample(&mut rngs.reps).max(0.0);
         let leaves = rngs.reps.random::<f64>() < rep.leave_probability;
@@ -207,8 +248,12 @@ pub(crate) fn trial(
             *out = c * e;
         }
     }
+}
 
-    // Potentials.
+/// Potentials, summed per slot (and kept per unit when losses, deals or
+/// unit detail read them again).
+#[inline(always)]
+fn draw_potentials(plan: &Plan, rngs: &mut Rngs, s: &mut Scratch) {
     s.base.copy_from_slice(&plan.fixed_base);
     let keep = !s.pot.is_empty();
     for i in 0..plan.ln_loc.len() {
@@ -226,75 +271,86 @@ pub(crate) fn trial(
             s.pot[*u as usize] = p;
         }
     }
+}
 
-    // Key-account losses: each unit in scope independently.
-    if keep {
-        s.events.clear();
-        for (li, l) in plan.losses.iter().enumerate() {
-            s.inputs[plan.loss_risk[li]] = 0.0;
-            s.off_delta[plan.loss_risk[li]] = 0.0;
-            // Skip ahead geometrically to the next unit that loses: the same
-            // law as one Bernoulli draw per unit, with far fewer draws.
-            if l.probability <= 0.0 {
-                continue;
-            }
-            let log_q = (-l.probability).ln_1p();
-            let mut i = 0usize;
-            loop {
-                if l.probability < 1.0 {
-                    let u: f64 = 1.0 - rngs.losses.random::<f64>();
-                    let skip = (u.ln() / log_q).floor();
-                    if skip >= (l.units.len() - i) as f64 {
-                        break;
-                    }
-                    i += skip as usize;
-                }
-                if i >= l.units.len() {
+/// Key-account losses: each unit in scope independently, as events
+/// (unit, slot, share lost, month, loss risk).
+#[inline(always)]
+fn draw_losses(plan: &Plan, rngs: &mut Rngs, s: &mut Scratch) {
+    let months = plan.months;
+    s.events.clear();
+    for (li, l) in plan.losses.iter().enumerate() {
+        s.inputs[plan.loss_risk[li]] = 0.0;
+        s.off_delta[plan.loss_risk[li]] = 0.0;
+        // Skip ahead geometrically to the next unit that loses: the same
+        // law as one Bernoulli draw per unit, with far fewer draws.
+        if l.probability <= 0.0 {
+            continue;
+        }
+        let log_q = (-l.probability).ln_1p();
+        let mut i = 0usize;
+        loop {
+            if l.probability < 1.0 {
+                let u: f64 = 1.0 - rngs.losses.random::<f64>();
+                let skip = (u.ln() / log_q).floor();
+                if skip >= (l.units.len() - i) as f64 {
                     break;
                 }
-                let (u, slot) = l.units[i];
-                let f = l.impact.sample(&mut rngs.losses).clamp(0.0, 1.0);
-                let month = rngs.losses.random_range(1..=months as u32);
-                s.events.push((u, slot, f, month, li as u32));
-                i += 1;
+                i += skip as usize;
             }
-        }
-        if !s.events.is_empty() {
-            s.events.sort_by_key(|e| e.0);
-            let mut i = 0;
-            while i < s.events.len() {
-                let u = s.events[i].0;
-                let mut j = i;
-                while j < s.events.len() && s.events[j].0 == u {
-                    j += 1;
-                }
-                let slot = s.events[i].1 as usize;
-                let p = s.pot[u as usize];
-                let row = &mut s.loss[slot * months..(slot + 1) * months];
-                for (m, out) in row.iter_mut().enumerate() {
-                    let mut keep_share = 1.0;
-                    for &(_, _, f, l, _) in &s.events[i..j] {
-                        if m + 1 >= l as usize {
-                            keep_share *= 1.0 - f;
-                        }
-                    }
-                    *out += p * (1.0 - keep_share);
-                }
-                for &(_, _, f, l, li) in &s.events[i..j] {
-                    s.inputs[plan.loss_risk[li as usize]] -=
-                        p * f * plan.season_tail[l as usize - 1];
-                }
-                s.touched.push(slot as u32);
-                i = j;
+            if i >= l.units.len() {
+                break;
             }
+            let (u, slot) = l.units[i];
+            let f = l.impact.sample(&mut rngs.losses).clamp(0.0, 1.0);
+            let month = rngs.losses.random_range(1..=months as u32);
+            s.events.push((u, slot, f, month, li as u32));
+            i += 1;
         }
     }
+}
 
-    // A slot with several losing units was touched once per unit.
-    s.touched.sort_unstable();
-    s.touched.dedup();
+/// What the losses take from their slots per month, and each loss risk's
+/// realised input; the slots touched are noted to be reset.
+#[inline(always)]
+fn apply_losses(plan: &Plan, s: &mut Scratch) {
+    if s.events.is_empty() {
+        return;
+    }
+    let months = plan.months;
+    s.events.sort_by_key(|e| e.0);
+    let mut i = 0;
+    while i < s.events.len() {
+        let u = s.events[i].0;
+        let mut j = i;
+        while j < s.events.len() && s.events[j].0 == u {
+            j += 1;
+        }
+        let slot = s.events[i].1 as usize;
+        let p = s.pot[u as usize];
+        let row = &mut s.loss[slot * months..(slot + 1) * months];
+        for (m, out) in row.iter_mut().enumerate() {
+            let mut keep_share = 1.0;
+            for &(_, _, f, l, _) in &s.events[i..j] {
+                if m + 1 >= l as usize {
+                    keep_share *= 1.0 - f;
+                }
+            }
+            *out += p * (1.0 - keep_share);
+        }
+        for &(_, _, f, l, li) in &s.events[i..j] {
+            s.inputs[plan.loss_risk[li as usize]] -= p * f * plan.season_tail[l as usize - 1];
+        }
+        s.touched.push(slot as u32);
+        i = j;
+    }
+}
 
-    // Sum per rep and month, then scale by the rep.
+/// Sum per rep and month of each slot's potential under its group's
+/// multiplier, less what losses took.
+#[inline(always)]
+fn sum_slots(plan: &Plan, s: &mut Scratch) {
+    let months = plan.months;
     s.rep_month.fill(0.0);
     for (slot, &(r, g)) in plan.slots.iter().enumerate() {
         let b = s.base[slot];
@@ -314,9 +370,13 @@ pub(crate) fn trial(
             rm[m] -= gm[m] * loss[m];
         }
     }
-    if !plan.deals.is_empty() {
-        draw_deals(plan, &mut rngs.deals, s);
-    }
+}
+
+/// Each rep's sales (scaled by the rep; booked ones in closed months) per
+/// month into its total, its quarters and the team's months.
+#[inline(always)]
+fn sum_reps(plan: &Plan, s: &mut Scratch) {
+    let months = plan.months;
     s.team_month.fill(0.0);
     let nq = plan.quarters;
     for r in 0..plan.reps.len() {
@@ -338,14 +398,6 @@ pub(crate) fn trial(
         }
         s.rep_sales[r] = total;
     }
-
-    if analytics {
-        attribute(plan, s);
-    }
-    for &slot in &s.touched {
-        s.loss[slot as usize * months..(slot as usize + 1) * months].fill(0.0);
-    }
-    s.touched.clear();
 }
 
 /// Each unit's sales in the trial just run (open months only), for

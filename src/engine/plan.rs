@@ -7,6 +7,7 @@ use crate::model::money::{Cents, settle, to_cents};
 use crate::model::{Model, RiskKind};
 use nalgebra::DMatrix;
 use std::collections::HashMap;
+use std::ops::Range;
 
 pub(crate) enum CopulaKind {
     Shock,
@@ -132,6 +133,102 @@ impl Plan {
         let quarters = model.quarters();
         let months = model.months;
         let copula_idx = model.copula_risks();
+        let Slots {
+            groups,
+            slots,
+            unit_slot,
+        } = Slots::new(model, &copula_idx);
+        let pot = Potentials::new(model, &unit_slot, slots.len());
+        let deals = Deals::new(model, &unit_slot);
+        let copula = copula_risks(model, &copula_idx);
+        let losses = loss_risks(model, &unit_slot);
+        let reps = rep_plans(model, quotas, &quarters);
+        let factor = model
+            .correlation
+            .as_ref()
+            .filter(|c| !c.is_identity(0.0))
+            .map(crate::model::correlation::factor);
+        let (quarter_of, quarter_target) = quarter_targets(model, &quarters);
+        let loss_risk: Vec<usize> = model
+            .risks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.kind, RiskKind::AccountLoss { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        let mut groups_of_copula = vec![Vec::new(); copula_idx.len()];
+        for (g, members) in groups.iter().enumerate() {
+            for &k in members {
+                groups_of_copula[k].push(g as u32);
+            }
+        }
+        let season_tail = (0..months)
+            .map(|m| model.seasonality[m..].iter().sum())
+            .collect();
+        let rep_groups = model
+            .rep_groups()
+            .into_iter()
+            .map(|g| RepGroupPlan {
+                quota: g.reps.iter().map(|&r| quotas[r]).sum(),
+                reps: g.reps.iter().map(|&r| r as u32).collect(),
+            })
+            .collect();
+        Plan {
+            rep_groups,
+            months,
+            seasonality: model.seasonality.clone(),
+            copula,
+            factor,
+            groups,
+            slots,
+            fixed_base: pot.fixed_base,
+            ln_loc: pot.ln_loc,
+            ln_sigma: pot.ln_sigma,
+            ln_slot: pot.ln_slot,
+            ln_unit: pot.ln_unit,
+            other: pot.other,
+            losses,
+            fixed_potential: pot.fixed_potential,
+            reps,
+            quarter_of,
+            quarters: quarters.len(),
+            quarter_share: quarters
+                .iter()
+                .map(|r| r.clone().map(|m| model.seasonality[m]).sum())
+                .collect(),
+            quarter_target,
+            copula_risk: copula_idx.clone(),
+            loss_risk,
+            groups_of_copula,
+            season_tail,
+            deals: deals.units,
+            deal_rate: deals.rate,
+            deal_inv_rate: deals.inv_rate,
+            deal_p0: deals.p0,
+            deal_of_unit: deals.of_unit,
+            deal_slots: deals.slots,
+            deal_tables: None,
+            unit_slot,
+            unit_detail: false,
+            actual_months: model.actuals.as_ref().map_or(0, |a| a.months),
+            actual_rep_month: model
+                .actuals
+                .as_ref()
+                .map_or_else(Vec::new, |a| a.rep_month.clone()),
+        }
+    }
+}
+
+/// Units grouped by the set of copula risks that reach them, and the
+/// (rep, group) slots whose sums the kernel keeps.
+struct Slots {
+    groups: Vec<Vec<usize>>,
+    slots: Vec<(u32, u32)>,
+    unit_slot: Vec<u32>,
+}
+
+impl Slots {
+    fn new(model: &Model, copula_idx: &[usize]) -> Self {
         let mut unit_risks: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
         for (ci, &ri) in copula_idx.iter().enumerate() {
             for &u in &model.risks[ri].units {
@@ -155,7 +252,30 @@ impl Plan {
             });
             unit_slot[u] = s as u32;
         }
-        let mut fixed_base = vec![0.0; slots.len()];
+        Slots {
+            groups,
+            slots,
+            unit_slot,
+        }
+    }
+}
+
+/// The owned units' potentials by how they are drawn: constant ones
+/// summed per slot, log-normal ones by the location and scale of their
+/// log, any other distribution as it is.
+struct Potentials {
+    fixed_base: Vec<f64>,
+    fixed_potential: Vec<f64>,
+    ln_loc: Vec<f64>,
+    ln_sigma: Vec<f64>,
+    ln_slot: Vec<u32>,
+    ln_unit: Vec<u32>,
+    other: Vec<(u32, u32, Dist)>,
+}
+
+impl Potentials {
+    fn new(model: &Model, unit_slot: &[u32], slots: usize) -> Self {
+        let mut fixed_base = vec![0.0; slots];
         let mut fixed_potential = vec![0.0; model.units.len()];
         let (mut ln_loc, mut ln_sigma, mut ln_slot, mut ln_unit, mut other) =
             (vec![], vec![], vec![], vec![], vec![]);
@@ -183,6 +303,32 @@ impl Plan {
                 d => other.push((u as u32, s, d.clone())),
             }
         }
+        Potentials {
+            fixed_base,
+            fixed_potential,
+            ln_loc,
+            ln_sigma,
+            ln_slot,
+            ln_unit,
+            other,
+        }
+    }
+}
+
+/// The owned units with deal lumpiness and their monthly deal rates (see
+/// the fields of [`Plan`] of the same names).
+struct Deals {
+    units: Vec<DealUnit>,
+    of_unit: Vec<u32>,
+    slots: Vec<u32>,
+    rate: Vec<f64>,
+    inv_rate: Vec<f64>,
+    p0: Vec<f64>,
+}
+
+impl Deals {
+    fn new(model: &Model, unit_slot: &[u32]) -> Self {
+        let months = model.months;
         let mut deals = Vec::new();
         let mut deal_of_unit = Vec::new();
         for (u, unit) in model.units.iter().enumerate() {
@@ -217,194 +363,157 @@ impl Plan {
             .map(|&r| if r > 0.0 { 1.0 / r } else { 0.0 })
             .collect();
         let deal_p0 = deal_rate.iter().map(|&r| (-r).exp()).collect();
-        let copula = copula_idx
-            .iter()
-            .map(|&ri| {
-                let r = &model.risks[ri];
-                CopulaRisk {
-                    kind: match r.kind {
-                        RiskKind::Event { probability, start } => {
-                            let (probability, from, to) = event_window(model, probability, start);
-                            CopulaKind::Event {
-                                probability,
-                                from,
-                                to,
-                            }
-                        }
-                        _ => CopulaKind::Shock,
-                    },
-                    impact: r.impact.clone(),
-                }
-            })
-            .collect();
-        let losses = model
-            .risks
-            .iter()
-            .filter_map(|r| match r.kind {
-                RiskKind::AccountLoss { probability } => Some(LossRisk {
-                    probability,
-                    impact: r.impact.clone(),
-                    units: r
-                        .units
-                        .iter()
-                        .filter(|&&u| unit_slot[u] != u32::MAX)
-                        .map(|&u| (u as u32, unit_slot[u]))
-                        .collect(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let workload = model.workload_by_rep();
-        let reps = model
-            .reps
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut presence = vec![
-                    (1..=months as u32)
-                        .map(|m| r.base_presence(m))
-                        .collect::<Vec<_>>(),
-                ];
-                for l in 1..=months as u32 {
-                    presence.push(
-                        (1..=months as u32)
-                            .map(|m| r.presence_after_leaving(m, l))
-                            .collect(),
-                    );
-                }
-                let quarter_quota: Vec<f64> = match &r.quarterly_quota {
-                    Some(q) => q.iter().map(|&x| to_cents(x)).collect(),
-                    None => {
-                        // Phased by seasonality; a hire's quota also follows
-                        // its ramp, so an absent quarter carries no quota.
-                        let ramping = r.start_month.is_some() || r.ramp_remaining.is_some();
-                        let w: Vec<f64> = (0..months)
-                            .map(|m| {
-                                model.seasonality[m]
-                                    * if ramping {
-                                        r.base_presence(m as u32 + 1)
-                                    } else {
-                                        1.0
-                                    }
-                            })
-                            .collect();
-                        let total: f64 = w.iter().sum();
-                        let shares: Vec<f64> = quarters
-                            .iter()
-                            .map(|range| {
-                                if total > 0.0 {
-                                    quotas[i] * range.clone().map(|m| w[m]).sum::<f64>() / total
-                                } else {
-                                    0.0
-                                }
-                            })
-                            .collect();
-                        phase_in_cents(quotas[i], &shares)
-                    }
-                };
-                let leave = leave_window(model, i);
-                // Summed in cents, so the year to date is exact too.
-                let ytd_quota = quarter_quota
-                    .iter()
-                    .scan(Cents(0), |acc, &q| {
-                        acc.0 += Cents::nearest(q).0;
-                        Some(acc.amount())
-                    })
-                    .collect();
-                RepPlan {
-                    quota: quotas[i],
-                    quarter_quota,
-                    ytd_quota,
-                    coverage: r.coverage(workload[i]),
-                    leave_probability: leave.0,
-                    leave_from: leave.1,
-                    leave_to: leave.2,
-                    productivity: r.productivity.clone(),
-                    presence,
-                }
-            })
-            .collect();
-        let factor = model
-            .correlation
-            .as_ref()
-            .filter(|c| !c.is_identity(0.0))
-            .map(crate::model::correlation::factor);
-        let mut quarter_of = vec![0; months];
-        let mut quarter_target = vec![0.0; quarters.len()];
-        for (q, range) in quarters.iter().enumerate() {
-            for m in range.clone() {
-                quarter_of[m] = q;
-                quarter_target[q] += model.company_target * model.seasonality[m];
-            }
-        }
-        let loss_risk: Vec<usize> = model
-            .risks
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r.kind, RiskKind::AccountLoss { .. }))
-            .map(|(i, _)| i)
-            .collect();
-        let mut groups_of_copula = vec![Vec::new(); copula_idx.len()];
-        for (g, members) in groups.iter().enumerate() {
-            for &k in members {
-                groups_of_copula[k].push(g as u32);
-            }
-        }
-        let season_tail = (0..months)
-            .map(|m| model.seasonality[m..].iter().sum())
-            .collect();
-        let rep_groups = model
-            .rep_groups()
-            .into_iter()
-            .map(|g| RepGroupPlan {
-                quota: g.reps.iter().map(|&r| quotas[r]).sum(),
-                reps: g.reps.iter().map(|&r| r as u32).collect(),
-            })
-            .collect();
-        Plan {
-            rep_groups,
-            months,
-            seasonality: model.seasonality.clone(),
-            copula,
-            factor,
-            groups,
-            slots,
-            fixed_base,
-            ln_loc,
-            ln_sigma,
-            ln_slot,
-            ln_unit,
-            other,
-            losses,
-            fixed_potential,
-            reps,
-            quarter_of,
-            quarters: quarters.len(),
-            quarter_share: quarters
-                .iter()
-                .map(|r| r.clone().map(|m| model.seasonality[m]).sum())
-                .collect(),
-            quarter_target,
-            copula_risk: copula_idx.clone(),
-            loss_risk,
-            groups_of_copula,
-            season_tail,
-            deals,
-            deal_rate,
-            deal_inv_rate,
-            deal_p0,
-            deal_of_unit,
-            deal_slots,
-            deal_tables: None,
-            unit_slot,
-            unit_detail: false,
-            actual_months: model.actuals.as_ref().map_or(0, |a| a.months),
-            actual_rep_month: model
-                .actuals
-                .as_ref()
-                .map_or_else(Vec::new, |a| a.rep_month.clone()),
+        Deals {
+            units: deals,
+            of_unit: deal_of_unit,
+            slots: deal_slots,
+            rate: deal_rate,
+            inv_rate: deal_inv_rate,
+            p0: deal_p0,
         }
     }
+}
+
+/// The copula risks (shocks and events), events with their start window
+/// given the closed months.
+fn copula_risks(model: &Model, copula_idx: &[usize]) -> Vec<CopulaRisk> {
+    copula_idx
+        .iter()
+        .map(|&ri| {
+            let r = &model.risks[ri];
+            CopulaRisk {
+                kind: match r.kind {
+                    RiskKind::Event { probability, start } => {
+                        let (probability, from, to) = event_window(model, probability, start);
+                        CopulaKind::Event {
+                            probability,
+                            from,
+                            to,
+                        }
+                    }
+                    _ => CopulaKind::Shock,
+                },
+                impact: r.impact.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The account-loss risks, each with the owned units in its scope.
+fn loss_risks(model: &Model, unit_slot: &[u32]) -> Vec<LossRisk> {
+    model
+        .risks
+        .iter()
+        .filter_map(|r| match r.kind {
+            RiskKind::AccountLoss { probability } => Some(LossRisk {
+                probability,
+                impact: r.impact.clone(),
+                units: r
+                    .units
+                    .iter()
+                    .filter(|&&u| unit_slot[u] != u32::MAX)
+                    .map(|&u| (u as u32, unit_slot[u]))
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Each rep's plan: presence by leaving month, quarterly quotas, coverage
+/// and leaving window.
+fn rep_plans(model: &Model, quotas: &[f64], quarters: &[Range<usize>]) -> Vec<RepPlan> {
+    let months = model.months;
+    let workload = model.workload_by_rep();
+    model
+        .reps
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut presence = vec![
+                (1..=months as u32)
+                    .map(|m| r.base_presence(m))
+                    .collect::<Vec<_>>(),
+            ];
+            for l in 1..=months as u32 {
+                presence.push(
+                    (1..=months as u32)
+                        .map(|m| r.presence_after_leaving(m, l))
+                        .collect(),
+                );
+            }
+            let quarter_quota = quarter_quotas(model, i, quotas[i], quarters);
+            let leave = leave_window(model, i);
+            // Summed in cents, so the year to date is exact too.
+            let ytd_quota = quarter_quota
+                .iter()
+                .scan(Cents(0), |acc, &q| {
+                    acc.0 += Cents::nearest(q).0;
+                    Some(acc.amount())
+                })
+                .collect();
+            RepPlan {
+                quota: quotas[i],
+                quarter_quota,
+                ytd_quota,
+                coverage: r.coverage(workload[i]),
+                leave_probability: leave.0,
+                leave_from: leave.1,
+                leave_to: leave.2,
+                productivity: r.productivity.clone(),
+                presence,
+            }
+        })
+        .collect()
+}
+
+/// Rep `i`'s quota per quarter: as given, or its annual `quota` phased by
+/// seasonality (and by its ramp, for a hire), in whole cents.
+fn quarter_quotas(model: &Model, i: usize, quota: f64, quarters: &[Range<usize>]) -> Vec<f64> {
+    let r = &model.reps[i];
+    match &r.quarterly_quota {
+        Some(q) => q.iter().map(|&x| to_cents(x)).collect(),
+        None => {
+            // Phased by seasonality; a hire's quota also follows
+            // its ramp, so an absent quarter carries no quota.
+            let ramping = r.start_month.is_some() || r.ramp_remaining.is_some();
+            let w: Vec<f64> = (0..model.months)
+                .map(|m| {
+                    model.seasonality[m]
+                        * if ramping {
+                            r.base_presence(m as u32 + 1)
+                        } else {
+                            1.0
+                        }
+                })
+                .collect();
+            let total: f64 = w.iter().sum();
+            let shares: Vec<f64> = quarters
+                .iter()
+                .map(|range| {
+                    if total > 0.0 {
+                        quota * range.clone().map(|m| w[m]).sum::<f64>() / total
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            phase_in_cents(quota, &shares)
+        }
+    }
+}
+
+/// The quarter of each month, and the company's target per quarter.
+fn quarter_targets(model: &Model, quarters: &[Range<usize>]) -> (Vec<usize>, Vec<f64>) {
+    let mut quarter_of = vec![0; model.months];
+    let mut quarter_target = vec![0.0; quarters.len()];
+    for (q, range) in quarters.iter().enumerate() {
+        for m in range.clone() {
+            quarter_of[m] = q;
+            quarter_target[q] += model.company_target * model.seasonality[m];
+        }
+    }
+    (quarter_of, quarter_target)
 }
 
 /// A rep's chance of leaving and the window of its leaving month, given

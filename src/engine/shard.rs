@@ -14,7 +14,8 @@
 //! quarters + risks) moments of 48 bytes, plus 8 bytes per trial per
 //! series.
 
-use super::{EngineError, Setup, SimResult, drive, in_pool};
+use super::driver::{Setup, drive, in_pool};
+use super::{EngineError, SimResult};
 use crate::engine::{CHUNK_SIZE, SimOptions};
 use crate::model::Model;
 use crate::stats::{HistogramRaw, Moments};

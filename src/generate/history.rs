@@ -15,7 +15,8 @@
 //! `deals_per_year` and `deal_size_cv` columns. Deterministic per seed
 //! (its own random stream: the scenario is the same as without history).
 
-use super::{GenerateSpec, Generated, SEGMENTS, parts, round_dp, uniform};
+use super::geography::SEGMENTS;
+use super::{GenerateSpec, Generated, parts, round_dp, uniform};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Normal, Poisson};

@@ -1,6 +1,8 @@
 //! Errors for bad input. An infeasible tolerance is not an error: the
 //! optimizer still returns its best plan, marked `feasible = false`.
 
+use std::sync::Arc;
+
 /// Why a split could not be attempted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SplitError {
@@ -68,5 +70,41 @@ pub enum SplitError {
     #[error("chains must be at least 1")]
     NoChains,
     #[error("cannot start {0} worker threads: {1}")]
-    Threads(usize, String),
+    Threads(usize, #[source] PoolError),
+}
+
+/// Why the worker threads could not start: rayon's error, kept whole and
+/// shared so that [`SplitError`] stays `Clone`. It shows as rayon's message
+/// and leads on to rayon's own cause; two are equal when they say the same
+/// (rayon's error cannot be compared).
+#[derive(Clone, Debug)]
+pub struct PoolError(Arc<rayon::ThreadPoolBuildError>);
+
+impl PoolError {
+    pub(super) fn new(e: rayon::ThreadPoolBuildError) -> Self {
+        PoolError(Arc::new(e))
+    }
+
+    /// rayon's error.
+    pub fn rayon(&self) -> &rayon::ThreadPoolBuildError {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for PoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for PoolError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
 }

@@ -14,7 +14,12 @@
 //! - `anneal`: the proposals (boundary flip, pair flip, ReCom) with
 //!   Metropolis acceptance under a cooling schedule;
 //! - [`check()`]: the hard constraints, verified from scratch;
-//! - `driver`: islands, parallel chains and the final report.
+//! - `validate`, `proofs` (anchors and what is infeasible up front),
+//!   `distance`;
+//! - `allocate`: islands, and the sub-problem of each connected part;
+//! - `driver`: parallel chains per part, `exact`: exhaustive search of small
+//!   parts, `report`: the final report; `frontier`: the best plan under
+//!   each cap on disruption.
 //!
 //! Results are a function of the input and `seed` alone: chains are
 //! iteration-bounded, each has its own random stream, and the best is picked
@@ -22,19 +27,28 @@
 //! never matters. Only a hit `time_limit` (a safety stop) makes a result
 //! depend on machine speed; [`SplitResult::hit_time_limit`] says so.
 
+mod allocate;
 mod anneal;
 mod check;
 mod delaunay;
+mod distance;
 mod driver;
 mod error;
+mod exact;
+mod frontier;
 mod graph;
 mod plan;
+mod proofs;
+mod report;
 mod seed;
 mod tree;
+mod validate;
 
 pub use check::{Limits, Violation, check, check_limits};
-pub use driver::{FrontierPoint, frontier, home_distances, optimize};
-pub use error::SplitError;
+pub use distance::home_distances;
+pub use driver::optimize;
+pub use error::{PoolError, SplitError};
+pub use frontier::{FrontierPoint, frontier};
 pub use graph::Graph;
 
 use std::time::Duration;

@@ -569,134 +569,18 @@ impl<'a> Mitigation<'a> {
         let model = &self.base.model;
         let base_run = &self.base_run;
         let p0 = p_hit(&base_run.result.team, target);
-        let n = base_run.result.team.len() as u64;
-        let evaluate = |overrides: &[Override], owners: Option<&[usize]>, label: &str| {
-            self.joint(overrides, owners, label)
-                .map(|e| (e.outcome, e.bits))
-        };
-        let mut results = evaluated.into_iter();
-        let mut assessments = Vec::with_capacity(cands.len());
-        let mut bits = Vec::with_capacity(cands.len());
-        for c in &cands {
-            if c.plans.is_empty() {
-                let Evaluated {
-                    outcome: o,
-                    bits: b,
-                } = results.next().expect("one result per evaluation");
-                assessments.push(Assessment {
-                    outcome: o,
-                    dp_ci95: o.dp_ci95(),
-                    plans: Vec::new(),
-                    plan_used: None,
-                });
-                bits.push(b);
-                continue;
-            }
-            let mut per_plan = Vec::with_capacity(c.plans.len());
-            let mut plan_bits = Vec::with_capacity(c.plans.len());
-            for _ in &c.plans {
-                let Evaluated {
-                    outcome: o,
-                    bits: b,
-                } = results.next().expect("one result per evaluation");
-                per_plan.push(o);
-                plan_bits.push(b);
-            }
-            // The median plan by Δ P (the lower middle for an even count; ties
-            // by seed order).
-            let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
-            by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
-            let used = by_dp[(by_dp.len() - 1) / 2];
-            let dp_ci95 =
-                per_plan
-                    .iter()
-                    .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
-                        let [l, h] = o.dp_ci95();
-                        [lo.min(l), hi.max(h)]
-                    });
-            assessments.push(Assessment {
-                outcome: per_plan[used],
-                dp_ci95,
-                plans: per_plan,
-                plan_used: Some(used),
-            });
-            bits.push(plan_bits.swap_remove(used));
-        }
+        let (assessments, bits) = assess(&cands, evaluated);
         for (c, a) in cands.iter_mut().zip(&assessments) {
             if c.is_territory_change() && c.id == "rebalance" {
                 c.description = rebalance_description(c, a);
             }
         }
-
-        // The best set under the budget.
-        let budget = request.budget.unwrap_or(f64::INFINITY);
-        let eligible: Vec<usize> = (0..cands.len())
-            .filter(|&i| assessments[i].helps_beyond_noise() && within(cands[i].cost, budget))
-            .collect();
-        let items: Vec<Item> = eligible
-            .iter()
-            .map(|&i| Item {
-                cost: cands[i].cost,
-                gain: assessments[i].outcome.dp,
-                territory: cands[i].is_territory_change(),
-            })
-            .collect();
-        let (method, feasible_sets, shortlist) =
-            match best_set::feasible_sets(&items, budget, EXHAUSTIVE_MAX_SETS) {
-                Some(all) => (SearchMethod::Exhaustive, Some(all.len()), all),
-                None => (
-                    SearchMethod::Knapsack,
-                    None,
-                    best_set::top_additive(&items, budget, SHORTLIST),
-                ),
-            };
-        let mut sets = Vec::with_capacity(shortlist.len());
-        let mut set_bits = Vec::with_capacity(shortlist.len());
-        for s in shortlist {
-            let members: Vec<usize> = s.iter().map(|&j| eligible[j]).collect();
-            let (o, b) = if let [i] = members[..] {
-                // Alone it is the candidate's own evaluation (same model, same trials).
-                (assessments[i].outcome, bits[i].clone())
-            } else {
-                let overrides: Vec<Override> = members
-                    .iter()
-                    .flat_map(|&i| cands[i].overrides.iter().cloned())
-                    .collect();
-                let owners = members.iter().find_map(|&i| {
-                    assessments[i]
-                        .plan_used
-                        .map(|p| cands[i].plans[p].owners.as_slice())
-                });
-                let names: Vec<&str> = members.iter().map(|&i| cands[i].id.as_str()).collect();
-                evaluate(
-                    &overrides,
-                    owners,
-                    &format!("the set {}", names.join(" + ")),
-                )?
-            };
-            sets.push(SetOutcome {
-                cost: members.iter().map(|&i| cands[i].cost).sum(),
-                additive_dp: members.iter().map(|&i| assessments[i].outcome.dp).sum(),
-                members,
-                outcome: o,
-            });
-            set_bits.push(b);
-        }
-        let mut order: Vec<usize> = (0..sets.len()).collect();
-        order.sort_by(|&x, &y| {
-            let (a, b) = (&sets[x], &sets[y]);
-            b.outcome
-                .dp
-                .total_cmp(&a.outcome.dp)
-                .then_with(|| tie_order(&a.members, a.cost, &b.members, b.cost))
-        });
-        let margin = match order[..] {
-            [best, next, ..] => Some(paired_hit_change(&set_bits[next], &set_bits[best], n)),
-            _ => None,
-        };
-        let sets: Vec<SetOutcome> = order.into_iter().map(|i| sets[i].clone()).collect();
-        let chosen = sets.first().map_or_else(Vec::new, |s| s.members.clone());
-        let spent = sets.first().map_or(0.0, |s| s.cost);
+        let search = self.best_set(&cands, &assessments, &bits)?;
+        let chosen = search
+            .sets
+            .first()
+            .map_or_else(Vec::new, |s| s.members.clone());
+        let spent = search.sets.first().map_or(0.0, |s| s.cost);
 
         // The over-assignment that makes the plan a `goal` bet.
         let mut sorted = base_run.result.team.clone();
@@ -721,13 +605,7 @@ impl<'a> Mitigation<'a> {
             candidates: cands,
             assessments,
             ranking,
-            search: SetSearch {
-                method,
-                eligible,
-                feasible_sets,
-                sets,
-                margin,
-            },
+            search,
             chosen,
             spent,
             budget: request.budget,
@@ -735,6 +613,157 @@ impl<'a> Mitigation<'a> {
             seed: opts.seed,
         })
     }
+
+    /// The best set under the budget: the sets of candidates that help
+    /// beyond noise, every feasible one or a knapsack's shortlist,
+    /// simulated together and ranked.
+    fn best_set(
+        &self,
+        cands: &[Candidate],
+        assessments: &[Assessment],
+        bits: &[Vec<u64>],
+    ) -> Result<SetSearch, WhatIfError> {
+        let n = self.base_run.result.team.len() as u64;
+        let budget = self.request.budget.unwrap_or(f64::INFINITY);
+        let eligible: Vec<usize> = (0..cands.len())
+            .filter(|&i| assessments[i].helps_beyond_noise() && within(cands[i].cost, budget))
+            .collect();
+        let items: Vec<Item> = eligible
+            .iter()
+            .map(|&i| Item {
+                cost: cands[i].cost,
+                gain: assessments[i].outcome.dp,
+                territory: cands[i].is_territory_change(),
+            })
+            .collect();
+        let (method, feasible_sets, shortlist) =
+            match best_set::feasible_sets(&items, budget, EXHAUSTIVE_MAX_SETS) {
+                Some(all) => (SearchMethod::Exhaustive, Some(all.len()), all),
+                None => (
+                    SearchMethod::Knapsack,
+                    None,
+                    best_set::top_additive(&items, budget, SHORTLIST),
+                ),
+            };
+        let mut sets = Vec::with_capacity(shortlist.len());
+        let mut set_bits = Vec::with_capacity(shortlist.len());
+        for s in shortlist {
+            let members: Vec<usize> = s.iter().map(|&j| eligible[j]).collect();
+            let (o, b) = self.simulate_set(cands, assessments, bits, &members)?;
+            sets.push(SetOutcome {
+                cost: members.iter().map(|&i| cands[i].cost).sum(),
+                additive_dp: members.iter().map(|&i| assessments[i].outcome.dp).sum(),
+                members,
+                outcome: o,
+            });
+            set_bits.push(b);
+        }
+        let mut order: Vec<usize> = (0..sets.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (a, b) = (&sets[x], &sets[y]);
+            b.outcome
+                .dp
+                .total_cmp(&a.outcome.dp)
+                .then_with(|| tie_order(&a.members, a.cost, &b.members, b.cost))
+        });
+        let margin = match order[..] {
+            [best, next, ..] => Some(paired_hit_change(&set_bits[next], &set_bits[best], n)),
+            _ => None,
+        };
+        let sets: Vec<SetOutcome> = order.into_iter().map(|i| sets[i].clone()).collect();
+        Ok(SetSearch {
+            method,
+            eligible,
+            feasible_sets,
+            sets,
+            margin,
+        })
+    }
+
+    /// The paired outcome and hit bits of the set `members` simulated
+    /// together (a territory change with its median plan).
+    fn simulate_set(
+        &self,
+        cands: &[Candidate],
+        assessments: &[Assessment],
+        bits: &[Vec<u64>],
+        members: &[usize],
+    ) -> Result<(Outcome, Vec<u64>), WhatIfError> {
+        if let [i] = members[..] {
+            // Alone it is the candidate's own evaluation (same model, same trials).
+            return Ok((assessments[i].outcome, bits[i].clone()));
+        }
+        let overrides: Vec<Override> = members
+            .iter()
+            .flat_map(|&i| cands[i].overrides.iter().cloned())
+            .collect();
+        let owners = members.iter().find_map(|&i| {
+            assessments[i]
+                .plan_used
+                .map(|p| cands[i].plans[p].owners.as_slice())
+        });
+        let names: Vec<&str> = members.iter().map(|&i| cands[i].id.as_str()).collect();
+        self.joint(
+            &overrides,
+            owners,
+            &format!("the set {}", names.join(" + ")),
+        )
+        .map(|e| (e.outcome, e.bits))
+    }
+}
+
+/// Each candidate's assessment and the trials its team hit the target in
+/// (its median plan's, for a territory change), from the evaluations in
+/// the order of [`Mitigation::evaluations`].
+fn assess(cands: &[Candidate], evaluated: Vec<Evaluated>) -> (Vec<Assessment>, Vec<Vec<u64>>) {
+    let mut results = evaluated.into_iter();
+    let mut assessments = Vec::with_capacity(cands.len());
+    let mut bits = Vec::with_capacity(cands.len());
+    for c in cands {
+        if c.plans.is_empty() {
+            let Evaluated {
+                outcome: o,
+                bits: b,
+            } = results.next().expect("one result per evaluation");
+            assessments.push(Assessment {
+                outcome: o,
+                dp_ci95: o.dp_ci95(),
+                plans: Vec::new(),
+                plan_used: None,
+            });
+            bits.push(b);
+            continue;
+        }
+        let mut per_plan = Vec::with_capacity(c.plans.len());
+        let mut plan_bits = Vec::with_capacity(c.plans.len());
+        for _ in &c.plans {
+            let Evaluated {
+                outcome: o,
+                bits: b,
+            } = results.next().expect("one result per evaluation");
+            per_plan.push(o);
+            plan_bits.push(b);
+        }
+        // The median plan by Δ P (the lower middle for an even count; ties
+        // by seed order).
+        let mut by_dp: Vec<usize> = (0..per_plan.len()).collect();
+        by_dp.sort_by(|&x, &y| per_plan[x].dp.total_cmp(&per_plan[y].dp).then(x.cmp(&y)));
+        let used = by_dp[(by_dp.len() - 1) / 2];
+        let dp_ci95 = per_plan
+            .iter()
+            .fold([f64::INFINITY, f64::NEG_INFINITY], |[lo, hi], o| {
+                let [l, h] = o.dp_ci95();
+                [lo.min(l), hi.max(h)]
+            });
+        assessments.push(Assessment {
+            outcome: per_plan[used],
+            dp_ci95,
+            plans: per_plan,
+            plan_used: Some(used),
+        });
+        bits.push(plan_bits.swap_remove(used));
+    }
+    (assessments, bits)
 }
 
 /// Evaluates every candidate against `base` (the scenario `doc` holds,
