@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""The longest functions under src/ (lines from `fn` to its closing brace).
+"""The longest functions under src/ (lines from `fn` to its closing brace),
+and with --files the largest files.
 
-    python3 scripts/longest-functions.py [N]      # the N longest (default 15)
+    python3 scripts/longest-functions.py [N]          # the N longest (default 15)
+    python3 scripts/longest-functions.py --files [N]  # the N largest files
 
 Brace matching skips string and char literals and comments well enough for
 this code base; it is a reading aid for reviews, not a parser.
@@ -45,8 +47,17 @@ def functions(path):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    args = sys.argv[1:]
+    files = "--files" in args
+    args = [a for a in args if a != "--files"]
+    n = int(args[0]) if args else 15
     root = pathlib.Path(__file__).resolve().parent.parent / "src"
+    if files:
+        sizes = [(len(p.read_text(encoding="utf-8").splitlines()), p.relative_to(root.parent))
+                 for p in sorted(root.rglob("*.rs"))]
+        for length, path in sorted(sizes, reverse=True)[:n]:
+            print(f"{length:5}  {path}")
+        return
     fns = [f for p in sorted(root.rglob("*.rs")) for f in functions(p.relative_to(root.parent))]
     for length, where, name in sorted(fns, reverse=True)[:n]:
         print(f"{length:5}  {name:32} {where}")

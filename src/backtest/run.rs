@@ -9,6 +9,7 @@ use crate::history::{self, History, dates};
 use crate::model::Model;
 use crate::quota::QuotaError;
 use crate::scenario::{self, MemoryLoader, Problem, Purpose, Sources};
+use crate::source::{Setting, Spelling};
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
@@ -24,6 +25,8 @@ pub struct BacktestOptions {
     pub threads: Option<usize>,
     /// The history file's name (for the fitted scenario's comments).
     pub source: String,
+    /// How the caller spells its settings, for messages that name one.
+    pub spelling: Spelling,
 }
 
 /// A backtest with what it was made from.
@@ -45,11 +48,9 @@ pub struct BacktestOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BacktestRunError {
-    #[error(
-        "--cutoff {0} is not the last day of a month: the forecast covers whole months (try {1})"
-    )]
+    #[error("{}", self.message(Spelling::default()))]
     CutoffMidMonth(NaiveDate, NaiveDate),
-    #[error("--horizon {0} is out of range: 1 to 60 months")]
+    #[error("{}", self.message(Spelling::default()))]
     Horizon(usize),
     #[error("the history has no rows after the cutoff {0}: nothing to score the forecast against")]
     NothingAfter(NaiveDate),
@@ -69,6 +70,27 @@ pub enum BacktestRunError {
     TooLarge(u64),
     #[error(transparent)]
     Score(#[from] BacktestError),
+}
+
+impl BacktestRunError {
+    /// The message, naming settings as the caller spells them.
+    pub fn message(&self, spelling: Spelling) -> String {
+        match self {
+            BacktestRunError::CutoffMidMonth(cutoff, end) => format!(
+                "{} {cutoff} is not the last day of a month: the forecast covers whole months (try {end})",
+                spelling.of(Setting::Cutoff)
+            ),
+            BacktestRunError::Horizon(h) => format!(
+                "{} {h} is out of range: 1 to 60 months",
+                spelling.of(Setting::Horizon)
+            ),
+            BacktestRunError::Fit(e) => format!(
+                "fitting the history up to the cutoff: {}",
+                e.message(spelling)
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// The errors of a fitted scenario that does not load, with the texts
@@ -103,6 +125,7 @@ pub fn backtest(h: &History, o: &BacktestOptions) -> Result<BacktestOutcome, Bac
             source: o.source.clone(),
             units_file: units_file.clone(),
             until: Some(w.next),
+            spelling: o.spelling,
         },
     )?;
     let loaded = scenario::load(

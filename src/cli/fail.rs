@@ -1,6 +1,7 @@
 //! Why a command failed, with its exit code. Library errors arrive typed
 //! and are rendered here, at the edge.
 
+use super::flags::FLAGS;
 use quotaplan::compare::{CompareError, GateError};
 use quotaplan::engine::{EngineError, OptionsError};
 use quotaplan::quota::QuotaError;
@@ -57,9 +58,9 @@ pub enum Fail {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(transparent)]
+    #[error("{}", .0.message(FLAGS))]
     Options(#[from] OptionsError),
-    #[error(transparent)]
+    #[error("{}", .0.message(FLAGS))]
     Engine(#[from] EngineError),
     #[error(transparent)]
     Quota(#[from] QuotaError),
@@ -67,7 +68,7 @@ pub enum Fail {
     Align(#[from] AlignError),
     #[error(transparent)]
     Balance(#[from] BalanceError),
-    #[error(transparent)]
+    #[error("{}", .0.message(FLAGS))]
     Vary(#[from] VaryError),
     /// A file or folder named on the command line that does not hold what
     /// the command reads (exit 2), with what to do instead.

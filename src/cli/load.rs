@@ -3,6 +3,7 @@
 
 use super::fail::Fail;
 use super::files::{DiskLoader, read_input};
+use super::flags::FLAGS;
 use super::paint::Paint;
 use super::render;
 use quotaplan::scenario::{Document, Loaded, MemoryLoader, Purpose, Scenario};
@@ -17,22 +18,24 @@ pub const DEMO_NAME: &str = "scenarios/demo.toml (embedded)";
 /// the `--set` overrides.
 pub fn document(path: Option<&Path>, sets: &[String]) -> Result<Document, Fail> {
     match path {
-        None => Ok(Document::read(
+        None => Ok(Document::read_spelled(
             DEMO_NAME,
-            DEMO_TOML,
+            DEMO_TOML.as_bytes(),
             &MemoryLoader(vec![("demo-units.csv".into(), DEMO_UNITS.into())]),
             sets,
+            FLAGS,
         )),
         Some(p) => {
             let bytes = read_input(p).map_err(|source| Fail::Read {
                 path: p.to_path_buf(),
                 source,
             })?;
-            Ok(Document::read_bytes(
+            Ok(Document::read_spelled(
                 &p.display().to_string(),
                 &bytes,
                 &DiskLoader,
                 sets,
+                FLAGS,
             ))
         }
     }

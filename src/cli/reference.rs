@@ -2,8 +2,8 @@
 //! clap definition so that it cannot drift from `--help`. The test below
 //! fails when the file differs; `QUOTAPLAN_BLESS=1` rewrites it.
 
-use super::args::Cli;
-use clap::{Arg, Command, CommandFactory};
+use super::args;
+use clap::{Arg, Command};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -13,13 +13,13 @@ const BLESS: &str = "QUOTAPLAN_BLESS=1 cargo test --release --bin quotaplan cli_
 /// The whole chapter: the global option once, then every command in the
 /// order `quotaplan --help` lists them.
 fn render() -> String {
-    let mut root = Cli::command();
+    let mut root = args::command();
     root.build();
     let mut md = String::new();
     md.push_str("# CLI reference\n\n");
     let _ = writeln!(
         md,
-        "<!-- Generated from the clap definition in src/cli/args.rs by the test \
+        "<!-- Generated from the clap definition in src/cli/args/ by the test \
          cli_reference_matches_docs (src/cli/reference.rs). Do not edit: change the \
          help text in the code, then run `{BLESS}`. -->\n"
     );
@@ -38,11 +38,13 @@ fn render() -> String {
         option(&mut md, arg);
     }
     md.push_str("\n## Commands\n\n");
-    let commands: Vec<Command> = root
+    // In the order `--help` lists them (its display order).
+    let mut commands: Vec<Command> = root
         .get_subcommands()
         .filter(|c| c.get_name() != "help")
         .cloned()
         .collect();
+    commands.sort_by_key(Command::get_display_order);
     for c in &commands {
         let _ = writeln!(
             md,
@@ -78,11 +80,12 @@ fn command(md: &mut String, c: &mut Command) {
         }
         md.push('\n');
     }
-    let options: Vec<&Arg> = c
+    let mut options: Vec<&Arg> = c
         .get_arguments()
         .filter(|a| !a.is_positional())
         .filter(shown)
         .collect();
+    options.sort_by_key(|a| a.get_display_order());
     if !options.is_empty() {
         md.push_str("Options:\n\n");
         for arg in options {
@@ -242,7 +245,7 @@ fn cli_reference_matches_docs() {
 #[test]
 fn cli_reference_lists_every_command() {
     let rendered = render();
-    for c in Cli::command().get_subcommands() {
+    for c in args::command().get_subcommands() {
         let heading = format!("\n## quotaplan {}\n", c.get_name());
         assert!(
             rendered.contains(&heading),

@@ -1,6 +1,7 @@
 //! Why a run cannot be made.
 
 use super::options::OptionsError;
+use crate::source::{Setting, Spelling};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum EngineError {
@@ -10,11 +11,9 @@ pub enum EngineError {
     Threads(usize, #[source] PoolError),
     #[error("{got} quotas given for {reps} reps")]
     QuotaCount { got: usize, reps: usize },
-    /// `--precision` decides where to stop from every chunk before, so a
-    /// run split into shards cannot use it.
-    #[error(
-        "--precision cannot be split into shards: where it stops depends on every chunk before; give --trials"
-    )]
+    /// A run to a precision decides where to stop from every chunk before,
+    /// so a run split into shards cannot be one.
+    #[error("{}", self.message(Spelling::default()))]
     PrecisionInShard,
     #[error("chunks {start}..{end} are not within the run's {chunks} chunks")]
     ChunksOutside { start: u64, end: u64, chunks: u64 },
@@ -22,6 +21,20 @@ pub enum EngineError {
     /// quotas or options): what differs.
     #[error("the parts are not of this run: {0}")]
     PartMismatch(String),
+}
+
+impl EngineError {
+    /// The message, naming settings as the caller spells them.
+    pub fn message(&self, spelling: Spelling) -> String {
+        match self {
+            EngineError::Options(e) => e.message(spelling),
+            EngineError::PrecisionInShard => format!(
+                "{} cannot be split into shards: where it stops depends on every chunk before; give a number of trials",
+                spelling.of(Setting::Precision)
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Why the worker threads could not start: rayon's error, kept whole. It

@@ -20,7 +20,7 @@ mod result;
 pub mod shard;
 pub mod streams;
 
-pub use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT};
+pub use crate::model::{MAX_RUN_TRIALS, precision_hint};
 pub use deals::{DealSampler, MAX_RATE as DEAL_TABLE_MAX_RATE};
 pub use driver::run;
 pub use error::{EngineError, PoolError};

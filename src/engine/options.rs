@@ -1,7 +1,8 @@
 //! How a run is made: trials, seed, threads, sampler, precision and
 //! analytics, resolved once from what was asked and what the scenario says.
 
-use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
+use crate::model::{MAX_RUN_TRIALS, RunSettings, precision_hint};
+use crate::source::Spelling;
 
 /// Trials when neither the request nor the scenario says.
 pub const DEFAULT_TRIALS: u64 = 10_000;
@@ -76,12 +77,25 @@ pub struct RunRequest {
 pub enum OptionsError {
     #[error("trials must be at least 1")]
     NoTrials,
-    #[error("{0} trials is more than the {MAX_RUN_TRIALS} a run accepts; {PRECISION_HINT}")]
+    #[error("{}", self.message(Spelling::default()))]
     TooManyTrials(u64),
     #[error("precision must be a half-width between 0 and 0.5, found {0}")]
     BadPrecision(f64),
     #[error("threads must be between 1 and 1024, found {0}")]
     BadThreads(usize),
+}
+
+impl OptionsError {
+    /// The message, naming settings as the caller spells them.
+    pub fn message(&self, spelling: Spelling) -> String {
+        match self {
+            OptionsError::TooManyTrials(t) => format!(
+                "{t} trials is more than the {MAX_RUN_TRIALS} a run accepts; {}",
+                precision_hint(spelling)
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl SimOptions {

@@ -23,6 +23,7 @@ mod team;
 mod write;
 
 use crate::history::{History, NONE, dates};
+use crate::source::{Setting, Spelling};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -46,9 +47,30 @@ pub struct FitOptions {
     pub source: String,
     /// The file name the scenario's `[units] file =` points at.
     pub units_file: String,
-    /// The last day of the history: rows are cut there by `--until`. When
-    /// `None`, the month of the last row is taken as complete.
+    /// The last day of the history: rows on or after it were left out.
+    /// When `None`, the month of the last row is taken as complete.
     pub until: Option<NaiveDate>,
+    /// How the caller spells its settings, for the assumptions that name
+    /// one.
+    pub spelling: Spelling,
+}
+
+/// The horizon asked for is not 1 to 60 months.
+fn months_out_of_range(months: usize, spelling: Spelling) -> String {
+    format!(
+        "{} {months} is out of range: a horizon of 1 to 60 months",
+        spelling.of(Setting::Months)
+    )
+}
+
+impl FitError {
+    /// The message, naming settings as the caller spells them.
+    pub fn message(&self, spelling: Spelling) -> String {
+        match self {
+            FitError::Months(m) => months_out_of_range(*m, spelling),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl Default for FitOptions {
@@ -58,6 +80,7 @@ impl Default for FitOptions {
             source: "history.csv".into(),
             units_file: "fitted-units.csv".into(),
             until: None,
+            spelling: Spelling::default(),
         }
     }
 }
@@ -75,7 +98,7 @@ pub enum FitError {
         "no unit has sales in the last full year of the history ({year}): nothing to fit a scenario on"
     )]
     NoActiveUnits { year: String },
-    #[error("--months {0} is out of range: a horizon of 1 to 60 months")]
+    #[error("{}", months_out_of_range(*.0, Spelling::default()))]
     Months(usize),
 }
 

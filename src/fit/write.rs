@@ -12,6 +12,7 @@ use super::team::Team;
 use super::{Estimate, Evidence, FitOptions, FittedSegment, FittedUnit};
 use crate::history::{History, NONE, dates};
 use crate::scenario::edit::toml_string;
+use crate::source::Setting;
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -56,7 +57,10 @@ pub fn evidence(
         "vacancy_months and vacancy_coverage: industry defaults".into(),
     ];
     if f.team.attrition.is_none() {
-        assumptions.push("attrition: no --roster; the B2B average 0.14".into());
+        assumptions.push(format!(
+            "attrition: no {}; the B2B average 0.14",
+            opts.spelling.of(Setting::Roster)
+        ));
     }
     if f.team.ramp.is_none() {
         assumptions.push("ramp_months: no hire seen for 18 months in a roster; the usual 5".into());

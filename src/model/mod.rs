@@ -12,6 +12,7 @@ pub use comp::{CompPlan, TeamBonus};
 pub use money::{Cents, to_cents};
 pub use quotas::{Pin, QuotaSolution};
 
+use crate::source::{Setting, Spelling};
 use dist::Dist;
 use nalgebra::DMatrix;
 
@@ -421,5 +422,11 @@ pub struct RunSettings {
 /// payout, the risk drivers) are kept for exact quantiles and analytics.
 pub const MAX_RUN_TRIALS: u64 = 100_000_000;
 
-/// What to do instead of asking for more trials than a run accepts.
-pub const PRECISION_HINT: &str = "to stop when P(team hits target) is known well enough, use --precision (e.g. --precision 0.001: about 960,000 trials at P near 0.5, fewer elsewhere)";
+/// What to do instead of asking for more trials than a run accepts, naming
+/// the precision setting as the caller spells it.
+pub fn precision_hint(spelling: Spelling) -> String {
+    let p = spelling.of(Setting::Precision);
+    format!(
+        "to stop when P(team hits target) is known well enough, use {p} (e.g. {p} 0.001: about 960,000 trials at P near 0.5, fewer elsewhere)"
+    )
+}

@@ -123,7 +123,7 @@ pub struct Part {
 }
 
 /// Why bytes are not a readable part.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum PartError {
     #[error("not a quotaplan part file (it does not start with `quotaplan-part`)")]
     NotAPart,
@@ -134,7 +134,7 @@ pub enum PartError {
     #[error("the file is cut short or damaged (its checksum does not match): re-run the task")]
     Damaged,
     #[error("its header cannot be read: {0}")]
-    Header(String),
+    Header(#[source] serde_json::Error),
     #[error("its {0} state cannot be read: the file is damaged or of another format")]
     Body(&'static str),
 }
@@ -215,8 +215,8 @@ fn split(bytes: &[u8]) -> Result<(Header, &[u8]), PartError> {
     let mut r = Reader::new(&content[MAGIC.len() + 4..]);
     let hlen = r.len(1).map_err(|_| PartError::Damaged)?;
     let start = MAGIC.len() + 4 + 8;
-    let header: Header = serde_json::from_slice(&content[start..start + hlen])
-        .map_err(|e| PartError::Header(e.to_string()))?;
+    let header: Header =
+        serde_json::from_slice(&content[start..start + hlen]).map_err(PartError::Header)?;
     let mut r = Reader::new(&content[start + hlen..]);
     let blen = r.len(1).map_err(|_| PartError::Damaged)?;
     let body_start = start + hlen + 8;

@@ -73,7 +73,7 @@ fn slider(max_sales: f64, quota: f64) -> (f64, f64) {
 
 /// The planner section; empty data draws nothing.
 pub fn section(o: &mut String, p: &PlannerData, spelling: Spelling) {
-    let from = spelling.of(Setting::From);
+    let (from, set) = (spelling.of(Setting::From), spelling.of(Setting::Set));
     if p.reps.is_empty() {
         return;
     }
@@ -82,7 +82,7 @@ pub fn section(o: &mut String, p: &PlannerData, spelling: Spelling) {
     let _ = writeln!(
         o,
         "<section id=\"planner\">\n<h2>Quota planner</h2>\n\
-<p>Change a quota (type it, or drag its slider) and every figure below follows at once. A rep's sales do not depend on its quota, so P(attain) for any quota is read from the rep's simulated sales: {} quantiles of its {} simulated years. Read that way it is within <b>±{:.4}</b> of what <code>quotaplan simulate --set reps.ID.quota=…</code> gives on the same seed and trials (the grid's step {:.4}, plus at most one histogram bin's share of trials, each rep's sales binned in 1,000 bins up to 2.5× its expected sales). The link keeps the quotas (<code>#quota=R01:5000000,…</code>): copy it to share the what-if.</p>",
+<p>Change a quota (type it, or drag its slider) and every figure below follows at once. A rep's sales do not depend on its quota, so P(attain) for any quota is read from the rep's simulated sales: {} quantiles of its {} simulated years. Read that way it is within <b>±{:.4}</b> of what <code>quotaplan simulate {set} reps.ID.quota=…</code> gives on the same seed and trials (the grid's step {:.4}, plus at most one histogram bin's share of trials, each rep's sales binned in 1,000 bins up to 2.5× its expected sales). The link keeps the quotas (<code>#quota=R01:5000000,…</code>): copy it to share the what-if.</p>",
         super::format::money(p.quantiles as f64),
         super::format::money(p.trials as f64),
         err,

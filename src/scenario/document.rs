@@ -12,6 +12,7 @@ use crate::source::diag::{
 };
 use crate::source::text::{self, note_encoding};
 use crate::source::workbook;
+use crate::source::{Setting, Spelling};
 
 /// How deep `extends` may nest (a scenario, its base, the base's base, ...).
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -57,12 +58,15 @@ pub struct Document {
     syntax_errors: bool,
     units: FileRef,
     edges: FileRef,
+    /// How the caller spells its settings, for messages that name one.
+    spelling: Spelling,
 }
 
 impl Document {
     /// Reads the scenario named `name` with text `text`, the files it
-    /// extends (base first, then the scenario on top), applies the `--set`
-    /// overrides `sets`, and reads the units and edges files it then names.
+    /// extends (base first, then the scenario on top), applies the
+    /// overrides `sets` (`key.path=value`), and reads the units and edges
+    /// files it then names.
     pub fn read(name: &str, text: &str, loader: &dyn SourceLoader, sets: &[String]) -> Document {
         Self::read_bytes(name, text.as_bytes(), loader, sets)
     }
@@ -74,6 +78,18 @@ impl Document {
         bytes: &[u8],
         loader: &dyn SourceLoader,
         sets: &[String],
+    ) -> Document {
+        Self::read_spelled(name, bytes, loader, sets, Spelling::default())
+    }
+
+    /// As [`Document::read_bytes`]; messages name settings (the overrides,
+    /// the precision to run to) as `spelling` says.
+    pub fn read_spelled(
+        name: &str,
+        bytes: &[u8],
+        loader: &dyn SourceLoader,
+        sets: &[String],
+        spelling: Spelling,
     ) -> Document {
         let mut sources = Sources::default();
         let mut problems = Problems::default();
@@ -103,9 +119,10 @@ impl Document {
             };
         }
         let first_set = sources.files.len();
+        let set = spelling.of(Setting::Set);
         for s in sets {
-            let label = format!("--set {s}");
-            match Override::parse(&label, s) {
+            let label = format!("{set} {s}");
+            match Override::parse(&label, s, spelling) {
                 Ok(o) if o.touches(FILE_KEYS[0]) => {
                     let id = sources.add(label, s.clone());
                     problems
@@ -115,7 +132,7 @@ impl Document {
                                 file: id,
                                 range: 0..s.len(),
                             },
-                            "`extends` cannot be set with --set",
+                            format!("`extends` cannot be set with {set}"),
                         )
                         .help("write `extends = \"base.toml\"` at the top of the scenario file");
                 }
@@ -171,6 +188,7 @@ impl Document {
             syntax_errors,
             units,
             edges,
+            spelling,
         }
     }
 
@@ -243,7 +261,15 @@ impl Document {
             _ => None,
         };
         let scenario = if self.complete {
-            validate::validate(&raw, unit_source, edges, purpose, &sources, &mut problems)
+            validate::validate(
+                &raw,
+                unit_source,
+                edges,
+                purpose,
+                &sources,
+                &mut problems,
+                self.spelling,
+            )
         } else {
             unit_source.drain(&mut problems);
             if let Some(e) = edges {

@@ -150,7 +150,7 @@ pub fn load(name: &str, text: &str, loader: &dyn SourceLoader, purpose: Purpose)
     load_with(name, text, loader, purpose, &[])
 }
 
-/// As [`load`], with `--set key.path=value` overrides applied last. A
+/// As [`load`], with `key.path=value` overrides applied last. A
 /// scenario may `extends = "base.toml"`: the base is read first and the
 /// scenario's keys override it.
 pub fn load_with(

@@ -5,6 +5,7 @@
 
 use super::tree::{self, Key, Node, Table, Value};
 use crate::source::diag::{FileId, ProblemKind, Problems, SourceFile, Sources, Span};
+use crate::source::{Setting, Spelling};
 use std::fmt;
 use std::sync::Arc;
 
@@ -51,15 +52,16 @@ impl Override {
     /// Parses `key.path=value`. The value is TOML (`0.1`, `"text"`,
     /// `[1, 2]`, `{ normal = { mean = 0, sd = 0.1 } }`); a bare word is taken
     /// as a string. `label` names the override in messages (e.g.
-    /// `--set reps.R03.quota=7e6`).
-    pub fn parse(label: &str, text: &str) -> Result<Override, OverrideError> {
+    /// `--set reps.R03.quota=7e6`); `spelling` is how the caller names the
+    /// setting that takes overrides.
+    pub fn parse(label: &str, text: &str, spelling: Spelling) -> Result<Override, OverrideError> {
         let Some(eq) = text.find('=') else {
+            let set = spelling.of(Setting::Set);
             return Err(OverrideError {
-                message: "a --set needs `key.path=value`".into(),
-                help: Some(
-                    "e.g. --set risks.macro.impact.normal.sd=0.1 or --set reps.R03.quota=7e6"
-                        .into(),
-                ),
+                message: format!("a {set} needs `key.path=value`"),
+                help: Some(format!(
+                    "e.g. {set} risks.macro.impact.normal.sd=0.1 or {set} reps.R03.quota=7e6"
+                )),
                 range: 0..text.len(),
             });
         };

@@ -4,6 +4,7 @@ use super::targets::{target_basis, territory_reps};
 use crate::engine::EngineError;
 use crate::model::{Model, QuotaMethod, geo};
 use crate::quota::QuotaError;
+use crate::source::Spelling;
 use crate::split::{FrontierPoint, Graph, SplitError, SplitInput, SplitResult, home_distances};
 
 /// What territories are balanced on.
@@ -159,6 +160,8 @@ pub struct AlignOptions {
     pub threads: Option<usize>,
     /// Trials per evaluation under `Balance::Risk`.
     pub risk_trials: u64,
+    /// How the caller spells its settings, for notes that name one.
+    pub spelling: Spelling,
 }
 
 /// How territory targets are set.

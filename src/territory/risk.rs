@@ -5,6 +5,7 @@
 use super::balance::{AlignError, AlignOptions, Alignment, Balance, apply, graph, input, weights};
 use crate::engine::{self, SimOptions};
 use crate::model::{Model, geo};
+use crate::source::Setting;
 use crate::split::{SplitInput, frontier, optimize};
 use crate::stats::Proportion;
 
@@ -41,7 +42,8 @@ fn radius_note(inp: &SplitInput<'_>, opts: &AlignOptions, notes: &mut Vec<String
     notes.push(match opts.max_distance {
         Some(km) => format!("travel radius: {km:.0} km around each rep's home"),
         None => format!(
-            "travel radius: automatic, {lo:.0}–{hi:.0} km around each rep's home (1.5 × the coverage radius, or farther where a rep covers more today; set one with --max-distance KM)"
+            "travel radius: automatic, {lo:.0}–{hi:.0} km around each rep's home (1.5 × the coverage radius, or farther where a rep covers more today; set one with {} KM)",
+            opts.spelling.of(Setting::MaxDistance)
         ),
     });
 }

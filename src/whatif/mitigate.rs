@@ -289,6 +289,7 @@ fn rebalance_plans(model: &Model, seeds: usize, opts: &SimOptions) -> Vec<Territ
                     seed,
                     threads: opts.threads,
                     risk_trials: 1000,
+                    spelling: Default::default(),
                 },
             )
             .ok()

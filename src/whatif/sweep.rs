@@ -6,6 +6,7 @@ use crate::analysis::Team;
 use crate::engine::{RunRequest, SimOptions};
 use crate::scenario::{Document, Override, OverrideError};
 use crate::simulation::simulate;
+use crate::source::{Setting, Spelling};
 
 /// One varied key and its values, each as an override (`key=value`).
 #[derive(Clone, Debug, PartialEq)]
@@ -16,20 +17,40 @@ pub struct Vary {
     overrides: Vec<Override>,
 }
 
-/// Why a `--vary` could not be read.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Why a key and its values to vary could not be read.
+#[derive(Clone, Debug, PartialEq)]
 pub enum VaryError {
-    #[error("--vary `{0}` needs key.path=v1,v2,... (e.g. --vary reps.R03.quota=6e6,7e6,8e6)")]
     NoKey(String),
-    #[error("--vary `{0}` lists no values")]
     NoValues(String),
-    #[error("--vary `{text}`: {}", .error.message)]
     Value { text: String, error: OverrideError },
 }
 
+impl VaryError {
+    /// The message, naming the setting as the caller spells it.
+    pub fn message(&self, spelling: Spelling) -> String {
+        let vary = spelling.of(Setting::Vary);
+        match self {
+            VaryError::NoKey(t) => format!(
+                "{vary} `{t}` needs key.path=v1,v2,... (e.g. {vary} reps.R03.quota=6e6,7e6,8e6)"
+            ),
+            VaryError::NoValues(t) => format!("{vary} `{t}` lists no values"),
+            VaryError::Value { text, error } => format!("{vary} `{text}`: {}", error.message),
+        }
+    }
+}
+
+impl std::fmt::Display for VaryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Spelling::default()))
+    }
+}
+
+impl std::error::Error for VaryError {}
+
 impl Vary {
-    /// `key.path=v1,v2,...` (values are TOML, as `--set` takes them).
-    pub fn parse(text: &str) -> Result<Vary, VaryError> {
+    /// `key.path=v1,v2,...` (values are TOML, as overrides take them);
+    /// messages name the setting as `spelling` says.
+    pub fn parse(text: &str, spelling: Spelling) -> Result<Vary, VaryError> {
         let (k, v) = text
             .split_once('=')
             .ok_or_else(|| VaryError::NoKey(text.to_string()))?;
@@ -46,7 +67,8 @@ impl Vary {
             .iter()
             .map(|v| {
                 let one = format!("{key}={v}");
-                Override::parse(&format!("--vary {one}"), &one).map_err(|error| VaryError::Value {
+                let label = format!("{} {one}", spelling.of(Setting::Vary));
+                Override::parse(&label, &one, spelling).map_err(|error| VaryError::Value {
                     text: text.to_string(),
                     error,
                 })

@@ -45,6 +45,7 @@ fn coverage_is_nominal_at_unit_and_owner_level() {
                 seed: 1,
                 threads: Some(2),
                 source: "h.csv".into(),
+                spelling: Default::default(),
             },
         )
         .expect("backtests");

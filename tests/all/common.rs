@@ -137,3 +137,24 @@ pub const SIMULATE_FILES: &[&str] = &[
     "risks.csv",
     "charts.json",
 ];
+
+/// Settings spelt as the command line's flags, for library calls whose
+/// messages are compared with what `quotaplan` prints.
+pub const FLAGS: quotaplan::source::Spelling = quotaplan::source::Spelling::new(|s| {
+    use quotaplan::source::Setting;
+    match s {
+        Setting::AsOf => "--as-of",
+        Setting::Columns => "--columns",
+        Setting::Cutoff => "--cutoff",
+        Setting::DateFormat => "--date-format",
+        Setting::From => "--from",
+        Setting::Horizon => "--horizon",
+        Setting::MaxDistance => "--max-distance",
+        Setting::Months => "--months",
+        Setting::Precision => "--precision",
+        Setting::Roster => "--roster",
+        Setting::Set => "--set",
+        Setting::Until => "--until",
+        Setting::Vary => "--vary",
+    }
+});

@@ -115,6 +115,7 @@ fn an_unstarted_seat_gets_a_smaller_territory() {
             seed: 5,
             threads: Some(2),
             risk_trials: 500,
+            spelling: Default::default(),
         };
         realign(
             &model,

@@ -40,13 +40,14 @@ impact = { normal = { mean = 0.0, sd = 0.05 } }
 
 fn load(child: &str, sets: &[&str]) -> scenario::Loaded {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    scenario::load_with(
+    Document::read_spelled(
         "what-if.toml",
-        child,
+        child.as_bytes(),
         &MemoryLoader(vec![("base.toml".into(), BASE.into())]),
-        Purpose::Simulate,
         &sets,
+        crate::common::FLAGS,
     )
+    .validate(Purpose::Simulate, &[])
 }
 
 fn plain(l: &scenario::Loaded) -> Vec<String> {
@@ -355,6 +356,7 @@ fn rebalance_interval_covers_every_optimizer_seeds_plan() {
                 seed: p.seed,
                 threads: Some(1),
                 risk_trials: 1000,
+                spelling: Default::default(),
             },
         )
         .unwrap();

@@ -274,7 +274,7 @@ pub(crate) fn over_assignment(s: &str) -> Result<f64, String> {
 /// A trial count: a whole number, also as `20_000` or `1e5`, from 1 to
 /// the most a run accepts (bigger asks belong to `--precision`).
 pub(crate) fn trials(s: &str) -> Result<u64, String> {
-    use quotaplan::engine::{MAX_RUN_TRIALS, PRECISION_HINT};
+    use quotaplan::engine::{MAX_RUN_TRIALS, precision_hint};
     let t = s.trim().replace('_', "");
     let n = match t.parse::<u64>() {
         Ok(n) => n as f64,
@@ -289,8 +289,9 @@ pub(crate) fn trials(s: &str) -> Result<u64, String> {
     }
     if n > MAX_RUN_TRIALS as f64 {
         return Err(format!(
-            "`{s}` trials is more than the {} a run accepts; {PRECISION_HINT}",
-            MAX_RUN_TRIALS
+            "`{s}` trials is more than the {} a run accepts; {}",
+            MAX_RUN_TRIALS,
+            precision_hint(crate::cli::flags::FLAGS)
         ));
     }
     Ok(n as u64)

@@ -5,6 +5,7 @@ use super::fit::{load_history, parse_date};
 use crate::cli::args::BacktestArgs;
 use crate::cli::fail::Fail;
 use crate::cli::files::slug;
+use crate::cli::flags::FLAGS;
 use crate::cli::fonts;
 use crate::cli::output::print;
 use crate::cli::paint::Paint;
@@ -27,9 +28,10 @@ pub fn run(a: BacktestArgs, paint: Paint) -> Result<(), Fail> {
             seed,
             threads: a.run.threads,
             source: name.clone(),
+            spelling: FLAGS,
         },
     )
-    .map_err(|e| Fail::Unreadable(format!("cannot backtest `{name}`: {e}")))?;
+    .map_err(|e| Fail::Unreadable(format!("cannot backtest `{name}`: {}", e.message(FLAGS))))?;
     let cutoff_text = cutoff.format("%Y-%m-%d").to_string();
     let doc = outcome.backtest.to_json(&cutoff_text, a.horizon as u32);
     let json = serde_json::to_string_pretty(&doc).expect("backtest serialises") + "\n";

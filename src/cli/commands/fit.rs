@@ -98,9 +98,10 @@ pub fn run(a: FitArgs, paint: Paint) -> Result<(), Fail> {
             source: history_name.clone(),
             units_file: units_file.clone(),
             until,
+            spelling: FLAGS,
         },
     )
-    .map_err(|e| Fail::Unreadable(format!("cannot fit `{history_name}`: {e}")))?;
+    .map_err(|e| Fail::Unreadable(format!("cannot fit `{history_name}`: {}", e.message(FLAGS))))?;
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

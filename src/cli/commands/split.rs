@@ -88,6 +88,7 @@ pub fn run(a: SplitArgs, paint: Paint) -> Result<(), Fail> {
         seed: sim.seed,
         threads: sim.threads,
         risk_trials: sim.trials,
+        spelling: crate::cli::flags::FLAGS,
     };
     let plan = quotaplan::territory::realign(model, &opts, &sim)?;
     let result = SplitResult {

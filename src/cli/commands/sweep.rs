@@ -21,7 +21,7 @@ pub fn read(
 ) -> Result<(Document, Vec<Vary>), Fail> {
     let vary: Vec<Vary> = vary
         .iter()
-        .map(|v| Vary::parse(v))
+        .map(|v| Vary::parse(v, crate::cli::flags::FLAGS))
         .collect::<Result<_, _>>()?;
     if vary.is_empty() {
         return Err(Fail::Usage(

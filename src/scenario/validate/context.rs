@@ -13,6 +13,8 @@ pub struct Context<'p> {
     pub top: Span,
     /// The horizon, once `[scenario]` has been read.
     pub months: usize,
+    /// How the caller spells its settings, for help that names one.
+    pub spelling: crate::source::Spelling,
 }
 
 impl Context<'_> {

@@ -4,7 +4,7 @@
 use super::super::Purpose;
 use super::super::raw::RawScenario;
 use super::context::Context;
-use crate::model::{MAX_RUN_TRIALS, PRECISION_HINT, RunSettings};
+use crate::model::{MAX_RUN_TRIALS, RunSettings, precision_hint};
 use crate::source::diag::ProblemKind;
 
 pub struct Header {
@@ -48,6 +48,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
     };
     let trials = match &h.trials {
         Some(t) if t.v as u64 > MAX_RUN_TRIALS => {
+            let hint = precision_hint(cx.spelling);
             cx.err(
                 ProblemKind::OutOfRange,
                 &t.span,
@@ -56,7 +57,7 @@ pub fn validate(cx: &mut Context<'_>, raw: &RawScenario) -> Header {
                     t.v
                 ),
             )
-            .help(PRECISION_HINT);
+            .help(hint);
             None
         }
         Some(t) if t.v >= 1 => Some(t.v as u64),

@@ -66,10 +66,12 @@ pub(super) fn validate(
     purpose: Purpose,
     sources: &Sources,
     problems: &mut Problems,
+    spelling: crate::source::Spelling,
 ) -> Option<Scenario> {
     let mut cx = Context {
         problems,
         purpose,
+        spelling,
         top: Span {
             file: 0,
             range: 0..0,
