@@ -22,14 +22,15 @@ mod tests;
 
 pub use crate::stats::Adjust;
 pub use gate::{Gate, GateError, GateResult, gates};
-pub use metrics::{CompareError, check_metrics, default_metrics, lookup, metric_names, suggest};
+pub use metrics::{CompareError, default_metrics, lookup, metric_names, suggest};
 pub use noise::{Delta, LEVEL, Noise, Untested, deltas, fmt_p};
 pub use side::{GroupMembers, RepSeries, Side, Trials};
 pub use suite::{Case, Outcome, Suite};
 
 use crate::engine::MAX_KEPT_BYTES;
 use crate::stats::paired_se;
-use metrics::se_of;
+use metrics::{known_groups, se_of};
+use serde_json::Value;
 
 /// The deltas and gate verdicts between two sides, and how they were
 /// judged.
@@ -171,5 +172,87 @@ pub fn compare(
         adjust,
         paired: pair.is_some(),
         notes,
+    })
+}
+
+/// Checks that every metric asked for (extras and gates) exists: on both
+/// sides for a delta or a change gate, on the candidate for `--fail-if`.
+pub fn check_metrics(
+    base: &Value,
+    candidate: &Value,
+    extra: &[String],
+    gates: &[Gate],
+) -> Result<(), CompareError> {
+    let both = extra.iter().map(String::as_str).chain(
+        gates
+            .iter()
+            .filter(|g| !matches!(g, Gate::FailIf { .. }))
+            .map(Gate::metric),
+    );
+    let unknown = |metric: &str, v: &Value| {
+        CompareError::UnknownMetric {
+        metric: metric.to_string(),
+        help: match (known_groups(metric, v), suggest(metric, v)) {
+            (Some(g), _) => g,
+            (None, Some(s)) => format!(" (did you mean `{s}`?)"),
+            (None, None) => "; metrics are dotted paths into summary.json, e.g. team.p_hit_target, team.sales.p10, reps.R01.p_attain or groups.region.East.p_hit".to_string(),
+        },
+    }
+    };
+    for m in both {
+        for (v, side) in [(base, "base"), (candidate, "candidate")] {
+            not_listed(v, m, side)?;
+        }
+        match (lookup(base, m).is_some(), lookup(candidate, m).is_some()) {
+            (true, true) => {}
+            (false, false) => return Err(unknown(m, candidate)),
+            (false, true) => {
+                return Err(CompareError::OneSided {
+                    metric: m.to_string(),
+                    missing: "base",
+                    other: "candidate",
+                });
+            }
+            (true, false) => {
+                return Err(CompareError::OneSided {
+                    metric: m.to_string(),
+                    missing: "candidate",
+                    other: "base",
+                });
+            }
+        }
+    }
+    for g in gates {
+        if let Gate::FailIf { metric, .. } = g
+            && lookup(candidate, metric).is_none()
+        {
+            not_listed(candidate, metric, "candidate")?;
+            return Err(unknown(metric, candidate));
+        }
+    }
+    Ok(())
+}
+
+/// A per-rep metric of a rep that `v`, a summary that does not list
+/// every rep, leaves out.
+fn not_listed(v: &Value, metric: &str, side: &'static str) -> Result<(), CompareError> {
+    let Some(digest) = v.get("rep_digest") else {
+        return Ok(());
+    };
+    if !metric.starts_with("reps.") || lookup(v, metric).is_some() {
+        return Ok(());
+    }
+    let what = metric.splitn(3, '.').nth(2).unwrap_or("p_attain");
+    let listed = v["reps"].as_array().map_or(0, Vec::len);
+    Err(CompareError::NotListed {
+        metric: metric.to_string(),
+        side,
+        count: digest["count"].as_u64().unwrap_or(0) as usize,
+        listed_up_to: digest["listed_up_to"].as_u64().unwrap_or(0) as usize,
+        listed: listed / 2,
+        example: format!(
+            "reps.{}.{what}",
+            v["reps"][0]["id"].as_str().unwrap_or("R01")
+        ),
     })
 }

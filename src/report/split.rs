@@ -6,6 +6,7 @@ use super::export::{Exporter, ReportError, csv_text};
 use super::format::{Align, Table, column_width, money, pad, truncate, wrap, wrap_indented};
 use crate::analysis::MapData;
 use crate::model::Model;
+use crate::stats::Proportion;
 use crate::territory::Realignment;
 use std::fmt::Write;
 
@@ -147,7 +148,7 @@ fn territory_tables(o: &mut String, plan: &Realignment, misfits: &[&str]) {
     ]);
     let pct = |hits: Option<u64>| {
         hits.map_or("—".to_string(), |h| {
-            format!("{:.1}%", 100.0 * h as f64 / plan.trials as f64)
+            format!("{:.1}%", Proportion::new(h, plan.trials).percent())
         })
     };
     let km = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |d| format!("{d:.0}"));
@@ -362,7 +363,9 @@ impl Exporter<SplitResult<'_>> for TerritoriesCsv {
         let opt = |x: Option<f64>| x.map_or_else(String::new, |v| v.to_string());
         let opt_n = |x: Option<usize>| x.map_or_else(String::new, |v| v.to_string());
         let p = |h: Option<u64>| {
-            h.map_or_else(String::new, |h| (h as f64 / plan.trials as f64).to_string())
+            h.map_or_else(String::new, |h| {
+                Proportion::new(h, plan.trials).p().to_string()
+            })
         };
         csv_text(|w| {
             w.write_record([
@@ -442,7 +445,7 @@ impl Exporter<SplitResult<'_>> for SplitJson {
     fn export(&self, r: &SplitResult<'_>) -> Result<Vec<u8>, ReportError> {
         let (plan, opts) = (r.plan, &r.plan.options);
         let res = &plan.alignment.result;
-        let p = |h: Option<u64>| h.map(|h| h as f64 / plan.trials as f64);
+        let p = |h: Option<u64>| h.map(|h| Proportion::new(h, plan.trials).p());
         let misfits: Vec<&str> = plan.misfits().iter().map(|t| t.id.as_str()).collect();
         let territories: Vec<serde_json::Value> = plan
             .territories

@@ -12,6 +12,7 @@ use super::split::SplitResult;
 use crate::analysis::Summary;
 use crate::model::Model;
 use crate::quota::Proposal;
+use crate::stats::Proportion;
 use crate::whatif::MitigationPlan;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
@@ -582,7 +583,7 @@ pub fn split_workbook(r: &SplitResult<'_>) -> Result<Vec<u8>, ReportError> {
         ("Trials", Cell::whole(plan.trials as f64)),
         ("Seed", Cell::text(opts.seed.to_string())),
     ]);
-    let p = |h: Option<u64>| h.map(|h| h as f64 / plan.trials as f64);
+    let p = |h: Option<u64>| h.map(|h| Proportion::new(h, plan.trials).p());
     let mut territories = Sheet::new(
         "Territories",
         &[

@@ -26,6 +26,11 @@ impl Proportion {
         self.hits as f64 / self.n as f64
     }
 
+    /// The estimate in percent, `100 hits / n` (rounded once, as printed).
+    pub fn percent(self) -> f64 {
+        100.0 * self.hits as f64 / self.n as f64
+    }
+
     /// Its standard error.
     pub fn se(self) -> f64 {
         proportion_se(self.p(), self.n)
@@ -144,6 +149,22 @@ pub fn paired_hit_change(a: &[u64], b: &[u64], n: u64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proportion_is_its_hits_over_its_trials() {
+        let p = Proportion::new(3, 8);
+        assert_eq!(p.p(), 0.375);
+        assert_eq!(p.percent(), 37.5);
+        assert_eq!(p.se(), (0.375f64 * 0.625 / 8.0).sqrt());
+        assert_eq!(p.half_width95(), 1.96 * p.se());
+        assert_eq!(p.wilson95(), wilson95(0.375, 8));
+        assert_eq!(
+            Proportion::of(&[1.0, 2.0, 3.0, 4.0], 2.5),
+            Proportion::new(2, 4)
+        );
+        assert!(Proportion::new(0, 0).p().is_nan());
+        assert_eq!(Proportion::new(0, 0).se(), 0.0);
+    }
 
     #[test]
     fn wilson_interval() {

@@ -1,6 +1,6 @@
 //! What a split balances, and the optimizer's input built from a scenario.
 
-use super::targets::{target_basis, territory_reps};
+use super::targets::{Targets, target_basis, territory_reps};
 use crate::engine::EngineError;
 use crate::model::{Model, QuotaMethod, geo};
 use crate::quota::QuotaError;
@@ -162,18 +162,6 @@ pub struct AlignOptions {
     pub risk_trials: u64,
     /// How the caller spells its settings, for notes that name one.
     pub spelling: Spelling,
-}
-
-/// How territory targets are set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Targets {
-    /// Every territory the same share.
-    Equal,
-    /// In proportion to the rep's capacity hours.
-    Capacity,
-    /// In proportion to what the rep can sell in the horizon: capacity ×
-    /// expected presence (start month, ramp, vacancy after attrition).
-    Presence,
 }
 
 /// What a split produced: the plan, and under risk balance the spread of

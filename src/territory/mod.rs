@@ -19,9 +19,8 @@ mod risk;
 mod targets;
 
 pub use balance::{
-    AlignError, AlignOptions, Alignment, Balance, BalanceError, Targets, apply, graph, input,
-    weights,
+    AlignError, AlignOptions, Alignment, Balance, BalanceError, apply, graph, input, weights,
 };
 pub use realign::{AfterQuotas, Realignment, TerritoryRow, UnitMove, realign};
 pub use risk::{FRONTIER_CAPS, align, p_equal_quota};
-pub use targets::{TargetBasis, list_ids, target_basis, territory_reps};
+pub use targets::{TargetBasis, Targets, list_ids, target_basis, territory_reps};

@@ -1,9 +1,20 @@
 //! Each territory's share of the balanced total, and the reps of new
 //! territories.
 
-use super::balance::Targets;
 use crate::model::Model;
 use crate::model::money::grouped;
+
+/// How territory targets are set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Targets {
+    /// Every territory the same share.
+    Equal,
+    /// In proportion to the rep's capacity hours.
+    Capacity,
+    /// In proportion to what the rep can sell in the horizon: capacity ×
+    /// expected presence (start month, ramp, vacancy after attrition).
+    Presence,
+}
 
 /// What each territory's target rests on: its share of the balanced total
 /// and the figures the share comes from.
