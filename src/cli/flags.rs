@@ -16,6 +16,8 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Precision => "--precision",
         Setting::Roster => "--roster",
         Setting::Set => "--set",
+        Setting::Shard => "--shard",
+        Setting::Task => "--task",
         Setting::Until => "--until",
         Setting::Vary => "--vary",
     }

@@ -7,8 +7,10 @@
 use super::args::Share;
 use super::fail::Fail;
 use super::files::{absolute, read_input, slug};
+use super::flags::FLAGS;
 use super::output::Output;
 use quotaplan::part::{self, Body, Header, MergeProblem, Part};
+use quotaplan::report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -226,7 +228,7 @@ pub fn read_all(named: &[PathBuf]) -> Result<Vec<Read>, Fail> {
     let named = |found: Vec<MergeProblem>| -> Vec<String> {
         found
             .iter()
-            .map(|p| merge_problem(p, &paths, &headers))
+            .map(|p| report::parts::merge_problem(p, &paths, &headers, FLAGS))
             .collect()
     };
     problems.extend(named(part::mismatches(&headers, env!("CARGO_PKG_VERSION"))));
@@ -241,82 +243,6 @@ pub fn read_all(named: &[PathBuf]) -> Result<Vec<Read>, Fail> {
     }
     read.sort_by_key(|r| (r.part.header.range[0], r.part.header.range[1]));
     Ok(read)
-}
-
-/// A value for a message: long ones (inputs) cut.
-fn short(s: &str) -> String {
-    if s.chars().count() > 200 {
-        format!("{}...", s.chars().take(200).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
-/// A problem of the parts as a line naming their files.
-fn merge_problem(p: &MergeProblem, paths: &[&Path], headers: &[&Header]) -> String {
-    let file = |i: usize| paths[i].display();
-    match p {
-        MergeProblem::OtherVersion { part, version } => format!(
-            "`{}` was written by quotaplan {version}, this is quotaplan {}: results are the same only within one version; re-run its task ({}/{}) with this version",
-            file(*part),
-            env!("CARGO_PKG_VERSION"),
-            headers[*part].task,
-            headers[*part].tasks
-        ),
-        MergeProblem::OtherRun {
-            part,
-            first,
-            what,
-            value,
-            first_value,
-        } => format!(
-            "`{}` is of another run than `{}`: its {what} is {} where the other's is {}; parts of one run share scenario, seed, trials, options and version",
-            file(*part),
-            file(*first),
-            short(value),
-            short(first_value)
-        ),
-        MergeProblem::Outside { part, held } => format!(
-            "`{}` holds {held}, outside the run's {} {}",
-            file(*part),
-            headers[*part].total,
-            headers[*part].unit
-        ),
-        MergeProblem::Duplicate { part, other, held } => format!(
-            "`{}` and `{}` both hold {held} (task {}/{}): a duplicate; give one of them",
-            file(*other),
-            file(*part),
-            headers[*part].task,
-            headers[*part].tasks
-        ),
-        MergeProblem::Overlap {
-            part,
-            other,
-            held,
-            other_held,
-            twice,
-        } => format!(
-            "`{}` ({held}) overlaps `{}` ({other_held}): {twice} would count twice",
-            file(*part),
-            file(*other)
-        ),
-        MergeProblem::NoParts => "no part files given".into(),
-        MergeProblem::Missing { held, tasks } => {
-            let h = headers[0];
-            let flag = if h.command == "simulate" {
-                "--shard"
-            } else {
-                "--task"
-            };
-            format!(
-                "{held} are in no part: missing {} {} (re-run {} {flag} {} alone; its part is the same as it would have been)",
-                if tasks.len() == 1 { "task" } else { "tasks" },
-                tasks.join(", "),
-                h.command,
-                tasks.first().map_or("I/N", String::as_str)
-            )
-        }
-    }
 }
 
 /// Checks the scenario read again for the merge against the parts' hash.

@@ -12,6 +12,7 @@ pub mod fit;
 pub mod format;
 pub mod html;
 pub mod mitigate;
+pub mod parts;
 pub mod planner;
 pub mod quotas;
 mod results;
@@ -29,4 +30,4 @@ pub use results::{
     ChartsJson, GroupsCsv, QuartersCsv, RepQuartersCsv, RepsCsv, Results, RisksCsv, SummaryJson,
     results_exporters,
 };
-pub use table::{reforecast_table, summary_table};
+pub use table::{booking_note, reforecast_table, summary_table};

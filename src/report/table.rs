@@ -8,6 +8,8 @@ use super::format::{
 };
 use super::styled::{Style, Styled, Tone};
 use crate::analysis::{RepDigest, RepSummary, RiskSummary, Summary};
+use crate::history::actuals::BookingNote;
+use crate::source::{Setting, Spelling};
 use std::fmt::Write;
 
 /// The column the values of the team block start in.
@@ -489,4 +491,43 @@ pub fn reforecast_table(rf: &crate::analysis::Reforecast, currency: &str) -> Str
     }
     o.push_str(&t.render());
     o
+}
+
+/// A note on a re-forecast's actuals as a terminal line ("note: …",
+/// "warning: …") and, for a warning, the text summary.json carries; the
+/// as-of date is named with the caller's spelling.
+pub fn booking_note(
+    note: &BookingNote,
+    as_of: chrono::NaiveDate,
+    spelling: Spelling,
+) -> (String, Option<String>) {
+    let as_of_setting = spelling.of(Setting::AsOf);
+    match note {
+        BookingNote::Unmatched { rows, total } => (
+            format!(
+                "note: {rows} row(s) of the actuals ({total:.2} in total) name neither a unit nor a rep of the scenario: left out"
+            ),
+            None,
+        ),
+        BookingNote::Later { rows } => (
+            format!(
+                "note: {rows} row(s) of the actuals are dated after {as_of_setting} or the horizon: left out"
+            ),
+            None,
+        ),
+        BookingNote::PastEnd { last_month } => (
+            format!(
+                "note: {as_of_setting} {as_of} is after the horizon's last month ({last_month}): every month is booked, so the results are the actuals"
+            ),
+            None,
+        ),
+        BookingNote::EmptyMonths { months, booked } => {
+            let w = format!(
+                "no actuals at all in {} of the {booked} booked month(s) ({}): they count as months with no sales; if the export stops early or {as_of_setting} is too late, fix that",
+                months.len(),
+                months.join(", ")
+            );
+            (format!("warning: {w}"), Some(w))
+        }
+    }
 }

@@ -30,6 +30,10 @@ pub enum Setting {
     Roster,
     /// An override of one scenario key.
     Set,
+    /// One shard of a simulation's trial chunks, run alone.
+    Shard,
+    /// One task of a sweep's or mitigate's evaluations, run alone.
+    Task,
     /// Rows dated on or after this day are left out of a fit.
     Until,
     /// A key and the values a sweep runs it at.
@@ -37,7 +41,7 @@ pub enum Setting {
 }
 
 impl Setting {
-    pub const ALL: [Setting; 13] = [
+    pub const ALL: [Setting; 15] = [
         Setting::AsOf,
         Setting::Columns,
         Setting::Cutoff,
@@ -49,6 +53,8 @@ impl Setting {
         Setting::Precision,
         Setting::Roster,
         Setting::Set,
+        Setting::Shard,
+        Setting::Task,
         Setting::Until,
         Setting::Vary,
     ];
@@ -67,6 +73,8 @@ impl Setting {
             Setting::Precision => "precision",
             Setting::Roster => "roster",
             Setting::Set => "set",
+            Setting::Shard => "shard",
+            Setting::Task => "task",
             Setting::Until => "until",
             Setting::Vary => "vary",
         }

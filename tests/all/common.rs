@@ -154,6 +154,8 @@ pub const FLAGS: quotaplan::source::Spelling = quotaplan::source::Spelling::new(
         Setting::Precision => "--precision",
         Setting::Roster => "--roster",
         Setting::Set => "--set",
+        Setting::Shard => "--shard",
+        Setting::Task => "--task",
         Setting::Until => "--until",
         Setting::Vary => "--vary",
     }

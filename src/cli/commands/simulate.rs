@@ -9,7 +9,6 @@ use crate::cli::paint::Paint;
 use crate::cli::parts::{self, Inputs};
 use crate::cli::progress;
 use quotaplan::engine::SimOptions;
-use quotaplan::history::actuals::BookingNote;
 use quotaplan::report::{self, OutputFile, Results};
 use quotaplan::scenario::Purpose;
 use std::collections::BTreeMap;
@@ -56,7 +55,7 @@ pub fn prepare(a: &SimulateArgs, paint: Paint) -> Result<Prepared, Fail> {
         let b = quotaplan::history::actuals::booked(&model, &h, as_of)
             .map_err(|e| Fail::Usage(e.message(FLAGS)))?;
         for note in b.notes(&model) {
-            let (line, warning) = booking_note(&note, as_of);
+            let (line, warning) = report::booking_note(&note, as_of, FLAGS);
             if let Some(w) = warning {
                 checked_warnings.push(w);
             }
@@ -71,39 +70,6 @@ pub fn prepare(a: &SimulateArgs, paint: Paint) -> Result<Prepared, Fail> {
         notes,
         opts,
     })
-}
-
-/// A note on the actuals as a terminal line ("note: …", "warning: …") and,
-/// for a warning, the text summary.json carries.
-fn booking_note(note: &BookingNote, as_of: chrono::NaiveDate) -> (String, Option<String>) {
-    match note {
-        BookingNote::Unmatched { rows, total } => (
-            format!(
-                "note: {rows} row(s) of the actuals ({total:.2} in total) name neither a unit nor a rep of the scenario: left out"
-            ),
-            None,
-        ),
-        BookingNote::Later { rows } => (
-            format!(
-                "note: {rows} row(s) of the actuals are dated after --as-of or the horizon: left out"
-            ),
-            None,
-        ),
-        BookingNote::PastEnd { last_month } => (
-            format!(
-                "note: --as-of {as_of} is after the horizon's last month ({last_month}): every month is booked, so the results are the actuals"
-            ),
-            None,
-        ),
-        BookingNote::EmptyMonths { months, booked } => {
-            let w = format!(
-                "no actuals at all in {} of the {booked} booked month(s) ({}): they count as months with no sales; if the export stops early or --as-of is too late, fix that",
-                months.len(),
-                months.join(", ")
-            );
-            (format!("warning: {w}"), Some(w))
-        }
-    }
 }
 
 pub fn run(a: SimulateArgs, paint: Paint) -> Result<(), Fail> {
